@@ -1,0 +1,268 @@
+/*
+ * anchors.c - finds the literals a PCRE2 pattern needs (for the prefilter in
+ * patset.c). Conservative: when in doubt it reports no anchor, which only costs
+ * speed, never a missed match. Understands literals, escapes, classes, groups,
+ * alternation and quantifiers; gives up on \Q..\E, \x, \p, backreferences,
+ * conditionals and verbs.
+ */
+#include <ctype.h>
+#include <string.h>
+
+#include "patset.h"
+#include "banned.h"
+
+#define MIN_ANCHOR 2
+
+struct req {                      /* "one of these literals must occur" */
+	char lit[PATSET_MAX_ANCHORS][PATSET_MAX_ANCHOR];
+	size_t n;                 /* 0: no requirement known */
+};
+
+struct parser {
+	const char *p;
+	size_t i, len;
+	int bad;                  /* something we do not understand: no anchors at all */
+};
+
+static void parse_alternatives(struct parser *ps, struct req *out);
+
+static size_t min_len(const struct req *r)
+{
+	size_t m = (size_t)-1;
+
+	for (size_t i = 0; i < r->n; i++)
+		if (strlen(r->lit[i]) < m)
+			m = strlen(r->lit[i]);
+	return r->n ? m : 0;
+}
+
+/* keeps the better of best and cand: longer shortest literal, then fewer literals */
+static void consider(struct req *best, const struct req *cand)
+{
+	size_t a = min_len(best), b = min_len(cand);
+
+	if (cand->n == 0 || b < MIN_ANCHOR)
+		return;
+	if (best->n == 0 || b > a || (b == a && cand->n < best->n))
+		*best = *cand;
+}
+
+static void flush_run(struct req *best, char *run, size_t *rlen)
+{
+	struct req r;
+
+	if (*rlen >= MIN_ANCHOR) {
+		r.n = 1;
+		memcpy(r.lit[0], run, *rlen);
+		r.lit[0][*rlen] = '\0';
+		consider(best, &r);
+	}
+	*rlen = 0;
+}
+
+/* reads a quantifier at the cursor; returns its minimum count (1 when none) */
+static int quantifier(struct parser *ps, int *repeats)
+{
+	const char *p = ps->p;
+	int min = 1;
+
+	*repeats = 0;
+	if (ps->i >= ps->len)
+		return 1;
+	if (p[ps->i] == '?' || p[ps->i] == '*' || p[ps->i] == '+') {
+		min = p[ps->i] == '+' ? 1 : 0;
+		*repeats = 1;
+		ps->i++;
+	} else if (p[ps->i] == '{' && ps->i + 1 < ps->len && isdigit((unsigned char)p[ps->i + 1])) {
+		size_t j = ps->i + 1;
+		min = 0;
+		while (j < ps->len && isdigit((unsigned char)p[j]))
+			min = min * 10 + (p[j++] - '0');
+		while (j < ps->len && (isdigit((unsigned char)p[j]) || p[j] == ','))
+			j++;
+		if (j >= ps->len || p[j] != '}')
+			return 1;             /* not a quantifier: '{' is a literal */
+		ps->i = j + 1;
+		*repeats = 1;
+	} else {
+		return 1;
+	}
+	if (ps->i < ps->len && (p[ps->i] == '?' || p[ps->i] == '+'))
+		ps->i++;                      /* lazy or possessive */
+	return min;
+}
+
+static void skip_class(struct parser *ps)
+{
+	size_t i = ps->i + 1;
+
+	if (i < ps->len && ps->p[i] == '^')
+		i++;
+	if (i < ps->len && ps->p[i] == ']')
+		i++;
+	while (i < ps->len && ps->p[i] != ']') {
+		if (ps->p[i] == '\\')
+			i++;
+		else if (ps->p[i] == '[' && i + 1 < ps->len && ps->p[i + 1] == ':')
+			while (i + 1 < ps->len && !(ps->p[i] == ':' && ps->p[i + 1] == ']'))
+				i++;
+		i++;
+	}
+	if (i >= ps->len)
+		ps->bad = 1;
+	ps->i = i + 1;
+}
+
+/* a group at the cursor '('; fills grp with its requirement (n = 0 if none) */
+static void parse_group(struct parser *ps, struct req *grp)
+{
+	const char *p = ps->p;
+	int lookaround = 0;
+
+	grp->n = 0;
+	ps->i++;
+	if (ps->i < ps->len && p[ps->i] == '?') {
+		char c = ps->i + 1 < ps->len ? p[ps->i + 1] : 0;
+		if (c == ':' || c == '>' || c == '|') {
+			ps->i += 2;
+		} else if (c == '=' || c == '!') {
+			ps->i += 2;
+			lookaround = 1;
+		} else if (c == '<' && ps->i + 2 < ps->len && (p[ps->i + 2] == '=' || p[ps->i + 2] == '!')) {
+			ps->i += 3;
+			lookaround = 1;
+		} else if (c == '<' || (c == 'P' && ps->i + 2 < ps->len && p[ps->i + 2] == '<')) {
+			while (ps->i < ps->len && p[ps->i] != '>')
+				ps->i++;
+			ps->i++;
+		} else if (c == '&' || c == 'R' || isdigit((unsigned char)c) || c == '+' ||
+			   (c == 'P' && ps->i + 2 < ps->len && p[ps->i + 2] == '>')) {
+			while (ps->i < ps->len && p[ps->i] != ')')   /* subroutine call */
+				ps->i++;
+			ps->i++;
+			return;
+		} else if (isalpha((unsigned char)c) || c == '-' || c == '^') {
+			size_t j = ps->i + 1;                      /* (?i) or (?i:...) */
+			while (j < ps->len && (isalpha((unsigned char)p[j]) || p[j] == '-' || p[j] == '^'))
+				j++;
+			if (memchr(p + ps->i + 1, 'x', j - ps->i - 1)) {
+				ps->bad = 1;                      /* extended: blanks mean nothing */
+				return;
+			}
+			if (j < ps->len && p[j] == ')') {
+				ps->i = j + 1;
+				return;
+			}
+			if (j >= ps->len || p[j] != ':') {
+				ps->bad = 1;
+				return;
+			}
+			ps->i = j + 1;
+		} else {
+			ps->bad = 1;                              /* conditionals, comments */
+			return;
+		}
+	} else if (ps->i < ps->len && p[ps->i] == '*') {
+		ps->bad = 1;                                      /* verbs */
+		return;
+	}
+	parse_alternatives(ps, grp);
+	if (ps->i >= ps->len || p[ps->i] != ')')
+		ps->bad = 1;
+	ps->i++;
+	if (lookaround)
+		grp->n = 0;
+}
+
+/* reads one escape at the cursor '\'; returns the literal byte, or -1 for a non-literal */
+static int parse_escape(struct parser *ps)
+{
+	char c = ps->i + 1 < ps->len ? ps->p[ps->i + 1] : 0;
+
+	ps->i += 2;
+	if (!c) {
+		ps->bad = 1;
+		return -1;
+	}
+	if (!isalnum((unsigned char)c))
+		return (unsigned char)c;
+	if (!strchr("bBwWsSdDhHvVAzZGKRX", c))
+		ps->bad = 1;                 /* \x \p \Q \1 \k \g \N ...: not analysed */
+	return -1;
+}
+
+/* one alternative: a sequence of atoms until '|' or ')' */
+static void parse_sequence(struct parser *ps, struct req *best)
+{
+	char run[PATSET_MAX_ANCHOR];
+	size_t rlen = 0;
+
+	best->n = 0;
+	while (ps->i < ps->len && !ps->bad) {
+		char c = ps->p[ps->i];
+		int lit = -1, repeats, min;
+		struct req grp;
+
+		if (c == '|' || c == ')')
+			break;
+		grp.n = 0;
+		if (c == '\\')
+			lit = parse_escape(ps);
+		else if (c == '[')
+			skip_class(ps);
+		else if (c == '(')
+			parse_group(ps, &grp);
+		else if (c == '.' || c == '^' || c == '$')
+			ps->i++;
+		else {
+			lit = (unsigned char)tolower((unsigned char)c);
+			ps->i++;
+		}
+		min = quantifier(ps, &repeats);
+		if (lit >= 0 && min >= 1 && rlen + 1 < sizeof(run)) {
+			run[rlen++] = (char)lit;
+			if (repeats)
+				flush_run(best, run, &rlen);
+			continue;
+		}
+		flush_run(best, run, &rlen);
+		if (min >= 1)
+			consider(best, &grp);
+	}
+	flush_run(best, run, &rlen);
+}
+
+/* alternatives until ')' or the end: the union of each one's requirement */
+static void parse_alternatives(struct parser *ps, struct req *out)
+{
+	int none = 0;
+
+	out->n = 0;
+	for (;;) {
+		struct req alt;
+		parse_sequence(ps, &alt);
+		if (alt.n == 0 || out->n + alt.n > PATSET_MAX_ANCHORS)
+			none = 1;
+		else
+			for (size_t k = 0; k < alt.n; k++)
+				memcpy(out->lit[out->n++], alt.lit[k], PATSET_MAX_ANCHOR);
+		if (ps->bad || ps->i >= ps->len || ps->p[ps->i] != '|')
+			break;
+		ps->i++;
+	}
+	if (none)
+		out->n = 0;
+}
+
+size_t anchors_extract(const char *pattern, char out[][PATSET_MAX_ANCHOR], size_t max)
+{
+	struct parser ps = { pattern, 0, strlen(pattern), 0 };
+	struct req r;
+
+	parse_alternatives(&ps, &r);
+	if (ps.bad || ps.i < ps.len || r.n > max)
+		return 0;
+	for (size_t k = 0; k < r.n; k++)
+		memcpy(out[k], r.lit[k], PATSET_MAX_ANCHOR);
+	return r.n;
+}

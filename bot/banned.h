@@ -1,0 +1,25 @@
+/*
+ * banned.h - functions that are too easy to misuse (after git's banned.h).
+ * Included last by every module; calling one is a compile error.
+ */
+#ifndef STUDYBOT_BANNED_H
+#define STUDYBOT_BANNED_H
+
+#define BANNED(func) sorry_##func##_is_a_banned_function
+
+#undef strcpy
+#define strcpy(x, y) BANNED(strcpy)
+#undef strcat
+#define strcat(x, y) BANNED(strcat)
+#undef sprintf
+#define sprintf(...) BANNED(sprintf)
+#undef vsprintf
+#define vsprintf(...) BANNED(vsprintf)
+#undef strtok
+#define strtok(x, y) BANNED(strtok)
+#undef atoi
+#define atoi(x) BANNED(atoi)
+#undef gets
+#define gets(x) BANNED(gets)
+
+#endif

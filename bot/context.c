@@ -1,0 +1,155 @@
+/* context.c - bounded, expiring per-conversation memory; see context.h. */
+#include "context.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "strmap.h"
+#include "banned.h"
+
+struct entry {
+	char key[CONTEXT_MAX_KEY];
+	uint64_t hash;
+	int64_t used_ms;
+	struct match_context ctx;
+	int next;             /* chain in its bucket, -1 ends */
+	int live;
+};
+
+struct context_store {
+	pthread_mutex_t lock;
+	struct entry *e;
+	int *bucket;
+	size_t max, nbuckets, count;
+	int64_t ttl_ms;
+};
+
+static const struct match_context empty = { -1, -1, { -1, -1 } };
+
+struct context_store *context_store_new(size_t max_entries, int64_t ttl_ms)
+{
+	struct context_store *cs = calloc(1, sizeof(*cs));
+
+	if (!cs || max_entries == 0)
+		return free(cs), NULL;
+	cs->max = max_entries;
+	cs->nbuckets = max_entries * 2;
+	cs->ttl_ms = ttl_ms;
+	cs->e = calloc(max_entries, sizeof(*cs->e));
+	cs->bucket = malloc(cs->nbuckets * sizeof(int));
+	if (!cs->e || !cs->bucket) {
+		context_store_free(cs);
+		return NULL;
+	}
+	memset(cs->bucket, -1, cs->nbuckets * sizeof(int));
+	pthread_mutex_init(&cs->lock, NULL);
+	return cs;
+}
+
+void context_store_free(struct context_store *cs)
+{
+	if (!cs)
+		return;
+	if (cs->e && cs->bucket)
+		pthread_mutex_destroy(&cs->lock);
+	free(cs->e);
+	free(cs->bucket);
+	free(cs);
+}
+
+static int find(struct context_store *cs, const char *key, uint64_t h)
+{
+	for (int i = cs->bucket[h % cs->nbuckets]; i >= 0; i = cs->e[i].next)
+		if (cs->e[i].hash == h && strcmp(cs->e[i].key, key) == 0)
+			return i;
+	return -1;
+}
+
+static void unlink_entry(struct context_store *cs, int i)
+{
+	int *p = &cs->bucket[cs->e[i].hash % cs->nbuckets];
+
+	while (*p >= 0 && *p != i)
+		p = &cs->e[*p].next;
+	if (*p == i)
+		*p = cs->e[i].next;
+	cs->e[i].live = 0;
+	cs->count--;
+}
+
+int context_get(struct context_store *cs, const char *key, int64_t now_ms, struct match_context *out)
+{
+	uint64_t h = strmap_hash(key, strlen(key));
+	int i, found = 0;
+
+	*out = empty;
+	pthread_mutex_lock(&cs->lock);
+	i = find(cs, key, h);
+	if (i >= 0 && now_ms - cs->e[i].used_ms > cs->ttl_ms) {
+		unlink_entry(cs, i);
+	} else if (i >= 0) {
+		*out = cs->e[i].ctx;
+		found = 1;
+	}
+	pthread_mutex_unlock(&cs->lock);
+	return found;
+}
+
+/* a free slot, evicting the least recently used entry when full */
+static int free_slot(struct context_store *cs)
+{
+	int oldest = -1;
+
+	for (size_t i = 0; i < cs->max; i++) {
+		if (!cs->e[i].live)
+			return (int)i;
+		if (oldest < 0 || cs->e[i].used_ms < cs->e[oldest].used_ms)
+			oldest = (int)i;
+	}
+	unlink_entry(cs, oldest);
+	return oldest;
+}
+
+void context_put(struct context_store *cs, const char *key, int64_t now_ms, const struct match_context *ctx)
+{
+	uint64_t h = strmap_hash(key, strlen(key));
+	int i;
+
+	if (strlen(key) >= CONTEXT_MAX_KEY)
+		return;
+	pthread_mutex_lock(&cs->lock);
+	i = find(cs, key, h);
+	if (i < 0) {
+		i = free_slot(cs);
+		memcpy(cs->e[i].key, key, strlen(key) + 1);
+		cs->e[i].hash = h;
+		cs->e[i].live = 1;
+		cs->e[i].next = cs->bucket[h % cs->nbuckets];
+		cs->bucket[h % cs->nbuckets] = i;
+		cs->count++;
+	}
+	cs->e[i].ctx = *ctx;
+	cs->e[i].used_ms = now_ms;
+	pthread_mutex_unlock(&cs->lock);
+}
+
+size_t context_count(struct context_store *cs)
+{
+	size_t n;
+
+	pthread_mutex_lock(&cs->lock);
+	n = cs->count;
+	pthread_mutex_unlock(&cs->lock);
+	return n;
+}
+
+void context_clear(struct context_store *cs)
+{
+	pthread_mutex_lock(&cs->lock);
+	memset(cs->bucket, -1, cs->nbuckets * sizeof(int));
+	for (size_t i = 0; i < cs->max; i++)
+		cs->e[i].live = 0;
+	cs->count = 0;
+	pthread_mutex_unlock(&cs->lock);
+}

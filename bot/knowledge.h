@@ -1,0 +1,54 @@
+/*
+ * knowledge.h - one loaded, validated snapshot of everything the bot knows and
+ * how it reads: kb (data/) + lang (intents/) + the compiled matcher.
+ *
+ * A snapshot is immutable and reference-counted: a reload builds a new one and
+ * swaps it in (knowledge_holder), while requests still holding the old one finish
+ * on it. knowledge_check() is what `studybot check` and every moderator edit run.
+ */
+#ifndef STUDYBOT_KNOWLEDGE_H
+#define STUDYBOT_KNOWLEDGE_H
+
+#include <pthread.h>
+#include <stdint.h>
+
+#include "diag.h"
+#include "kb.h"
+#include "lang.h"
+#include "matcher.h"
+
+struct knowledge {
+	struct kb kb;
+	struct lang lang;
+	struct matcher matcher;
+	int refs;                 /* atomic */
+	uint64_t version;         /* content hash of the topics, roles and intents */
+	int64_t loaded_ms;        /* wall clock */
+};
+
+/* loads and compiles kbdir + intentsdir; NULL with the problems in d */
+struct knowledge *knowledge_load(const char *kbdir, const char *intentsdir, struct diag *d);
+/* the self-tests: every example reaches its own topic, no two topics share an
+ * example, and the prefilter agrees with running every pattern. 0 or -1. */
+int knowledge_check(struct knowledge *k, struct diag *d);
+struct knowledge *knowledge_ref(struct knowledge *k);
+void knowledge_unref(struct knowledge *k);
+
+/* The live snapshot, swapped atomically by reloads. */
+struct knowledge_holder {
+	pthread_mutex_t lock;
+	struct knowledge *live;
+	int64_t last_reload_ms;
+	char last_error[1024];
+};
+
+void knowledge_holder_init(struct knowledge_holder *h, struct knowledge *k);
+void knowledge_holder_release(struct knowledge_holder *h);
+/* a reference to the live snapshot; knowledge_unref() it when done */
+struct knowledge *knowledge_acquire(struct knowledge_holder *h);
+/* makes k live (taking the caller's reference) */
+void knowledge_swap(struct knowledge_holder *h, struct knowledge *k);
+/* load + check + swap; on failure the old snapshot stays live and the error is kept */
+int knowledge_reload(struct knowledge_holder *h, const char *kbdir, const char *intentsdir, struct diag *d);
+
+#endif

@@ -1,0 +1,185 @@
+/* matcher.c - question -> roles, intents, topic; see matcher.h. */
+#include "matcher.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "normalise.h"
+#include "banned.h"
+
+#define MAX_SPANS 64
+#define MAX_CANDS 4096
+
+void matcher_init(struct matcher *m)
+{
+	memset(m, 0, sizeof(*m));
+	patset_init(&m->entities);
+	patset_init(&m->intents);
+	patset_init(&m->guards);
+}
+
+void matcher_release(struct matcher *m)
+{
+	patset_release(&m->entities);
+	patset_release(&m->intents);
+	patset_release(&m->guards);
+	free(m->entity_role);
+	free(m->pat_intent);
+	free(m->pat_weight);
+	free(m->pat_line);
+	free(m->need_start);
+	free(m->not_start);
+	free(m->default_role);
+	memset(m, 0, sizeof(*m));
+}
+
+/* (?(DEFINE)(?<role>\b(?:id|id|...)\b)) over every role id, longest first */
+static void role_define(const struct kb *kb, struct buf *b)
+{
+	char used[SB_MAX_TOPICS > 64 ? 64 : 64] = { 0 };
+
+	buf_adds(b, "(?(DEFINE)(?<role>\\b(?:");
+	for (size_t k = 0; k < kb->nroles && k < sizeof(used); k++) {
+		size_t best = (size_t)-1;
+		for (size_t r = 0; r < kb->nroles && r < sizeof(used); r++)
+			if (!used[r] && (best == (size_t)-1 || strlen(kb->roles[r].id) > strlen(kb->roles[best].id)))
+				best = r;
+		used[best] = 1;
+		if (k)
+			buf_addc(b, '|');
+		buf_adds(b, kb->roles[best].id);
+	}
+	if (!kb->nroles)
+		buf_adds(b, "(*FAIL)");
+	buf_adds(b, ")\\b))");
+}
+
+static int add(struct patset *ps, const char *define, const struct lang_pattern *p,
+	       const char *file, struct diag *d)
+{
+	char err[256];
+	int i = patset_add(ps, define, p->re, err, sizeof(err));
+
+	if (i < 0)
+		diag_add(d, file, p->line, "%s", err);
+	return i;
+}
+
+static void build_entities(struct matcher *m, struct diag *d)
+{
+	const struct lang *L = m->lang;
+	size_t total = 0;
+
+	for (size_t e = 0; e < L->nentities; e++)
+		total += L->entities[e].patterns.n;
+	m->entity_role = calloc(total + 1, sizeof(int));
+	for (size_t e = 0; e < L->nentities; e++) {
+		const struct lang_entity *en = &L->entities[e];
+		int role = kb_role_find(m->kb, en->role);
+		if (role < 0)
+			diag_add(d, en->file, en->line, "unknown role \"%s\" (not in data/roles.json)", en->role);
+		for (size_t k = 0; k < en->patterns.n; k++) {
+			int i = add(&m->entities, NULL, &en->patterns.v[k], en->file, d);
+			if (i >= 0)
+				m->entity_role[i] = role;
+		}
+	}
+}
+
+static void check_intent(struct matcher *m, size_t i, struct diag *d)
+{
+	const struct lang_intent *in = &m->lang->intents[i];
+
+	m->default_role[i] = -1;
+	if (in->kind == INTENT_TOPIC && kb_topic_find(m->kb, in->target) < 0)
+		diag_add(d, in->file, in->line, "intent \"%s\": unknown topic \"%s\"", in->id, in->target);
+	if (in->kind == INTENT_ATTRIBUTE && !kb_has_attribute(m->kb, in->target))
+		diag_add(d, in->file, in->line, "intent \"%s\": no topic has attribute \"%s\"", in->id, in->target);
+	if (in->default_role && (m->default_role[i] = kb_role_find(m->kb, in->default_role)) < 0)
+		diag_add(d, in->file, in->line, "intent \"%s\": unknown default_role \"%s\"", in->id, in->default_role);
+	if (in->patterns.n == 0)
+		diag_add(d, in->file, in->line, "intent \"%s\" has no pattern", in->id);
+}
+
+static void build_intents(struct matcher *m, const char *define, struct diag *d)
+{
+	const struct lang *L = m->lang;
+	size_t total = 0;
+
+	for (size_t i = 0; i < L->nintents; i++)
+		total += L->intents[i].patterns.n;
+	m->pat_intent = calloc(total + 1, sizeof(int));
+	m->pat_weight = calloc(total + 1, sizeof(double));
+	m->pat_line = calloc(total + 1, sizeof(int));
+	m->need_start = calloc(L->nintents + 1, sizeof(size_t));
+	m->not_start = calloc(L->nintents + 1, sizeof(size_t));
+	m->default_role = calloc(L->nintents + 1, sizeof(int));
+	for (size_t i = 0; i < L->nintents; i++) {
+		const struct lang_intent *in = &L->intents[i];
+		check_intent(m, i, d);
+		for (size_t k = 0; k < in->patterns.n; k++) {
+			int p = add(&m->intents, define, &in->patterns.v[k], in->file, d);
+			if (p < 0)
+				continue;
+			m->pat_intent[p] = (int)i;
+			m->pat_weight[p] = in->patterns.v[k].weight;
+			m->pat_line[p] = in->patterns.v[k].line;
+		}
+		/* guards: needs then nots, contiguous per intent; a failed compile still takes a slot */
+		m->need_start[i] = m->guards.n;
+		for (size_t k = 0; k < in->needs.n; k++)
+			if (add(&m->guards, define, &in->needs.v[k], in->file, d) < 0)
+				patset_add(&m->guards, NULL, "(*FAIL)", (char[8]){0}, 8);
+		m->not_start[i] = m->guards.n;
+		for (size_t k = 0; k < in->nots.n; k++)
+			if (add(&m->guards, define, &in->nots.v[k], in->file, d) < 0)
+				patset_add(&m->guards, NULL, "(*FAIL)", (char[8]){0}, 8);
+	}
+}
+
+int matcher_build(struct matcher *m, const struct kb *kb, const struct lang *lang, struct diag *d)
+{
+	size_t before = d->count;
+	struct buf define;
+
+	matcher_init(m);
+	m->kb = kb;
+	m->lang = lang;
+	buf_init(&define, 65536);
+	role_define(kb, &define);
+	build_entities(m, d);
+	build_intents(m, define.ptr, d);
+	buf_release(&define);
+	if (patset_build(&m->entities) < 0 || patset_build(&m->intents) < 0)
+		diag_add(d, "matcher", 0, "out of memory");
+	return d->count > before ? -1 : 0;
+}
+
+struct matcher_scratch *matcher_scratch_new(void)
+{
+	struct matcher_scratch *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		return NULL;
+	patset_scratch_init(&s->ent);
+	patset_scratch_init(&s->in);
+	patset_scratch_init(&s->guard);
+	return s;
+}
+
+void matcher_scratch_free(struct matcher_scratch *s)
+{
+	if (!s)
+		return;
+	patset_scratch_release(&s->ent);
+	patset_scratch_release(&s->in);
+	patset_scratch_release(&s->guard);
+	free(s->score);
+	free(s->hits);
+	free(s->stamp);
+	free(s->touched);
+	free(s);
+}
+
+

@@ -1,0 +1,359 @@
+/*
+ * matcher_match.c - the per-question half of the matcher: mentions, intent
+ * scores, and resolution to a topic (with follow-ups through the context).
+ */
+#include "matcher.h"
+
+#include <stdlib.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "normalise.h"
+#include "banned.h"
+
+#define MAX_SPANS 64
+#define MAX_CANDS 4096
+#define FOLLOWUP_MAX_WORDS 6
+
+struct span {
+	size_t so, eo;
+	int role;
+};
+
+static int ensure(struct matcher_scratch *s, size_t n)
+{
+	if (n <= s->cap)
+		return 0;
+	free(s->score);
+	free(s->hits);
+	free(s->stamp);
+	free(s->touched);
+	s->score = calloc(n, sizeof(*s->score));
+	s->hits = calloc(n, sizeof(*s->hits));
+	s->stamp = calloc(n, sizeof(*s->stamp));
+	s->touched = calloc(n, sizeof(*s->touched));
+	s->cap = n;
+	s->gen = 0;
+	return s->score && s->hits && s->stamp && s->touched ? 0 : -1;
+}
+
+static int by_start(const void *a, const void *b)
+{
+	const struct span *x = a, *y = b;
+
+	if (x->so != y->so)
+		return x->so < y->so ? -1 : 1;
+	return (x->eo > y->eo) ? -1 : (x->eo < y->eo);
+}
+
+static size_t collect_spans(const struct matcher *m, struct matcher_scratch *s, const char *t,
+			    size_t len, struct span *sp)
+{
+	int idx[MAX_CANDS];
+	size_t n = patset_candidates(&m->entities, &s->ent, t, len, s->no_prefilter, idx, MAX_CANDS);
+	size_t ns = 0;
+
+	for (size_t k = 0; k < n; k++) {
+		size_t start = 0, so, eo;
+		while (ns < MAX_SPANS && patset_match(&m->entities, &s->ent, idx[k], t, len, start, &so, &eo)) {
+			if (eo > so && m->entity_role[idx[k]] >= 0)
+				sp[ns++] = (struct span){ so, eo, m->entity_role[idx[k]] };
+			start = eo > so ? eo : so + 1;
+		}
+	}
+	qsort(sp, ns, sizeof(*sp), by_start);
+	return ns;
+}
+
+/* the roles named: mentions (non-overlapping, longest first), distinct roles, tagged text */
+static void find_mentions(const struct matcher *m, struct matcher_scratch *s, struct match_result *res)
+{
+	struct span sp[MAX_SPANS];
+	const char *t = res->norm;
+	size_t len = strlen(t), ns = collect_spans(m, s, t, len, sp), at = 0, o = 0;
+
+	for (size_t k = 0; k < ns && res->nmentions < SB_MAX_ENTITIES; k++) {
+		const char *id = m->kb->roles[sp[k].role].id;
+		size_t idlen = strlen(id), r;
+		if (sp[k].so < at)
+			continue;                          /* overlaps a longer, earlier mention */
+		if (o + (sp[k].so - at) + idlen + 1 >= sizeof(res->tagged))
+			break;
+		memcpy(res->tagged + o, t + at, sp[k].so - at);
+		o += sp[k].so - at;
+		memcpy(res->tagged + o, id, idlen);
+		o += idlen;
+		at = sp[k].eo;
+		res->mentions[res->nmentions++] = (struct mention){ sp[k].role, sp[k].so, sp[k].eo };
+		for (r = 0; r < res->nroles && res->roles[r] != sp[k].role; r++)
+			;
+		if (r == res->nroles)
+			res->roles[res->nroles++] = sp[k].role;
+	}
+	if (o + (len - at) < sizeof(res->tagged)) {
+		memcpy(res->tagged + o, t + at, len - at);
+		o += len - at;
+	}
+	res->tagged[o] = '\0';
+}
+
+static int guards_pass(const struct matcher *m, struct matcher_scratch *s, int i, const char *t, size_t len)
+{
+	size_t nint = m->lang->nintents;
+	size_t end = (size_t)i + 1 < nint ? m->need_start[i + 1] : m->guards.n;
+
+	for (size_t g = m->need_start[i]; g < m->not_start[i]; g++)
+		if (!patset_match(&m->guards, &s->guard, (int)g, t, len, 0, NULL, NULL))
+			return 0;
+	for (size_t g = m->not_start[i]; g < end; g++)
+		if (patset_match(&m->guards, &s->guard, (int)g, t, len, 0, NULL, NULL))
+			return 0;
+	return 1;
+}
+
+static int by_score(const void *a, const void *b)
+{
+	const struct candidate *x = a, *y = b;
+
+	if (x->excluded != y->excluded)
+		return x->excluded - y->excluded;
+	if (x->score != y->score)
+		return x->score > y->score ? -1 : 1;
+	return x->intent - y->intent;
+}
+
+static void add_hit(struct candidate *c, int line)
+{
+	if (c->nhits < MATCHER_MAX_HITS)
+		c->hit_lines[c->nhits++] = line;
+}
+
+/* scores every intent with a matching pattern; fills res->cands, best first */
+static void score_intents(const struct matcher *m, struct matcher_scratch *s, struct match_result *res)
+{
+	static _Thread_local struct candidate all[1024];
+	int idx[MAX_CANDS];
+	const char *t = res->tagged;
+	size_t len = strlen(t), nt = 0;
+	size_t n = patset_candidates(&m->intents, &s->in, t, len, s->no_prefilter, idx, MAX_CANDS);
+
+	if (ensure(s, m->lang->nintents + 1) < 0)
+		return;
+	s->gen++;
+	for (size_t k = 0; k < n; k++) {
+		int p = idx[k], i;
+		if (!patset_match(&m->intents, &s->in, p, t, len, 0, NULL, NULL))
+			continue;
+		i = m->pat_intent[p];
+		if (s->stamp[i] != s->gen) {
+			if (nt == sizeof(all) / sizeof(all[0]))
+				continue;
+			s->stamp[i] = s->gen;
+			s->hits[i] = (int)nt;
+			all[nt++] = (struct candidate){ .intent = i };
+		}
+		all[s->hits[i]].score += m->pat_weight[p];
+		add_hit(&all[s->hits[i]], m->pat_line[p]);
+	}
+	for (size_t k = 0; k < nt; k++)
+		all[k].excluded = all[k].score <= 0 || !guards_pass(m, s, all[k].intent, t, len);
+	qsort(all, nt, sizeof(all[0]), by_score);
+	for (size_t k = 0; k < nt && res->ncands < SB_MAX_CANDIDATES; k++)
+		res->cands[res->ncands++] = all[k];
+}
+
+
+/* a topic intent's answer still sets the conversation's roles (for follow-ups) */
+static void fill_topic_roles(const struct matcher *m, struct match_result *res)
+{
+	const struct kb_topic *t;
+
+	if (res->topic < 0 || res->used_roles[0] >= 0)
+		return;
+	t = &m->kb->topics[res->topic];
+	if (t->role >= 0) {
+		res->used_roles[0] = t->role;
+	} else if (t->compare[0] >= 0) {
+		res->used_roles[0] = t->compare[0];
+		res->used_roles[1] = t->compare[1];
+	} else if (res->nroles) {
+		res->used_roles[0] = res->roles[0];
+	}
+}
+
+/* the role a slot takes when the question names none */
+static int fallback_role(const struct matcher *m, int intent, const struct match_context *ctx)
+{
+	if (ctx && ctx->roles[0] >= 0)
+		return ctx->roles[0];
+	return m->default_role[intent];
+}
+
+static enum match_outcome resolve_attribute(const struct matcher *m, int intent, const struct match_result *res,
+					    const struct match_context *ctx, int *topic, int used[2])
+{
+	const char *attr = m->lang->intents[intent].target;
+	int role;
+
+	for (size_t r = 0; r < res->nroles; r++) {
+		if ((*topic = kb_topic_by_attribute(m->kb, res->roles[r], attr)) >= 0) {
+			used[0] = res->roles[r];
+			return MATCH_TOPIC;
+		}
+	}
+	if (res->nroles) {
+		used[0] = res->roles[0];
+		return MATCH_NO_FACT;
+	}
+	role = fallback_role(m, intent, ctx);
+	if (role >= 0 && (*topic = kb_topic_by_attribute(m->kb, role, attr)) >= 0) {
+		used[0] = role;
+		return MATCH_TOPIC;
+	}
+	return role >= 0 ? MATCH_NO_FACT : MATCH_NEED_ROLE;
+}
+
+static enum match_outcome resolve_compare(const struct matcher *m, const struct match_result *res,
+					  const struct match_context *ctx, int *topic, int used[2])
+{
+	for (size_t a = 0; a < res->nroles; a++) {
+		for (size_t b = a + 1; b < res->nroles; b++) {
+			if ((*topic = kb_topic_compare(m->kb, res->roles[a], res->roles[b])) >= 0) {
+				used[0] = res->roles[a];
+				used[1] = res->roles[b];
+				return MATCH_TOPIC;
+			}
+		}
+	}
+	if (res->nroles == 1 && ctx && ctx->roles[0] >= 0 && ctx->roles[0] != res->roles[0] &&
+	    (*topic = kb_topic_compare(m->kb, ctx->roles[0], res->roles[0])) >= 0) {
+		used[0] = ctx->roles[0];
+		used[1] = res->roles[0];
+		return MATCH_TOPIC;
+	}
+	return res->nroles >= 2 ? MATCH_NO_FACT : MATCH_NEED_ROLE;
+}
+
+static enum match_outcome resolve(const struct matcher *m, int intent, const struct match_result *res,
+				  const struct match_context *ctx, int *topic, int used[2])
+{
+	const struct lang_intent *in = &m->lang->intents[intent];
+
+	*topic = -1;
+	used[0] = used[1] = -1;
+	switch (in->kind) {
+	case INTENT_TOPIC:
+		*topic = kb_topic_find(m->kb, in->target);
+		return *topic >= 0 ? MATCH_TOPIC : MATCH_NONE;
+	case INTENT_ATTRIBUTE:
+		return resolve_attribute(m, intent, res, ctx, topic, used);
+	case INTENT_COMPARE:
+		return resolve_compare(m, res, ctx, topic, used);
+	case INTENT_DECLINE:
+		return MATCH_DECLINE;
+	default:
+		return MATCH_NONE;
+	}
+}
+
+static size_t count_words(const char *t)
+{
+	size_t n = 0;
+
+	for (const char *p = t; *p; p++)
+		if (*p != ' ' && (p == t || p[-1] == ' '))
+			n++;
+	return n;
+}
+
+/* "and for emts?", "what about paramedics": the last question again, for another role */
+static int try_followup(const struct matcher *m, const struct match_context *ctx, struct match_result *res)
+{
+	const struct kb_topic *prev;
+	int t = -1;
+
+	if (!ctx || ctx->topic < 0 || ctx->topic >= (int)m->kb->ntopics || res->nroles == 0 ||
+	    count_words(res->norm) > FOLLOWUP_MAX_WORDS)
+		return 0;
+	prev = &m->kb->topics[ctx->topic];
+	if (prev->attribute)
+		t = kb_topic_by_attribute(m->kb, res->roles[0], prev->attribute);
+	else if (prev->compare[0] >= 0 && res->nroles >= 2)
+		t = kb_topic_compare(m->kb, res->roles[0], res->roles[1]);
+	else if (prev->compare[0] >= 0 && res->roles[0] != ctx->roles[0])
+		t = kb_topic_compare(m->kb, ctx->roles[0], res->roles[0]);
+	if (t < 0 && prev->attribute) {
+		res->outcome = MATCH_NO_FACT;         /* "and for paramedics?" with no such fact */
+		res->intent = ctx->intent;
+		res->used_roles[0] = res->roles[0];
+		res->followup = 1;
+		return 1;
+	}
+	if (t < 0)
+		return 0;
+	res->outcome = MATCH_TOPIC;
+	res->topic = t;
+	res->intent = ctx->intent;
+	res->used_roles[0] = res->roles[0];
+	res->used_roles[1] = res->nroles > 1 ? res->roles[1] : -1;
+	res->followup = 1;
+	res->score = MATCHER_CONFIDENT;
+	return 1;
+}
+
+void matcher_match(const struct matcher *m, struct matcher_scratch *s, const char *q, size_t len,
+		   const struct match_context *ctx, struct match_result *res)
+{
+	enum match_outcome first_miss = MATCH_NONE;
+
+	memset(res, 0, offsetof(struct match_result, cands));
+	res->ncands = 0;
+	res->intent = res->topic = res->used_roles[0] = res->used_roles[1] = -1;
+	res->outcome = MATCH_NONE;
+	normalise(&m->lang->lexicon, q, len, res->norm, sizeof(res->norm));
+	find_mentions(m, s, res);
+	score_intents(m, s, res);
+	for (size_t k = 0; k < res->ncands; k++) {
+		const struct candidate *c = &res->cands[k];
+		int topic, used[2];
+		enum match_outcome o;
+		if (c->excluded || c->score < MATCHER_CONFIDENT - 1e-9)
+			break;
+		o = resolve(m, c->intent, res, ctx, &topic, used);
+		if (o == MATCH_TOPIC || o == MATCH_DECLINE) {
+			res->outcome = o;
+			res->intent = c->intent;
+			res->topic = topic;
+			res->used_roles[0] = used[0];
+			res->used_roles[1] = used[1];
+			res->score = c->score;
+			fill_topic_roles(m, res);
+			return;
+		}
+		if (first_miss == MATCH_NONE && o != MATCH_NONE) {
+			first_miss = o;
+			res->intent = c->intent;
+			res->used_roles[0] = used[0];
+			res->score = c->score;
+		}
+	}
+	if (try_followup(m, ctx, res))
+		return;
+	res->outcome = first_miss;
+}
+
+void matcher_next_context(const struct match_result *res, const struct match_context *prev,
+			  struct match_context *next)
+{
+	if (res->outcome != MATCH_TOPIC) {
+		if (prev)
+			*next = *prev;
+		else
+			*next = (struct match_context){ -1, -1, { -1, -1 } };
+		return;
+	}
+	next->intent = res->intent;
+	next->topic = res->topic;
+	next->roles[0] = res->used_roles[0];
+	next->roles[1] = res->used_roles[1];
+}

@@ -1,0 +1,228 @@
+/* patset.c - PCRE2 patterns compiled once, with a literal prefilter; see patset.h. */
+#include "patset.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "limits.h"
+#include "banned.h"
+
+#define PATSET_BUCKETS 4096
+
+static unsigned bucket_of(const char *s)
+{
+	return (((unsigned char)s[0] * 31u) ^ ((unsigned char)s[1] * 131u)) & (PATSET_BUCKETS - 1);
+}
+
+void patset_init(struct patset *ps)
+{
+	memset(ps, 0, sizeof(*ps));
+	ps->mctx = pcre2_match_context_create(NULL);
+	if (ps->mctx) {
+		pcre2_set_match_limit(ps->mctx, SB_MATCH_LIMIT);
+		pcre2_set_depth_limit(ps->mctx, SB_DEPTH_LIMIT);
+	}
+}
+
+void patset_release(struct patset *ps)
+{
+	for (size_t i = 0; i < ps->n; i++)
+		pcre2_code_free(ps->codes[i]);
+	free(ps->codes);
+	free(ps->anchors);
+	free(ps->bucket_start);
+	free(ps->always);
+	pcre2_match_context_free(ps->mctx);
+	memset(ps, 0, sizeof(*ps));
+}
+
+static int add_anchor(struct patset *ps, const char *lit, int pat)
+{
+	struct patset_anchor *a;
+
+	if (ps->nanchors == ps->anchors_cap) {
+		size_t ncap = ps->anchors_cap ? ps->anchors_cap * 2 : 256;
+		a = realloc(ps->anchors, ncap * sizeof(*a));
+		if (!a)
+			return -1;
+		ps->anchors = a;
+		ps->anchors_cap = ncap;
+	}
+	a = &ps->anchors[ps->nanchors++];
+	memcpy(a->lit, lit, PATSET_MAX_ANCHOR);
+	a->len = (unsigned char)strlen(lit);
+	a->pat = pat;
+	return 0;
+}
+
+static pcre2_code *compile(const char *define, const char *pattern, char *err, size_t errlen)
+{
+	char full[SB_MAX_PATTERN * 2];
+	int code;
+	PCRE2_SIZE off;
+	pcre2_code *re;
+	size_t dl = define ? strlen(define) : 0, pl = strlen(pattern);
+
+	if (pl > SB_MAX_PATTERN || dl >= sizeof(full) - pl) {
+		snprintf(err, errlen, "pattern longer than %d bytes", SB_MAX_PATTERN);
+		return NULL;
+	}
+	if (dl)
+		memcpy(full, define, dl);
+	memcpy(full + dl, pattern, pl + 1);
+	re = pcre2_compile((PCRE2_SPTR)full, dl + pl, PCRE2_CASELESS | PCRE2_NEVER_UTF |
+			   PCRE2_NEVER_BACKSLASH_C, &code, &off, NULL);
+	if (!re) {
+		PCRE2_UCHAR msg[160];
+		pcre2_get_error_message(code, msg, sizeof(msg));
+		snprintf(err, errlen, "pattern does not compile: %s at offset %zu", (char *)msg,
+			 off >= dl ? (size_t)(off - dl) : (size_t)0);
+		return NULL;
+	}
+	pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);   /* falls back to the interpreter */
+	return re;
+}
+
+int patset_add(struct patset *ps, const char *define, const char *pattern, char *err, size_t errlen)
+{
+	char lits[PATSET_MAX_ANCHORS][PATSET_MAX_ANCHOR];
+	size_t n;
+	pcre2_code *re = compile(define, pattern, err, errlen);
+
+	if (!re)
+		return -1;
+	if (ps->n == ps->cap) {
+		size_t ncap = ps->cap ? ps->cap * 2 : 64;
+		pcre2_code **c = realloc(ps->codes, ncap * sizeof(*c));
+		if (!c) {
+			pcre2_code_free(re);
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+		ps->codes = c;
+		ps->cap = ncap;
+	}
+	ps->codes[ps->n] = re;
+	n = anchors_extract(pattern, lits, PATSET_MAX_ANCHORS);
+	for (size_t k = 0; k < n; k++)
+		if (add_anchor(ps, lits[k], (int)ps->n) < 0)
+			return -1;
+	return (int)ps->n++;
+}
+
+static int by_bucket(const void *a, const void *b)
+{
+	unsigned x = bucket_of(((const struct patset_anchor *)a)->lit);
+	unsigned y = bucket_of(((const struct patset_anchor *)b)->lit);
+
+	return x < y ? -1 : x > y;
+}
+
+int patset_build(struct patset *ps)
+{
+	char *has = calloc(ps->n ? ps->n : 1, 1);
+
+	free(ps->bucket_start);
+	free(ps->always);
+	ps->bucket_start = calloc(PATSET_BUCKETS + 1, sizeof(uint32_t));
+	ps->always = malloc((ps->n ? ps->n : 1) * sizeof(int));
+	if (!has || !ps->bucket_start || !ps->always) {
+		free(has);
+		return -1;
+	}
+	if (ps->nanchors)
+		qsort(ps->anchors, ps->nanchors, sizeof(*ps->anchors), by_bucket);
+	for (size_t i = 0; i < ps->nanchors; i++) {
+		ps->bucket_start[bucket_of(ps->anchors[i].lit) + 1]++;
+		has[ps->anchors[i].pat] = 1;
+	}
+	for (size_t b = 0; b < PATSET_BUCKETS; b++)
+		ps->bucket_start[b + 1] += ps->bucket_start[b];
+	ps->nalways = 0;
+	for (size_t i = 0; i < ps->n; i++)
+		if (!has[i])
+			ps->always[ps->nalways++] = (int)i;
+	free(has);
+	return 0;
+}
+
+void patset_scratch_init(struct patset_scratch *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->md = pcre2_match_data_create(4, NULL);
+}
+
+void patset_scratch_release(struct patset_scratch *s)
+{
+	pcre2_match_data_free(s->md);
+	free(s->seen);
+	memset(s, 0, sizeof(*s));
+}
+
+/* a fresh generation of "seen" stamps, sized for ps */
+static int next_gen(const struct patset *ps, struct patset_scratch *s)
+{
+	if (s->seen_cap < ps->n) {
+		uint32_t *p = realloc(s->seen, ps->n * sizeof(*p));
+		if (!p)
+			return -1;
+		memset(p, 0, ps->n * sizeof(*p));
+		s->seen = p;
+		s->seen_cap = ps->n;
+		s->gen = 0;
+	}
+	if (++s->gen == 0) {
+		memset(s->seen, 0, s->seen_cap * sizeof(*s->seen));
+		s->gen = 1;
+	}
+	return 0;
+}
+
+size_t patset_candidates(const struct patset *ps, struct patset_scratch *s, const char *text,
+			 size_t len, int all, int *out, size_t max)
+{
+	size_t n = 0;
+
+	if (all || !ps->bucket_start || next_gen(ps, s) < 0) {
+		for (size_t i = 0; i < ps->n && n < max; i++)
+			out[n++] = (int)i;
+		return n;
+	}
+	for (size_t i = 0; i < ps->nalways && n < max; i++) {
+		out[n++] = ps->always[i];
+		s->seen[ps->always[i]] = s->gen;
+	}
+	for (size_t i = 0; i + 1 < len; i++) {
+		unsigned b = bucket_of(text + i);
+		for (uint32_t k = ps->bucket_start[b]; k < ps->bucket_start[b + 1]; k++) {
+			const struct patset_anchor *a = &ps->anchors[k];
+			if (s->seen[a->pat] == s->gen || a->len > len - i ||
+			    memcmp(text + i, a->lit, a->len) != 0)
+				continue;
+			s->seen[a->pat] = s->gen;
+			if (n < max)
+				out[n++] = a->pat;
+		}
+	}
+	return n;
+}
+
+int patset_match(const struct patset *ps, struct patset_scratch *s, int i, const char *text,
+		 size_t len, size_t start, size_t *so, size_t *eo)
+{
+	int rc;
+	PCRE2_SIZE *ov;
+
+	if (i < 0 || (size_t)i >= ps->n || !s->md || start > len)
+		return 0;
+	rc = pcre2_match(ps->codes[i], (PCRE2_SPTR)text, len, start, 0, s->md, ps->mctx);
+	if (rc < 0)
+		return 0;            /* no match, or the match limit hit: not a match */
+	ov = pcre2_get_ovector_pointer(s->md);
+	if (so)
+		*so = ov[0];
+	if (eo)
+		*eo = ov[1];
+	return 1;
+}

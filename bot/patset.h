@@ -1,0 +1,84 @@
+/*
+ * patset.h - a set of PCRE2 patterns compiled once (caseless, JIT, match limit)
+ * with a literal prefilter, so a question runs only the few patterns that can
+ * match it.
+ *
+ * The prefilter: for every pattern, anchors_extract() finds literal strings of
+ * which at least one must occur in any text the pattern matches (one per top-
+ * level alternative, looking into mandatory groups). They are indexed by their
+ * first two bytes; a question is scanned once, and only patterns with an anchor
+ * present, plus the few with no usable anchor, are run. Cost grows with the
+ * question's length and the anchors it contains, not with the number of patterns.
+ */
+#ifndef STUDYBOT_PATSET_H
+#define STUDYBOT_PATSET_H
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define PATSET_MAX_ANCHORS 32     /* per pattern; more alternatives: no prefilter */
+#define PATSET_MAX_ANCHOR  48     /* bytes kept of one anchor */
+
+struct patset_anchor {
+	char lit[PATSET_MAX_ANCHOR];
+	unsigned char len;
+	int pat;
+};
+
+struct patset {
+	pcre2_code **codes;
+	size_t n, cap;
+	struct patset_anchor *anchors;   /* sorted by bucket once built */
+	size_t nanchors, anchors_cap;
+	uint32_t *bucket_start;          /* PATSET_BUCKETS + 1 offsets into anchors */
+	int *always;                     /* patterns with no anchors */
+	size_t nalways;
+	uint32_t *seen;                  /* per-pattern generation stamps (scratch) */
+	pcre2_match_context *mctx;
+};
+
+/* A per-thread scratch for matching. */
+struct patset_scratch {
+	pcre2_match_data *md;
+	uint32_t gen;
+	uint32_t *seen;
+	size_t seen_cap;
+};
+
+void patset_init(struct patset *ps);
+void patset_release(struct patset *ps);
+
+/*
+ * Compiles `pattern` (prefixed with `define`, e.g. a (?(DEFINE)...) block, which
+ * is not searched for anchors) and adds it. Returns its index, or -1 with a
+ * message and the offset in `pattern` written to err.
+ */
+int patset_add(struct patset *ps, const char *define, const char *pattern, char *err, size_t errlen);
+/* builds the prefilter; call after the last add. 0, or -1 out of memory */
+int patset_build(struct patset *ps);
+
+void patset_scratch_init(struct patset_scratch *s);
+void patset_scratch_release(struct patset_scratch *s);
+
+/*
+ * Writes to out[] the indices of the patterns that may match text (each once) and
+ * returns how many (at most max). With no prefilter (`all`), every pattern.
+ */
+size_t patset_candidates(const struct patset *ps, struct patset_scratch *s, const char *text,
+			 size_t len, int all, int *out, size_t max);
+/*
+ * 1 when pattern i matches text at or after byte `start` (the first match's start
+ * and end in *so / *eo when not NULL), else 0. Hitting the match limit is no match.
+ */
+int patset_match(const struct patset *ps, struct patset_scratch *s, int i, const char *text,
+		 size_t len, size_t start, size_t *so, size_t *eo);
+
+/*
+ * The anchors of a pattern: writes up to max literals (lower case) to out and
+ * returns how many; 0 when the pattern has no usable anchor (it must always run).
+ */
+size_t anchors_extract(const char *pattern, char out[][PATSET_MAX_ANCHOR], size_t max);
+
+#endif
