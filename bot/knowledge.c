@@ -63,7 +63,7 @@ struct knowledge *knowledge_load(const char *kbdir, const char *intentsdir, stru
 	matcher_init(&k->matcher);
 	bad |= kb_load(&k->kb, kbdir, d) < 0;
 	bad |= lang_load(&k->lang, intentsdir, d) < 0;
-	if (!bad)
+	if (k->kb.ntopics || !bad)       /* with a loaded kb, report the intents' problems too */
 		bad |= matcher_build(&k->matcher, &k->kb, &k->lang, d) < 0;
 	if (bad) {
 		knowledge_free(k);

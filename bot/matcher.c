@@ -143,7 +143,6 @@ int matcher_build(struct matcher *m, const struct kb *kb, const struct lang *lan
 	size_t before = d->count;
 	struct buf define;
 
-	matcher_init(m);
 	m->kb = kb;
 	m->lang = lang;
 	buf_init(&define, 65536);

@@ -84,7 +84,7 @@ struct match_result {
 };
 
 void matcher_init(struct matcher *m);
-/* compiles everything; 0, or -1 with problems added to d */
+/* compiles everything into m (matcher_init()ed); 0, or -1 with problems added to d */
 int matcher_build(struct matcher *m, const struct kb *kb, const struct lang *lang, struct diag *d);
 void matcher_release(struct matcher *m);
 

@@ -11,7 +11,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define MAX_INPUT 65536
+#define REPLAY_MAX_INPUT 65536
 #define MAX_SEEDS 256
 
 static uint64_t rng = 0x9e3779b97f4a7c15ull;
@@ -31,14 +31,14 @@ static size_t load(const char *path, uint8_t *buf)
 
 	if (!f)
 		return 0;
-	n = fread(buf, 1, MAX_INPUT, f);
+	n = fread(buf, 1, REPLAY_MAX_INPUT, f);
 	fclose(f);
 	return n;
 }
 
 static void mutate_and_run(const uint8_t *seed, size_t len)
 {
-	static uint8_t work[MAX_INPUT];
+	static uint8_t work[REPLAY_MAX_INPUT];
 	size_t n = len, i, edits = 1 + next_rand() % 8;
 
 	memcpy(work, seed, len);
@@ -47,7 +47,7 @@ static void mutate_and_run(const uint8_t *seed, size_t len)
 		switch (next_rand() % 4) {
 		case 0: if (n) work[at] = (uint8_t)next_rand(); break;
 		case 1: if (n) n = at; break;                        /* truncate */
-		case 2: if (n < MAX_INPUT) { memmove(work + at + 1, work + at, n - at); work[at] = (uint8_t)next_rand(); n++; } break;
+		case 2: if (n < REPLAY_MAX_INPUT) { memmove(work + at + 1, work + at, n - at); work[at] = (uint8_t)next_rand(); n++; } break;
 		default: if (n) { memmove(work + at, work + at + 1, n - at - 1); n--; } break;
 		}
 	}
@@ -60,9 +60,9 @@ static void mutate_and_run(const uint8_t *seed, size_t len)
 
 int main(int argc, char **argv)
 {
-	static uint8_t seeds[MAX_SEEDS][MAX_INPUT > 4096 ? 4096 : MAX_INPUT];
+	static uint8_t seeds[MAX_SEEDS][REPLAY_MAX_INPUT > 4096 ? 4096 : REPLAY_MAX_INPUT];
 	size_t lens[MAX_SEEDS], nseeds = 0, i;
-	static uint8_t buf[MAX_INPUT];
+	static uint8_t buf[REPLAY_MAX_INPUT];
 	DIR *d = argc > 1 ? opendir(argv[1]) : NULL;
 	struct dirent *e;
 	int runs = 0;

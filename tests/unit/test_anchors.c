@@ -1,0 +1,145 @@
+/*
+ * test_anchors.c - the prefilter: which literals a pattern needs, and that the
+ * prefilter never drops a pattern that matches (checked against running all).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "patset.h"
+
+static size_t anchors(const char *re, char out[][PATSET_MAX_ANCHOR])
+{
+	return anchors_extract(re, out, PATSET_MAX_ANCHORS);
+}
+
+static int has(char a[][PATSET_MAX_ANCHOR], size_t n, const char *lit)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(a[i], lit) == 0)
+			return 1;
+	return 0;
+}
+
+static void test_literals(void **state)
+{
+	char a[PATSET_MAX_ANCHORS][PATSET_MAX_ANCHOR];
+	size_t n;
+
+	n = anchors("how long", a);
+	assert_int_equal(n, 1);
+	assert_string_equal(a[0], "how long");
+	n = anchors("\\bemrs?\\b", a);
+	assert_int_equal(n, 1);
+	assert_string_equal(a[0], "emr");
+	n = anchors("how long|duration|time commitment", a);
+	assert_int_equal(n, 3);
+	assert_true(has(a, n, "duration"));
+	n = anchors("\\b(train\\w*|course|class)\\b", a);
+	assert_int_equal(n, 3);
+	assert_true(has(a, n, "train") && has(a, n, "course") && has(a, n, "class"));
+	n = anchors("how many (hours|weeks)", a);
+	assert_int_equal(n, 1);
+	assert_string_equal(a[0], "how many ");
+	n = anchors("(?:NREMT|National Registry)", a);     /* lower-cased: matching is caseless */
+	assert_true(has(a, n, "nremt") && has(a, n, "national registry"));
+	n = anchors("colou?r", a);
+	assert_int_equal(n, 1);
+	assert_string_equal(a[0], "colo");
+	n = anchors("a{2}bc", a);
+	assert_int_equal(n, 1);
+	assert_string_equal(a[0], "bc");
+}
+
+static void test_no_anchor(void **state)
+{
+	char a[PATSET_MAX_ANCHORS][PATSET_MAX_ANCHOR];
+
+	assert_int_equal(anchors("\\bvs?\\b", a), 0);          /* one letter: too short */
+	assert_int_equal(anchors("(?&role).*(?&role)", a), 0);
+	assert_int_equal(anchors("emt|.", a), 0);                /* one alternative has none */
+	assert_int_equal(anchors("(?x) e m t", a), 0);           /* extended: blanks mean nothing */
+	assert_int_equal(anchors("\\x41bc", a), 0);               /* escapes we do not analyse */
+	assert_int_equal(anchors("(?:emt)?paramedic|(", a), 0);  /* broken */
+	assert_int_equal(anchors("(?=emt)x", a), 0);              /* lookaround content not required */
+	assert_int_equal(anchors("[abc]+", a), 0);
+}
+
+/* every pattern x every text: the candidates must include every pattern that matches */
+static void test_prefilter_never_drops(void **state)
+{
+	static const char *const pats[] = {
+		"how long|duration", "\\bemrs?\\b", "\\b(train\\w*|course|class)\\b", "colou?r",
+		"how many (hours|weeks)", "\\bvs\\b", "a{2}bc", "(?:nremt|national registry)",
+		"differen(t|ce)", "(emt|emr) (vs|versus) (emt|emr)", "x(?i)YZ", "[0-9]+ hours",
+		"\\bnarcan\\b|naloxone", "^what is", "ems$", "(?:a|b)(?:c|d)ef", "ab+c",
+	};
+	static const char *const texts[] = {
+		"how long is emr training", "emrs vs emts", "course hours", "what colour", "color me",
+		"how many weeks", "aabc", "aaabc", "national registry", "different", "emt versus emr",
+		"xyz", "40 hours", "naloxone ok", "what is ems", "bdef", "abbbc", "ac", "", "e",
+	};
+	struct patset ps;
+	struct patset_scratch s;
+	char err[256];
+	int cand[64];
+	size_t np = sizeof(pats) / sizeof(pats[0]);
+
+	patset_init(&ps);
+	patset_scratch_init(&s);
+	for (size_t i = 0; i < np; i++)
+		assert_int_equal(patset_add(&ps, NULL, pats[i], err, sizeof(err)), (int)i);
+	assert_int_equal(patset_build(&ps), 0);
+	for (size_t t = 0; t < sizeof(texts) / sizeof(texts[0]); t++) {
+		size_t len = strlen(texts[t]);
+		size_t n = patset_candidates(&ps, &s, texts[t], len, 0, cand, 64);
+		for (size_t p = 0; p < np; p++) {
+			int in = 0;
+			for (size_t k = 0; k < n; k++)
+				in |= cand[k] == (int)p;
+			if (patset_match(&ps, &s, (int)p, texts[t], len, 0, NULL, NULL) && !in)
+				fail_msg("pattern '%s' matches '%s' but was filtered out", pats[p], texts[t]);
+		}
+	}
+	patset_scratch_release(&s);
+	patset_release(&ps);
+}
+
+static void test_compile_error_and_catastrophic(void **state)
+{
+	struct patset ps;
+	struct patset_scratch s;
+	char err[256], text[20001];
+	int i;
+
+	patset_init(&ps);
+	patset_scratch_init(&s);
+	assert_int_equal(patset_add(&ps, NULL, "(unclosed", err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "does not compile"));
+	i = patset_add(&ps, NULL, "(a+)+$", err, sizeof(err));
+	assert_true(i >= 0);
+	assert_int_equal(patset_build(&ps), 0);
+	memset(text, 'a', sizeof(text) - 1);
+	text[sizeof(text) - 2] = '!';
+	text[sizeof(text) - 1] = '\0';
+	/* the match limit stops it: no match, and it returns */
+	assert_int_equal(patset_match(&ps, &s, i, text, strlen(text), 0, NULL, NULL), 0);
+	patset_scratch_release(&s);
+	patset_release(&ps);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_literals),
+		cmocka_unit_test(test_no_anchor),
+		cmocka_unit_test(test_prefilter_never_drops),
+		cmocka_unit_test(test_compile_error_and_catastrophic),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

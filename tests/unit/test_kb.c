@@ -1,0 +1,194 @@
+/*
+ * test_kb.c - the knowledge-base and intents loaders on good and broken files:
+ * every problem is reported as FILE:LINE and nothing crashes.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "knowledge.h"
+#include "test_util.h"
+
+static char dir[64];
+
+static const char *path(const char *rel)
+{
+	static char buf[4][512];
+	static int k;
+
+	k = (k + 1) % 4;
+	snprintf(buf[k], sizeof(buf[k]), "%s/%s", dir, rel);
+	return buf[k];
+}
+
+/* a fresh copy of kb-mini in a temp dir */
+static int setup(void **state)
+{
+	char cmd[1024];
+
+	snprintf(dir, sizeof(dir), "/tmp/sbkbXXXXXX");
+	if (!mkdtemp(dir))
+		return -1;
+	snprintf(cmd, sizeof(cmd), "cp -r %s/data %s/intents %s/", src_path("tests/fixtures/kb-mini"),
+		 src_path("tests/fixtures/kb-mini"), dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	char cmd[256];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+/* loads + checks; returns the diagnostics text (static) */
+static const char *load(int *ok)
+{
+	static char text[16384];
+	struct diag d;
+	struct knowledge *k;
+
+	diag_init(&d);
+	k = knowledge_load(path("data"), path("intents"), &d);
+	if (k)
+		knowledge_check(k, &d);
+	*ok = k && d.count == 0;
+	snprintf(text, sizeof(text), "%s", d.text.ptr ? d.text.ptr : "");
+	knowledge_unref(k);
+	diag_release(&d);
+	return text;
+}
+
+static void expect(const char *needle)
+{
+	int ok;
+	const char *out = load(&ok);
+
+	if (ok || !strstr(out, needle))
+		fail_msg("expected a problem containing '%s', got:\n%s", needle, out);
+}
+
+static void test_good(void **state)
+{
+	int ok;
+	const char *out = load(&ok);
+
+	if (!ok)
+		fail_msg("%s", out);
+}
+
+static void test_bad_json_has_line(void **state)
+{
+	write_file(path("data/topics/nremt.json"), "{\n  \"id\": \"nremt\",\n  \"answer\": oops\n}\n");
+	expect("data/topics/nremt.json:3: bad JSON");
+}
+
+static void test_unknown_role_and_source(void **state)
+{
+	write_file(path("data/topics/nremt.json"),
+		   "{\n\"id\": \"nremt\",\n\"role\": \"nurse\",\n\"attribute\": \"x\",\n\"answer\": \"a\",\n"
+		   "\"sources\": [\"zz\"],\n\"examples\": [\"national registry\"]\n}\n");
+	expect("nremt.json:3: unknown role \"nurse\"");
+	expect("nremt.json:6: unknown source \"zz\"");
+}
+
+static void test_id_and_keys(void **state)
+{
+	write_file(path("data/topics/nremt.json"),
+		   "{\"id\": \"other\", \"answr\": \"x\", \"sources\": [\"a\"], \"examples\": [\"nremt\"]}");
+	expect("does not match the file name");
+	expect("unknown key \"answr\"");
+	expect("missing \"answer\"");
+}
+
+static void test_long_answer(void **state)
+{
+	char big[4096], text[8192];
+
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	snprintf(text, sizeof(text), "{\"id\": \"nremt\", \"answer\": \"%s\", \"sources\": [\"a\"], "
+		 "\"examples\": [\"what is the nremt\"]}", big);
+	write_file(path("data/topics/nremt.json"), text);
+	expect("answer longer than");
+}
+
+static void test_example_reaching_other_topic(void **state)
+{
+	write_file(path("data/topics/nremt.json"),
+		   "{\"id\": \"nremt\", \"answer\": \"a\", \"sources\": [\"a\"],\n"
+		   "\"examples\": [\"what is the nremt\",\n \"emr vs emt\"]}");
+	expect("nremt.json:3: example \"emr vs emt\" reaches topic \"emr-vs-emt\" instead");
+	expect("is also an example of topic");
+}
+
+static void test_example_reaching_nothing(void **state)
+{
+	write_file(path("data/topics/nremt.json"),
+		   "{\"id\": \"nremt\", \"answer\": \"a\", \"sources\": [\"a\"], \"examples\": [\"what is the weather\"]}");
+	expect("example \"what is the weather\" reaches no topic");
+}
+
+static void test_bad_pattern(void **state)
+{
+	write_file(path("intents/extra.txt"), "# extra\n[intent broken]\ntopic = nremt\npattern = (unclosed\n");
+	expect("intents/extra.txt:4: pattern does not compile");
+}
+
+static void test_intent_problems(void **state)
+{
+	write_file(path("intents/extra.txt"),
+		   "loose = line\n[intent x]\npattern = abc\n[intent y]\ntopic = nosuch\npattern = abc\n"
+		   "[intent z]\nattribute = nosuch\npattern 0.x = abc\n[role nurse]\npattern = nurse\n"
+		   "[weird]\n[intent compare]\ncompare = yes\npattern = abc\n");
+	expect("extra.txt:1: a line outside any section");
+	expect("extra.txt:2: intent \"x\" does not say what it answers");
+	expect("extra.txt:4: intent \"y\": unknown topic \"nosuch\"");
+	expect("extra.txt:7: intent \"z\": no topic has attribute \"nosuch\"");
+	expect("extra.txt:9: bad weight");
+	expect("extra.txt:10: unknown role \"nurse\"");
+	expect("extra.txt:12: unknown section [weird]");
+	expect("intent \"compare\" is defined twice");
+}
+
+static void test_garbage_files(void **state)
+{
+	int ok;
+	char junk[4096];
+
+	for (size_t i = 0; i < sizeof(junk) - 1; i++)
+		junk[i] = (char)(1 + (i * 7919) % 255);
+	junk[sizeof(junk) - 1] = '\0';
+	write_file(path("intents/junk.txt"), junk);
+	write_file(path("data/topics/junk.json"), junk);
+	write_file(path("data/roles.json"), "[]");
+	load(&ok);
+	assert_false(ok);
+	unlink(path("data/sources.json"));
+	load(&ok);
+	assert_false(ok);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_good, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bad_json_has_line, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unknown_role_and_source, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_id_and_keys, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_long_answer, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_example_reaching_other_topic, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_example_reaching_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bad_pattern, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_intent_problems, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_garbage_files, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
