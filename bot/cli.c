@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "answer.h"
+#include "config.h"
 #include "context.h"
 #include "knowledge.h"
 #include "limits.h"
@@ -33,11 +34,46 @@ static void pick(const char **out, char *buf, size_t cap, const char *local)
 	*out = buf;
 }
 
+extern char **environ;
+
+static int load_config(struct cli *c)
+{
+	struct buf errors;
+	enum log_level level;
+
+	if (c->cfg)
+		return 0;
+	buf_init(&errors, 1 << 16);
+	c->cfg = config_new();
+	if (!c->cfg || (c->config && config_load_file(c->cfg, c->config, &errors) < 0) ||
+	    config_apply_env(c->cfg, environ, &errors) < 0) {
+		fprintf(stderr, "%sstudybot: bad configuration\n", errors.ptr ? errors.ptr : "");
+		buf_release(&errors);
+		return 1;
+	}
+	buf_release(&errors);
+	if (log_level_parse(config_str(c->cfg, "server", "log_level"), &level) == 0)
+		log_set_level(level);
+	return 0;
+}
+
 int cli_paths(struct cli *c)
 {
+	if (load_config(c))
+		return 1;
+	if (!c->kb && config_origin(c->cfg, "bot", "kb") != 0)
+		c->kb = config_str(c->cfg, "bot", "kb");
+	if (!c->intents && config_origin(c->cfg, "bot", "intents") != 0)
+		c->intents = config_str(c->cfg, "bot", "intents");
 	pick(&c->kb, c->kb_buf, sizeof(c->kb_buf), "data");
 	pick(&c->intents, c->intents_buf, sizeof(c->intents_buf), "intents");
 	return 0;
+}
+
+void cli_release(struct cli *c)
+{
+	config_free(c->cfg);
+	c->cfg = NULL;
 }
 
 struct knowledge *cli_load(struct cli *c)
@@ -187,7 +223,8 @@ int cmd_check(struct cli *c, int argc, char **argv)
 		fprintf(stderr, "usage: studybot check\n");
 		return 2;
 	}
-	cli_paths(c);
+	if (cli_paths(c))
+		return 1;
 	diag_init(&d);
 	k = knowledge_load(c->kb, c->intents, &d);
 	if (k)

@@ -9,8 +9,11 @@
 
 #include <stdio.h>
 
+struct config;
+
 struct cli {
 	const char *config;      /* --config FILE, or NULL */
+	struct config *cfg;      /* loaded by cli_paths(): the file (if any) + the environment */
 	const char *kb;          /* --kb DIR (overrides the config) */
 	const char *intents;     /* --intents DIR (overrides the config) */
 	int json;                /* --json */
@@ -18,9 +21,11 @@ struct cli {
 	char kb_buf[4096], intents_buf[4096];
 };
 
-/* resolves the knowledge paths: --kb/--intents, then the config, then ./data, ./intents,
- * then the installed copy. 0, or 1 when a config is given and bad. */
+/* loads the config (--config FILE, then STUDYBOT_* variables) and resolves the
+ * knowledge paths: --kb/--intents, then the config's [bot] kb/intents, then ./data and
+ * ./intents, then the installed copy. 0, or 1 when the config is bad (explained). */
 int cli_paths(struct cli *c);
+void cli_release(struct cli *c);
 struct knowledge *cli_load(struct cli *c);
 
 int cmd_ask(struct cli *c, int argc, char **argv);

@@ -28,6 +28,7 @@ void lang_init(struct lang *lang)
 {
 	memset(lang, 0, sizeof(*lang));
 	lexicon_init(&lang->lexicon);
+	strmap_init(&lang->intent_ids);
 }
 
 static void patterns_release(struct lang_patterns *p)
@@ -58,15 +59,13 @@ void lang_release(struct lang *lang)
 	free(lang->intents);
 	free(lang->dir);
 	lexicon_release(&lang->lexicon);
+	strmap_release(&lang->intent_ids);
 	lang_init(lang);
 }
 
 int lang_intent_find(const struct lang *lang, const char *id)
 {
-	for (size_t i = 0; i < lang->nintents; i++)
-		if (strcmp(lang->intents[i].id, id) == 0)
-			return (int)i;
-	return -1;
+	return strmap_get(&lang->intent_ids, id, strlen(id));
 }
 
 static void *grow(void *v, size_t *cap, size_t n, size_t size)
@@ -128,6 +127,7 @@ static void open_section(struct reader *r, char *head)
 			L->intents = grow(L->intents, &L->intents_cap, L->nintents, sizeof(*L->intents));
 			memset(&L->intents[L->nintents], 0, sizeof(*L->intents));
 			L->intents[L->nintents].id = strdup(arg);
+			strmap_put(&L->intent_ids, arg, strlen(arg), (int)L->nintents);
 			L->intents[L->nintents].file = strdup(r->file);
 			L->intents[L->nintents++].line = r->line;
 			r->sec = SEC_INTENT;

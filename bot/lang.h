@@ -11,6 +11,7 @@
 
 #include "diag.h"
 #include "normalise.h"
+#include "strmap.h"
 
 enum intent_kind { INTENT_NONE, INTENT_TOPIC, INTENT_ATTRIBUTE, INTENT_COMPARE, INTENT_DECLINE };
 
@@ -47,6 +48,7 @@ struct lang {
 	struct lexicon lexicon;
 	struct lang_entity *entities;  size_t nentities, entities_cap;
 	struct lang_intent *intents;   size_t nintents, intents_cap;
+	struct strmap intent_ids;      /* id -> index */
 };
 
 /* loads every *.txt in dir (sorted by name); 0, or -1 with problems added to d */

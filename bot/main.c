@@ -115,6 +115,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	rc = cmd->run(&cli, nrest - 1, rest + 1);
+	cli_release(&cli);
 	free(rest);
 	return rc;
 }

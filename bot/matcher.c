@@ -59,7 +59,11 @@ static int add(struct patset *ps, const char *define, const struct lang_pattern 
 	       const char *file, struct diag *d)
 {
 	char err[256];
-	int i = patset_add(ps, define, p->re, err, sizeof(err));
+	int i;
+
+	if (define && !strstr(p->re, "(?&role)"))
+		define = NULL;          /* only patterns that call (?&role) need the definition */
+	i = patset_add(ps, define, p->re, err, sizeof(err));
 
 	if (i < 0)
 		diag_add(d, file, p->line, "%s", err);

@@ -8,11 +8,27 @@
 #include "limits.h"
 #include "banned.h"
 
-#define PATSET_BUCKETS 4096
+#define PATSET_BUCKETS 16384       /* per key length: 2, 3 and 4+ byte anchors */
+#define KEY_TABLES 3
 
-static unsigned bucket_of(const char *s)
+/* anchors are keyed by their first min(len, 4) bytes, one table per key length */
+static unsigned key_len(size_t len)
 {
-	return (((unsigned char)s[0] * 31u) ^ ((unsigned char)s[1] * 131u)) & (PATSET_BUCKETS - 1);
+	return len >= 4 ? 4 : (unsigned)len;
+}
+
+static unsigned bucket_of(const char *s, unsigned kl)
+{
+	uint32_t h = 2166136261u;
+
+	for (unsigned i = 0; i < kl; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return (kl - 2) * PATSET_BUCKETS + ((h ^ (h >> 15)) & (PATSET_BUCKETS - 1));
+}
+
+static unsigned anchor_bucket(const struct patset_anchor *a)
+{
+	return bucket_of(a->lit, key_len(a->len));
 }
 
 void patset_init(struct patset *ps)
@@ -32,6 +48,7 @@ void patset_release(struct patset *ps)
 	free(ps->codes);
 	free(ps->anchors);
 	free(ps->bucket_start);
+	free(ps->occupied);
 	free(ps->always);
 	pcre2_match_context_free(ps->mctx);
 	memset(ps, 0, sizeof(*ps));
@@ -113,8 +130,7 @@ int patset_add(struct patset *ps, const char *define, const char *pattern, char 
 
 static int by_bucket(const void *a, const void *b)
 {
-	unsigned x = bucket_of(((const struct patset_anchor *)a)->lit);
-	unsigned y = bucket_of(((const struct patset_anchor *)b)->lit);
+	unsigned x = anchor_bucket(a), y = anchor_bucket(b);
 
 	return x < y ? -1 : x > y;
 }
@@ -124,20 +140,24 @@ int patset_build(struct patset *ps)
 	char *has = calloc(ps->n ? ps->n : 1, 1);
 
 	free(ps->bucket_start);
+	free(ps->occupied);
 	free(ps->always);
-	ps->bucket_start = calloc(PATSET_BUCKETS + 1, sizeof(uint32_t));
+	ps->bucket_start = calloc(KEY_TABLES * PATSET_BUCKETS + 1, sizeof(uint32_t));
+	ps->occupied = calloc(KEY_TABLES * PATSET_BUCKETS / 64, sizeof(uint64_t));
 	ps->always = malloc((ps->n ? ps->n : 1) * sizeof(int));
-	if (!has || !ps->bucket_start || !ps->always) {
+	if (!has || !ps->bucket_start || !ps->occupied || !ps->always) {
 		free(has);
 		return -1;
 	}
 	if (ps->nanchors)
 		qsort(ps->anchors, ps->nanchors, sizeof(*ps->anchors), by_bucket);
 	for (size_t i = 0; i < ps->nanchors; i++) {
-		ps->bucket_start[bucket_of(ps->anchors[i].lit) + 1]++;
+		unsigned b = anchor_bucket(&ps->anchors[i]);
+		ps->bucket_start[b + 1]++;
+		ps->occupied[b / 64] |= 1ull << (b % 64);
 		has[ps->anchors[i].pat] = 1;
 	}
-	for (size_t b = 0; b < PATSET_BUCKETS; b++)
+	for (size_t b = 0; b < KEY_TABLES * PATSET_BUCKETS; b++)
 		ps->bucket_start[b + 1] += ps->bucket_start[b];
 	ps->nalways = 0;
 	for (size_t i = 0; i < ps->n; i++)
@@ -194,15 +214,19 @@ size_t patset_candidates(const struct patset *ps, struct patset_scratch *s, cons
 		s->seen[ps->always[i]] = s->gen;
 	}
 	for (size_t i = 0; i + 1 < len; i++) {
-		unsigned b = bucket_of(text + i);
-		for (uint32_t k = ps->bucket_start[b]; k < ps->bucket_start[b + 1]; k++) {
-			const struct patset_anchor *a = &ps->anchors[k];
-			if (s->seen[a->pat] == s->gen || a->len > len - i ||
-			    memcmp(text + i, a->lit, a->len) != 0)
-				continue;
-			s->seen[a->pat] = s->gen;
-			if (n < max)
-				out[n++] = a->pat;
+		for (unsigned kl = 2; kl <= 4 && i + kl <= len; kl++) {
+			unsigned b = bucket_of(text + i, kl);
+			if (!(ps->occupied[b / 64] & (1ull << (b % 64))))
+				continue;              /* a small bitmap spares a cache miss */
+			for (uint32_t k = ps->bucket_start[b]; k < ps->bucket_start[b + 1]; k++) {
+				const struct patset_anchor *a = &ps->anchors[k];
+				if (s->seen[a->pat] == s->gen || a->len > len - i ||
+				    memcmp(text + i, a->lit, a->len) != 0)
+					continue;
+				s->seen[a->pat] = s->gen;
+				if (n < max)
+					out[n++] = a->pat;
+			}
 		}
 	}
 	return n;

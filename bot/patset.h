@@ -6,7 +6,7 @@
  * The prefilter: for every pattern, anchors_extract() finds literal strings of
  * which at least one must occur in any text the pattern matches (one per top-
  * level alternative, looking into mandatory groups). They are indexed by their
- * first two bytes; a question is scanned once, and only patterns with an anchor
+ * first (up to) four bytes; a question is scanned once, and only patterns with an anchor
  * present, plus the few with no usable anchor, are run. Cost grows with the
  * question's length and the anchors it contains, not with the number of patterns.
  */
@@ -32,7 +32,8 @@ struct patset {
 	size_t n, cap;
 	struct patset_anchor *anchors;   /* sorted by bucket once built */
 	size_t nanchors, anchors_cap;
-	uint32_t *bucket_start;          /* PATSET_BUCKETS + 1 offsets into anchors */
+	uint32_t *bucket_start;          /* one offset per bucket (+1) into anchors */
+	uint64_t *occupied;              /* one bit per bucket: has anchors */
 	int *always;                     /* patterns with no anchors */
 	size_t nalways;
 	uint32_t *seen;                  /* per-pattern generation stamps (scratch) */
