@@ -203,6 +203,8 @@ static const struct config_entry entries[] = {
 	    "time a client has to send the request line and headers"),
 	NUM("server", "idle_timeout_ms", CONFIG_DURATION, 100, 3600000, "60000",
 	    "an idle keep-alive connection is closed after this"),
+	NUM("server", "drain_timeout_ms", CONFIG_DURATION, 0, 600000, "5000",
+	    "on SIGTERM, how long to finish requests and deliveries in flight"),
 	CHOICE("server", "log_level", log_levels, "info", "least severe log lines printed"),
 
 	STR("bot", "name", check_name, "studybot", 0, "the name the bot answers to and signs with"),
@@ -225,6 +227,8 @@ static const struct config_entry entries[] = {
 	STR("slack", "signing_secret", check_token, "", 1,
 	    "signing secret (app settings, Basic Information)"),
 	STR("slack", "bot_token", check_token, "", 1, "bot token (xoxb-...) used to post replies"),
+	STR("slack", "bot_user_id", check_token, "", 0,
+	    "the bot's own user id (U...), so it never answers itself (optional)"),
 	STR("slack", "api_url", check_url, "https://slack.com/api", 0, "Web API base URL"),
 
 	STR("discord", "public_key", check_hex64, "", 0,
@@ -233,7 +237,8 @@ static const struct config_entry entries[] = {
 	STR("discord", "bot_token", check_token, "", 1, "bot token (optional)"),
 	STR("discord", "api_url", check_url, "https://discord.com/api/v10", 0, "API base URL"),
 
-	STR("mattermost", "token", check_token, "", 1, "token of the outgoing webhook or slash command"),
+	STR("mattermost", "token", check_token, "", 1,
+	    "tokens of the outgoing webhook and/or slash command, comma-separated"),
 	STR("mattermost", "webhook_url", check_url, "", 1,
 	    "incoming webhook URL to post replies to (optional)"),
 
@@ -245,6 +250,8 @@ static const struct config_entry entries[] = {
 	    "webhook secret token (1-256 of A-Z a-z 0-9 _ -)"),
 	CHOICE("telegram", "mode", telegram_modes, "webhook",
 	       "webhook: Telegram posts updates; poll: the bot asks with getUpdates"),
+	STR("telegram", "bot_username", check_token, "", 0,
+	    "the bot's username without @, to notice mentions in groups"),
 	STR("telegram", "api_url", check_url, "https://api.telegram.org", 0, "Bot API base URL"),
 
 	STR("zulip", "token", check_token, "", 1, "outgoing webhook token (sent in the body)"),

@@ -1,0 +1,223 @@
+/*
+ * test_platform_telegram.c - the Telegram adapter: the secret-token header,
+ * which updates are answered (private chats, /ask, @mentions, replies to the
+ * bot; not bots, not plain group chatter, not forum-topic pseudo-replies),
+ * sendMessage replies with thread and reply ids, and getUpdates polling.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <cjson/cJSON.h>
+
+#include "test_platform_helpers.h"
+
+static int verify_with(const char *header_value, const char *configured)
+{
+	struct platform_config cfg = test_config();
+	struct treq t;
+	int r;
+
+	cfg.telegram_secret_token = configured;
+	treq_fixture(&t, "telegram/update_private_command.json");
+	if (header_value)
+		treq_header(&t, "X-Telegram-Bot-Api-Secret-Token", header_value);
+	r = platform_telegram.verify(&cfg, &t.req, 0);
+	treq_free(&t);
+	return r;
+}
+
+static void test_secret_header(void **state)
+{
+	assert_int_equal(verify_with("tg-secret_123", "tg-secret_123"), 0);
+	assert_int_equal(verify_with(NULL, "tg-secret_123"), -1);
+	assert_int_equal(verify_with("tg-secret_12", "tg-secret_123"), -1);
+	assert_int_equal(verify_with("tg-secret_1234", "tg-secret_123"), -1);
+	assert_int_equal(verify_with("TG-SECRET_123", "tg-secret_123"), -1);
+	assert_int_equal(verify_with("", ""), -1);
+	assert_int_equal(verify_with("anything", NULL), -1);
+}
+
+static enum platform_parse_result parse_fixture(const char *rel, struct sb_event *ev)
+{
+	struct platform_config cfg = test_config();
+	struct http_response res;
+	struct treq t;
+	enum platform_parse_result r;
+
+	res_init(&res);
+	treq_fixture(&t, rel);
+	treq_header(&t, "X-Telegram-Bot-Api-Secret-Token", "tg-secret_123");
+	assert_int_equal(platform_telegram.verify(&cfg, &t.req, 0), 0);
+	r = platform_telegram.parse(&cfg, &t.req, ev, &res);
+	assert_int_equal(res.body.len, 0);
+	treq_free(&t);
+	buf_release(&res.body);
+	return r;
+}
+
+static void test_private_chats(void **state)
+{
+	struct sb_event ev;
+
+	assert_int_equal(parse_fixture("telegram/update_private_command.json", &ev), PP_EVENT);
+	assert_string_equal(ev.platform, "telegram");
+	assert_string_equal(ev.id, "10000");
+	assert_string_equal(ev.user, "1111111");
+	assert_string_equal(ev.user_name, "Testusername");
+	assert_string_equal(ev.channel, "1111111");
+	assert_string_equal(ev.reply_token, "1365");
+	assert_string_equal(ev.thread, "");
+	assert_string_equal(ev.text, "/start");
+	assert_true(ev.is_dm && ev.addressed && ev.is_command);
+	assert_int_equal(parse_fixture("telegram/update_private_reply.json", &ev), PP_EVENT);
+	assert_true(ev.is_dm);
+}
+
+static void test_groups(void **state)
+{
+	struct sb_event ev;
+
+	assert_int_equal(parse_fixture("telegram/update_group_mention.json", &ev), PP_EVENT);
+	assert_string_equal(ev.text, "what is an AEMT?");
+	assert_string_equal(ev.channel, "-1001971186208");
+	assert_string_equal(ev.thread, "2446");
+	assert_string_equal(ev.reply_token, "2460");
+	assert_false(ev.is_dm);
+	/* in a topic the bot created every message "replies" to the creation */
+	assert_int_equal(parse_fixture("telegram/update_group_topic_plain.json", &ev), PP_IGNORE);
+	assert_false(ev.addressed);
+	assert_int_equal(parse_fixture("telegram/update_group_reply_to_bot.json", &ev), PP_EVENT);
+	assert_string_equal(ev.text, "and for EMTs?");
+	assert_int_equal(parse_fixture("telegram/update_group_ask_command.json", &ev), PP_EVENT);
+	assert_string_equal(ev.text, "what is NREMT?");
+	assert_string_equal(ev.id, "291366013");
+	assert_true(ev.is_command);
+	assert_int_equal(parse_fixture("telegram/update_forum_topic_from_bot.json", &ev), PP_IGNORE);
+	assert_true(ev.from_bot);
+}
+
+static enum platform_parse_result parse_raw(const char *body, struct sb_event *ev)
+{
+	struct platform_config cfg = test_config();
+	struct http_response res;
+	struct treq t;
+	enum platform_parse_result r;
+
+	res_init(&res);
+	treq_init(&t, body, strlen(body));
+	r = platform_telegram.parse(&cfg, &t.req, ev, &res);
+	treq_free(&t);
+	buf_release(&res.body);
+	return r;
+}
+
+#define GROUP_MSG(text) \
+	"{\"update_id\":7,\"message\":{\"message_id\":9,\"from\":{\"id\":5,\"is_bot\":false}," \
+	"\"chat\":{\"id\":-42,\"type\":\"group\"},\"text\":\"" text "\"}}"
+
+static void test_group_addressing(void **state)
+{
+	struct sb_event ev;
+
+	assert_int_equal(parse_raw(GROUP_MSG("what is an EMT?"), &ev), PP_IGNORE);
+	assert_int_equal(parse_raw(GROUP_MSG("/ask@otherbot what is an EMT?"), &ev), PP_IGNORE);
+	assert_int_equal(parse_raw(GROUP_MSG("/asking what"), &ev), PP_IGNORE);
+	assert_int_equal(parse_raw(GROUP_MSG("/ask what is an EMT?"), &ev), PP_EVENT);
+	assert_string_equal(ev.text, "what is an EMT?");
+	assert_int_equal(parse_raw(GROUP_MSG("hey @studybotter hi"), &ev), PP_IGNORE);
+	assert_int_equal(parse_raw(GROUP_MSG("hey @StudyBot, what is ALS?"), &ev), PP_EVENT);
+	assert_string_equal(ev.text, "hey , what is ALS?");
+	assert_int_equal(parse_raw("{\"update_id\":8,\"channel_post\":{}}", &ev), PP_IGNORE);
+	assert_int_equal(parse_raw("{\"update_id\":\"x y\"}", &ev), PP_BAD);
+	assert_int_equal(parse_raw("{\"update_id\":8,\"message\":{\"chat\":{}}}", &ev), PP_BAD);
+	assert_int_equal(parse_raw("nope", &ev), PP_BAD);
+	assert_int_equal(parse_raw("{\"update_id\":9,\"message\":{\"message_id\":1,\"chat\":{\"id\":1,"
+				   "\"type\":\"private\"},\"photo\":[]}}", &ev), PP_IGNORE);
+}
+
+static void test_reply(void **state)
+{
+	struct platform_config cfg = test_config();
+	struct sb_event ev;
+	struct http_response res;
+	struct outbound post;
+	cJSON *body;
+
+	assert_int_equal(parse_fixture("telegram/update_group_mention.json", &ev), PP_EVENT);
+	res_init(&res);
+	outbound_init(&post);
+	assert_int_equal(platform_telegram.reply(&cfg, &ev, "Ask @admin or @all", &res, &post), 1);
+	assert_string_equal(post.url, "http://127.0.0.1:9/tg/bot6129457865:AAE-test-token/sendMessage");
+	assert_string_equal(post.content_type, "application/json");
+	body = cJSON_Parse(post.body.ptr);
+	assert_non_null(body);
+	assert_true(cJSON_IsNumber(cJSON_GetObjectItem(body, "chat_id")));
+	assert_non_null(strstr(post.body.ptr, "\"chat_id\":-1001971186208"));
+	assert_int_equal(cJSON_GetObjectItem(body, "reply_to_message_id")->valueint, 2460);
+	assert_int_equal(cJSON_GetObjectItem(body, "message_thread_id")->valueint, 2446);
+	assert_string_equal(cJSON_GetObjectItem(body, "text")->valuestring,
+			    "Ask @\xe2\x80\x8b" "admin or @\xe2\x80\x8b" "all");
+	assert_null(cJSON_GetObjectItem(body, "parse_mode"));
+	cJSON_Delete(body);
+	assert_int_equal(res.status, 200);
+	outbound_release(&post);
+
+	snprintf(ev.channel, sizeof(ev.channel), "1; drop");                  /* never emitted unquoted */
+	outbound_init(&post);
+	assert_int_equal(platform_telegram.reply(&cfg, &ev, "x", &res, &post), -1);
+	outbound_release(&post);
+	buf_release(&res.body);
+}
+
+static void test_polling(void **state)
+{
+	struct platform_config cfg = test_config();
+	struct sb_event ev[4];
+	struct outbound post;
+	int64_t next = 0;
+	size_t len;
+	char *body = fixture("telegram/get_updates.json", &len);
+
+	assert_int_equal(telegram_parse_updates(&cfg, body, len, ev, 4, &next), 2);
+	assert_int_equal(next, 503);
+	assert_string_equal(ev[0].text, "what is EMS?");
+	assert_string_equal(ev[0].id, "500");
+	assert_string_equal(ev[1].text, "how long is EMR training?");
+	next = 0;
+	assert_int_equal(telegram_parse_updates(&cfg, body, len, ev, 1, &next), 1);
+	assert_int_equal(next, 501);                    /* the rest comes next time */
+	free(body);
+	next = 7;
+	assert_int_equal(telegram_parse_updates(&cfg, "{\"ok\":false}", 12, ev, 4, &next), -1);
+	assert_int_equal(telegram_parse_updates(&cfg, "{\"ok\":true,\"result\":[]}", 23, ev, 4, &next), 0);
+	assert_int_equal(next, 7);
+	assert_int_equal(telegram_parse_updates(&cfg, "garbage", 7, ev, 4, &next), -1);
+
+	outbound_init(&post);
+	assert_int_equal(telegram_poll_request(&cfg, 503, 30, &post), 0);
+	assert_string_equal(post.url, "http://127.0.0.1:9/tg/bot6129457865:AAE-test-token/getUpdates");
+	assert_non_null(strstr(post.body.ptr, "\"offset\":503"));
+	assert_non_null(strstr(post.body.ptr, "\"timeout\":30"));
+	outbound_release(&post);
+	cfg.telegram_bot_token = NULL;
+	outbound_init(&post);
+	assert_int_equal(telegram_poll_request(&cfg, 503, 30, &post), -1);
+	outbound_release(&post);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_secret_header),
+		cmocka_unit_test(test_private_chats),
+		cmocka_unit_test(test_groups),
+		cmocka_unit_test(test_group_addressing),
+		cmocka_unit_test(test_reply),
+		cmocka_unit_test(test_polling),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
