@@ -189,7 +189,7 @@ int cmd_chat(struct cli *c, int argc, char **argv)
 	char q[SB_MAX_QUESTION + 1];
 	struct knowledge *k;
 	struct matcher_scratch *s;
-	struct match_context ctx = { -1, -1, { -1, -1 } };
+	struct match_context ctx = { -1, -1, { -1, -1 }, 0 };
 	int tty = isatty(0) && isatty(1);
 
 	if (argc > 0) {

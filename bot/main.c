@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "serve.h"
 #include "banned.h"
 
 struct command {
@@ -23,6 +24,10 @@ static const struct command commands[] = {
 	  "validates the knowledge base and intents; prints FILE:LINE: message and exits 1 on problems", cmd_check },
 	{ "explain", "explain QUESTION",
 	  "shows how a question is read: normalised text, roles, candidate intents, the answer", cmd_explain },
+	{ "serve", "serve [--config FILE]",
+	  "runs the webhook server (and Telegram polling) until SIGTERM/SIGINT; SIGHUP reloads", cmd_serve },
+	{ "discord", "discord register",
+	  "registers the /ask slash command with Discord (application_id, bot_token)", cmd_discord },
 	{ NULL, NULL, NULL, NULL }
 };
 

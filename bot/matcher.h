@@ -11,6 +11,7 @@
 #define STUDYBOT_MATCHER_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "diag.h"
 #include "kb.h"
@@ -44,6 +45,7 @@ struct match_context {
 	int intent;          /* -1: none */
 	int topic;           /* -1: none */
 	int roles[2];        /* -1: none */
+	uint64_t version;    /* of the knowledge these indices belong to (kept by the caller) */
 };
 
 struct mention {

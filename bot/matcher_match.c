@@ -163,6 +163,14 @@ static void score_intents(const struct matcher *m, struct matcher_scratch *s, st
 }
 
 
+/* indices from another snapshot must never be used */
+static int context_valid(const struct matcher *m, const struct match_context *c)
+{
+	return c->intent < (int)m->lang->nintents && c->topic < (int)m->kb->ntopics &&
+	       c->roles[0] < (int)m->kb->nroles && c->roles[1] < (int)m->kb->nroles &&
+	       (c->topic < 0 || c->intent >= 0);
+}
+
 /* a topic intent's answer still sets the conversation's roles (for follow-ups) */
 static void fill_topic_roles(const struct matcher *m, struct match_result *res)
 {
@@ -306,6 +314,8 @@ void matcher_match(const struct matcher *m, struct matcher_scratch *s, const cha
 {
 	enum match_outcome first_miss = MATCH_NONE;
 
+	if (ctx && !context_valid(m, ctx))
+		ctx = NULL;
 	memset(res, 0, offsetof(struct match_result, cands));
 	res->ncands = 0;
 	res->intent = res->topic = res->used_roles[0] = res->used_roles[1] = -1;
@@ -349,11 +359,12 @@ void matcher_next_context(const struct match_result *res, const struct match_con
 		if (prev)
 			*next = *prev;
 		else
-			*next = (struct match_context){ -1, -1, { -1, -1 } };
+			*next = (struct match_context){ -1, -1, { -1, -1 }, 0 };
 		return;
 	}
 	next->intent = res->intent;
 	next->topic = res->topic;
+	next->version = prev ? prev->version : 0;
 	next->roles[0] = res->used_roles[0];
 	next->roles[1] = res->used_roles[1];
 }

@@ -1,0 +1,10 @@
+/* serve.h - the `serve` command (serve.c) and `discord register` (serve_poll.c). */
+#ifndef STUDYBOT_SERVE_H
+#define STUDYBOT_SERVE_H
+
+#include "cli.h"
+
+int cmd_serve(struct cli *c, int argc, char **argv);
+int cmd_discord(struct cli *c, int argc, char **argv);
+
+#endif

@@ -1,0 +1,169 @@
+/* serve_poll.c - Telegram long polling and `studybot discord register`; see serve_poll.h. */
+#include "serve_poll.h"
+
+#include <curl/curl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "log.h"
+#include "serve.h"
+#include "banned.h"
+
+#define POLL_WAIT_S 25
+#define POLL_RETRY_MS 5000
+#define POLL_MAX_EVENTS 32
+
+struct poller {
+	struct worker *w;
+	int64_t offset;
+	long long timer;
+};
+
+static long poll_timer(struct loop *l, long long id, void *ud);
+
+static void poll_again(struct poller *p, long delay_ms)
+{
+	p->timer = loop_add_timer(p->w->loop, delay_ms, poll_timer, p);
+}
+
+static void poll_done(const struct http_result *r, void *ud)
+{
+	struct poller *p = ud;
+	struct sb_event *ev;
+	int n;
+
+	if (r->cancelled)
+		return;
+	if (r->status != 200) {
+		log_warn("poll", "platform=telegram status=%ld curl=%d retry_ms=%d", r->status, r->curl_code,
+			 POLL_RETRY_MS);
+		poll_again(p, POLL_RETRY_MS);
+		return;
+	}
+	ev = calloc(POLL_MAX_EVENTS, sizeof(*ev));
+	n = ev ? telegram_parse_updates(&p->w->svc->pcfg, r->body, r->body_len, ev, POLL_MAX_EVENTS,
+					&p->offset) : -1;
+	for (int i = 0; i < n; i++)
+		webhooks_handle_polled(p->w, &ev[i]);
+	free(ev);
+	poll_again(p, n < 0 ? POLL_RETRY_MS : 0);
+}
+
+static long poll_timer(struct loop *l, long long id, void *ud)
+{
+	struct poller *p = ud;
+	struct outbound o;
+	const char *headers[OUTBOUND_MAX_HEADERS + 1];
+	char ct[128];
+	size_t nh = 0;
+
+	p->timer = 0;
+	if (p->w->draining)
+		return -1;
+	outbound_init(&o);
+	if (telegram_poll_request(&p->w->svc->pcfg, p->offset, POLL_WAIT_S, &o) == 0) {
+		snprintf(ct, sizeof(ct), "Content-Type: %s", o.content_type[0] ? o.content_type : "application/json");
+		headers[nh++] = ct;
+		for (int i = 0; i < o.nheaders; i++)
+			headers[nh++] = o.headers[i];
+		struct http_call call = { "POST", o.url, headers, nh, o.body.ptr, o.body.len,
+					  (POLL_WAIT_S + 10) * 1000L };
+		if (http_client_send(p->w->client, &call, poll_done, p) < 0)
+			poll_again(p, POLL_RETRY_MS);
+	} else {
+		log_err("poll", "platform=telegram error=\"bot_token is not set\"");
+	}
+	outbound_release(&o);
+	return -1;
+}
+
+int poller_start(struct worker *w, struct poller **out)
+{
+	const struct config *cfg = w->svc->cfg;
+	struct poller *p;
+
+	*out = NULL;
+	if (!config_section_on(cfg, "telegram") || strcmp(config_str(cfg, "telegram", "mode"), "poll") != 0)
+		return 0;
+	if (!w->svc->pcfg.telegram_bot_token)
+		return error("telegram.mode = poll needs telegram.bot_token");
+	if (!(p = calloc(1, sizeof(*p))))
+		return -1;
+	p->w = w;
+	poll_again(p, 0);
+	log_info("poll", "platform=telegram mode=poll");
+	*out = p;
+	return 0;
+}
+
+void poller_free(struct poller *p)
+{
+	free(p);
+}
+
+/* ---- studybot discord register ---- */
+
+static size_t keep_body(char *ptr, size_t size, size_t n, void *ud)
+{
+	struct buf *b = ud;
+
+	buf_add(b, ptr, size * n);
+	return size * n;
+}
+
+int cmd_discord(struct cli *c, int argc, char **argv)
+{
+	struct service svc;
+	struct outbound o;
+	struct curl_slist *hl = NULL;
+	struct buf resp;
+	char ct[128];
+	long status = 0;
+	CURL *h;
+	int rc = 1;
+
+	if (argc != 1 || strcmp(argv[0], "register") != 0) {
+		fprintf(stderr, "usage: studybot discord register [--config FILE]\n"
+				"registers the /ask slash command (needs discord.application_id and discord.bot_token)\n");
+		return 2;
+	}
+	if (cli_paths(c) || service_init(&svc, c) < 0)
+		return 1;
+	outbound_init(&o);
+	buf_init(&resp, 1 << 16);
+	if (discord_register_command(&svc.pcfg, &o) < 0) {
+		error("discord register needs discord.application_id and discord.bot_token in the config");
+		goto out;
+	}
+	snprintf(ct, sizeof(ct), "Content-Type: %s", o.content_type[0] ? o.content_type : "application/json");
+	hl = curl_slist_append(hl, ct);
+	for (int i = 0; i < o.nheaders; i++)
+		hl = curl_slist_append(hl, o.headers[i]);
+	if ((h = curl_easy_init())) {
+		curl_easy_setopt(h, CURLOPT_URL, o.url);
+		curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, "POST");
+		curl_easy_setopt(h, CURLOPT_HTTPHEADER, hl);
+		curl_easy_setopt(h, CURLOPT_POSTFIELDS, o.body.ptr ? o.body.ptr : "");
+		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)o.body.len);
+		curl_easy_setopt(h, CURLOPT_TIMEOUT, 30L);
+		curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, keep_body);
+		curl_easy_setopt(h, CURLOPT_WRITEDATA, &resp);
+		if (curl_easy_perform(h) == CURLE_OK)
+			curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+		curl_easy_cleanup(h);
+	}
+	if (status >= 200 && status < 300) {
+		printf("registered /ask (HTTP %ld)\n", status);
+		rc = 0;
+	} else {
+		error("registering /ask failed (HTTP %ld): %.300s", status, resp.ptr ? resp.ptr : "no answer");
+	}
+out:
+	curl_slist_free_all(hl);
+	buf_release(&resp);
+	outbound_release(&o);
+	service_release(&svc);
+	return rc;
+}

@@ -1,0 +1,194 @@
+/* service.c - shared state and one event -> one reply; see service.h. */
+#include "service.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "answer.h"
+#include "config.h"
+#include "log.h"
+#include "banned.h"
+
+#define SEEN_MAX      20000
+#define SEEN_TTL_MS   (60LL * 60 * 1000)   /* platforms retry within minutes */
+
+static const char *opt(const struct config *cfg, const char *section, const char *key)
+{
+	const char *v = config_str(cfg, section, key);
+
+	return v && *v ? v : NULL;
+}
+
+static void platform_settings(struct service *svc, const struct config *cfg)
+{
+	struct platform_config *p = &svc->pcfg;
+
+	p->bot_name = opt(cfg, "bot", "name");
+	p->generic_token = opt(cfg, "generic", "token");
+	p->generic_reply_url = opt(cfg, "generic", "reply_url");
+	p->slack_signing_secret = opt(cfg, "slack", "signing_secret");
+	p->slack_bot_token = opt(cfg, "slack", "bot_token");
+	p->slack_bot_user_id = opt(cfg, "slack", "bot_user_id");
+	p->slack_api_url = opt(cfg, "slack", "api_url");
+	p->discord_public_key = opt(cfg, "discord", "public_key");
+	p->discord_application_id = opt(cfg, "discord", "application_id");
+	p->discord_bot_token = opt(cfg, "discord", "bot_token");
+	p->discord_api_url = opt(cfg, "discord", "api_url");
+	p->mattermost_token = opt(cfg, "mattermost", "token");
+	p->teams_secret = opt(cfg, "teams", "secret");
+	p->telegram_bot_token = opt(cfg, "telegram", "bot_token");
+	p->telegram_secret_token = opt(cfg, "telegram", "secret_token");
+	p->telegram_bot_username = opt(cfg, "telegram", "bot_username");
+	p->telegram_api_url = opt(cfg, "telegram", "api_url");
+	p->zulip_token = opt(cfg, "zulip", "token");
+	p->rocketchat_token = opt(cfg, "rocketchat", "token");
+}
+
+int service_init(struct service *svc, struct cli *c)
+{
+	struct diag d;
+	struct knowledge *k;
+
+	memset(svc, 0, sizeof(*svc));
+	svc->cfg = c->cfg;
+	svc->kbdir = c->kb;
+	svc->intentsdir = c->intents;
+	svc->prefix = config_str(c->cfg, "bot", "command_prefix");
+	svc->history = config_str(c->cfg, "bot", "history");
+	svc->unanswered = config_str(c->cfg, "bot", "unanswered_log");
+	platform_settings(svc, c->cfg);
+	diag_init(&d);
+	k = knowledge_load(c->kb, c->intents, &d);
+	if (k && knowledge_check(k, &d) < 0) {
+		knowledge_unref(k);
+		k = NULL;
+	}
+	if (!k) {
+		fprintf(stderr, "%sstudybot: cannot start: the knowledge base has problems (see above)\n",
+			d.text.ptr ? d.text.ptr : "");
+		diag_release(&d);
+		return -1;
+	}
+	diag_release(&d);
+	knowledge_holder_init(&svc->holder, k);
+	svc->contexts = context_store_new(SB_MAX_CONTEXTS, SB_CONTEXT_TTL_S * 1000LL);
+	svc->seen = seen_new(SEEN_MAX, SEEN_TTL_MS);
+	return svc->contexts && svc->seen ? 0 : error("out of memory");
+}
+
+void service_release(struct service *svc)
+{
+	while (__atomic_load_n(&svc->reloading, __ATOMIC_ACQUIRE))
+		;                                      /* a reload thread still holds svc */
+	knowledge_holder_release(&svc->holder);
+	context_store_free(svc->contexts);
+	seen_free(svc->seen);
+}
+
+int service_platform_on(const struct service *svc, const char *platform)
+{
+	return config_section_on(svc->cfg, platform);
+}
+
+static void conversation_key(const struct sb_event *ev, char *key, size_t cap)
+{
+	snprintf(key, cap, "%s|%.60s|%.60s|%.60s", ev->platform, ev->channel, ev->thread, ev->user);
+}
+
+static void answer_question(struct service *svc, struct matcher_scratch *s, const struct sb_event *ev,
+			    int64_t now_ms, struct buf *reply, enum metrics_answer *what)
+{
+	struct knowledge *k = knowledge_acquire(&svc->holder);
+	struct match_result *res = malloc(sizeof(*res));
+	struct match_context ctx, next;
+	char key[CONTEXT_MAX_KEY];
+	struct answer a;
+
+	if (!res) {
+		knowledge_unref(k);
+		return;
+	}
+	conversation_key(ev, key, sizeof(key));
+	if (!context_get(svc->contexts, key, now_ms, &ctx) || ctx.version != k->version)
+		ctx = (struct match_context){ -1, -1, { -1, -1 }, k->version };
+	matcher_match(&k->matcher, s, ev->text, strlen(ev->text), &ctx, res);
+	answer_init(&a);
+	answer_compose(k, res, &a);
+	buf_adds(reply, a.text.ptr ? a.text.ptr : "");
+	*what = a.matched ? MA_MATCHED : MA_DECLINED;
+	matcher_next_context(res, &ctx, &next);
+	next.version = k->version;
+	context_put(svc->contexts, key, now_ms, &next);
+	answer_release(&a);
+	free(res);
+	knowledge_unref(k);
+}
+
+enum metrics_answer service_handle(struct service *svc, struct matcher_scratch *scratch,
+				   const struct sb_event *ev, int64_t now_ms, struct buf *reply)
+{
+	enum metrics_answer what = MA_IGNORED;
+	char key[SB_EVENT_ID + 32];
+
+	if (ev->from_bot)
+		return MA_IGNORED;
+	if (ev->id[0]) {
+		snprintf(key, sizeof(key), "%s:%s", ev->platform, ev->id);
+		if (seen_check_and_add(svc->seen, key, now_ms))
+			return MA_DUPLICATE;
+	}
+	if (!ev->text[0]) {
+		buf_adds(reply, "Ask me about EMS, EMR, EMT and paramedic roles, for example \"emt vs emr?\", "
+				"\"how long is emr training\" or \"can emrs give narcan\".");
+		what = MA_DECLINED;
+	} else {
+		answer_question(svc, scratch, ev, now_ms, reply, &what);
+	}
+	metrics_answer(&svc->metrics, what);
+	return what;
+}
+
+static void *reload_main(void *arg)
+{
+	struct service *svc = arg;
+	struct diag d;
+
+again:
+	do {
+		__atomic_store_n(&svc->reload_again, 0, __ATOMIC_RELEASE);
+		diag_init(&d);
+		if (knowledge_reload(&svc->holder, svc->kbdir, svc->intentsdir, &d) == 0) {
+			__atomic_add_fetch(&svc->metrics.reloads_ok, 1, __ATOMIC_RELAXED);
+			log_info("reload", "result=ok");
+		} else {
+			__atomic_add_fetch(&svc->metrics.reloads_failed, 1, __ATOMIC_RELAXED);
+			log_warn("reload", "result=refused problems=%zu first=\"%.200s\" kept=previous", d.count,
+				 d.text.ptr ? strtok_r(d.text.ptr, "\n", &(char *){ NULL }) : "");
+		}
+		diag_release(&d);
+	} while (__atomic_load_n(&svc->reload_again, __ATOMIC_ACQUIRE));
+	__atomic_store_n(&svc->reloading, 0, __ATOMIC_RELEASE);
+	/* a request that came in just as we finished must not be lost */
+	if (__atomic_load_n(&svc->reload_again, __ATOMIC_ACQUIRE) &&
+	    !__atomic_exchange_n(&svc->reloading, 1, __ATOMIC_ACQ_REL))
+		goto again;
+	return NULL;
+}
+
+void service_reload_async(struct service *svc, const char *why)
+{
+	pthread_t t;
+
+	log_info("reload", "reason=%s", why);
+	__atomic_store_n(&svc->reload_again, 1, __ATOMIC_RELEASE);
+	if (__atomic_exchange_n(&svc->reloading, 1, __ATOMIC_ACQ_REL))
+		return;                                /* the running one goes round again */
+	if (pthread_create(&t, NULL, reload_main, svc) != 0) {
+		__atomic_store_n(&svc->reloading, 0, __ATOMIC_RELEASE);
+		log_err("reload", "error=\"cannot start a thread\"");
+		return;
+	}
+	pthread_detach(t);
+}
