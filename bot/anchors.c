@@ -22,7 +22,25 @@ struct parser {
 	const char *p;
 	size_t i, len;
 	int bad;                  /* something we do not understand: no anchors at all */
+	const struct patset_sub *subs;
+	size_t nsubs;
 };
+
+/* (?&name) at p[i..]: what the subroutine needs, into grp (n = 0 if unknown) */
+static void sub_call(struct parser *ps, size_t start, size_t end, struct req *grp)
+{
+	size_t n = end - start;
+
+	grp->n = 0;
+	for (size_t k = 0; k < ps->nsubs; k++) {
+		if (strlen(ps->subs[k].name) == n && memcmp(ps->subs[k].name, ps->p + start, n) == 0 &&
+		    ps->subs[k].n <= PATSET_MAX_ANCHORS) {
+			memcpy(grp->lit, ps->subs[k].lit, sizeof(grp->lit[0]) * ps->subs[k].n);
+			grp->n = ps->subs[k].n;
+			return;
+		}
+	}
+}
 
 static void parse_alternatives(struct parser *ps, struct req *out);
 
@@ -137,8 +155,11 @@ static void parse_group(struct parser *ps, struct req *grp)
 			ps->i++;
 		} else if (c == '&' || c == 'R' || isdigit((unsigned char)c) || c == '+' ||
 			   (c == 'P' && ps->i + 2 < ps->len && p[ps->i + 2] == '>')) {
+			size_t start = ps->i + 2;
 			while (ps->i < ps->len && p[ps->i] != ')')   /* subroutine call */
 				ps->i++;
+			if (c == '&' && ps->i < ps->len)
+				sub_call(ps, start, ps->i, grp);
 			ps->i++;
 			return;
 		} else if (isalpha((unsigned char)c) || c == '-' || c == '^') {
@@ -186,8 +207,15 @@ static int parse_escape(struct parser *ps)
 	}
 	if (!isalnum((unsigned char)c))
 		return (unsigned char)c;
+	if ((c == 'k' || c == 'g') && ps->i < ps->len && strchr("<{'", ps->p[ps->i])) {
+		char close = ps->p[ps->i] == '<' ? '>' : ps->p[ps->i] == '{' ? '}' : '\'';
+		while (ps->i < ps->len && ps->p[ps->i] != close)   /* a back reference: */
+			ps->i++;                                    /* needs nothing new */
+		ps->i++;
+		return -1;
+	}
 	if (!strchr("bBwWsSdDhHvVAzZGKRX", c))
-		ps->bad = 1;                 /* \x \p \Q \1 \k \g \N ...: not analysed */
+		ps->bad = 1;                 /* \x \p \Q \1 \N ...: not analysed */
 	return -1;
 }
 
@@ -256,7 +284,13 @@ static void parse_alternatives(struct parser *ps, struct req *out)
 
 size_t anchors_extract(const char *pattern, char out[][PATSET_MAX_ANCHOR], size_t max)
 {
-	struct parser ps = { pattern, 0, strlen(pattern), 0 };
+	return anchors_extract_subs(pattern, NULL, 0, out, max);
+}
+
+size_t anchors_extract_subs(const char *pattern, const struct patset_sub *subs, size_t nsubs,
+			    char out[][PATSET_MAX_ANCHOR], size_t max)
+{
+	struct parser ps = { pattern, 0, strlen(pattern), 0, subs, nsubs };
 	struct req r;
 
 	parse_alternatives(&ps, &r);

@@ -389,30 +389,34 @@ static long on_timer(struct loop *l, long long id, void *ud)
 
 /* ---- public ---- */
 
+/* libcurl (and the TLS library under it) is set up on the first call, not at start:
+ * an idle bot that never posts does not pay its memory */
+static int ensure_multi(struct http_client *c)
+{
+	if (c->multi)
+		return 0;
+	pthread_once(&curl_once, curl_init_once);
+	if (curl_init_failed)
+		return error("cannot initialise libcurl");
+	if (!(c->multi = curl_multi_init()))
+		return error("cannot create a libcurl multi handle");
+	curl_multi_setopt(c->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
+	curl_multi_setopt(c->multi, CURLMOPT_SOCKETDATA, c);
+	curl_multi_setopt(c->multi, CURLMOPT_TIMERFUNCTION, on_curl_timer);
+	curl_multi_setopt(c->multi, CURLMOPT_TIMERDATA, c);
+	return 0;
+}
+
 struct http_client *http_client_new(struct loop *l)
 {
 	struct http_client *c;
 
-	pthread_once(&curl_once, curl_init_once);
-	if (curl_init_failed) {
-		error("cannot initialise libcurl");
-		return NULL;
-	}
 	if (!l || !(c = calloc(1, sizeof(*c)))) {
 		error("cannot allocate the http client");
 		return NULL;
 	}
 	c->loop = l;
 	c->next_id = 1;
-	if (!(c->multi = curl_multi_init())) {
-		free(c);
-		error("cannot create a libcurl multi handle");
-		return NULL;
-	}
-	curl_multi_setopt(c->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
-	curl_multi_setopt(c->multi, CURLMOPT_SOCKETDATA, c);
-	curl_multi_setopt(c->multi, CURLMOPT_TIMERFUNCTION, on_curl_timer);
-	curl_multi_setopt(c->multi, CURLMOPT_TIMERDATA, c);
 	return c;
 }
 
@@ -421,7 +425,7 @@ long long http_client_send(struct http_client *c, const struct http_call *call,
 {
 	struct call *k;
 
-	if (!c || !call || c->freeing || !valid_call(call))
+	if (!c || !call || c->freeing || !valid_call(call) || ensure_multi(c) < 0)
 		return -1;
 	if (!(k = calloc(1, sizeof(*k))))
 		return -1;
@@ -469,7 +473,8 @@ static void client_destroy(struct http_client *c)
 	if (c->timer_id > 0)
 		loop_del_timer(c->loop, c->timer_id);
 	c->timer_id = 0;
-	curl_multi_cleanup(c->multi);
+	if (c->multi)
+		curl_multi_cleanup(c->multi);
 	free(c);
 }
 

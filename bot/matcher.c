@@ -34,12 +34,12 @@ void matcher_release(struct matcher *m)
 	memset(m, 0, sizeof(*m));
 }
 
-/* (?(DEFINE)(?<role>\b(?:id|id|...)\b)) over every role id, longest first */
-static void role_define(const struct kb *kb, struct buf *b)
+/* (?:\b(?:id|id|...)\b) over every role id, longest first: what (?&role) stands for */
+static void role_group(const struct kb *kb, struct buf *b)
 {
-	char used[SB_MAX_TOPICS > 64 ? 64 : 64] = { 0 };
+	char used[64] = { 0 };
 
-	buf_adds(b, "(?(DEFINE)(?<role>\\b(?:");
+	buf_adds(b, "(?:\\b(?:");
 	for (size_t k = 0; k < kb->nroles && k < sizeof(used); k++) {
 		size_t best = (size_t)-1;
 		for (size_t r = 0; r < kb->nroles && r < sizeof(used); r++)
@@ -52,19 +52,43 @@ static void role_define(const struct kb *kb, struct buf *b)
 	}
 	if (!kb->nroles)
 		buf_adds(b, "(*FAIL)");
-	buf_adds(b, ")\\b))");
+	buf_adds(b, ")\\b)");
 }
 
-static int add(struct patset *ps, const char *define, const struct lang_pattern *p,
+/* pattern with every (?&role) replaced by the role group itself: an inline
+ * alternation runs faster than a subroutine call; NULL when too long */
+static char *inline_roles(const char *re, const char *group)
+{
+	struct buf b;
+	const char *p = re, *hit;
+
+	buf_init(&b, SB_MAX_PATTERN * 8);
+	while ((hit = strstr(p, "(?&role)"))) {
+		if (buf_add(&b, p, (size_t)(hit - p)) < 0 || buf_adds(&b, group) < 0) {
+			buf_release(&b);
+			return NULL;
+		}
+		p = hit + strlen("(?&role)");
+	}
+	if (buf_adds(&b, p) < 0) {
+		buf_release(&b);
+		return NULL;
+	}
+	return buf_detach(&b);
+}
+
+static int add(struct patset *ps, const char *group, const struct lang_pattern *p,
 	       const char *file, struct diag *d)
 {
 	char err[256];
 	int i;
+	char *inl = strstr(p->re, "(?&role)") ? inline_roles(p->re, group) : NULL;
 
-	if (define && !strstr(p->re, "(?&role)"))
-		define = NULL;          /* only patterns that call (?&role) need the definition */
-	i = patset_add(ps, define, p->re, err, sizeof(err));
-
+	if (inl && strlen(inl) <= SB_MAX_PATTERN * 4)
+		i = patset_add_as(ps, inl, p->re, err, sizeof(err));
+	else
+		i = patset_add(ps, NULL, p->re, err, sizeof(err));
+	free(inl);
 	if (i < 0)
 		diag_add(d, file, p->line, "%s", err);
 	return i;
@@ -142,6 +166,27 @@ static void build_intents(struct matcher *m, const char *define, struct diag *d)
 	}
 }
 
+/* (?&role) needs one of the role ids: those no shorter id is a prefix of */
+static void role_sub(const struct kb *kb, struct patset_sub *sub)
+{
+	snprintf(sub->name, sizeof(sub->name), "role");
+	sub->n = 0;
+	for (size_t r = 0; r < kb->nroles; r++) {
+		const char *id = kb->roles[r].id;
+		int covered = 0;
+		for (size_t q = 0; q < kb->nroles; q++)
+			covered |= q != r && strlen(kb->roles[q].id) < strlen(id) &&
+				   strncmp(kb->roles[q].id, id, strlen(kb->roles[q].id)) == 0;
+		if (covered || strlen(id) < 2 || strlen(id) >= PATSET_MAX_ANCHOR)
+			continue;
+		if (sub->n == PATSET_MAX_ANCHORS) {
+			sub->n = 0;                   /* too many to be useful: no anchor */
+			return;
+		}
+		snprintf(sub->lit[sub->n++], PATSET_MAX_ANCHOR, "%s", id);
+	}
+}
+
 int matcher_build(struct matcher *m, const struct kb *kb, const struct lang *lang, struct diag *d)
 {
 	size_t before = d->count;
@@ -149,8 +194,11 @@ int matcher_build(struct matcher *m, const struct kb *kb, const struct lang *lan
 
 	m->kb = kb;
 	m->lang = lang;
+	role_sub(kb, &m->role_sub);
+	m->intents.subs = &m->role_sub;
+	m->intents.nsubs = m->role_sub.n ? 1 : 0;
 	buf_init(&define, 65536);
-	role_define(kb, &define);
+	role_group(kb, &define);
 	build_entities(m, d);
 	build_intents(m, define.ptr, d);
 	buf_release(&define);

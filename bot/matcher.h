@@ -31,6 +31,7 @@ struct matcher {
 	struct patset guards;                             /* need/not patterns */
 	size_t *need_start, *not_start;                   /* per intent: ranges in guards */
 	int *default_role;                                /* per intent: role index or -1 */
+	struct patset_sub role_sub;                       /* what (?&role) needs, for the prefilter */
 };
 
 struct matcher_scratch {

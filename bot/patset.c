@@ -8,8 +8,7 @@
 #include "limits.h"
 #include "banned.h"
 
-#define PATSET_BUCKETS 16384       /* per key length: 2, 3 and 4+ byte anchors */
-#define KEY_TABLES 3
+#define KEY_TABLES 3                /* per key length: 2, 3 and 4+ byte anchors */
 
 /* anchors are keyed by their first min(len, 4) bytes, one table per key length */
 static unsigned key_len(size_t len)
@@ -17,18 +16,18 @@ static unsigned key_len(size_t len)
 	return len >= 4 ? 4 : (unsigned)len;
 }
 
-static unsigned bucket_of(const char *s, unsigned kl)
+static unsigned bucket_of(const struct patset *ps, const char *s, unsigned kl)
 {
 	uint32_t h = 2166136261u;
 
 	for (unsigned i = 0; i < kl; i++)
 		h = (h ^ (unsigned char)s[i]) * 16777619u;
-	return (kl - 2) * PATSET_BUCKETS + ((h ^ (h >> 15)) & (PATSET_BUCKETS - 1));
+	return (kl - 2) * ps->nbuckets + ((h ^ (h >> 15)) & (ps->nbuckets - 1));
 }
 
-static unsigned anchor_bucket(const struct patset_anchor *a)
+static unsigned anchor_bucket(const struct patset *ps, const struct patset_anchor *a)
 {
-	return bucket_of(a->lit, key_len(a->len));
+	return bucket_of(ps, a->lit, key_len(a->len));
 }
 
 void patset_init(struct patset *ps)
@@ -75,13 +74,13 @@ static int add_anchor(struct patset *ps, const char *lit, int pat)
 
 static pcre2_code *compile(const char *define, const char *pattern, char *err, size_t errlen)
 {
-	char full[SB_MAX_PATTERN * 2];
+	char full[SB_MAX_PATTERN * 6];
 	int code;
 	PCRE2_SIZE off;
 	pcre2_code *re;
 	size_t dl = define ? strlen(define) : 0, pl = strlen(pattern);
 
-	if (pl > SB_MAX_PATTERN || dl >= sizeof(full) - pl) {
+	if (pl > SB_MAX_PATTERN * 4 || dl + pl >= sizeof(full)) {
 		snprintf(err, errlen, "pattern longer than %d bytes", SB_MAX_PATTERN);
 		return NULL;
 	}
@@ -101,11 +100,10 @@ static pcre2_code *compile(const char *define, const char *pattern, char *err, s
 	return re;
 }
 
-int patset_add(struct patset *ps, const char *define, const char *pattern, char *err, size_t errlen)
+static int add_compiled(struct patset *ps, pcre2_code *re, const char *pattern, char *err, size_t errlen)
 {
 	char lits[PATSET_MAX_ANCHORS][PATSET_MAX_ANCHOR];
 	size_t n;
-	pcre2_code *re = compile(define, pattern, err, errlen);
 
 	if (!re)
 		return -1;
@@ -121,16 +119,38 @@ int patset_add(struct patset *ps, const char *define, const char *pattern, char 
 		ps->cap = ncap;
 	}
 	ps->codes[ps->n] = re;
-	n = anchors_extract(pattern, lits, PATSET_MAX_ANCHORS);
+	n = anchors_extract_subs(pattern, ps->subs, ps->nsubs, lits, PATSET_MAX_ANCHORS);
 	for (size_t k = 0; k < n; k++)
 		if (add_anchor(ps, lits[k], (int)ps->n) < 0)
 			return -1;
 	return (int)ps->n++;
 }
 
+int patset_add(struct patset *ps, const char *define, const char *pattern, char *err, size_t errlen)
+{
+	return add_compiled(ps, compile(define, pattern, err, errlen), pattern, err, errlen);
+}
+
+int patset_add_as(struct patset *ps, const char *compiled, const char *pattern, char *err, size_t errlen)
+{
+	pcre2_code *re = compile(NULL, compiled, err, errlen);
+
+	if (!re) {                      /* report the error against what the author wrote */
+		re = compile(NULL, pattern, err, errlen);
+		if (re) {
+			pcre2_code_free(re);
+			snprintf(err, errlen, "pattern does not compile once (?&role) is expanded");
+		}
+		return -1;
+	}
+	return add_compiled(ps, re, pattern, err, errlen);
+}
+
+static _Thread_local const struct patset *sorting;    /* qsort has no user pointer; build is not reentrant */
+
 static int by_bucket(const void *a, const void *b)
 {
-	unsigned x = anchor_bucket(a), y = anchor_bucket(b);
+	unsigned x = anchor_bucket(sorting, a), y = anchor_bucket(sorting, b);
 
 	return x < y ? -1 : x > y;
 }
@@ -142,22 +162,26 @@ int patset_build(struct patset *ps)
 	free(ps->bucket_start);
 	free(ps->occupied);
 	free(ps->always);
-	ps->bucket_start = calloc(KEY_TABLES * PATSET_BUCKETS + 1, sizeof(uint32_t));
-	ps->occupied = calloc(KEY_TABLES * PATSET_BUCKETS / 64, sizeof(uint64_t));
+	ps->nbuckets = 256;                  /* about four buckets an anchor: few collisions */
+	while (ps->nbuckets < 4 * ps->nanchors && ps->nbuckets < (1u << 22))
+		ps->nbuckets *= 2;
+	ps->bucket_start = calloc(KEY_TABLES * ps->nbuckets + 1, sizeof(uint32_t));
+	ps->occupied = calloc(KEY_TABLES * ps->nbuckets / 64, sizeof(uint64_t));
 	ps->always = malloc((ps->n ? ps->n : 1) * sizeof(int));
 	if (!has || !ps->bucket_start || !ps->occupied || !ps->always) {
 		free(has);
 		return -1;
 	}
+	sorting = ps;
 	if (ps->nanchors)
 		qsort(ps->anchors, ps->nanchors, sizeof(*ps->anchors), by_bucket);
 	for (size_t i = 0; i < ps->nanchors; i++) {
-		unsigned b = anchor_bucket(&ps->anchors[i]);
+		unsigned b = anchor_bucket(ps, &ps->anchors[i]);
 		ps->bucket_start[b + 1]++;
 		ps->occupied[b / 64] |= 1ull << (b % 64);
 		has[ps->anchors[i].pat] = 1;
 	}
-	for (size_t b = 0; b < KEY_TABLES * PATSET_BUCKETS; b++)
+	for (size_t b = 0; b < KEY_TABLES * ps->nbuckets; b++)
 		ps->bucket_start[b + 1] += ps->bucket_start[b];
 	ps->nalways = 0;
 	for (size_t i = 0; i < ps->n; i++)
@@ -214,8 +238,11 @@ size_t patset_candidates(const struct patset *ps, struct patset_scratch *s, cons
 		s->seen[ps->always[i]] = s->gen;
 	}
 	for (size_t i = 0; i + 1 < len; i++) {
+		uint32_t h = (2166136261u ^ (unsigned char)text[i]) * 16777619u;
 		for (unsigned kl = 2; kl <= 4 && i + kl <= len; kl++) {
-			unsigned b = bucket_of(text + i, kl);
+			unsigned b;
+			h = (h ^ (unsigned char)text[i + kl - 1]) * 16777619u;   /* = bucket_of() */
+			b = (kl - 2) * ps->nbuckets + ((h ^ (h >> 15)) & (ps->nbuckets - 1));
 			if (!(ps->occupied[b / 64] & (1ull << (b % 64))))
 				continue;              /* a small bitmap spares a cache miss */
 			for (uint32_t k = ps->bucket_start[b]; k < ps->bucket_start[b + 1]; k++) {
@@ -240,7 +267,9 @@ int patset_match(const struct patset *ps, struct patset_scratch *s, int i, const
 
 	if (i < 0 || (size_t)i >= ps->n || !s->md || start > len)
 		return 0;
-	rc = pcre2_match(ps->codes[i], (PCRE2_SPTR)text, len, start, 0, s->md, ps->mctx);
+	rc = pcre2_jit_match(ps->codes[i], (PCRE2_SPTR)text, len, start, 0, s->md, ps->mctx);
+	if (rc == PCRE2_ERROR_JIT_BADOPTION)      /* not JIT-compiled: the interpreter */
+		rc = pcre2_match(ps->codes[i], (PCRE2_SPTR)text, len, start, 0, s->md, ps->mctx);
 	if (rc < 0)
 		return 0;            /* no match, or the match limit hit: not a match */
 	ov = pcre2_get_ovector_pointer(s->md);

@@ -18,7 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define PATSET_MAX_ANCHORS 32     /* per pattern; more alternatives: no prefilter */
+#define PATSET_MAX_ANCHORS 64     /* per pattern; more alternatives: no prefilter */
 #define PATSET_MAX_ANCHOR  48     /* bytes kept of one anchor */
 
 struct patset_anchor {
@@ -27,13 +27,23 @@ struct patset_anchor {
 	int pat;
 };
 
+/* what a subroutine call (?&name) needs: one of these literals (e.g. the role ids) */
+struct patset_sub {
+	char name[32];
+	char lit[PATSET_MAX_ANCHORS][PATSET_MAX_ANCHOR];
+	size_t n;
+};
+
 struct patset {
+	const struct patset_sub *subs;   /* optional, for anchors of (?&name) calls */
+	size_t nsubs;
 	pcre2_code **codes;
 	size_t n, cap;
 	struct patset_anchor *anchors;   /* sorted by bucket once built */
 	size_t nanchors, anchors_cap;
 	uint32_t *bucket_start;          /* one offset per bucket (+1) into anchors */
 	uint64_t *occupied;              /* one bit per bucket: has anchors */
+	unsigned nbuckets;               /* per key length; a power of two */
 	int *always;                     /* patterns with no anchors */
 	size_t nalways;
 	uint32_t *seen;                  /* per-pattern generation stamps (scratch) */
@@ -57,6 +67,8 @@ void patset_release(struct patset *ps);
  * message and the offset in `pattern` written to err.
  */
 int patset_add(struct patset *ps, const char *define, const char *pattern, char *err, size_t errlen);
+/* as patset_add, compiling `compiled` but finding anchors (and reporting offsets) in `pattern` */
+int patset_add_as(struct patset *ps, const char *compiled, const char *pattern, char *err, size_t errlen);
 /* builds the prefilter; call after the last add. 0, or -1 out of memory */
 int patset_build(struct patset *ps);
 
@@ -81,5 +93,8 @@ int patset_match(const struct patset *ps, struct patset_scratch *s, int i, const
  * returns how many; 0 when the pattern has no usable anchor (it must always run).
  */
 size_t anchors_extract(const char *pattern, char out[][PATSET_MAX_ANCHOR], size_t max);
+/* as anchors_extract, knowing what the subroutines (?&name) need */
+size_t anchors_extract_subs(const char *pattern, const struct patset_sub *subs, size_t nsubs,
+			    char out[][PATSET_MAX_ANCHOR], size_t max);
 
 #endif

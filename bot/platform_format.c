@@ -137,12 +137,31 @@ static size_t escape_unit(const char *t, size_t i, size_t len, unsigned style,
 	return n;
 }
 
+/* bytes from t[i] on that every style passes through unchanged (plain ASCII) */
+static size_t plain_run(const char *t, size_t i, size_t len)
+{
+	size_t j = i;
+
+	while (j < len) {
+		unsigned char c = (unsigned char)t[j];
+		if (c >= 0x80 || c == '&' || c == '<' || c == '>' || c == '@' || (c < 0x20 && c != '\n' && c != '\t'))
+			break;
+		j++;
+	}
+	return j - i;
+}
+
 static size_t escaped_len(const char *text, size_t len, unsigned style)
 {
-	size_t i = 0, total = 0, ulen;
+	size_t i = 0, total = 0, ulen, run;
 	char unit[8];
 
 	while (i < len) {
+		if ((run = plain_run(text, i, len)) > 0) {
+			i += run;
+			total += run;
+			continue;
+		}
 		i += escape_unit(text, i, len, style, unit, &ulen);
 		total += ulen;
 	}
@@ -159,6 +178,21 @@ size_t fmt_fit(struct buf *out, const char *text, unsigned style, size_t limit)
 	whole = escaped_len(text, len, style) <= limit;
 	budget = whole ? limit : (limit > 3 ? limit - 3 : 0);
 	while (i < len) {
+		size_t run = plain_run(text, i, len);
+		if (run > 1 && used + run <= budget) {       /* the common case, in one copy */
+			if (buf_add(out, text + i, run) < 0)
+				return (size_t)-1;
+			for (size_t k = run; k > 0; k--) {
+				if (text[i + k - 1] == ' ' || text[i + k - 1] == '\n') {
+					brk_in = i + k;
+					brk_out = used + k;
+					break;
+				}
+			}
+			used += run;
+			i += run;
+			continue;
+		}
 		n = escape_unit(text, i, len, style, unit, &ulen);
 		if (used + ulen > budget)
 			break;
