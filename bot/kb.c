@@ -235,7 +235,7 @@ static void topic_roles(struct kb *kb, struct ctx *c, const cJSON *root, struct 
 
 static void topic_lists(struct kb *kb, struct ctx *c, const cJSON *root, struct kb_topic *t)
 {
-	const cJSON *src = str_array(c, root, "sources", 1), *ex = str_array(c, root, "examples", 1);
+	const cJSON *src = str_array(c, root, "sources", 1), *ex = str_array(c, root, "examples", 0);
 	const cJSON *rel = str_array(c, root, "related", 0), *it;
 
 	t->sources = calloc((size_t)cJSON_GetArraySize(src) + 1, sizeof(int));
@@ -389,7 +389,8 @@ int kb_topic_by_attribute(const struct kb *kb, int role, const char *attribute)
 {
 	for (int depth = 0; role >= 0 && depth < 8; depth++) {
 		for (size_t t = 0; t < kb->ntopics; t++)
-			if (kb->topics[t].role == role && strcmp(kb->topics[t].attribute, attribute) == 0)
+			if (kb->topics[t].role == role && kb->topics[t].attribute &&
+			    strcmp(kb->topics[t].attribute, attribute) == 0)
 				return (int)t;
 		role = kb->roles[role].parent;
 	}

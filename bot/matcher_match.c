@@ -318,6 +318,8 @@ void matcher_match(const struct matcher *m, struct matcher_scratch *s, const cha
 		ctx = NULL;
 	memset(res, 0, offsetof(struct match_result, cands));
 	res->ncands = 0;
+	res->followup = 0;
+	res->score = 0;
 	res->intent = res->topic = res->used_roles[0] = res->used_roles[1] = -1;
 	res->outcome = MATCH_NONE;
 	normalise(&m->lang->lexicon, q, len, res->norm, sizeof(res->norm));
