@@ -22,16 +22,39 @@ static int is_dir(const char *p)
 	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+/* DIR/../share/studybot/NAME next to the running binary, if it exists */
+static int beside_binary(char *buf, size_t cap, const char *name)
+{
+	char exe[2048];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	char *slash;
+
+	if (n <= 0)
+		return 0;
+	exe[n] = '\0';
+	if (!(slash = strrchr(exe, '/')))
+		return 0;
+	*slash = '\0';
+	snprintf(buf, cap, "%s/../share/studybot/%s", exe, name);
+	return is_dir(buf);
+}
+
+/* the knowledge dir: as given, else ./NAME, else the installed copy beside the
+ * binary, else the one of the configured install prefix */
 static void pick(const char **out, char *buf, size_t cap, const char *local)
 {
 	if (*out)
 		return;
-	if (is_dir(local) || !is_dir(STUDYBOT_DATADIR)) {
+	if (is_dir(local)) {
 		*out = local;
 		return;
 	}
+	if (beside_binary(buf, cap, local)) {
+		*out = buf;
+		return;
+	}
 	snprintf(buf, cap, "%s/%s", STUDYBOT_DATADIR, local);
-	*out = buf;
+	*out = is_dir(buf) ? buf : local;
 }
 
 extern char **environ;

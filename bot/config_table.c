@@ -95,10 +95,10 @@ static int check_address(const char *v, char *why, size_t n)
 		return fail(why, n, "missing port");
 	for (p = colon + 1; *p; p++) {
 		if (!isdigit((unsigned char)*p) || port > 65535)
-			return fail(why, n, "port must be a number 1..65535");
+			return fail(why, n, "port must be a number 0..65535 (0: any free port)");
 		port = port * 10 + (*p - '0');
 	}
-	return port >= 1 && port <= 65535 ? 0 : fail(why, n, "port must be a number 1..65535");
+	return port <= 65535 ? 0 : fail(why, n, "port must be a number 0..65535 (0: any free port)");
 }
 
 static int check_url(const char *v, char *why, size_t n)

@@ -298,6 +298,21 @@ static long retry_wait(struct outbox *o, const struct http_result *r)
 	return wait;
 }
 
+/* 1 when a 2xx body is a JSON object saying "ok": false (Slack's Web API errors) */
+static int api_refused(const struct http_result *r)
+{
+	cJSON *root, *ok;
+	int refused;
+
+	if (!r->body_len || r->body[0] != '{')
+		return 0;
+	root = cJSON_ParseWithLength(r->body, r->body_len);
+	ok = cJSON_GetObjectItemCaseSensitive(root, "ok");
+	refused = cJSON_IsFalse(ok);
+	cJSON_Delete(root);
+	return refused;
+}
+
 /* decides what happens to e (already out of the flight list) after result r */
 static void settle(struct outbox *o, struct entry *e, const struct http_result *r)
 {
@@ -305,7 +320,9 @@ static void settle(struct outbox *o, struct entry *e, const struct http_result *
 
 	e->last_status = r->status;
 	e->last_curl = r->curl_code;
-	if (r->status >= 200 && r->status <= 299) {
+	if (r->status >= 200 && r->status <= 299 && api_refused(r)) {
+		give_up(o, e, "the API answered ok=false");   /* Slack's errors come as 200 */
+	} else if (r->status >= 200 && r->status <= 299) {
 		o->delivered++;
 		log_debug("outbox_delivered", "platform=%s origin=%s status=%ld attempts=%u",
 			  e->platform, e->origin, r->status, e->attempts);

@@ -46,6 +46,25 @@ static void platform_settings(struct service *svc, const struct config *cfg)
 	p->rocketchat_token = opt(cfg, "rocketchat", "token");
 }
 
+/* a platform that is on but cannot verify or answer anything is worth a warning */
+static void warn_unconfigured(const struct config *cfg)
+{
+	static const char *const need[][2] = {
+		{ "generic", "token" }, { "slack", "signing_secret" }, { "slack", "bot_token" },
+		{ "discord", "public_key" }, { "mattermost", "token" }, { "teams", "secret" },
+		{ "telegram", "bot_token" }, { "zulip", "token" }, { "rocketchat", "token" },
+	};
+
+	for (size_t i = 0; i < sizeof(need) / sizeof(need[0]); i++)
+		if (config_section_on(cfg, need[i][0]) && !opt(cfg, need[i][0], need[i][1]))
+			log_warn("config", "platform=%s missing=%s.%s effect=\"%s\"", need[i][0], need[i][0],
+				 need[i][1], strcmp(need[i][1], "bot_token") == 0 ? "replies cannot be posted" :
+				 "every request will get 401");
+	if (config_section_on(cfg, "telegram") && strcmp(config_str(cfg, "telegram", "mode"), "webhook") == 0 &&
+	    !opt(cfg, "telegram", "secret_token"))
+		log_warn("config", "platform=telegram missing=telegram.secret_token effect=\"every request will get 401\"");
+}
+
 int service_init(struct service *svc, struct cli *c)
 {
 	struct diag d;
@@ -59,6 +78,7 @@ int service_init(struct service *svc, struct cli *c)
 	svc->history = config_str(c->cfg, "bot", "history");
 	svc->unanswered = config_str(c->cfg, "bot", "unanswered_log");
 	platform_settings(svc, c->cfg);
+	warn_unconfigured(c->cfg);
 	diag_init(&d);
 	k = knowledge_load(c->kb, c->intents, &d);
 	if (k && knowledge_check(k, &d) < 0) {

@@ -248,6 +248,26 @@ static void never_retries_400(void **state)
 	fx_close(&f);
 }
 
+/* Slack reports errors as 200 {"ok":false,...}: that is no delivery */
+static void api_ok_false_is_a_failure(void **state)
+{
+	static const struct ts_reply script[] = {
+		{ "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 37\r\nConnection: close\r\n\r\n"
+		  "{\"ok\":false,\"error\":\"not_in_channel\"}", 0 } };
+	struct outbox_config cfg = fast_config();
+	struct outbox_failure fl[4];
+	struct fx f;
+
+	fx_open(&f, script, 1, &cfg);
+	assert_int_equal(push_srv(&f), 0);
+	run_drain(&f, 5000);
+	assert_int_equal(stats(&f).delivered, 0);
+	assert_int_equal(stats(&f).failed, 1);
+	assert_int_equal(outbox_failures(f.o, fl, 4), 1);
+	assert_string_equal(fl[0].reason, "the API answered ok=false");
+	fx_close(&f);
+}
+
 static void gives_up_on_dead_port(void **state)
 {
 	static const struct ts_reply script[] = { { OK200, 0 } };
@@ -476,6 +496,7 @@ int main(void)
 		cmocka_unit_test(honours_discord_json_retry_after),
 		cmocka_unit_test(gives_up_when_retry_after_too_long),
 		cmocka_unit_test(never_retries_400),
+		cmocka_unit_test(api_ok_false_is_a_failure),
 		cmocka_unit_test(gives_up_on_dead_port),
 		cmocka_unit_test(queue_cap_drops_extras),
 		cmocka_unit_test(drain_waits_for_in_flight),

@@ -1,0 +1,47 @@
+#!/usr/bin/env python3
+"""Answer quality as a test: our own question sets (tests/eval/*.jsonl) through the real
+binary's `ask --json`, scored like ../shared/eval/score.py; fails under the minimums."""
+import json
+import os
+import re
+import subprocess
+import sys
+
+BOT = os.path.abspath(sys.argv[1])
+SRC = os.environ.get("STUDYBOT_SRC", os.getcwd())
+# set: (minimum in-domain answered right, minimum off-topic declined)
+MINIMUMS = {"paraphrases.jsonl": (0.95, 0.95), "blind.jsonl": (0.85, 0.95)}
+
+
+def score(path):
+    qs = [json.loads(l) for l in open(path) if l.strip()]
+    out = subprocess.run([BOT, "ask", "--json"], input="\n".join(q["q"] for q in qs) + "\n",
+                         capture_output=True, text=True, cwd=SRC, timeout=120).stdout
+    ans = [json.loads(l) for l in out.splitlines()]
+    assert len(ans) == len(qs), f"{len(ans)} answers for {len(qs)} questions"
+    tally = {"in": [0, 0], "ood": [0, 0], "unanswerable": [0, 0]}
+    for q, a in zip(qs, ans):
+        kind = q.get("kind", "in")
+        if kind == "in":
+            ok = a["matched"] and all(re.search(p, a["answer"], re.I) for p in q.get("expect", []))
+        else:
+            ok = not a["matched"]
+        tally[kind][0] += ok
+        tally[kind][1] += 1
+    return {k: (v[0] / v[1] if v[1] else 1.0, v[0], v[1]) for k, v in tally.items()}
+
+
+passed = failed = 0
+for name, (min_in, min_ood) in MINIMUMS.items():
+    r = score(os.path.join(SRC, "tests/eval", name))
+    line = f"{name}: in-domain {r['in'][1]}/{r['in'][2]} ({100 * r['in'][0]:.1f}%), " \
+           f"off-topic declined {r['ood'][1]}/{r['ood'][2]} ({100 * r['ood'][0]:.1f}%), " \
+           f"unanswerable declined {r['unanswerable'][1]}/{r['unanswerable'][2]}"
+    if r["in"][0] >= min_in and r["ood"][0] >= min_ood:
+        passed += 1
+        print("ok  ", line)
+    else:
+        failed += 1
+        print("FAIL", line, f"(minimums {min_in:.0%} / {min_ood:.0%})")
+print(f"{passed} passed, {failed} failed")
+sys.exit(1 if failed else 0)
