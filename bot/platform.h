@@ -60,6 +60,7 @@ enum platform_parse_result {
  * every request. */
 struct platform_config {
 	const char *bot_name;             /* display name, used to strip mentions */
+	const char *answer_channels;      /* channel ids answered without a mention, comma-separated */
 	const char *generic_token;        /* Bearer token of POST /webhook */
 	const char *generic_reply_url;    /* if set, replies are POSTed there */
 	const char *slack_signing_secret;

@@ -125,6 +125,12 @@ static enum platform_parse_result slack_event(const struct platform_config *cfg,
 		snprintf(tag, sizeof(tag), "<@%s", own);
 		ev->addressed = strstr(ev->text, tag) == NULL;  /* else app_mention answers */
 	}
+	if (!ev->addressed && !mention && pu_set(cfg->answer_channels) &&
+	    pu_secret_in_list(cfg->answer_channels, ev->channel, strlen(ev->channel))) {
+		char tag[SB_EVENT_ID + 4];
+		snprintf(tag, sizeof(tag), "<@%s", own ? own : "");
+		ev->addressed = !own || strstr(ev->text, tag) == NULL;   /* else app_mention answers */
+	}
 	strip_mentions(ev->text);
 	if (!ev->addressed || !ev->user[0] || !ev->channel[0])
 		return PP_IGNORE;

@@ -144,7 +144,9 @@ static enum platform_parse_result tg_message(const struct platform_config *cfg,
 	ask = leading_command(cfg, ev);
 	mentioned = strip_mention(ev->text, pu_or(cfg->telegram_bot_username, "")) > 0;
 	pu_trim(ev->text);
-	ev->addressed = ev->is_dm || ask || mentioned || replies_to_bot(cfg, msg);
+	ev->addressed = ev->is_dm || ask || mentioned || replies_to_bot(cfg, msg) ||
+			(pu_set(cfg->answer_channels) &&
+			 pu_secret_in_list(cfg->answer_channels, ev->channel, strlen(ev->channel)));
 	return ev->addressed ? PP_EVENT : PP_IGNORE;
 }
 

@@ -26,6 +26,7 @@ static void platform_settings(struct service *svc, const struct config *cfg)
 	struct platform_config *p = &svc->pcfg;
 
 	p->bot_name = opt(cfg, "bot", "name");
+	p->answer_channels = opt(cfg, "bot", "answer_channels");
 	p->generic_token = opt(cfg, "generic", "token");
 	p->generic_reply_url = opt(cfg, "generic", "reply_url");
 	p->slack_signing_secret = opt(cfg, "slack", "signing_secret");

@@ -205,6 +205,25 @@ static void test_ignored_events(void **state)
 	buf_release(&res.body);
 }
 
+/* [bot] answer_channels: a plain message there is a question, elsewhere it is not */
+static void test_answer_channels(void **state)
+{
+	struct platform_config cfg = test_config();
+	struct sb_event ev;
+	struct http_response res;
+
+	res_init(&res);
+	cfg.answer_channels = "C999, C111";
+	assert_int_equal(parse_fixture(&cfg, "slack/event_message_channel_plain.json", &ev, &res),
+			 PP_EVENT);
+	assert_true(ev.addressed);
+	assert_string_equal(ev.channel, "C111");
+	cfg.answer_channels = "C999";
+	assert_int_equal(parse_fixture(&cfg, "slack/event_message_channel_plain.json", &ev, &res),
+			 PP_IGNORE);
+	buf_release(&res.body);
+}
+
 static void test_slash_command(void **state)
 {
 	struct platform_config cfg = test_config();
@@ -285,6 +304,7 @@ int main(void)
 		cmocka_unit_test(test_app_mention_and_reply),
 		cmocka_unit_test(test_dm_thread),
 		cmocka_unit_test(test_ignored_events),
+		cmocka_unit_test(test_answer_channels),
 		cmocka_unit_test(test_slash_command),
 		cmocka_unit_test(test_odd_bodies),
 	};

@@ -41,9 +41,13 @@ static void test_secret_header(void **state)
 	assert_int_equal(verify_with("anything", NULL), -1);
 }
 
+static const char *answer_channels;     /* [bot] answer_channels for parse_fixture */
+
 static enum platform_parse_result parse_fixture(const char *rel, struct sb_event *ev)
 {
 	struct platform_config cfg = test_config();
+
+	cfg.answer_channels = answer_channels;
 	struct http_response res;
 	struct treq t;
 	enum platform_parse_result r;
@@ -75,6 +79,18 @@ static void test_private_chats(void **state)
 	assert_true(ev.is_dm && ev.addressed && ev.is_command);
 	assert_int_equal(parse_fixture("telegram/update_private_reply.json", &ev), PP_EVENT);
 	assert_true(ev.is_dm);
+}
+
+static void test_answer_channels(void **state)
+{
+	struct sb_event ev;
+
+	answer_channels = "-1001971186208";
+	assert_int_equal(parse_fixture("telegram/update_group_topic_plain.json", &ev), PP_EVENT);
+	assert_true(ev.addressed);
+	answer_channels = "-42";
+	assert_int_equal(parse_fixture("telegram/update_group_topic_plain.json", &ev), PP_IGNORE);
+	answer_channels = NULL;
 }
 
 static void test_groups(void **state)
@@ -215,6 +231,7 @@ int main(void)
 		cmocka_unit_test(test_secret_header),
 		cmocka_unit_test(test_private_chats),
 		cmocka_unit_test(test_groups),
+		cmocka_unit_test(test_answer_channels),
 		cmocka_unit_test(test_group_addressing),
 		cmocka_unit_test(test_reply),
 		cmocka_unit_test(test_polling),
