@@ -480,8 +480,11 @@ static void server_errors(void **state)
 	assert_int_equal(one_shot(f->port, "POST /echo HTTP/1.1\r\nHost: t\r\n"
 				  "Transfer-Encoding: chunked\r\n\r\nzz\r\n", NULL), 400);
 	snprintf(big, 64, "GET /hello HTTP/1.1\r\nX: ");
-	memset(big + strlen(big), 'a', SB_MAX_HEADER_BYTES);
-	big[SB_MAX_HEADER_BYTES + 30] = '\0';
+	{
+		size_t h = strlen(big);           /* fill, then end right after the fill */
+		memset(big + h, 'a', SB_MAX_HEADER_BYTES);
+		big[h + SB_MAX_HEADER_BYTES] = '\0';
+	}
 	assert_int_equal(one_shot(f->port, big, &closed), 431);
 	assert_true(closed);
 	free(big);
