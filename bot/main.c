@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "serve.h"
+#include "cmd_kb.h"
 #include "banned.h"
 
 struct command {
@@ -28,6 +29,7 @@ static const struct command commands[] = {
 	  "runs the webhook server (and Telegram polling) until SIGTERM/SIGINT; SIGHUP reloads", cmd_serve },
 	{ "discord", "discord register",
 	  "registers the /ask slash command with Discord (application_id, bot_token)", cmd_discord },
+	{ "kb", "kb SUBCOMMAND [ARGS]", "the moderators' commands from a shell (`studybot kb help` lists them)", cmd_kb },
 	{ NULL, NULL, NULL, NULL }
 };
 

@@ -1,0 +1,478 @@
+/* store.c - atomic files, the cross-process lock, the change journal; see store.h. */
+#include "store.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "banned.h"
+
+#define STORE_MAX_FILE (16u << 20)
+
+/* ---- files ---------------------------------------------------------------- */
+
+int store_mkdirs(const char *dir)
+{
+	char p[4096];
+	size_t n = strlen(dir);
+
+	if (n == 0 || n >= sizeof(p))
+		return errno = ENAMETOOLONG, -1;
+	memcpy(p, dir, n + 1);
+	for (size_t i = 1; i <= n; i++) {
+		if (p[i] != '/' && p[i] != '\0')
+			continue;
+		char c = p[i];
+		p[i] = '\0';
+		if (mkdir(p, 0755) < 0 && errno != EEXIST)
+			return -1;
+		p[i] = c;
+	}
+	return 0;
+}
+
+void store_dirname(const char *path, char *out, size_t cap)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!slash)
+		snprintf(out, cap, ".");
+	else if (slash == path)
+		snprintf(out, cap, "/");
+	else
+		snprintf(out, cap, "%.*s", (int)(slash - path), path);
+}
+
+char *store_read_file(const char *path, size_t *len, int *absent)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct buf b;
+	char chunk[65536];
+	ssize_t n;
+
+	*absent = 0;
+	if (fd < 0) {
+		*absent = errno == ENOENT;
+		return NULL;
+	}
+	buf_init(&b, STORE_MAX_FILE);
+	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
+		if ((n < 0 && errno != EINTR) || (n > 0 && buf_add(&b, chunk, (size_t)n) < 0)) {
+			close(fd);
+			buf_release(&b);
+			return NULL;
+		}
+	}
+	close(fd);
+	if (len)
+		*len = b.len;
+	return buf_detach(&b);
+}
+
+static int fsync_dir(const char *path)
+{
+	char dir[4096];
+	int fd, rc;
+
+	store_dirname(path, dir, sizeof(dir));
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return -1;
+	rc = fsync(fd);
+	close(fd);
+	return rc;
+}
+
+static int write_all(int fd, const char *data, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, data, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		data += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int store_write_file(const char *path, const char *data, size_t len)
+{
+	char dir[4096], tmp[4096 + 64];
+	const char *base = strrchr(path, '/');
+	int fd, saved;
+
+	store_dirname(path, dir, sizeof(dir));
+	base = base ? base + 1 : path;
+	/* a dot name: the loaders skip it, so a leftover is never read as knowledge */
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s/.%s.tmp", dir, base) >= sizeof(tmp))
+		return errno = ENAMETOOLONG, -1;
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -1;
+	if (write_all(fd, data, len) < 0 || fsync(fd) < 0) {
+		saved = errno;
+		close(fd);
+		unlink(tmp);
+		return errno = saved, -1;
+	}
+	if (close(fd) < 0 || rename(tmp, path) < 0) {
+		saved = errno;
+		unlink(tmp);
+		return errno = saved, -1;
+	}
+	return fsync_dir(path);
+}
+
+int store_remove_file(const char *path)
+{
+	if (unlink(path) < 0 && errno != ENOENT)
+		return -1;
+	return fsync_dir(path);
+}
+
+int store_set_file(const char *path, const char *text)
+{
+	return text ? store_write_file(path, text, strlen(text)) : store_remove_file(path);
+}
+
+int store_file_holds(const char *path, const char *text)
+{
+	int absent, same;
+	char *cur = store_read_file(path, NULL, &absent);
+
+	if (!cur)
+		return absent && !text;
+	same = text && strcmp(cur, text) == 0;
+	free(cur);
+	return same;
+}
+
+/* ---- lock ----------------------------------------------------------------- */
+
+int store_lock(const char *lock_path, struct buf *err)
+{
+	char dir[4096];
+	int fd;
+
+	store_dirname(lock_path, dir, sizeof(dir));
+	if (store_mkdirs(dir) < 0 || (fd = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) < 0) {
+		buf_printf(err, "cannot open the lock file %s: %s", lock_path, strerror(errno));
+		return -1;
+	}
+	for (int waited = 0; flock(fd, LOCK_EX | LOCK_NB) < 0; waited += 10) {
+		if ((errno != EWOULDBLOCK && errno != EINTR) || waited >= STORE_LOCK_WAIT_MS) {
+			buf_printf(err, "another change is in progress: please retry");
+			close(fd);
+			return -1;
+		}
+		nanosleep(&(struct timespec){ 0, 10 * 1000000 }, NULL);
+	}
+	return fd;
+}
+
+void store_unlock(int fd)
+{
+	if (fd >= 0) {
+		flock(fd, LOCK_UN);
+		close(fd);
+	}
+}
+
+/* ---- journal -------------------------------------------------------------- */
+
+void store_now_iso(char *out, size_t cap)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	strftime(out, cap, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static char *json_strdup(const cJSON *obj, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+
+	return cJSON_IsString(v) ? strdup(v->valuestring) : NULL;
+}
+
+static void entry_release(struct store_entry *e)
+{
+	for (size_t i = 0; i < e->nfiles; i++) {
+		free(e->files[i].path);
+		free(e->files[i].before);
+		free(e->files[i].after);
+	}
+	free(e->files);
+	free(e->who);
+	free(e->when);
+	free(e->command);
+	memset(e, 0, sizeof(*e));
+}
+
+/* fills e from one parsed entry line; 0, or -1 when it is not a valid entry */
+static int entry_from_json(const cJSON *root, struct store_entry *e)
+{
+	const cJSON *id = cJSON_GetObjectItemCaseSensitive(root, "id");
+	const cJSON *files = cJSON_GetObjectItemCaseSensitive(root, "files"), *f;
+
+	memset(e, 0, sizeof(*e));
+	if (!cJSON_IsNumber(id) || id->valuedouble < 1 || id->valuedouble > 1e15 || !cJSON_IsArray(files))
+		return -1;
+	e->id = (long)id->valuedouble;
+	e->who = json_strdup(root, "who");
+	e->when = json_strdup(root, "when");
+	e->command = json_strdup(root, "command");
+	e->files = calloc((size_t)cJSON_GetArraySize(files) + 1, sizeof(*e->files));
+	if (!e->files)
+		return -1;
+	cJSON_ArrayForEach(f, files) {
+		struct store_file *sf = &e->files[e->nfiles];
+		if (!(sf->path = json_strdup(f, "path")))
+			break;
+		sf->before = json_strdup(f, "before");
+		sf->after = json_strdup(f, "after");
+		e->nfiles++;
+	}
+	if (!e->who || !e->when || !e->command || e->nfiles != (size_t)cJSON_GetArraySize(files)) {
+		entry_release(e);
+		return -1;
+	}
+	return 0;
+}
+
+static void journal_add(struct store_journal *j, struct store_entry *e)
+{
+	struct store_entry *v = realloc(j->v, (j->n + 1) * sizeof(*v));
+
+	if (!v) {
+		entry_release(e);
+		return;
+	}
+	j->v = v;
+	j->v[j->n++] = *e;
+	if (e->id > j->last_id)
+		j->last_id = e->id;
+}
+
+/* one line; returns 1 when it parsed as an entry or a done mark */
+static int journal_line(struct store_journal *j, const char *line, size_t len)
+{
+	cJSON *root = cJSON_ParseWithLength(line, len);
+	const cJSON *done = cJSON_GetObjectItemCaseSensitive(root, "done");
+	struct store_entry e;
+	int ok = 0;
+
+	if (cJSON_IsNumber(done) && done->valuedouble >= 1 && done->valuedouble <= 1e15) {
+		for (size_t i = j->n; i-- > 0;)
+			if (j->v[i].id == (long)done->valuedouble)
+				j->v[i].done = 1;
+		ok = 1;
+	} else if (root && entry_from_json(root, &e) == 0) {
+		journal_add(j, &e);
+		ok = 1;
+	}
+	cJSON_Delete(root);
+	return ok;
+}
+
+/* scans the journal; *good_end gets the offset after the last line that parsed
+ * (and ended with a newline), *size the file's size */
+static int journal_scan(const char *path, struct store_journal *j, long *good_end, long *size,
+			struct buf *err)
+{
+	FILE *f = fopen(path, "rb");
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	long off = 0;
+
+	memset(j, 0, sizeof(*j));
+	*good_end = *size = 0;
+	if (!f) {
+		if (errno == ENOENT)
+			return 0;
+		buf_printf(err, "cannot read the history %s: %s", path, strerror(errno));
+		return -1;
+	}
+	while ((n = getline(&line, &cap, f)) > 0) {
+		off += n;
+		if (line[n - 1] != '\n')
+			break;                          /* torn: no newline */
+		if ((size_t)n <= STORE_MAX_LINE && journal_line(j, line, (size_t)n))
+			*good_end = off;
+		else if (n > 1)
+			log_warn("history_bad_line", "path=%s offset=%ld", path, off - n);
+	}
+	*size = off;
+	free(line);
+	fclose(f);
+	return 0;
+}
+
+int store_journal_load(const char *path, struct store_journal *j, struct buf *err)
+{
+	long good, size;
+
+	return journal_scan(path, j, &good, &size, err);
+}
+
+void store_journal_release(struct store_journal *j)
+{
+	for (size_t i = 0; i < j->n; i++)
+		entry_release(&j->v[i]);
+	free(j->v);
+	memset(j, 0, sizeof(*j));
+}
+
+const struct store_entry *store_journal_find(const struct store_journal *j, long id)
+{
+	for (size_t i = j->n; i-- > 0;)
+		if (j->v[i].id == id)
+			return &j->v[i];
+	return NULL;
+}
+
+/* appends text with fsync; a partial append is cut off again */
+static int journal_append(const char *path, const char *text, size_t len, struct buf *err)
+{
+	char dir[4096];
+	int fd;
+	off_t start;
+
+	store_dirname(path, dir, sizeof(dir));
+	if (store_mkdirs(dir) < 0 || (fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644)) < 0) {
+		buf_printf(err, "cannot open the history %s: %s", path, strerror(errno));
+		return -1;
+	}
+	start = lseek(fd, 0, SEEK_END);
+	if (write_all(fd, text, len) < 0 || fsync(fd) < 0) {
+		buf_printf(err, "cannot write the history %s: %s", path, strerror(errno));
+		if (start >= 0 && ftruncate(fd, start) == 0)
+			fsync(fd);
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	return start == 0 ? fsync_dir(path) : 0;
+}
+
+static int append_done(const char *path, long id, struct buf *err)
+{
+	char line[64];
+	int n = snprintf(line, sizeof(line), "{\"done\": %ld}\n", id);
+
+	return journal_append(path, line, (size_t)n, err);
+}
+
+/* rolls the files of an unfinished entry forward */
+static int roll_forward(const char *journal, const struct store_entry *e, struct buf *err)
+{
+	for (size_t i = 0; i < e->nfiles; i++) {
+		const struct store_file *f = &e->files[i];
+		if (store_file_holds(f->path, f->after))
+			continue;
+		if (!store_file_holds(f->path, f->before)) {
+			log_warn("history_recover_skip", "change=%ld path=%s reason=changed_by_hand", e->id, f->path);
+			continue;
+		}
+		if (store_set_file(f->path, f->after) < 0) {
+			buf_printf(err, "cannot finish change %ld: %s: %s", e->id, f->path, strerror(errno));
+			return -1;
+		}
+	}
+	log_info("history_recovered", "change=%ld files=%zu", e->id, e->nfiles);
+	return append_done(journal, e->id, err);
+}
+
+int store_recover(const char *journal, struct buf *err)
+{
+	struct store_journal j;
+	long good, size;
+	int rc = 0;
+
+	if (journal_scan(journal, &j, &good, &size, err) < 0)
+		return -1;
+	if (size > good) {                      /* a torn or unreadable last line */
+		log_warn("history_truncated", "path=%s bytes=%ld", journal, size - good);
+		if (truncate(journal, good) < 0) {
+			buf_printf(err, "cannot repair the history %s: %s", journal, strerror(errno));
+			rc = -1;
+		}
+	}
+	if (rc == 0 && j.n && !j.v[j.n - 1].done)
+		rc = roll_forward(journal, &j.v[j.n - 1], err);
+	store_journal_release(&j);
+	return rc;
+}
+
+static char *entry_json(long id, const char *who, const char *command, const struct store_file *files,
+			size_t nfiles)
+{
+	char when[32];
+	cJSON *root = cJSON_CreateObject(), *arr;
+	char *text;
+
+	store_now_iso(when, sizeof(when));
+	cJSON_AddNumberToObject(root, "id", (double)id);
+	cJSON_AddStringToObject(root, "who", who);
+	cJSON_AddStringToObject(root, "when", when);
+	cJSON_AddStringToObject(root, "command", command);
+	arr = cJSON_AddArrayToObject(root, "files");
+	for (size_t i = 0; i < nfiles; i++) {
+		cJSON *f = cJSON_CreateObject();
+		cJSON_AddStringToObject(f, "path", files[i].path);
+		if (files[i].before)
+			cJSON_AddStringToObject(f, "before", files[i].before);
+		else
+			cJSON_AddNullToObject(f, "before");
+		if (files[i].after)
+			cJSON_AddStringToObject(f, "after", files[i].after);
+		else
+			cJSON_AddNullToObject(f, "after");
+		cJSON_AddItemToArray(arr, f);
+	}
+	text = cJSON_PrintUnformatted(root);
+	cJSON_Delete(root);
+	return text;
+}
+
+long store_commit(const char *journal, const char *who, const char *command,
+		  const struct store_file *files, size_t nfiles, struct buf *err)
+{
+	struct store_journal j;
+	long good, size, id;
+	char *text;
+	int rc;
+
+	if (journal_scan(journal, &j, &good, &size, err) < 0)
+		return -1;
+	id = j.last_id + 1;
+	store_journal_release(&j);
+	if (!(text = entry_json(id, who, command, files, nfiles))) {
+		buf_printf(err, "out of memory");
+		return -1;
+	}
+	size = (long)strlen(text);
+	text[size] = '\n';                      /* cJSON's buffer has room: it was NUL */
+	rc = journal_append(journal, text, (size_t)size + 1, err);
+	free(text);
+	if (rc < 0)
+		return -1;
+	for (size_t i = 0; i < nfiles; i++) {
+		if (store_set_file(files[i].path, files[i].after) < 0) {
+			buf_printf(err, "cannot write %s: %s", files[i].path, strerror(errno));
+			return -1;
+		}
+	}
+	return append_done(journal, id, err) < 0 ? -1 : id;
+}

@@ -1,0 +1,96 @@
+/*
+ * store.h - durable, crash-safe changes to the knowledge files.
+ *
+ *   Files      store_read_file(), store_write_file() (temp file in the same folder,
+ *              write, fsync, rename, fsync the folder), store_remove_file(), store_mkdirs()
+ *   Lock       store_lock()/store_unlock(): flock(2) on a lock file in the state folder,
+ *              held for the whole read-validate-write of one change; it excludes other
+ *              processes and other threads of this one alike
+ *   Journal    JSON lines, one per change:
+ *                {"id", "who", "when" (ISO-8601 UTC), "command",
+ *                 "files": [{"path", "before": text|null, "after": text|null}]}
+ *              followed by {"done": ID} once the files hold "after".
+ *              store_commit() appends the entry with fsync BEFORE writing the files.
+ *   Recovery   store_recover(): cuts a torn last line, and rolls forward a last entry
+ *              without its "done" mark (its files that still hold "before" get "after"),
+ *              so a kill -9 at any moment loses nothing and leaves the files whole.
+ *   Reading    store_journal_load(): the entries, for history and undo.
+ *
+ * Every function that changes something expects the caller to hold the lock. File
+ * contents are text (no NUL bytes). Paths in the journal are as given: pass absolute
+ * ones so undo works from any working directory.
+ */
+#ifndef STUDYBOT_STORE_H
+#define STUDYBOT_STORE_H
+
+#include <stddef.h>
+
+#include "buf.h"
+
+#define STORE_MAX_LINE      (64u << 20)   /* bytes of one journal line; longer lines are skipped */
+#define STORE_LOCK_WAIT_MS  10000         /* store_lock() gives up after this */
+
+struct store_file {
+	char *path;
+	char *before;        /* NULL: the file did not exist */
+	char *after;         /* NULL: the change removes the file */
+};
+
+struct store_entry {
+	long id;
+	char *who, *when, *command;
+	struct store_file *files;
+	size_t nfiles;
+	int done;            /* its "done" mark follows it */
+};
+
+struct store_journal {
+	struct store_entry *v;
+	size_t n;
+	long last_id;        /* 0 when empty */
+};
+
+/* mkdir -p; 0 or -1 (errno set) */
+int store_mkdirs(const char *dir);
+/* the folder part of path ("." when none) into out */
+void store_dirname(const char *path, char *out, size_t cap);
+/* the whole file (NUL-terminated, at most 16 MiB); NULL with *absent = 1 when it does
+ * not exist, NULL with *absent = 0 on another error */
+char *store_read_file(const char *path, size_t *len, int *absent);
+/* replaces path atomically with data[0..len); 0 or -1 (errno set) */
+int store_write_file(const char *path, const char *data, size_t len);
+/* unlinks path and fsyncs its folder; 0 (also when absent) or -1 */
+int store_remove_file(const char *path);
+/* sets path to text (NULL: remove it) */
+int store_set_file(const char *path, const char *text);
+
+/* takes the exclusive lock on lock_path (created with its folder); the fd, or -1 with
+ * the reason in err after waiting up to STORE_LOCK_WAIT_MS */
+int store_lock(const char *lock_path, struct buf *err);
+void store_unlock(int fd);
+
+/* reads the journal (a missing one is empty); 0, or -1 with the reason in err */
+int store_journal_load(const char *path, struct store_journal *j, struct buf *err);
+void store_journal_release(struct store_journal *j);
+/* the entry with this id, or NULL */
+const struct store_entry *store_journal_find(const struct store_journal *j, long id);
+
+/* the recovery step (under the lock): see the header comment. 0, or -1 with err */
+int store_recover(const char *journal, struct buf *err);
+
+/*
+ * Records and applies one change (under the lock, after store_recover()): appends the
+ * entry {id = last + 1, who, when = now, command, files} to the journal with fsync,
+ * writes every file's "after" atomically, then appends the "done" mark. Returns the
+ * new id, or -1 with the reason in err (if the entry was written, a later
+ * store_recover() finishes the change).
+ */
+long store_commit(const char *journal, const char *who, const char *command,
+		  const struct store_file *files, size_t nfiles, struct buf *err);
+
+/* the current UTC time as ISO-8601 ("2026-01-31T12:00:00Z") */
+void store_now_iso(char *out, size_t cap);
+/* 1 when the file at path holds text (NULL: is absent) */
+int store_file_holds(const char *path, const char *text);
+
+#endif

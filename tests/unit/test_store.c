@@ -1,0 +1,245 @@
+/*
+ * test_store.c - atomic files, the lock and the change journal: entries are
+ * numbered, a torn last line is cut, an unfinished last change is rolled forward
+ * (but never over a file changed by hand), and the lock excludes another process.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "store.h"
+#include "kbtest.h"
+
+static struct kbtest T;
+
+static int setup(void **state)
+{
+	return kbtest_setup(&T);
+}
+
+static int teardown(void **state)
+{
+	kbtest_teardown(&T);
+	return 0;
+}
+
+static char *slurp(const char *path)
+{
+	int absent;
+
+	return store_read_file(path, NULL, &absent);
+}
+
+static char *p(const char *rel)
+{
+	static char buf[4][256];
+	static int k;
+
+	k = (k + 1) % 4;
+	snprintf(buf[k], sizeof(buf[k]), "%s/%s", T.dir, rel);
+	return buf[k];
+}
+
+static void test_atomic_write(void **state)
+{
+	char *s;
+	int absent;
+
+	assert_int_equal(store_write_file(p("f.txt"), "one", 3), 0);
+	assert_int_equal(store_write_file(p("f.txt"), "two\n", 4), 0);
+	s = slurp(p("f.txt"));
+	assert_string_equal(s, "two\n");
+	free(s);
+	assert_int_equal(access(p(".f.txt.tmp"), F_OK), -1);     /* no temp file left */
+	assert_true(store_file_holds(p("f.txt"), "two\n"));
+	assert_false(store_file_holds(p("f.txt"), "two"));
+	assert_int_equal(store_remove_file(p("f.txt")), 0);
+	assert_int_equal(store_remove_file(p("f.txt")), 0);      /* absent: fine */
+	assert_null(store_read_file(p("f.txt"), NULL, &absent));
+	assert_int_equal(absent, 1);
+	assert_true(store_file_holds(p("f.txt"), NULL));
+	assert_int_equal(store_write_file(p("no/such/dir/f"), "x", 1), -1);
+}
+
+static void test_commit_and_load(void **state)
+{
+	struct store_file f[2] = { { p("a.txt"), NULL, "A1" }, { p("b.txt"), NULL, "B1\n\"quoted\"" } };
+	struct store_file g[1] = { { p("a.txt"), "A1", NULL } };
+	struct store_journal j;
+	struct buf err;
+	char *s;
+
+	buf_init(&err, 1024);
+	assert_int_equal(store_commit(T.history, "tester", "first", f, 2, &err), 1);
+	assert_int_equal(store_commit(T.history, "tester", "second", g, 1, &err), 2);
+	assert_int_equal(access(p("a.txt"), F_OK), -1);
+	s = slurp(p("b.txt"));
+	assert_string_equal(s, "B1\n\"quoted\"");
+	free(s);
+	assert_int_equal(store_journal_load(T.history, &j, &err), 0);
+	assert_int_equal(j.n, 2);
+	assert_int_equal(j.last_id, 2);
+	assert_true(j.v[0].done && j.v[1].done);
+	assert_string_equal(j.v[0].command, "first");
+	assert_null(j.v[0].files[0].before);
+	assert_string_equal(j.v[0].files[1].after, "B1\n\"quoted\"");
+	assert_null(j.v[1].files[0].after);
+	assert_non_null(store_journal_find(&j, 1));
+	assert_null(store_journal_find(&j, 3));
+	assert_int_equal(strlen(j.v[0].when), 20);
+	store_journal_release(&j);
+	buf_release(&err);
+}
+
+static void append(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "ab");
+
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static void test_torn_line_is_cut(void **state)
+{
+	struct store_file f[1] = { { p("a.txt"), NULL, "A" } };
+	struct store_journal j;
+	struct buf err;
+	long size_before;
+	FILE *fh;
+
+	buf_init(&err, 1024);
+	assert_int_equal(store_commit(T.history, "t", "one", f, 1, &err), 1);
+	fh = fopen(T.history, "rb");
+	fseek(fh, 0, SEEK_END);
+	size_before = ftell(fh);
+	fclose(fh);
+	append(T.history, "{\"id\": 2, \"who\": \"t\", \"when\": \"x\", \"comm");   /* killed mid-line */
+	assert_int_equal(store_recover(T.history, &err), 0);
+	fh = fopen(T.history, "rb");
+	fseek(fh, 0, SEEK_END);
+	assert_int_equal(ftell(fh), size_before);
+	fclose(fh);
+	assert_int_equal(store_journal_load(T.history, &j, &err), 0);
+	assert_int_equal(j.n, 1);
+	store_journal_release(&j);
+	/* the next change gets id 2 and the journal stays readable */
+	f[0].before = "A";
+	f[0].after = "B";
+	assert_int_equal(store_commit(T.history, "t", "two", f, 1, &err), 2);
+	buf_release(&err);
+}
+
+static void test_roll_forward(void **state)
+{
+	struct store_journal j;
+	struct buf err;
+	char line[1024], *s;
+
+	buf_init(&err, 1024);
+	store_write_file(p("a.txt"), "old", 3);
+	store_write_file(p("b.txt"), "hand-edited", 11);
+	store_mkdirs(T.state);
+	/* an entry written, then killed before the files were (no done mark) */
+	snprintf(line, sizeof(line),
+		 "{\"id\":1,\"who\":\"t\",\"when\":\"w\",\"command\":\"c\",\"files\":["
+		 "{\"path\":\"%s\",\"before\":\"old\",\"after\":\"new\"},"
+		 "{\"path\":\"%s\",\"before\":\"b-old\",\"after\":\"b-new\"},"
+		 "{\"path\":\"%s\",\"before\":null,\"after\":\"created\"}]}\n",
+		 p("a.txt"), p("b.txt"), p("c.txt"));
+	append(T.history, line);
+	assert_int_equal(store_recover(T.history, &err), 0);
+	s = slurp(p("a.txt"));
+	assert_string_equal(s, "new");
+	free(s);
+	s = slurp(p("b.txt"));
+	assert_string_equal(s, "hand-edited");     /* changed by hand: left alone */
+	free(s);
+	s = slurp(p("c.txt"));
+	assert_string_equal(s, "created");
+	free(s);
+	assert_int_equal(store_journal_load(T.history, &j, &err), 0);
+	assert_true(j.v[0].done);
+	store_journal_release(&j);
+	/* recovering again changes nothing */
+	store_write_file(p("a.txt"), "later", 5);
+	assert_int_equal(store_recover(T.history, &err), 0);
+	s = slurp(p("a.txt"));
+	assert_string_equal(s, "later");
+	free(s);
+	buf_release(&err);
+}
+
+static void test_garbage_journal(void **state)
+{
+	struct store_journal j;
+	struct buf err;
+
+	buf_init(&err, 1024);
+	store_mkdirs(T.state);
+	append(T.history, "not json\n{\"id\": \"x\"}\n[1,2]\n{\"id\": 1e300, \"files\": []}\n{\"done\": -1e300}\n"
+			  "{\"done\": 7}\n\n");
+	assert_int_equal(store_recover(T.history, &err), 0);
+	assert_int_equal(store_journal_load(T.history, &j, &err), 0);
+	assert_int_equal(j.n, 0);
+	store_journal_release(&j);
+	buf_release(&err);
+}
+
+static void test_lock_excludes_other_process(void **state)
+{
+	char lock[256];
+	struct buf err;
+	int fd, pipefd[2];
+	struct timespec t0, t1;
+	pid_t pid;
+	char c;
+
+	snprintf(lock, sizeof(lock), "%s/kb.lock", T.state);
+	buf_init(&err, 1024);
+	assert_int_equal(pipe(pipefd), 0);
+	pid = fork();
+	if (pid == 0) {
+		int cfd = store_lock(lock, &err);
+		if (write(pipefd[1], "x", 1) != 1)
+			_exit(1);
+		nanosleep(&(struct timespec){ 0, 300 * 1000000 }, NULL);
+		store_unlock(cfd);
+		_exit(cfd >= 0 ? 0 : 1);
+	}
+	assert_int_equal(read(pipefd[0], &c, 1), 1);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	fd = store_lock(lock, &err);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	assert_true(fd >= 0);
+	assert_true((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000 >= 200);
+	store_unlock(fd);
+	waitpid(pid, NULL, 0);
+	close(pipefd[0]);
+	close(pipefd[1]);
+	buf_release(&err);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_atomic_write, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_commit_and_load, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_torn_line_is_cut, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_roll_forward, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_garbage_journal, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lock_excludes_other_process, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
