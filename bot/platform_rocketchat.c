@@ -76,7 +76,7 @@ static enum platform_parse_result rc_parse(const struct platform_config *cfg,
 	snprintf(ev->platform, sizeof(ev->platform), "rocketchat");
 	r = cJSON_IsObject(root) ? rc_fill(cfg, root, ev) : PP_BAD;
 	cJSON_Delete(root);
-	if (r == PP_IGNORE) {
+	if (r == PP_IGNORE || r == PP_EVENT) {   /* an event's reply replaces it; a duplicate keeps it */
 		pu_json_begin(res);
 		buf_adds(&res->body, "{}");
 	}

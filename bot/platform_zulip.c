@@ -81,7 +81,7 @@ static enum platform_parse_result zulip_parse(const struct platform_config *cfg,
 	snprintf(ev->platform, sizeof(ev->platform), "zulip");
 	r = cJSON_IsObject(root) ? zulip_fill(root, ev) : PP_BAD;
 	cJSON_Delete(root);
-	if (r == PP_IGNORE) {
+	if (r == PP_IGNORE || r == PP_EVENT) {   /* an event's reply replaces it; a duplicate keeps it */
 		pu_json_begin(res);
 		buf_adds(&res->body, "{\"response_not_required\":true}");
 	}

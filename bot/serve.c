@@ -5,6 +5,7 @@
  * on disk (inotify) reload the knowledge in the background; Telegram polling.
  */
 #include <errno.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -261,6 +262,7 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 		log_info("listening", "address=%s:%d workers=%d kb=%s intents=%s", host,
 			 http_server_port(s->workers[0]->http), s->n, s->svc.kbdir, s->svc.intentsdir);
 	}
+	malloc_trim(0);                     /* give back what loading the knowledge used */
 	loop_run(s->workers[0]->loop);
 	for (int i = 1; i < s->n; i++)
 		pthread_join(s->workers[i]->thread, NULL);

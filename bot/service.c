@@ -153,12 +153,16 @@ enum metrics_answer service_handle(struct service *svc, struct matcher_scratch *
 	enum metrics_answer what = MA_IGNORED;
 	char key[SB_EVENT_ID + 32];
 
-	if (ev->from_bot)
+	if (ev->from_bot) {
+		metrics_answer(&svc->metrics, MA_IGNORED);
 		return MA_IGNORED;
+	}
 	if (ev->id[0]) {
 		snprintf(key, sizeof(key), "%s:%s", ev->platform, ev->id);
-		if (seen_check_and_add(svc->seen, key, now_ms))
+		if (seen_check_and_add(svc->seen, key, now_ms)) {
+			metrics_answer(&svc->metrics, MA_DUPLICATE);
 			return MA_DUPLICATE;
+		}
 	}
 	if (!ev->text[0]) {
 		buf_adds(reply, "Ask me about EMS, EMR, EMT and paramedic roles, for example \"emt vs emr?\", "
