@@ -8,6 +8,8 @@
 
 #include "answer.h"
 #include "config.h"
+#include "kbedit.h"
+#include "recorder.h"
 #include "log.h"
 #include "banned.h"
 
@@ -94,15 +96,19 @@ int service_init(struct service *svc, struct cli *c)
 	}
 	diag_release(&d);
 	knowledge_holder_init(&svc->holder, k);
+	moderation_env_from_config(&svc->moderation, c->cfg, c->kb, c->intents, &svc->holder, svc->state_dir,
+				   sizeof(svc->state_dir));
 	svc->contexts = context_store_new(SB_MAX_CONTEXTS, SB_CONTEXT_TTL_S * 1000LL);
 	svc->seen = seen_new(SEEN_MAX, SEEN_TTL_MS);
-	return svc->contexts && svc->seen ? 0 : error("out of memory");
+	svc->recorder = recorder_new(svc->unanswered, &svc->holder);
+	return svc->contexts && svc->seen && svc->recorder ? 0 : error("out of memory");
 }
 
 void service_release(struct service *svc)
 {
 	while (__atomic_load_n(&svc->reloading, __ATOMIC_ACQUIRE))
 		;                                      /* a reload thread still holds svc */
+	recorder_free(svc->recorder);            /* before the holder: it may hold a snapshot */
 	knowledge_holder_release(&svc->holder);
 	context_store_free(svc->contexts);
 	seen_free(svc->seen);
@@ -139,6 +145,8 @@ static void answer_question(struct service *svc, struct matcher_scratch *s, cons
 	answer_compose(k, res, &a);
 	buf_adds(reply, a.text.ptr ? a.text.ptr : "");
 	*what = a.matched ? MA_MATCHED : MA_DECLINED;
+	if (res->outcome == MATCH_NONE || res->outcome == MATCH_NO_FACT)
+		recorder_push(svc->recorder, ev->text);      /* for `!kb unanswered` */
 	matcher_next_context(res, &ctx, &next);
 	next.version = k->version;
 	context_put(svc->contexts, key, now_ms, &next);
@@ -152,6 +160,7 @@ enum metrics_answer service_handle(struct service *svc, struct matcher_scratch *
 {
 	enum metrics_answer what = MA_IGNORED;
 	char key[SB_EVENT_ID + 32];
+	const char *rest;
 
 	if (ev->from_bot) {
 		metrics_answer(&svc->metrics, MA_IGNORED);
@@ -164,7 +173,13 @@ enum metrics_answer service_handle(struct service *svc, struct matcher_scratch *
 			return MA_DUPLICATE;
 		}
 	}
-	if (!ev->text[0]) {
+	if (moderation_is_command(svc->prefix, ev->text, &rest)) {
+		char who[SB_EVENT_ID + 32];
+		int mod = moderation_is_moderator(svc->cfg, ev->platform, ev->user);
+		snprintf(who, sizeof(who), "%s:%s", ev->platform, ev->user);
+		moderation_exec(&svc->moderation, who, mod, rest, reply);
+		what = MA_COMMAND;
+	} else if (!ev->text[0]) {
 		buf_adds(reply, "Ask me about EMS, EMR, EMT and paramedic roles, for example \"emt vs emr?\", "
 				"\"how long is emr training\" or \"can emrs give narcan\".");
 		what = MA_DECLINED;
@@ -175,24 +190,49 @@ enum metrics_answer service_handle(struct service *svc, struct matcher_scratch *
 	return what;
 }
 
+/* re-reads the files under the moderators' lock (so a half-done edit is rolled
+ * forward first) and swaps the new knowledge in; on failure the old one stays */
+static void reload_once(struct service *svc)
+{
+	struct kbedit_env e = { svc->kbdir, svc->intentsdir, svc->history, svc->state_dir, "reload" };
+	struct kbedit_out out;
+
+	kbedit_out_init(&out);
+	if (kbedit_reload(&e, &out) == 0 && out.k) {
+		struct knowledge *cur = knowledge_acquire(&svc->holder);
+		int same = cur && cur->version == out.k->version;
+		knowledge_unref(cur);
+		if (same) {
+			knowledge_unref(out.k);     /* nothing changed: keep contexts valid */
+		} else {
+			knowledge_swap(&svc->holder, out.k);
+			log_info("reload", "result=ok");
+		}
+		__atomic_add_fetch(&svc->metrics.reloads_ok, 1, __ATOMIC_RELAXED);
+	} else {
+		const char *msg = out.msg.ptr ? out.msg.ptr : "load failed";
+		__atomic_add_fetch(&svc->metrics.reloads_failed, 1, __ATOMIC_RELAXED);
+		pthread_mutex_lock(&svc->holder.lock);
+		snprintf(svc->holder.last_error, sizeof(svc->holder.last_error), "%s", msg);
+		pthread_mutex_unlock(&svc->holder.lock);
+		char one[320];
+		snprintf(one, sizeof(one), "%s", msg);
+		for (char *q = one; *q; q++)
+			if (*q == '\n' || *q == '"')
+				*q = *q == '"' ? '\'' : ' ';
+		log_warn("reload", "result=refused kept=previous reason=\"%s\"", one);
+	}
+	kbedit_out_release(&out);
+}
+
 static void *reload_main(void *arg)
 {
 	struct service *svc = arg;
-	struct diag d;
 
 again:
 	do {
 		__atomic_store_n(&svc->reload_again, 0, __ATOMIC_RELEASE);
-		diag_init(&d);
-		if (knowledge_reload(&svc->holder, svc->kbdir, svc->intentsdir, &d) == 0) {
-			__atomic_add_fetch(&svc->metrics.reloads_ok, 1, __ATOMIC_RELAXED);
-			log_info("reload", "result=ok");
-		} else {
-			__atomic_add_fetch(&svc->metrics.reloads_failed, 1, __ATOMIC_RELAXED);
-			log_warn("reload", "result=refused problems=%zu first=\"%.200s\" kept=previous", d.count,
-				 d.text.ptr ? strtok_r(d.text.ptr, "\n", &(char *){ NULL }) : "");
-		}
-		diag_release(&d);
+		reload_once(svc);
 	} while (__atomic_load_n(&svc->reload_again, __ATOMIC_ACQUIRE));
 	__atomic_store_n(&svc->reloading, 0, __ATOMIC_RELEASE);
 	/* a request that came in just as we finished must not be lost */

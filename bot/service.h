@@ -14,6 +14,7 @@
 #include "context.h"
 #include "knowledge.h"
 #include "metrics.h"
+#include "moderation.h"
 #include "platform.h"
 #include "seen.h"
 
@@ -31,6 +32,9 @@ struct service {
 	const char *history, *unanswered;  /* state files */
 	int reloading;                     /* a reload thread is running (atomic) */
 	int reload_again;                  /* another reload was asked for meanwhile */
+	struct moderation_env moderation;  /* "!kb" commands from the chat */
+	char state_dir[4096];
+	struct recorder *recorder;         /* writes unanswered questions off the request path */
 };
 
 /* loads the knowledge and sets everything up from c (cli_paths() done); 0 or -1 (explained) */
