@@ -197,17 +197,24 @@ static void watch_files(struct serve *s)
 	loop_add_fd(s->workers[0]->loop, s->inotify_fd, LOOP_READ, on_inotify, s);
 }
 
-static int start_workers(struct serve *s)
+/* SIGTERM, SIGINT and SIGHUP arrive through worker 0's signalfd only: blocked in
+ * this thread before any other starts, so every thread inherits the mask */
+static void block_signals(void)
 {
-	long n = config_int(s->svc.cfg, "server", "workers");
 	sigset_t set;
 
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGHUP);
-	pthread_sigmask(SIG_BLOCK, &set, NULL);     /* every thread inherits it */
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
+}
+
+static int start_workers(struct serve *s)
+{
+	long n = config_int(s->svc.cfg, "server", "workers");
+
 	s->n = (int)(n < 1 ? 1 : n > SERVE_MAX_WORKERS ? SERVE_MAX_WORKERS : n);
 	for (int i = 0; i < s->n; i++) {
 		s->workers[i] = worker_new(&s->svc, i, s->n > 1);
@@ -237,6 +244,7 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 		return 1;
 	s->inotify_fd = -1;
 	s->drain_ms = (long)config_int(c->cfg, "server", "drain_timeout_ms");
+	block_signals();                            /* before any thread starts */
 	if (service_init(&s->svc, c) < 0) {
 		free(s);
 		return 1;

@@ -205,9 +205,10 @@ static void reload_once(struct service *svc)
 		if (same) {
 			knowledge_unref(out.k);     /* nothing changed: keep contexts valid */
 		} else {
-			knowledge_swap(&svc->holder, out.k);
+			knowledge_swap(&svc->holder, out.k);   /* the holder takes our reference */
 			log_info("reload", "result=ok");
 		}
+		out.k = NULL;
 		__atomic_add_fetch(&svc->metrics.reloads_ok, 1, __ATOMIC_RELAXED);
 	} else {
 		const char *msg = out.msg.ptr ? out.msg.ptr : "load failed";
