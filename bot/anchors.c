@@ -6,6 +6,7 @@
  * conditionals and verbs.
  */
 #include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "patset.h"
@@ -299,4 +300,161 @@ size_t anchors_extract_subs(const char *pattern, const struct patset_sub *subs, 
 	for (size_t k = 0; k < r.n; k++)
 		memcpy(out[k], r.lit[k], PATSET_MAX_ANCHOR);
 	return r.n;
+}
+
+/* ---- how many times a pattern must match a subroutine, e.g. (?&role) ---- */
+
+#define MAX_NAMED 16
+
+struct counter {
+	const char *p;
+	size_t i, len;
+	const char *sub;
+	int bad;
+	char names[MAX_NAMED][32];
+	int counts[MAX_NAMED];
+	int nnames;
+};
+
+static int count_alternatives(struct counter *c);
+
+static int named_count(const struct counter *c, const char *name, size_t n)
+{
+	for (int k = 0; k < c->nnames; k++)
+		if (strlen(c->names[k]) == n && memcmp(c->names[k], name, n) == 0)
+			return c->counts[k];
+	return 0;
+}
+
+/* skips to the matching close character; returns the start of the name */
+static size_t skip_to(struct counter *c, char close)
+{
+	size_t start = c->i;
+
+	while (c->i < c->len && c->p[c->i] != close)
+		c->i++;
+	if (c->i >= c->len)
+		c->bad = 1;
+	c->i++;
+	return start;
+}
+
+static int count_group(struct counter *c)
+{
+	const char *p = c->p;
+	char name[32] = "";
+	int lookaround = 0, n;
+
+	c->i++;
+	if (c->i < c->len && p[c->i] == '?') {
+		char ch = c->i + 1 < c->len ? p[c->i + 1] : 0;
+		if (ch == '&') {                                  /* (?&name) */
+			size_t start;
+			c->i += 2;
+			start = skip_to(c, ')');
+			return c->i - 1 - start == strlen(c->sub) && memcmp(p + start, c->sub, strlen(c->sub)) == 0;
+		} else if (ch == ':' || ch == '>' || ch == '|') {
+			c->i += 2;
+		} else if (ch == '=' || ch == '!') {
+			c->i += 2;
+			lookaround = 1;
+		} else if (ch == '<' && c->i + 2 < c->len && (p[c->i + 2] == '=' || p[c->i + 2] == '!')) {
+			c->i += 3;
+			lookaround = 1;
+		} else if (ch == '<' || ch == '\'') {
+			size_t start;
+			c->i += 2;
+			start = skip_to(c, ch == '<' ? '>' : '\'');
+			snprintf(name, sizeof(name), "%.*s", (int)(c->i - 1 - start), p + start);
+		} else {
+			c->bad = 1;                               /* options, conditionals, calls */
+			return 0;
+		}
+	} else if (c->i < c->len && p[c->i] == '*') {
+		c->bad = 1;
+		return 0;
+	}
+	n = count_alternatives(c);
+	if (c->i >= c->len || p[c->i] != ')')
+		c->bad = 1;
+	c->i++;
+	if (name[0] && c->nnames < MAX_NAMED) {
+		snprintf(c->names[c->nnames], sizeof(c->names[0]), "%s", name);
+		c->counts[c->nnames++] = n;
+	}
+	return lookaround ? 0 : n;
+}
+
+static int count_escape(struct counter *c)
+{
+	char ch = c->i + 1 < c->len ? c->p[c->i + 1] : 0;
+
+	c->i += 2;
+	if ((ch == 'k' || ch == 'g') && c->i < c->len && strchr("<{'", c->p[c->i])) {
+		char close = c->p[c->i] == '<' ? '>' : c->p[c->i] == '{' ? '}' : '\'';
+		size_t start;
+		c->i++;
+		start = skip_to(c, close);
+		return named_count(c, c->p + start, c->i - 1 - start);   /* the same text again */
+	}
+	if (isalnum((unsigned char)ch) && !strchr("bBwWsSdDhHvVAzZGKRX", ch))
+		c->bad = 1;
+	return 0;
+}
+
+static int count_sequence(struct counter *c)
+{
+	int total = 0;
+
+	while (c->i < c->len && !c->bad && c->p[c->i] != '|' && c->p[c->i] != ')') {
+		int n = 0, repeats;
+		char ch = c->p[c->i];
+		if (ch == '\\') {
+			n = count_escape(c);
+		} else if (ch == '[') {
+			struct parser ps = { c->p, c->i, c->len, 0, NULL, 0 };
+			skip_class(&ps);
+			c->i = ps.i;
+			c->bad |= ps.bad;
+		} else if (ch == '(') {
+			n = count_group(c);
+		} else {
+			c->i++;
+		}
+		{
+			struct parser ps = { c->p, c->i, c->len, 0, NULL, 0 };
+			int min = quantifier(&ps, &repeats);
+			c->i = ps.i;
+			if (min >= 1)
+				total += n;
+		}
+	}
+	return total;
+}
+
+static int count_alternatives(struct counter *c)
+{
+	int best = -1;
+
+	for (;;) {
+		int n = count_sequence(c);
+		best = best < 0 || n < best ? n : best;
+		if (c->bad || c->i >= c->len || c->p[c->i] != '|')
+			break;
+		c->i++;
+	}
+	return best < 0 ? 0 : best;
+}
+
+int anchors_min_calls(const char *pattern, const char *sub)
+{
+	struct counter c;
+	int n;
+
+	memset(&c, 0, sizeof(c));
+	c.p = pattern;
+	c.len = strlen(pattern);
+	c.sub = sub;
+	n = count_alternatives(&c);
+	return c.bad || c.i < c.len ? 0 : n;
 }

@@ -127,6 +127,7 @@ static void open_section(struct reader *r, char *head)
 			L->intents = grow(L->intents, &L->intents_cap, L->nintents, sizeof(*L->intents));
 			memset(&L->intents[L->nintents], 0, sizeof(*L->intents));
 			L->intents[L->nintents].id = strdup(arg);
+			L->intents[L->nintents].max_roles = -1;
 			strmap_put(&L->intent_ids, arg, strlen(arg), (int)L->nintents);
 			L->intents[L->nintents].file = strdup(r->file);
 			L->intents[L->nintents++].line = r->line;
@@ -162,16 +163,37 @@ static void set_kind(struct reader *r, struct lang_intent *in, enum intent_kind 
 	in->target = strdup(v);
 }
 
+/* min_roles / max_roles = N: how many distinct roles the question names */
+static void set_role_count(struct reader *r, struct lang_intent *in, const char *key, const char *val)
+{
+	char *end;
+	long n = strtol(val, &end, 10);
+
+	if (end == val || *end || n < 0 || n > 16) {
+		diag_add(r->d, r->file, r->line, "%s wants a number from 0 to 16", key);
+		return;
+	}
+	if (key[0] == 'r')
+		in->roles_min = (int)n;
+	else if (key[1] == 'i')
+		in->min_roles = (int)n;
+	else
+		in->max_roles = (int)n;
+}
+
 static void intent_line(struct reader *r, char *key, char *val)
 {
 	struct lang_intent *in = &r->lang->intents[r->lang->nintents - 1];
 	double w;
 
-	if (split_weight(key, &w) < 0 || (w != 1.0 && strcmp(key, "pattern") != 0)) {
+	if (split_weight(key, &w) < 0 || (w != 1.0 && strcmp(key, "pattern") != 0 && strcmp(key, "roles") != 0)) {
 		diag_add(r->d, r->file, r->line, "bad weight (want a number from -10 to 10 after \"pattern\")");
 		return;
 	}
-	if (strcmp(key, "pattern") == 0)
+	if (strcmp(key, "roles") == 0) {
+		set_role_count(r, in, key, val);
+		in->roles_weight = w;
+	} else if (strcmp(key, "pattern") == 0)
 		add_pattern(&in->patterns, val, w, r->line);
 	else if (strcmp(key, "need") == 0)
 		add_pattern(&in->needs, val, 1, r->line);
@@ -187,6 +209,8 @@ static void intent_line(struct reader *r, char *key, char *val)
 		set_kind(r, in, INTENT_COMPARE, val);
 	else if (strcmp(key, "default_role") == 0 && !in->default_role)
 		in->default_role = strdup(val);
+	else if (strcmp(key, "min_roles") == 0 || strcmp(key, "max_roles") == 0)
+		set_role_count(r, in, key, val);
 	else
 		diag_add(r->d, r->file, r->line, "unknown key \"%s\" in an intent", key);
 }

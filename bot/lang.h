@@ -38,6 +38,9 @@ struct lang_intent {
 	enum intent_kind kind;
 	char *target;                  /* topic id, attribute name or decline text */
 	char *default_role;
+	int min_roles, max_roles;      /* distinct roles the question must name (max -1: any) */
+	double roles_weight;           /* `roles W = N`: adds W when the question names >= N roles */
+	int roles_min;
 	char *file;
 	int line;
 	struct lang_patterns patterns, needs, nots;

@@ -28,9 +28,11 @@ void matcher_release(struct matcher *m)
 	free(m->pat_intent);
 	free(m->pat_weight);
 	free(m->pat_line);
+	free(m->pat_min_roles);
 	free(m->need_start);
 	free(m->not_start);
 	free(m->default_role);
+	free(m->role_scored);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -126,7 +128,7 @@ static void check_intent(struct matcher *m, size_t i, struct diag *d)
 		diag_add(d, in->file, in->line, "intent \"%s\": no topic has attribute \"%s\"", in->id, in->target);
 	if (in->default_role && (m->default_role[i] = kb_role_find(m->kb, in->default_role)) < 0)
 		diag_add(d, in->file, in->line, "intent \"%s\": unknown default_role \"%s\"", in->id, in->default_role);
-	if (in->patterns.n == 0)
+	if (in->patterns.n == 0 && in->roles_weight == 0)
 		diag_add(d, in->file, in->line, "intent \"%s\" has no pattern", in->id);
 }
 
@@ -140,12 +142,16 @@ static void build_intents(struct matcher *m, const char *define, struct diag *d)
 	m->pat_intent = calloc(total + 1, sizeof(int));
 	m->pat_weight = calloc(total + 1, sizeof(double));
 	m->pat_line = calloc(total + 1, sizeof(int));
+	m->pat_min_roles = calloc(total + 1, sizeof(int));
 	m->need_start = calloc(L->nintents + 1, sizeof(size_t));
 	m->not_start = calloc(L->nintents + 1, sizeof(size_t));
 	m->default_role = calloc(L->nintents + 1, sizeof(int));
+	m->role_scored = calloc(L->nintents + 1, sizeof(int));
 	for (size_t i = 0; i < L->nintents; i++) {
 		const struct lang_intent *in = &L->intents[i];
 		check_intent(m, i, d);
+		if (in->roles_weight != 0 && m->role_scored)
+			m->role_scored[m->nrole_scored++] = (int)i;
 		for (size_t k = 0; k < in->patterns.n; k++) {
 			int p = add(&m->intents, define, &in->patterns.v[k], in->file, d);
 			if (p < 0)
@@ -153,6 +159,7 @@ static void build_intents(struct matcher *m, const char *define, struct diag *d)
 			m->pat_intent[p] = (int)i;
 			m->pat_weight[p] = in->patterns.v[k].weight;
 			m->pat_line[p] = in->patterns.v[k].line;
+			m->pat_min_roles[p] = anchors_min_calls(in->patterns.v[k].re, "role");
 		}
 		/* guards: needs then nots, contiguous per intent; a failed compile still takes a slot */
 		m->need_start[i] = m->guards.n;

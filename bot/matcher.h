@@ -28,10 +28,12 @@ struct matcher {
 	struct patset entities;    int *entity_role;      /* per entity pattern: role index */
 	struct patset intents;     int *pat_intent;       /* per intent pattern: intent index */
 	double *pat_weight;        int *pat_line;
+	int *pat_min_roles;                               /* per intent pattern: (?&role) matches it needs */
 	struct patset guards;                             /* need/not patterns */
 	size_t *need_start, *not_start;                   /* per intent: ranges in guards */
 	int *default_role;                                /* per intent: role index or -1 */
 	struct patset_sub role_sub;                       /* what (?&role) needs, for the prefilter */
+	int *role_scored;  size_t nrole_scored;           /* intents with a `roles` line */
 };
 
 struct matcher_scratch {
@@ -77,6 +79,7 @@ struct match_result {
 	size_t nmentions;
 	int roles[SB_MAX_ENTITIES];         /* distinct roles in order of mention */
 	size_t nroles;
+	size_t role_words;                  /* places in tagged where (?&role) can match */
 	struct candidate cands[SB_MAX_CANDIDATES];   /* best first */
 	size_t ncands;
 	enum match_outcome outcome;

@@ -65,6 +65,32 @@ static size_t collect_spans(const struct matcher *m, struct matcher_scratch *s, 
 	return ns;
 }
 
+static int word_byte(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+/* how many places in t start a role id as a whole word: an upper bound on the
+ * non-overlapping matches of (?&role), so patterns needing more can be skipped */
+static size_t count_role_words(const struct matcher *m, const char *t)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; t[i]; i++) {
+		if (i > 0 && word_byte((unsigned char)t[i - 1]))
+			continue;
+		for (size_t r = 0; r < m->kb->nroles; r++) {
+			const char *id = m->kb->roles[r].id;
+			size_t len = strlen(id);
+			if (strncmp(t + i, id, len) == 0 && !word_byte((unsigned char)t[i + len])) {
+				n++;
+				break;
+			}
+		}
+	}
+	return n;
+}
+
 /* the roles named: mentions (non-overlapping, longest first), distinct roles, tagged text */
 static void find_mentions(const struct matcher *m, struct matcher_scratch *s, struct match_result *res)
 {
@@ -95,12 +121,18 @@ static void find_mentions(const struct matcher *m, struct matcher_scratch *s, st
 		o += len - at;
 	}
 	res->tagged[o] = '\0';
+	res->role_words = count_role_words(m, res->tagged);
 }
 
-static int guards_pass(const struct matcher *m, struct matcher_scratch *s, int i, const char *t, size_t len)
+static int guards_pass(const struct matcher *m, struct matcher_scratch *s, int i, const char *t, size_t len,
+		       size_t nroles)
 {
+	const struct lang_intent *in = &m->lang->intents[i];
 	size_t nint = m->lang->nintents;
 	size_t end = (size_t)i + 1 < nint ? m->need_start[i + 1] : m->guards.n;
+
+	if ((int)nroles < in->min_roles || (in->max_roles >= 0 && (int)nroles > in->max_roles))
+		return 0;
 
 	for (size_t g = m->need_start[i]; g < m->not_start[i]; g++)
 		if (!patset_match(&m->guards, &s->guard, (int)g, t, len, 0, NULL, NULL))
@@ -120,46 +152,6 @@ static int by_score(const void *a, const void *b)
 	if (x->score != y->score)
 		return x->score > y->score ? -1 : 1;
 	return x->intent - y->intent;
-}
-
-static void add_hit(struct candidate *c, int line)
-{
-	if (c->nhits < MATCHER_MAX_HITS)
-		c->hit_lines[c->nhits++] = line;
-}
-
-/* scores every intent with a matching pattern; fills res->cands, best first */
-static void score_intents(const struct matcher *m, struct matcher_scratch *s, struct match_result *res)
-{
-	static _Thread_local struct candidate all[1024];
-	int idx[MAX_CANDS];
-	const char *t = res->tagged;
-	size_t len = strlen(t), nt = 0;
-	size_t n = patset_candidates(&m->intents, &s->in, t, len, s->no_prefilter, idx, MAX_CANDS);
-
-	if (ensure(s, m->lang->nintents + 1) < 0)
-		return;
-	s->gen++;
-	for (size_t k = 0; k < n; k++) {
-		int p = idx[k], i;
-		if (!patset_match(&m->intents, &s->in, p, t, len, 0, NULL, NULL))
-			continue;
-		i = m->pat_intent[p];
-		if (s->stamp[i] != s->gen) {
-			if (nt == sizeof(all) / sizeof(all[0]))
-				continue;
-			s->stamp[i] = s->gen;
-			s->hits[i] = (int)nt;
-			all[nt++] = (struct candidate){ .intent = i };
-		}
-		all[s->hits[i]].score += m->pat_weight[p];
-		add_hit(&all[s->hits[i]], m->pat_line[p]);
-	}
-	for (size_t k = 0; k < nt; k++)
-		all[k].excluded = all[k].score <= 0 || !guards_pass(m, s, all[k].intent, t, len);
-	qsort(all, nt, sizeof(all[0]), by_score);
-	for (size_t k = 0; k < nt && res->ncands < SB_MAX_CANDIDATES; k++)
-		res->cands[res->ncands++] = all[k];
 }
 
 
@@ -309,10 +301,171 @@ static int try_followup(const struct matcher *m, const struct match_context *ctx
 	return 1;
 }
 
+/* An intent whose candidate patterns could reach the score of the best answer so far */
+struct pending {
+	int intent;
+	double ub;             /* sum of its candidate patterns' positive weights */
+	int first, n;          /* its patterns in the grouped list */
+};
+
+static int by_bound(const void *a, const void *b)
+{
+	const struct pending *x = a, *y = b;
+
+	if (x->ub != y->ub)
+		return x->ub > y->ub ? -1 : 1;
+	return x->intent - y->intent;
+}
+
+struct verdict {
+	int found, intent, topic, used[2];
+	enum match_outcome outcome;
+	double score;
+};
+
+/* (score, intent) ranks before best: higher score, then the intent defined first */
+static int ranks_before(double score, int intent, const struct verdict *best)
+{
+	return !best->found || score > best->score + 1e-9 ||
+	       (score > best->score - 1e-9 && intent < best->intent);
+}
+
+/* `roles W = N` lines: intents that score because the question names N roles */
+static size_t add_role_scores(const struct matcher *m, struct matcher_scratch *s, size_t nroles,
+			      struct pending *pend, size_t np)
+{
+	for (size_t k = 0; k < m->nrole_scored; k++) {
+		int i = m->role_scored[k];
+		const struct lang_intent *in = &m->lang->intents[i];
+		if ((int)nroles < in->roles_min || in->roles_weight <= 0)
+			continue;
+		if (s->stamp[i] != s->gen) {
+			s->stamp[i] = s->gen;
+			s->hits[i] = (int)np;
+			pend[np++] = (struct pending){ i, 0, 0, 0 };
+		}
+		pend[s->hits[i]].ub += in->roles_weight;
+	}
+	return np;
+}
+
+/* groups the candidate patterns by intent, drops intents that can never be
+ * confident, and orders the rest by their best possible score */
+static size_t pending_intents(const struct matcher *m, struct matcher_scratch *s, int *idx, size_t n,
+			      size_t nroles, size_t role_words, struct pending *pend, int *grouped)
+{
+	size_t np = 0, at = 0, keep = 0;
+
+	s->gen++;
+	for (size_t k = 0; k < n; k++) {
+		int i = m->pat_intent[idx[k]];
+		if ((size_t)m->pat_min_roles[idx[k]] > role_words) {
+			idx[k] = -1;               /* needs more roles than the question has */
+			continue;
+		}
+		if (s->stamp[i] != s->gen) {
+			s->stamp[i] = s->gen;
+			s->hits[i] = (int)np;
+			pend[np++] = (struct pending){ i, 0, 0, 0 };
+		}
+		pend[s->hits[i]].n++;
+		if (m->pat_weight[idx[k]] > 0)
+			pend[s->hits[i]].ub += m->pat_weight[idx[k]];
+	}
+	for (size_t p = 0; p < np; p++) {
+		pend[p].first = (int)at;
+		at += (size_t)pend[p].n;
+		pend[p].n = 0;
+	}
+	for (size_t k = 0; k < n; k++) {
+		struct pending *p;
+		if (idx[k] < 0)
+			continue;
+		p = &pend[s->hits[m->pat_intent[idx[k]]]];
+		grouped[p->first + p->n++] = idx[k];
+	}
+	np = add_role_scores(m, s, nroles, pend, np);
+	for (size_t p = 0; p < np; p++)
+		if (pend[p].ub >= MATCHER_CONFIDENT - 1e-9)
+			pend[keep++] = pend[p];
+	qsort(pend, keep, sizeof(*pend), by_bound);
+	return keep;
+}
+
+static struct candidate evaluate(const struct matcher *m, struct matcher_scratch *s, const struct pending *p,
+				 const int *grouped, const struct match_result *res)
+{
+	struct candidate c = { .intent = p->intent };
+	const struct lang_intent *in = &m->lang->intents[p->intent];
+	const char *t = res->tagged;
+	size_t len = strlen(t);
+
+	if (in->roles_weight != 0 && (int)res->nroles >= in->roles_min)
+		c.score += in->roles_weight;
+
+	for (int k = 0; k < p->n; k++) {
+		int pat = grouped[p->first + k];
+		if (!patset_match(&m->intents, &s->in, pat, t, len, 0, NULL, NULL))
+			continue;
+		c.score += m->pat_weight[pat];
+		if (c.nhits < MATCHER_MAX_HITS)
+			c.hit_lines[c.nhits++] = m->pat_line[pat];
+	}
+	c.excluded = c.score <= 0 || !guards_pass(m, s, p->intent, t, len, res->nroles);
+	return c;
+}
+
+static void consider(const struct matcher *m, const struct candidate *c, struct match_result *res,
+		     const struct match_context *ctx, struct verdict *best, struct verdict *miss)
+{
+	struct verdict v = { 1, c->intent, -1, { -1, -1 }, MATCH_NONE, c->score };
+
+	if (c->excluded || c->score < MATCHER_CONFIDENT - 1e-9)
+		return;
+	v.outcome = resolve(m, c->intent, res, ctx, &v.topic, v.used);
+	if (v.outcome == MATCH_TOPIC || v.outcome == MATCH_DECLINE) {
+		if (ranks_before(c->score, c->intent, best))
+			*best = v;
+	} else if (v.outcome != MATCH_NONE && ranks_before(c->score, c->intent, miss)) {
+		*miss = v;
+	}
+}
+
+/*
+ * Scores the intents and picks the answer: the best-ranked confident intent that
+ * resolves. Intents are tried from the highest possible score down, and the
+ * search stops once none left could outrank the answer found, so a question runs
+ * only the patterns that can still matter. res->cands gets what was tried.
+ */
+static void score_and_resolve(const struct matcher *m, struct matcher_scratch *s, struct match_result *res,
+			      const struct match_context *ctx, struct verdict *best, struct verdict *miss)
+{
+	static _Thread_local int idx[MAX_CANDS], grouped[MAX_CANDS];
+	static _Thread_local struct pending pend[MAX_CANDS];
+	static _Thread_local struct candidate tried[MAX_CANDS];
+	const char *t = res->tagged;
+	size_t n, np, nt = 0;
+
+	if (ensure(s, m->lang->nintents + 1) < 0)
+		return;
+	n = patset_candidates(&m->intents, &s->in, t, strlen(t), s->no_prefilter, idx, MAX_CANDS);
+	np = pending_intents(m, s, idx, n, res->nroles, s->no_prefilter ? SIZE_MAX : res->role_words,
+			     pend, grouped);
+	for (size_t p = 0; p < np; p++) {
+		if (best->found && !ranks_before(pend[p].ub, pend[p].intent, best))
+			break;
+		tried[nt] = evaluate(m, s, &pend[p], grouped, res);
+		consider(m, &tried[nt++], res, ctx, best, miss);
+	}
+	qsort(tried, nt, sizeof(tried[0]), by_score);
+	for (size_t k = 0; k < nt && res->ncands < SB_MAX_CANDIDATES; k++)
+		res->cands[res->ncands++] = tried[k];
+}
+
 void matcher_match(const struct matcher *m, struct matcher_scratch *s, const char *q, size_t len,
 		   const struct match_context *ctx, struct match_result *res)
 {
-	enum match_outcome first_miss = MATCH_NONE;
+	struct verdict best = { 0 }, miss = { 0 };
 
 	if (ctx && !context_valid(m, ctx))
 		ctx = NULL;
@@ -324,34 +477,25 @@ void matcher_match(const struct matcher *m, struct matcher_scratch *s, const cha
 	res->outcome = MATCH_NONE;
 	normalise(&m->lang->lexicon, q, len, res->norm, sizeof(res->norm));
 	find_mentions(m, s, res);
-	score_intents(m, s, res);
-	for (size_t k = 0; k < res->ncands; k++) {
-		const struct candidate *c = &res->cands[k];
-		int topic, used[2];
-		enum match_outcome o;
-		if (c->excluded || c->score < MATCHER_CONFIDENT - 1e-9)
-			break;
-		o = resolve(m, c->intent, res, ctx, &topic, used);
-		if (o == MATCH_TOPIC || o == MATCH_DECLINE) {
-			res->outcome = o;
-			res->intent = c->intent;
-			res->topic = topic;
-			res->used_roles[0] = used[0];
-			res->used_roles[1] = used[1];
-			res->score = c->score;
-			fill_topic_roles(m, res);
-			return;
-		}
-		if (first_miss == MATCH_NONE && o != MATCH_NONE) {
-			first_miss = o;
-			res->intent = c->intent;
-			res->used_roles[0] = used[0];
-			res->score = c->score;
-		}
+	score_and_resolve(m, s, res, ctx, &best, &miss);
+	if (best.found) {
+		res->outcome = best.outcome;
+		res->intent = best.intent;
+		res->topic = best.topic;
+		res->used_roles[0] = best.used[0];
+		res->used_roles[1] = best.used[1];
+		res->score = best.score;
+		fill_topic_roles(m, res);
+		return;
+	}
+	if (miss.found) {
+		res->intent = miss.intent;
+		res->used_roles[0] = miss.used[0];
+		res->score = miss.score;
 	}
 	if (try_followup(m, ctx, res))
 		return;
-	res->outcome = first_miss;
+	res->outcome = miss.found ? miss.outcome : MATCH_NONE;
 }
 
 void matcher_next_context(const struct match_result *res, const struct match_context *prev,

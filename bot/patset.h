@@ -93,6 +93,9 @@ int patset_match(const struct patset *ps, struct patset_scratch *s, int i, const
  * returns how many; 0 when the pattern has no usable anchor (it must always run).
  */
 size_t anchors_extract(const char *pattern, char out[][PATSET_MAX_ANCHOR], size_t max);
+/* the fewest times any match of pattern must match the subroutine (?&sub), counting
+ * back references to groups that hold it; 0 when unsure */
+int anchors_min_calls(const char *pattern, const char *sub);
 /* as anchors_extract, knowing what the subroutines (?&name) need */
 size_t anchors_extract_subs(const char *pattern, const struct patset_sub *subs, size_t nsubs,
 			    char out[][PATSET_MAX_ANCHOR], size_t max);

@@ -120,7 +120,7 @@ static void test_prefilter_parity(void **state)
 		s->no_prefilter = 0;
 		assert_int_equal(res.outcome, all.outcome);
 		assert_int_equal(res.topic, all.topic);
-		assert_int_equal(res.ncands, all.ncands);
+		assert_int_equal(res.intent, all.intent);
 	}
 }
 
