@@ -17,6 +17,7 @@ void matcher_init(struct matcher *m)
 	patset_init(&m->entities);
 	patset_init(&m->intents);
 	patset_init(&m->guards);
+	speller_init(&m->speller);
 }
 
 void matcher_release(struct matcher *m)
@@ -33,6 +34,7 @@ void matcher_release(struct matcher *m)
 	free(m->not_start);
 	free(m->default_role);
 	free(m->role_scored);
+	speller_release(&m->speller);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -194,6 +196,50 @@ static void role_sub(const struct kb *kb, struct patset_sub *sub)
 	}
 }
 
+static void vocab_from_patterns(struct speller *sp, const struct lang_patterns *ps, int target)
+{
+	char lits[PATSET_MAX_ANCHORS][PATSET_MAX_ANCHOR];
+
+	for (size_t k = 0; k < ps->n; k++) {
+		size_t n = anchors_extract(ps->v[k].re, lits, PATSET_MAX_ANCHORS);
+		for (size_t a = 0; a < n; a++)
+			speller_add_text(sp, lits[a], target);
+	}
+}
+
+static void vocab_add(struct speller *sp, const struct lexicon *lx, const char *text, int target)
+{
+	char norm[SB_MAX_QUESTION + 1];
+
+	normalise(lx, text, strlen(text), norm, sizeof(norm));
+	speller_add_text(sp, norm, target);
+}
+
+/* Known words: every word of the example questions and of the patterns' literals.
+ * Correction targets: the domain's terms - role names, topic ids, the lexicon's
+ * replacements, the role patterns' literals (titles are full of everyday words). */
+static void build_vocabulary(struct matcher *m)
+{
+	const struct lang *L = m->lang;
+
+	for (size_t t = 0; t < m->kb->ntopics; t++) {
+		const struct kb_topic *tp = &m->kb->topics[t];
+		for (size_t e = 0; e < tp->nexamples; e++)
+			vocab_add(&m->speller, &L->lexicon, tp->examples[e], 0);
+		vocab_add(&m->speller, NULL, tp->title, 0);
+		vocab_add(&m->speller, NULL, tp->id, 1);
+	}
+	for (size_t i = 0; i < L->lexicon.n; i++)
+		speller_add_text(&m->speller, L->lexicon.repl[i], 1);
+	for (size_t r = 0; r < m->kb->nroles; r++)
+		vocab_add(&m->speller, NULL, m->kb->roles[r].name, 1);
+	for (size_t e = 0; e < L->nentities; e++)
+		vocab_from_patterns(&m->speller, &L->entities[e].patterns, 1);
+	for (size_t i = 0; i < L->nintents; i++)
+		vocab_from_patterns(&m->speller, &L->intents[i].patterns, 0);
+	speller_build(&m->speller);
+}
+
 int matcher_build(struct matcher *m, const struct kb *kb, const struct lang *lang, struct diag *d)
 {
 	size_t before = d->count;
@@ -208,6 +254,7 @@ int matcher_build(struct matcher *m, const struct kb *kb, const struct lang *lan
 	role_group(kb, &define);
 	build_entities(m, d);
 	build_intents(m, define.ptr, d);
+	build_vocabulary(m);
 	buf_release(&define);
 	if (patset_build(&m->entities) < 0 || patset_build(&m->intents) < 0)
 		diag_add(d, "matcher", 0, "out of memory");

@@ -18,6 +18,7 @@
 #include "lang.h"
 #include "limits.h"
 #include "patset.h"
+#include "spell.h"
 
 #define MATCHER_CONFIDENT 1.0
 #define MATCHER_MAX_HITS  8
@@ -34,6 +35,7 @@ struct matcher {
 	int *default_role;                                /* per intent: role index or -1 */
 	struct patset_sub role_sub;                       /* what (?&role) needs, for the prefilter */
 	int *role_scored;  size_t nrole_scored;           /* intents with a `roles` line */
+	struct speller speller;                           /* misspellings -> the vocabulary */
 };
 
 struct matcher_scratch {

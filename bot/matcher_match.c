@@ -476,6 +476,7 @@ void matcher_match(const struct matcher *m, struct matcher_scratch *s, const cha
 	res->intent = res->topic = res->used_roles[0] = res->used_roles[1] = -1;
 	res->outcome = MATCH_NONE;
 	normalise(&m->lang->lexicon, q, len, res->norm, sizeof(res->norm));
+	speller_fix(&m->speller, res->norm, sizeof(res->norm));
 	find_mentions(m, s, res);
 	score_and_resolve(m, s, res, ctx, &best, &miss);
 	if (best.found) {

@@ -1,0 +1,208 @@
+/* spell.c - misspellings corrected to the knowledge's vocabulary; see spell.h. */
+#include "spell.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "banned.h"
+
+void speller_init(struct speller *sp)
+{
+	memset(sp, 0, sizeof(*sp));
+	strmap_init(&sp->words);
+	strmap_init(&sp->deletes);
+}
+
+void speller_release(struct speller *sp)
+{
+	for (size_t i = 0; i < sp->n; i++)
+		free(sp->vocab[i]);
+	free(sp->vocab);
+	free(sp->freq);
+	free(sp->target);
+	free(sp->link_word);
+	free(sp->link_next);
+	strmap_release(&sp->words);
+	strmap_release(&sp->deletes);
+	speller_init(sp);
+}
+
+static int is_alpha_word(const char *w, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (w[i] < 'a' || w[i] > 'z')
+			return 0;
+	return 1;
+}
+
+static void add_word(struct speller *sp, const char *w, size_t len, int target)
+{
+	int i;
+
+	if (len == 0 || len > SPELL_MAX_WORD)
+		return;
+	if ((i = strmap_get(&sp->words, w, len)) >= 0) {
+		sp->freq[i]++;
+		sp->target[i] |= (char)target;
+		return;
+	}
+	if (sp->n == sp->cap) {
+		size_t ncap = sp->cap ? sp->cap * 2 : 256;
+		char **v = realloc(sp->vocab, ncap * sizeof(*v));
+		int *f = v ? realloc(sp->freq, ncap * sizeof(*f)) : NULL;
+		char *t;
+		if (v)
+			sp->vocab = v;
+		if (f)
+			sp->freq = f;
+		if (!v || !f || !(t = realloc(sp->target, ncap)))
+			return;
+		sp->target = t;
+		sp->cap = ncap;
+	}
+	if (!(sp->vocab[sp->n] = strndup(w, len)))
+		return;
+	sp->freq[sp->n] = 1;
+	sp->target[sp->n] = (char)target;
+	strmap_put(&sp->words, w, len, (int)sp->n);
+	sp->n++;
+}
+
+void speller_add_text(struct speller *sp, const char *text, int target)
+{
+	const char *p = text;
+
+	while (*p) {
+		size_t n = strcspn(p, " -");
+		add_word(sp, p, n, target);
+		p += n;
+		p += strspn(p, " -");
+	}
+}
+
+static int link(struct speller *sp, const char *key, size_t len, int word)
+{
+	int head = strmap_get(&sp->deletes, key, len);
+
+	for (int k = head; k >= 0; k = sp->link_next[k])
+		if (sp->link_word[k] == word)
+			return 0;
+	if (sp->nlinks == sp->links_cap) {
+		size_t ncap = sp->links_cap ? sp->links_cap * 2 : 1024;
+		int *a = realloc(sp->link_word, ncap * sizeof(int)), *b;
+		if (!a)
+			return -1;
+		sp->link_word = a;
+		if (!(b = realloc(sp->link_next, ncap * sizeof(int))))
+			return -1;
+		sp->link_next = b;
+		sp->links_cap = ncap;
+	}
+	sp->link_word[sp->nlinks] = word;
+	sp->link_next[sp->nlinks] = head;
+	return strmap_put(&sp->deletes, key, len, (int)sp->nlinks++);
+}
+
+int speller_build(struct speller *sp)
+{
+	char buf[SPELL_MAX_WORD + 1];
+
+	for (size_t i = 0; i < sp->n; i++) {
+		const char *w = sp->vocab[i];
+		size_t len = strlen(w);
+		if (!sp->target[i] || len < SPELL_MIN_TARGET || !is_alpha_word(w, len))
+			continue;                            /* never a correction */
+		if (link(sp, w, len, (int)i) < 0)
+			return -1;
+		for (size_t d = 0; d < len; d++) {
+			memcpy(buf, w, d);
+			memcpy(buf + d, w + d + 1, len - d - 1);
+			if (link(sp, buf, len - 1, (int)i) < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+/* optimal string alignment distance (Damerau-Levenshtein, adjacent swaps) */
+static int distance(const char *a, size_t la, const char *b, size_t lb)
+{
+	int d[SPELL_MAX_WORD + 2][SPELL_MAX_WORD + 2];
+
+	for (size_t i = 0; i <= la; i++)
+		d[i][0] = (int)i;
+	for (size_t j = 0; j <= lb; j++)
+		d[0][j] = (int)j;
+	for (size_t i = 1; i <= la; i++) {
+		for (size_t j = 1; j <= lb; j++) {
+			int cost = a[i - 1] != b[j - 1], v = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < v)
+				v = d[i][j - 1] + 1;
+			if (d[i - 1][j - 1] + cost < v)
+				v = d[i - 1][j - 1] + cost;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < v)
+				v = d[i - 2][j - 2] + 1;
+			d[i][j] = v;
+		}
+	}
+	return d[la][lb];
+}
+
+static void consider(const struct speller *sp, const char *key, size_t klen, const char *w, size_t len,
+		     int *best, int *best_d)
+{
+	int max_d = len >= 7 ? 2 : 1;
+
+	for (int k = strmap_get(&sp->deletes, key, klen); k >= 0; k = sp->link_next[k]) {
+		int cand = sp->link_word[k];
+		const char *v = sp->vocab[cand];
+		int dd = distance(w, len, v, strlen(v));
+		if (dd > max_d || dd == 0)
+			continue;
+		if (*best < 0 || dd < *best_d || (dd == *best_d && sp->freq[cand] > sp->freq[*best]))
+			*best = cand, *best_d = dd;
+	}
+}
+
+const char *speller_correct(const struct speller *sp, const char *w, size_t len)
+{
+	char buf[SPELL_MAX_WORD + 1];
+	int best = -1, best_d = 99;
+
+	if (len < SPELL_MIN_LEN || len > SPELL_MAX_WORD || !sp->n || !is_alpha_word(w, len) ||
+	    strmap_get(&sp->words, w, len) >= 0)
+		return NULL;
+	consider(sp, w, len, w, len, &best, &best_d);
+	for (size_t d = 0; d < len; d++) {
+		memcpy(buf, w, d);
+		memcpy(buf + d, w + d + 1, len - d - 1);
+		consider(sp, buf, len - 1, w, len, &best, &best_d);
+	}
+	return best >= 0 ? sp->vocab[best] : NULL;
+}
+
+size_t speller_fix(const struct speller *sp, char *text, size_t cap)
+{
+	char out[4096];
+	size_t o = 0, i = 0, len = strlen(text);
+
+	if (!sp->n || len >= sizeof(out))
+		return len;
+	while (i < len) {
+		size_t n = strcspn(text + i, " ");
+		const char *fix = speller_correct(sp, text + i, n);
+		const char *w = fix ? fix : text + i;
+		size_t wl = fix ? strlen(fix) : n;
+		if (o + wl + 2 >= sizeof(out) || o + wl + 2 >= cap)
+			break;
+		if (o)
+			out[o++] = ' ';
+		memcpy(out + o, w, wl);
+		o += wl;
+		i += n;
+		i += strspn(text + i, " ");
+	}
+	memcpy(text, out, o);
+	text[o] = '\0';
+	return o;
+}

@@ -1,0 +1,71 @@
+/* test_spell.c - misspellings corrected to domain terms, everyday words left alone. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "spell.h"
+
+static struct speller sp;
+
+static int setup(void **state)
+{
+	speller_init(&sp);
+	speller_add_text(&sp, "paramedic ambulance community paramedicine definitive responder", 1);
+	speller_add_text(&sp, "how long is the training where do they work", 0);
+	speller_add_text(&sp, "roles", 1);     /* too short to be a correction */
+	return speller_build(&sp);
+}
+
+static int teardown(void **state)
+{
+	speller_release(&sp);
+	return 0;
+}
+
+static const char *fix(const char *w)
+{
+	const char *r = speller_correct(&sp, w, strlen(w));
+	return r ? r : "-";
+}
+
+static void test_corrects_to_targets(void **state)
+{
+	assert_string_equal(fix("parametic"), "paramedic");      /* substitution */
+	assert_string_equal(fix("amblance"), "ambulance");       /* deletion */
+	assert_string_equal(fix("ambulanse"), "ambulance");
+	assert_string_equal(fix("comunity"), "community");
+	assert_string_equal(fix("paramedisine"), "paramedicine");
+	assert_string_equal(fix("responedr"), "responder");      /* transposition */
+	assert_string_equal(fix("definitve"), "definitive");
+}
+
+static void test_leaves_others_alone(void **state)
+{
+	assert_string_equal(fix("training"), "-");      /* known */
+	assert_string_equal(fix("rules"), "-");         /* "roles" is too short a target */
+	assert_string_equal(fix("para"), "-");          /* too far */
+	assert_string_equal(fix("emt"), "-");           /* too short to touch */
+	assert_string_equal(fix("paramedic1"), "-");    /* digits */
+	assert_string_equal(fix("xyzzyplugh"), "-");
+}
+
+static void test_fix_text(void **state)
+{
+	char t[128] = "can a parametic drive the amblance";
+
+	speller_fix(&sp, t, sizeof(t));
+	assert_string_equal(t, "can a paramedic drive the ambulance");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_corrects_to_targets),
+		cmocka_unit_test(test_leaves_others_alone),
+		cmocka_unit_test(test_fix_text),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
