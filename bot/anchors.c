@@ -16,6 +16,7 @@
 
 struct req {                      /* "one of these literals must occur" */
 	char lit[PATSET_MAX_ANCHORS][PATSET_MAX_ANCHOR];
+	unsigned char ws[PATSET_MAX_ANCHORS];   /* it can only start where a word starts */
 	size_t n;                 /* 0: no requirement known */
 };
 
@@ -37,13 +38,14 @@ static void sub_call(struct parser *ps, size_t start, size_t end, struct req *gr
 		if (strlen(ps->subs[k].name) == n && memcmp(ps->subs[k].name, ps->p + start, n) == 0 &&
 		    ps->subs[k].n <= PATSET_MAX_ANCHORS) {
 			memcpy(grp->lit, ps->subs[k].lit, sizeof(grp->lit[0]) * ps->subs[k].n);
+			memset(grp->ws, 1, ps->subs[k].n);     /* (?&role) is \b(?:ids)\b */
 			grp->n = ps->subs[k].n;
 			return;
 		}
 	}
 }
 
-static void parse_alternatives(struct parser *ps, struct req *out);
+static void parse_alternatives(struct parser *ps, struct req *out, int lead_ws);
 
 static size_t min_len(const struct req *r)
 {
@@ -66,14 +68,27 @@ static void consider(struct req *best, const struct req *cand)
 		*best = *cand;
 }
 
-static void flush_run(struct req *best, char *run, size_t *rlen)
+static int word_char(int c)
+{
+	return isalnum(c) || c == '_';
+}
+
+/* a literal run is a candidate anchor; leading non-word bytes (" apart") are cut,
+ * since what follows them must then start a word */
+static void flush_run(struct req *best, char *run, size_t *rlen, int ws)
 {
 	struct req r;
+	size_t skip = 0;
 
-	if (*rlen >= MIN_ANCHOR) {
+	while (skip < *rlen && !word_char((unsigned char)run[skip]))
+		skip++;
+	if (skip)
+		ws = 1;
+	if (*rlen - skip >= MIN_ANCHOR) {
 		r.n = 1;
-		memcpy(r.lit[0], run, *rlen);
-		r.lit[0][*rlen] = '\0';
+		memcpy(r.lit[0], run + skip, *rlen - skip);
+		r.lit[0][*rlen - skip] = '\0';
+		r.ws[0] = (unsigned char)(ws && word_char((unsigned char)run[skip]));
 		consider(best, &r);
 	}
 	*rlen = 0;
@@ -133,7 +148,7 @@ static void skip_class(struct parser *ps)
 }
 
 /* a group at the cursor '('; fills grp with its requirement (n = 0 if none) */
-static void parse_group(struct parser *ps, struct req *grp)
+static void parse_group(struct parser *ps, struct req *grp, int lead_ws)
 {
 	const char *p = ps->p;
 	int lookaround = 0;
@@ -188,7 +203,7 @@ static void parse_group(struct parser *ps, struct req *grp)
 		ps->bad = 1;                                      /* verbs */
 		return;
 	}
-	parse_alternatives(ps, grp);
+	parse_alternatives(ps, grp, lead_ws && !lookaround);
 	if (ps->i >= ps->len || p[ps->i] != ')')
 		ps->bad = 1;
 	ps->i++;
@@ -221,26 +236,28 @@ static int parse_escape(struct parser *ps)
 }
 
 /* one alternative: a sequence of atoms until '|' or ')' */
-static void parse_sequence(struct parser *ps, struct req *best)
+static void parse_sequence(struct parser *ps, struct req *best, int lead_ws)
 {
 	char run[PATSET_MAX_ANCHOR];
 	size_t rlen = 0;
+	int prev_b = lead_ws, run_ws = 0;        /* just after \b (or ^): a word starts here */
 
 	best->n = 0;
 	while (ps->i < ps->len && !ps->bad) {
 		char c = ps->p[ps->i];
-		int lit = -1, repeats, min;
+		int lit = -1, repeats, min, boundary;
 		struct req grp;
 
 		if (c == '|' || c == ')')
 			break;
 		grp.n = 0;
+		boundary = (c == '\\' && ps->i + 1 < ps->len && ps->p[ps->i + 1] == 'b') || c == '^';
 		if (c == '\\')
 			lit = parse_escape(ps);
 		else if (c == '[')
 			skip_class(ps);
 		else if (c == '(')
-			parse_group(ps, &grp);
+			parse_group(ps, &grp, prev_b);
 		else if (c == '.' || c == '^' || c == '$')
 			ps->i++;
 		else {
@@ -249,32 +266,39 @@ static void parse_sequence(struct parser *ps, struct req *best)
 		}
 		min = quantifier(ps, &repeats);
 		if (lit >= 0 && min >= 1 && rlen + 1 < sizeof(run)) {
+			if (rlen == 0)
+				run_ws = prev_b;
 			run[rlen++] = (char)lit;
+			prev_b = !word_char(lit);        /* after a blank, a word starts */
 			if (repeats)
-				flush_run(best, run, &rlen);
+				flush_run(best, run, &rlen, run_ws);
 			continue;
 		}
-		flush_run(best, run, &rlen);
+		flush_run(best, run, &rlen, run_ws);
 		if (min >= 1)
 			consider(best, &grp);
+		prev_b = boundary && min >= 1 ? 1 : (boundary ? prev_b : 0);
 	}
-	flush_run(best, run, &rlen);
+	flush_run(best, run, &rlen, run_ws);
 }
 
 /* alternatives until ')' or the end: the union of each one's requirement */
-static void parse_alternatives(struct parser *ps, struct req *out)
+static void parse_alternatives(struct parser *ps, struct req *out, int lead_ws)
 {
 	int none = 0;
 
 	out->n = 0;
 	for (;;) {
 		struct req alt;
-		parse_sequence(ps, &alt);
-		if (alt.n == 0 || out->n + alt.n > PATSET_MAX_ANCHORS)
+		parse_sequence(ps, &alt, lead_ws);
+		if (alt.n == 0 || out->n + alt.n > PATSET_MAX_ANCHORS) {
 			none = 1;
-		else
-			for (size_t k = 0; k < alt.n; k++)
+		} else {
+			for (size_t k = 0; k < alt.n; k++) {
+				out->ws[out->n] = alt.ws[k];
 				memcpy(out->lit[out->n++], alt.lit[k], PATSET_MAX_ANCHOR);
+			}
+		}
 		if (ps->bad || ps->i >= ps->len || ps->p[ps->i] != '|')
 			break;
 		ps->i++;
@@ -285,20 +309,23 @@ static void parse_alternatives(struct parser *ps, struct req *out)
 
 size_t anchors_extract(const char *pattern, char out[][PATSET_MAX_ANCHOR], size_t max)
 {
-	return anchors_extract_subs(pattern, NULL, 0, out, max);
+	return anchors_extract_subs(pattern, NULL, 0, out, NULL, max);
 }
 
 size_t anchors_extract_subs(const char *pattern, const struct patset_sub *subs, size_t nsubs,
-			    char out[][PATSET_MAX_ANCHOR], size_t max)
+			    char out[][PATSET_MAX_ANCHOR], unsigned char *ws, size_t max)
 {
 	struct parser ps = { pattern, 0, strlen(pattern), 0, subs, nsubs };
 	struct req r;
 
-	parse_alternatives(&ps, &r);
+	parse_alternatives(&ps, &r, 0);
 	if (ps.bad || ps.i < ps.len || r.n > max)
 		return 0;
-	for (size_t k = 0; k < r.n; k++)
+	for (size_t k = 0; k < r.n; k++) {
 		memcpy(out[k], r.lit[k], PATSET_MAX_ANCHOR);
+		if (ws)
+			ws[k] = r.ws[k];
+	}
 	return r.n;
 }
 

@@ -20,6 +20,26 @@ struct span {
 	int role;
 };
 
+/* qsort for the small arrays of one question: an insertion sort, no calls to libc */
+static void small_sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+	char tmp[sizeof(struct candidate) > 64 ? sizeof(struct candidate) : 64], *b = base;
+
+	if (n > 48 || size > sizeof(tmp)) {
+		qsort(base, n, size, cmp);
+		return;
+	}
+	for (size_t i = 1; i < n; i++) {
+		size_t j = i;
+		memcpy(tmp, b + i * size, size);
+		while (j > 0 && cmp(b + (j - 1) * size, tmp) > 0) {
+			memcpy(b + j * size, b + (j - 1) * size, size);
+			j--;
+		}
+		memcpy(b + j * size, tmp, size);
+	}
+}
+
 static int ensure(struct matcher_scratch *s, size_t n)
 {
 	if (n <= s->cap)
@@ -61,7 +81,7 @@ static size_t collect_spans(const struct matcher *m, struct matcher_scratch *s, 
 			start = eo > so ? eo : so + 1;
 		}
 	}
-	qsort(sp, ns, sizeof(*sp), by_start);
+	small_sort(sp, ns, sizeof(*sp), by_start);
 	return ns;
 }
 
@@ -81,7 +101,10 @@ static size_t count_role_words(const struct matcher *m, const char *t)
 			continue;
 		for (size_t r = 0; r < m->kb->nroles; r++) {
 			const char *id = m->kb->roles[r].id;
-			size_t len = strlen(id);
+			size_t len;
+			if (id[0] != t[i])
+				continue;
+			len = strlen(id);
 			if (strncmp(t + i, id, len) == 0 && !word_byte((unsigned char)t[i + len])) {
 				n++;
 				break;
@@ -388,7 +411,7 @@ static size_t pending_intents(const struct matcher *m, struct matcher_scratch *s
 	for (size_t p = 0; p < np; p++)
 		if (pend[p].ub >= MATCHER_CONFIDENT - 1e-9)
 			pend[keep++] = pend[p];
-	qsort(pend, keep, sizeof(*pend), by_bound);
+	small_sort(pend, keep, sizeof(*pend), by_bound);
 	return keep;
 }
 
@@ -457,7 +480,7 @@ static void score_and_resolve(const struct matcher *m, struct matcher_scratch *s
 		tried[nt] = evaluate(m, s, &pend[p], grouped, res);
 		consider(m, &tried[nt++], res, ctx, best, miss);
 	}
-	qsort(tried, nt, sizeof(tried[0]), by_score);
+	small_sort(tried, nt, sizeof(tried[0]), by_score);
 	for (size_t k = 0; k < nt && res->ncands < SB_MAX_CANDIDATES; k++)
 		res->cands[res->ncands++] = tried[k];
 }

@@ -48,12 +48,13 @@ void patset_release(struct patset *ps)
 	free(ps->anchors);
 	free(ps->bucket_start);
 	free(ps->occupied);
+	free(ps->occupied_any);
 	free(ps->always);
 	pcre2_match_context_free(ps->mctx);
 	memset(ps, 0, sizeof(*ps));
 }
 
-static int add_anchor(struct patset *ps, const char *lit, int pat)
+static int add_anchor(struct patset *ps, const char *lit, int ws, int pat)
 {
 	struct patset_anchor *a;
 
@@ -68,7 +69,24 @@ static int add_anchor(struct patset *ps, const char *lit, int pat)
 	a = &ps->anchors[ps->nanchors++];
 	memcpy(a->lit, lit, PATSET_MAX_ANCHOR);
 	a->len = (unsigned char)strlen(lit);
+	a->ws = (unsigned char)ws;
 	a->pat = pat;
+	return 0;
+}
+
+/* Patterns run on normalised text, which is lower case: a pattern with no upper-case
+ * letter of its own (escapes aside) matches it the same without PCRE2_CASELESS,
+ * and about a third faster. Any other pattern keeps caseless matching. */
+static int needs_caseless(const char *re)
+{
+	for (size_t i = 0; re[i]; i++) {
+		if (re[i] == '\\' && re[i + 1]) {
+			i++;                          /* \B \W \S \D \N ... mean something else */
+			continue;
+		}
+		if (re[i] >= 'A' && re[i] <= 'Z')
+			return 1;
+	}
 	return 0;
 }
 
@@ -87,8 +105,8 @@ static pcre2_code *compile(const char *define, const char *pattern, char *err, s
 	if (dl)
 		memcpy(full, define, dl);
 	memcpy(full + dl, pattern, pl + 1);
-	re = pcre2_compile((PCRE2_SPTR)full, dl + pl, PCRE2_CASELESS | PCRE2_NEVER_UTF |
-			   PCRE2_NEVER_BACKSLASH_C, &code, &off, NULL);
+	re = pcre2_compile((PCRE2_SPTR)full, dl + pl, (needs_caseless(full) ? PCRE2_CASELESS : 0) |
+			   PCRE2_NEVER_UTF | PCRE2_NEVER_BACKSLASH_C, &code, &off, NULL);
 	if (!re) {
 		PCRE2_UCHAR msg[160];
 		pcre2_get_error_message(code, msg, sizeof(msg));
@@ -103,6 +121,7 @@ static pcre2_code *compile(const char *define, const char *pattern, char *err, s
 static int add_compiled(struct patset *ps, pcre2_code *re, const char *pattern, char *err, size_t errlen)
 {
 	char lits[PATSET_MAX_ANCHORS][PATSET_MAX_ANCHOR];
+	unsigned char ws[PATSET_MAX_ANCHORS];
 	size_t n;
 
 	if (!re)
@@ -119,9 +138,9 @@ static int add_compiled(struct patset *ps, pcre2_code *re, const char *pattern, 
 		ps->cap = ncap;
 	}
 	ps->codes[ps->n] = re;
-	n = anchors_extract_subs(pattern, ps->subs, ps->nsubs, lits, PATSET_MAX_ANCHORS);
+	n = anchors_extract_subs(pattern, ps->subs, ps->nsubs, lits, ws, PATSET_MAX_ANCHORS);
 	for (size_t k = 0; k < n; k++)
-		if (add_anchor(ps, lits[k], (int)ps->n) < 0)
+		if (add_anchor(ps, lits[k], ws[k], (int)ps->n) < 0)
 			return -1;
 	return (int)ps->n++;
 }
@@ -161,14 +180,17 @@ int patset_build(struct patset *ps)
 
 	free(ps->bucket_start);
 	free(ps->occupied);
+	free(ps->occupied_any);
 	free(ps->always);
 	ps->nbuckets = 256;                  /* about four buckets an anchor: few collisions */
 	while (ps->nbuckets < 4 * ps->nanchors && ps->nbuckets < (1u << 22))
 		ps->nbuckets *= 2;
 	ps->bucket_start = calloc(KEY_TABLES * ps->nbuckets + 1, sizeof(uint32_t));
 	ps->occupied = calloc(KEY_TABLES * ps->nbuckets / 64, sizeof(uint64_t));
+	ps->occupied_any = calloc(KEY_TABLES * ps->nbuckets / 64, sizeof(uint64_t));
+	ps->nany = 0;
 	ps->always = malloc((ps->n ? ps->n : 1) * sizeof(int));
-	if (!has || !ps->bucket_start || !ps->occupied || !ps->always) {
+	if (!has || !ps->bucket_start || !ps->occupied || !ps->occupied_any || !ps->always) {
 		free(has);
 		return -1;
 	}
@@ -179,6 +201,10 @@ int patset_build(struct patset *ps)
 		unsigned b = anchor_bucket(ps, &ps->anchors[i]);
 		ps->bucket_start[b + 1]++;
 		ps->occupied[b / 64] |= 1ull << (b % 64);
+		if (!ps->anchors[i].ws) {
+			ps->occupied_any[b / 64] |= 1ull << (b % 64);
+			ps->nany++;
+		}
 		has[ps->anchors[i].pat] = 1;
 	}
 	for (size_t b = 0; b < KEY_TABLES * ps->nbuckets; b++)
@@ -223,6 +249,12 @@ static int next_gen(const struct patset *ps, struct patset_scratch *s)
 	return 0;
 }
 
+/* a byte PCRE2's \\b counts as part of a word (default tables, no UTF) */
+static int word_byte(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
 size_t patset_candidates(const struct patset *ps, struct patset_scratch *s, const char *text,
 			 size_t len, int all, int *out, size_t max)
 {
@@ -238,16 +270,21 @@ size_t patset_candidates(const struct patset *ps, struct patset_scratch *s, cons
 		s->seen[ps->always[i]] = s->gen;
 	}
 	for (size_t i = 0; i + 1 < len; i++) {
-		uint32_t h = (2166136261u ^ (unsigned char)text[i]) * 16777619u;
+		int ws = i == 0 || !word_byte((unsigned char)text[i - 1]);
+		const uint64_t *occ = ws ? ps->occupied : ps->occupied_any;
+		uint32_t h;
+		if (!ws && !ps->nany)
+			continue;                      /* every anchor starts a word */
+		h = (2166136261u ^ (unsigned char)text[i]) * 16777619u;
 		for (unsigned kl = 2; kl <= 4 && i + kl <= len; kl++) {
 			unsigned b;
 			h = (h ^ (unsigned char)text[i + kl - 1]) * 16777619u;   /* = bucket_of() */
 			b = (kl - 2) * ps->nbuckets + ((h ^ (h >> 15)) & (ps->nbuckets - 1));
-			if (!(ps->occupied[b / 64] & (1ull << (b % 64))))
+			if (!(occ[b / 64] & (1ull << (b % 64))))
 				continue;              /* a small bitmap spares a cache miss */
 			for (uint32_t k = ps->bucket_start[b]; k < ps->bucket_start[b + 1]; k++) {
 				const struct patset_anchor *a = &ps->anchors[k];
-				if (s->seen[a->pat] == s->gen || a->len > len - i ||
+				if (s->seen[a->pat] == s->gen || a->len > len - i || (a->ws && !ws) ||
 				    memcmp(text + i, a->lit, a->len) != 0)
 					continue;
 				s->seen[a->pat] = s->gen;

@@ -24,6 +24,7 @@
 struct patset_anchor {
 	char lit[PATSET_MAX_ANCHOR];
 	unsigned char len;
+	unsigned char ws;       /* only where a word starts */
 	int pat;
 };
 
@@ -43,6 +44,8 @@ struct patset {
 	size_t nanchors, anchors_cap;
 	uint32_t *bucket_start;          /* one offset per bucket (+1) into anchors */
 	uint64_t *occupied;              /* one bit per bucket: has anchors */
+	uint64_t *occupied_any;          /* ... has anchors that may start inside a word */
+	size_t nany;                     /* how many of those */
 	unsigned nbuckets;               /* per key length; a power of two */
 	int *always;                     /* patterns with no anchors */
 	size_t nalways;
@@ -96,8 +99,9 @@ size_t anchors_extract(const char *pattern, char out[][PATSET_MAX_ANCHOR], size_
 /* the fewest times any match of pattern must match the subroutine (?&sub), counting
  * back references to groups that hold it; 0 when unsure */
 int anchors_min_calls(const char *pattern, const char *sub);
-/* as anchors_extract, knowing what the subroutines (?&name) need */
+/* as anchors_extract, knowing what the subroutines (?&name) need; ws[k] (when not
+ * NULL) says literal k can only occur where a word starts (it follows \b or ^) */
 size_t anchors_extract_subs(const char *pattern, const struct patset_sub *subs, size_t nsubs,
-			    char out[][PATSET_MAX_ANCHOR], size_t max);
+			    char out[][PATSET_MAX_ANCHOR], unsigned char *ws, size_t max);
 
 #endif
