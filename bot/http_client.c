@@ -21,7 +21,7 @@
 #include <strings.h>
 #include <time.h>
 
-#include <curl/curl.h>
+#include "curl_api.h"
 
 #include "buf.h"
 #include "log.h"
@@ -72,13 +72,6 @@ static void client_destroy(struct http_client *c);
 
 /* ---- setup ---- */
 
-static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
-static int curl_init_failed;
-
-static void curl_init_once(void)
-{
-	curl_init_failed = curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK;
-}
 
 static int valid_method(const char *m)
 {
@@ -138,8 +131,8 @@ static void call_free(struct call *k)
 	if (!k)
 		return;
 	if (k->easy)
-		curl_easy_cleanup(k->easy);
-	curl_slist_free_all(k->hdrs);
+		CURLX(easy_cleanup)(k->easy);
+	CURLX(slist_free_all)(k->hdrs);
 	free(k->body);
 	buf_release(&k->resp);
 	free(k);
@@ -178,11 +171,11 @@ static int add_headers(struct call *k, const struct http_call *call)
 	struct curl_slist *s;
 
 	for (size_t i = 0; i < call->nheaders; i++) {
-		if (!(s = curl_slist_append(k->hdrs, call->headers[i])))
+		if (!(s = CURLX(slist_append)(k->hdrs, call->headers[i])))
 			return -1;
 		k->hdrs = s;
 	}
-	if (!(s = curl_slist_append(k->hdrs, "Expect:")))   /* no 100-continue wait */
+	if (!(s = CURLX(slist_append)(k->hdrs, "Expect:")))   /* no 100-continue wait */
 		return -1;
 	k->hdrs = s;
 	return 0;
@@ -200,16 +193,16 @@ static int set_method(struct call *k, const struct http_call *call)
 		if (call->body_len)
 			memcpy(k->body, call->body, call->body_len);
 		k->body[call->body_len] = '\0';
-		rc |= curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)call->body_len);
-		rc |= curl_easy_setopt(e, CURLOPT_POSTFIELDS, k->body);
+		rc |= CURLX(easy_setopt)(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)call->body_len);
+		rc |= CURLX(easy_setopt)(e, CURLOPT_POSTFIELDS, k->body);
 		if (!post)
-			rc |= curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, call->method);
+			rc |= CURLX(easy_setopt)(e, CURLOPT_CUSTOMREQUEST, call->method);
 	} else if (strcmp(call->method, "GET") == 0) {
-		rc |= curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
+		rc |= CURLX(easy_setopt)(e, CURLOPT_HTTPGET, 1L);
 	} else if (strcmp(call->method, "HEAD") == 0) {
-		rc |= curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
+		rc |= CURLX(easy_setopt)(e, CURLOPT_NOBODY, 1L);
 	} else {
-		rc |= curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, call->method);
+		rc |= CURLX(easy_setopt)(e, CURLOPT_CUSTOMREQUEST, call->method);
 	}
 	return rc == CURLE_OK ? 0 : -1;
 }
@@ -222,22 +215,22 @@ static int configure(struct call *k, const struct http_call *call)
 
 	if (timeout > HTTP_CLIENT_MAX_TIMEOUT)
 		timeout = HTTP_CLIENT_MAX_TIMEOUT;
-	rc |= curl_easy_setopt(e, CURLOPT_PRIVATE, k);
-	rc |= curl_easy_setopt(e, CURLOPT_URL, call->url);
-	rc |= curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
-	rc |= curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
-	rc |= curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-	rc |= curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, timeout);
-	rc |= curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
+	rc |= CURLX(easy_setopt)(e, CURLOPT_PRIVATE, k);
+	rc |= CURLX(easy_setopt)(e, CURLOPT_URL, call->url);
+	rc |= CURLX(easy_setopt)(e, CURLOPT_PROTOCOLS_STR, "http,https");
+	rc |= CURLX(easy_setopt)(e, CURLOPT_FOLLOWLOCATION, 0L);
+	rc |= CURLX(easy_setopt)(e, CURLOPT_NOSIGNAL, 1L);
+	rc |= CURLX(easy_setopt)(e, CURLOPT_TIMEOUT_MS, timeout);
+	rc |= CURLX(easy_setopt)(e, CURLOPT_CONNECTTIMEOUT_MS,
 			       timeout < CONNECT_TIMEOUT ? timeout : CONNECT_TIMEOUT);
-	rc |= curl_easy_setopt(e, CURLOPT_USERAGENT, "studybot/" STUDYBOT_VERSION);
-	rc |= curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_write);
-	rc |= curl_easy_setopt(e, CURLOPT_WRITEDATA, k);
-	rc |= curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
-	rc |= curl_easy_setopt(e, CURLOPT_HEADERDATA, k);
+	rc |= CURLX(easy_setopt)(e, CURLOPT_USERAGENT, "studybot/" STUDYBOT_VERSION);
+	rc |= CURLX(easy_setopt)(e, CURLOPT_WRITEFUNCTION, on_write);
+	rc |= CURLX(easy_setopt)(e, CURLOPT_WRITEDATA, k);
+	rc |= CURLX(easy_setopt)(e, CURLOPT_HEADERFUNCTION, on_header);
+	rc |= CURLX(easy_setopt)(e, CURLOPT_HEADERDATA, k);
 	if (rc != CURLE_OK || add_headers(k, call) < 0)
 		return -1;
-	if (curl_easy_setopt(e, CURLOPT_HTTPHEADER, k->hdrs) != CURLE_OK)
+	if (CURLX(easy_setopt)(e, CURLOPT_HTTPHEADER, k->hdrs) != CURLE_OK)
 		return -1;
 	return set_method(k, call);
 }
@@ -267,7 +260,7 @@ static int on_socket(CURL *e, curl_socket_t s, int what, void *userp, void *sock
 		if (loop_add_fd(c->loop, s, ev, on_fd, c) < 0)
 			return -1;
 	}
-	curl_multi_assign(c->multi, s, c);     /* marks the socket as known */
+	CURLX(multi_assign)(c->multi, s, c);     /* marks the socket as known */
 	return 0;
 }
 
@@ -302,7 +295,7 @@ static void unlink_call(struct call *k)
 		k->next->prev = k->prev;
 	k->prev = k->next = NULL;
 	c->ncalls--;
-	curl_multi_remove_handle(c->multi, k->easy);
+	CURLX(multi_remove_handle)(c->multi, k->easy);
 }
 
 static void log_done(const struct call *k, const struct http_result *r)
@@ -312,7 +305,7 @@ static void log_done(const struct call *k, const struct http_result *r)
 	if (r->curl_code && !r->truncated && !r->cancelled)
 		log_info("http_client_error", "origin=%s curl=%d error=\"%s\" ms=%ld",
 			 k->origin, r->curl_code,
-			 curl_easy_strerror((CURLcode)r->curl_code), ms);
+			 CURLX(easy_strerror)((CURLcode)r->curl_code), ms);
 	else
 		log_debug("http_client_done", "origin=%s status=%ld bytes=%zu%s ms=%ld",
 			  k->origin, r->status, r->body_len,
@@ -327,7 +320,7 @@ static void finish(struct call *k, CURLcode code, int cancelled)
 
 	unlink_call(k);
 	if (!cancelled)
-		curl_easy_getinfo(k->easy, CURLINFO_RESPONSE_CODE, &status);
+		CURLX(easy_getinfo)(k->easy, CURLINFO_RESPONSE_CODE, &status);
 	memset(&r, 0, sizeof(r));
 	r.status = status;
 	r.curl_code = (int)code;
@@ -348,12 +341,12 @@ static void collect_done(struct http_client *c)
 	int left;
 
 	c->dispatching++;
-	while ((msg = curl_multi_info_read(c->multi, &left))) {
+	while ((msg = CURLX(multi_info_read)(c->multi, &left))) {
 		struct call *k = NULL;
 
 		if (msg->msg != CURLMSG_DONE)
 			continue;
-		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&k);
+		CURLX(easy_getinfo)(msg->easy_handle, CURLINFO_PRIVATE, (char **)&k);
 		if (k)
 			finish(k, msg->data.result, 0);
 	}
@@ -371,7 +364,7 @@ static void on_fd(struct loop *l, int fd, unsigned events, void *ud)
 		flags |= CURL_CSELECT_IN;
 	if (events & LOOP_WRITE)
 		flags |= CURL_CSELECT_OUT;
-	curl_multi_socket_action(c->multi, fd, flags, &running);
+	CURLX(multi_socket_action)(c->multi, fd, flags, &running);
 	collect_done(c);
 }
 
@@ -382,7 +375,7 @@ static long on_timer(struct loop *l, long long id, void *ud)
 
 	if (c->timer_id == id)
 		c->timer_id = 0;           /* returning -1 removes it */
-	curl_multi_socket_action(c->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+	CURLX(multi_socket_action)(c->multi, CURL_SOCKET_TIMEOUT, 0, &running);
 	collect_done(c);
 	return -1;
 }
@@ -395,15 +388,14 @@ static int ensure_multi(struct http_client *c)
 {
 	if (c->multi)
 		return 0;
-	pthread_once(&curl_once, curl_init_once);
-	if (curl_init_failed)
-		return error("cannot initialise libcurl");
-	if (!(c->multi = curl_multi_init()))
+	if (!curl_api())
+		return -1;                     /* explained by curl_api() */
+	if (!(c->multi = CURLX(multi_init)()))
 		return error("cannot create a libcurl multi handle");
-	curl_multi_setopt(c->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
-	curl_multi_setopt(c->multi, CURLMOPT_SOCKETDATA, c);
-	curl_multi_setopt(c->multi, CURLMOPT_TIMERFUNCTION, on_curl_timer);
-	curl_multi_setopt(c->multi, CURLMOPT_TIMERDATA, c);
+	CURLX(multi_setopt)(c->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
+	CURLX(multi_setopt)(c->multi, CURLMOPT_SOCKETDATA, c);
+	CURLX(multi_setopt)(c->multi, CURLMOPT_TIMERFUNCTION, on_curl_timer);
+	CURLX(multi_setopt)(c->multi, CURLMOPT_TIMERDATA, c);
 	return 0;
 }
 
@@ -436,8 +428,8 @@ long long http_client_send(struct http_client *c, const struct http_call *call,
 	k->started_ms = loop_now_ms();
 	buf_init(&k->resp, HTTP_CLIENT_MAX_BODY);
 	http_url_origin(call->url, k->origin, sizeof(k->origin));
-	if (!(k->easy = curl_easy_init()) || configure(k, call) < 0 ||
-	    curl_multi_add_handle(c->multi, k->easy) != CURLM_OK) {
+	if (!(k->easy = CURLX(easy_init)()) || configure(k, call) < 0 ||
+	    CURLX(multi_add_handle)(c->multi, k->easy) != CURLM_OK) {
 		call_free(k);
 		return -1;
 	}
@@ -474,7 +466,7 @@ static void client_destroy(struct http_client *c)
 		loop_del_timer(c->loop, c->timer_id);
 	c->timer_id = 0;
 	if (c->multi)
-		curl_multi_cleanup(c->multi);
+		CURLX(multi_cleanup)(c->multi);
 	free(c);
 }
 
@@ -562,7 +554,7 @@ long http_parse_retry_after(const char *value, size_t len, long long now_s)
 		return -1;
 	memcpy(tmp, value, len);
 	tmp[len] = '\0';
-	if ((t = curl_getdate(tmp, NULL)) == (time_t)-1)
+	if ((t = CURLX(getdate)(tmp, NULL)) == (time_t)-1)
 		return -1;
 	secs = (long long)t - now_s;
 	if (secs < 0)

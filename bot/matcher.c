@@ -284,6 +284,10 @@ void matcher_scratch_free(struct matcher_scratch *s)
 	free(s->hits);
 	free(s->stamp);
 	free(s->touched);
+	free(s->idx);
+	free(s->grouped);
+	free(s->pend);
+	free(s->tried);
 	free(s);
 }
 

@@ -38,11 +38,18 @@ struct matcher {
 	struct speller speller;                           /* misspellings -> the vocabulary */
 };
 
+struct pending;
+
 struct matcher_scratch {
 	struct patset_scratch ent, in, guard;
 	double *score;  int *hits;  unsigned *stamp;  size_t cap;  unsigned gen;
 	int *touched;
 	int no_prefilter;      /* 1: every pattern runs (to check the prefilter) */
+	/* per-question work arrays, sized to the knowledge on first use */
+	int *idx, *grouped;
+	struct pending *pend;
+	struct candidate *tried;
+	size_t work_cap;
 };
 
 /* What the conversation remembers of its last answered question. */

@@ -454,6 +454,23 @@ static void consider(const struct matcher *m, const struct candidate *c, struct 
 	}
 }
 
+/* the work arrays, for cap patterns + intents */
+static int ensure_work(struct matcher_scratch *s, size_t cap)
+{
+	if (cap <= s->work_cap)
+		return 0;
+	free(s->idx);
+	free(s->grouped);
+	free(s->pend);
+	free(s->tried);
+	s->idx = malloc(cap * sizeof(*s->idx));
+	s->grouped = malloc(cap * sizeof(*s->grouped));
+	s->pend = malloc(cap * sizeof(*s->pend));
+	s->tried = malloc(cap * sizeof(*s->tried));
+	s->work_cap = s->idx && s->grouped && s->pend && s->tried ? cap : 0;
+	return s->work_cap ? 0 : -1;
+}
+
 /*
  * Scores the intents and picks the answer: the best-ranked confident intent that
  * resolves. Intents are tried from the highest possible score down, and the
@@ -463,15 +480,19 @@ static void consider(const struct matcher *m, const struct candidate *c, struct 
 static void score_and_resolve(const struct matcher *m, struct matcher_scratch *s, struct match_result *res,
 			      const struct match_context *ctx, struct verdict *best, struct verdict *miss)
 {
-	static _Thread_local int idx[MAX_CANDS], grouped[MAX_CANDS];
-	static _Thread_local struct pending pend[MAX_CANDS];
-	static _Thread_local struct candidate tried[MAX_CANDS];
 	const char *t = res->tagged;
-	size_t n, np, nt = 0;
+	size_t n, np, nt = 0, cap = m->intents.n + m->lang->nintents + 1;
+	int *idx, *grouped;
+	struct pending *pend;
+	struct candidate *tried;
 
-	if (ensure(s, m->lang->nintents + 1) < 0)
+	if (ensure(s, m->lang->nintents + 1) < 0 || ensure_work(s, cap) < 0)
 		return;
-	n = patset_candidates(&m->intents, &s->in, t, strlen(t), s->no_prefilter, idx, MAX_CANDS);
+	idx = s->idx;
+	grouped = s->grouped;
+	pend = s->pend;
+	tried = s->tried;
+	n = patset_candidates(&m->intents, &s->in, t, strlen(t), s->no_prefilter, idx, m->intents.n);
 	np = pending_intents(m, s, idx, n, res->nroles, s->no_prefilter ? SIZE_MAX : res->role_words,
 			     pend, grouped);
 	for (size_t p = 0; p < np; p++) {

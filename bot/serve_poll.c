@@ -1,7 +1,7 @@
 /* serve_poll.c - Telegram long polling and `studybot discord register`; see serve_poll.h. */
 #include "serve_poll.h"
 
-#include <curl/curl.h>
+#include "curl_api.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -138,21 +138,21 @@ int cmd_discord(struct cli *c, int argc, char **argv)
 		goto out;
 	}
 	snprintf(ct, sizeof(ct), "Content-Type: %s", o.content_type[0] ? o.content_type : "application/json");
-	hl = curl_slist_append(hl, ct);
+	hl = CURLX(slist_append)(hl, ct);
 	for (int i = 0; i < o.nheaders; i++)
-		hl = curl_slist_append(hl, o.headers[i]);
-	if ((h = curl_easy_init())) {
-		curl_easy_setopt(h, CURLOPT_URL, o.url);
-		curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, "POST");
-		curl_easy_setopt(h, CURLOPT_HTTPHEADER, hl);
-		curl_easy_setopt(h, CURLOPT_POSTFIELDS, o.body.ptr ? o.body.ptr : "");
-		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)o.body.len);
-		curl_easy_setopt(h, CURLOPT_TIMEOUT, 30L);
-		curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, keep_body);
-		curl_easy_setopt(h, CURLOPT_WRITEDATA, &resp);
-		if (curl_easy_perform(h) == CURLE_OK)
-			curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-		curl_easy_cleanup(h);
+		hl = CURLX(slist_append)(hl, o.headers[i]);
+	if (curl_api() && (h = CURLX(easy_init)())) {
+		CURLX(easy_setopt)(h, CURLOPT_URL, o.url);
+		CURLX(easy_setopt)(h, CURLOPT_CUSTOMREQUEST, "POST");
+		CURLX(easy_setopt)(h, CURLOPT_HTTPHEADER, hl);
+		CURLX(easy_setopt)(h, CURLOPT_POSTFIELDS, o.body.ptr ? o.body.ptr : "");
+		CURLX(easy_setopt)(h, CURLOPT_POSTFIELDSIZE, (long)o.body.len);
+		CURLX(easy_setopt)(h, CURLOPT_TIMEOUT, 30L);
+		CURLX(easy_setopt)(h, CURLOPT_WRITEFUNCTION, keep_body);
+		CURLX(easy_setopt)(h, CURLOPT_WRITEDATA, &resp);
+		if (CURLX(easy_perform)(h) == CURLE_OK)
+			CURLX(easy_getinfo)(h, CURLINFO_RESPONSE_CODE, &status);
+		CURLX(easy_cleanup)(h);
 	}
 	if (status >= 200 && status < 300) {
 		printf("registered /ask (HTTP %ld)\n", status);
@@ -161,7 +161,7 @@ int cmd_discord(struct cli *c, int argc, char **argv)
 		error("registering /ask failed (HTTP %ld): %.300s", status, resp.ptr ? resp.ptr : "no answer");
 	}
 out:
-	curl_slist_free_all(hl);
+	CURLX(slist_free_all)(hl);
 	buf_release(&resp);
 	outbound_release(&o);
 	service_release(&svc);
