@@ -164,6 +164,38 @@ static void consider(const struct speller *sp, const char *key, size_t klen, con
 	}
 }
 
+/* a known word of any length for the typing slips that never make another real
+ * word: two neighbouring letters swapped ("wrok"), a doubled letter typed once
+ * ("usualy") or a single one typed twice ("untill") */
+static int typo_shaped(const struct speller *sp, const char *w, size_t len)
+{
+	char buf[SPELL_MAX_WORD + 2];
+	int best = -1, k;
+
+	for (size_t i = 0; i + 1 < len; i++) {                  /* swapped */
+		memcpy(buf, w, len);
+		buf[i] = w[i + 1];
+		buf[i + 1] = w[i];
+		if ((k = strmap_get(&sp->words, buf, len)) >= 0 && (best < 0 || sp->freq[k] > sp->freq[best]))
+			best = k;
+	}
+	for (size_t i = 0; i < len && len < SPELL_MAX_WORD; i++) {  /* a letter doubled */
+		memcpy(buf, w, i + 1);
+		memcpy(buf + i + 1, w + i, len - i);
+		if ((k = strmap_get(&sp->words, buf, len + 1)) >= 0 && (best < 0 || sp->freq[k] > sp->freq[best]))
+			best = k;
+	}
+	for (size_t i = 0; i + 1 < len; i++) {                  /* a double undone */
+		if (w[i] != w[i + 1])
+			continue;
+		memcpy(buf, w, i);
+		memcpy(buf + i, w + i + 1, len - i - 1);
+		if ((k = strmap_get(&sp->words, buf, len - 1)) >= 0 && (best < 0 || sp->freq[k] > sp->freq[best]))
+			best = k;
+	}
+	return best;
+}
+
 const char *speller_correct(const struct speller *sp, const char *w, size_t len)
 {
 	char buf[SPELL_MAX_WORD + 1];
@@ -178,6 +210,8 @@ const char *speller_correct(const struct speller *sp, const char *w, size_t len)
 		memcpy(buf + d, w + d + 1, len - d - 1);
 		consider(sp, buf, len - 1, w, len, &best, &best_d);
 	}
+	if (best < 0)
+		best = typo_shaped(sp, w, len);
 	return best >= 0 ? sp->vocab[best] : NULL;
 }
 

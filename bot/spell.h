@@ -12,6 +12,9 @@
  * least SPELL_MIN_LEN letters is corrected, and only to a target, at most one edit
  * away (two for words of 7+ letters): everyday words that happen to be missing
  * from the knowledge ("rain", "tire") have no domain term that close, so they stay.
+ * Failing that, a word is corrected to any known word when the slip has a typing
+ * shape that rarely makes another real word: swapped neighbours ("wrok"), a
+ * doubled letter typed once ("usualy") or a single one typed twice.
  * Read-only once built.
  */
 #ifndef STUDYBOT_SPELL_H

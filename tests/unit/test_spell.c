@@ -52,6 +52,16 @@ static void test_leaves_others_alone(void **state)
 	assert_string_equal(fix("xyzzyplugh"), "-");
 }
 
+static void test_typing_slips(void **state)
+{
+	assert_string_equal(fix("wrok"), "work");        /* swapped neighbours, to a known word */
+	assert_string_equal(fix("wehre"), "where");
+	assert_string_equal(fix("traaining"), "training");
+	assert_string_equal(fix("trainning"), "training");
+	assert_string_equal(fix("wor"), "-");            /* too short */
+	assert_string_equal(fix("werk"), "-");           /* a substitution: only to domain terms */
+}
+
 static void test_fix_text(void **state)
 {
 	char t[128] = "can a parametic drive the amblance";
@@ -65,6 +75,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_corrects_to_targets),
 		cmocka_unit_test(test_leaves_others_alone),
+		cmocka_unit_test(test_typing_slips),
 		cmocka_unit_test(test_fix_text),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
