@@ -45,7 +45,7 @@ static void sub_call(struct parser *ps, size_t start, size_t end, struct req *gr
 	}
 }
 
-static void parse_alternatives(struct parser *ps, struct req *out, int lead_ws);
+static int parse_alternatives(struct parser *ps, struct req *out, int lead_ws);
 
 static size_t min_len(const struct req *r)
 {
@@ -57,14 +57,24 @@ static size_t min_len(const struct req *r)
 	return r->n ? m : 0;
 }
 
+static int all_ws(const struct req *r)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (!r->ws[i])
+			return 0;
+	return r->n > 0;
+}
+
 /* keeps the better of best and cand: longer shortest literal, then fewer literals */
 static void consider(struct req *best, const struct req *cand)
 {
 	size_t a = min_len(best), b = min_len(cand);
+	int wa = all_ws(best) && a >= 3, wb = all_ws(cand) && b >= 3;
 
 	if (cand->n == 0 || b < MIN_ANCHOR)
 		return;
-	if (best->n == 0 || b > a || (b == a && cand->n < best->n))
+	/* word-start literals first (probed at far fewer places), then longer, then fewer */
+	if (best->n == 0 || wb > wa || (wb == wa && (b > a || (b == a && cand->n < best->n))))
 		*best = *cand;
 }
 
@@ -148,10 +158,12 @@ static void skip_class(struct parser *ps)
 }
 
 /* a group at the cursor '('; fills grp with its requirement (n = 0 if none) */
-static void parse_group(struct parser *ps, struct req *grp, int lead_ws)
+/* a group at the cursor: its requirement into grp; returns 1 when every way through
+ * it ends just after a non-word byte (so a word may start right after it) */
+static int parse_group(struct parser *ps, struct req *grp, int lead_ws)
 {
 	const char *p = ps->p;
-	int lookaround = 0;
+	int lookaround = 0, ends_nw;
 
 	grp->n = 0;
 	ps->i++;
@@ -177,38 +189,41 @@ static void parse_group(struct parser *ps, struct req *grp, int lead_ws)
 			if (c == '&' && ps->i < ps->len)
 				sub_call(ps, start, ps->i, grp);
 			ps->i++;
-			return;
+			return 0;
 		} else if (isalpha((unsigned char)c) || c == '-' || c == '^') {
 			size_t j = ps->i + 1;                      /* (?i) or (?i:...) */
 			while (j < ps->len && (isalpha((unsigned char)p[j]) || p[j] == '-' || p[j] == '^'))
 				j++;
 			if (memchr(p + ps->i + 1, 'x', j - ps->i - 1)) {
 				ps->bad = 1;                      /* extended: blanks mean nothing */
-				return;
+				return 0;
 			}
 			if (j < ps->len && p[j] == ')') {
 				ps->i = j + 1;
-				return;
+				return lead_ws;                   /* (?i): zero-width */
 			}
 			if (j >= ps->len || p[j] != ':') {
 				ps->bad = 1;
-				return;
+				return 0;
 			}
 			ps->i = j + 1;
 		} else {
 			ps->bad = 1;                              /* conditionals, comments */
-			return;
+			return 0;
 		}
 	} else if (ps->i < ps->len && p[ps->i] == '*') {
 		ps->bad = 1;                                      /* verbs */
-		return;
+		return 0;
 	}
-	parse_alternatives(ps, grp, lead_ws && !lookaround);
+	ends_nw = parse_alternatives(ps, grp, lead_ws && !lookaround);
 	if (ps->i >= ps->len || p[ps->i] != ')')
 		ps->bad = 1;
 	ps->i++;
-	if (lookaround)
+	if (lookaround) {
 		grp->n = 0;
+		return lead_ws;                                   /* zero-width */
+	}
+	return ends_nw;
 }
 
 /* reads one escape at the cursor '\'; returns the literal byte, or -1 for a non-literal */
@@ -236,40 +251,46 @@ static int parse_escape(struct parser *ps)
 }
 
 /* one alternative: a sequence of atoms until '|' or ')' */
-static void parse_sequence(struct parser *ps, struct req *best, int lead_ws)
+/* one alternative: a sequence of atoms until '|' or ')'. lead_ws: the byte before it
+ * is not a word byte (or it starts the text). Returns the same for its end. */
+static int parse_sequence(struct parser *ps, struct req *best, int lead_ws)
 {
 	char run[PATSET_MAX_ANCHOR];
 	size_t rlen = 0;
-	int prev_b = lead_ws, run_ws = 0;        /* just after \b (or ^): a word starts here */
+	int at_ws = lead_ws, run_ws = 0;       /* a word may start here */
 
 	best->n = 0;
 	while (ps->i < ps->len && !ps->bad) {
 		char c = ps->p[ps->i];
-		int lit = -1, repeats, min, boundary;
+		int lit = -1, repeats, min, boundary, after = 0;
 		struct req grp;
 
 		if (c == '|' || c == ')')
 			break;
 		grp.n = 0;
 		boundary = (c == '\\' && ps->i + 1 < ps->len && ps->p[ps->i + 1] == 'b') || c == '^';
-		if (c == '\\')
+		if (c == '\\') {
 			lit = parse_escape(ps);
-		else if (c == '[')
+		} else if (c == '[') {
 			skip_class(ps);
-		else if (c == '(')
-			parse_group(ps, &grp, prev_b);
-		else if (c == '.' || c == '^' || c == '$')
+		} else if (c == '(') {
+			after = parse_group(ps, &grp, at_ws);
+		} else if (c == '.' || c == '^' || c == '$') {
 			ps->i++;
-		else {
+		} else {
 			lit = (unsigned char)tolower((unsigned char)c);
 			ps->i++;
 		}
+		if (lit >= 0)
+			after = !word_char(lit);
+		else if (boundary)
+			after = 1;
 		min = quantifier(ps, &repeats);
 		if (lit >= 0 && min >= 1 && rlen + 1 < sizeof(run)) {
 			if (rlen == 0)
-				run_ws = prev_b;
+				run_ws = at_ws;
 			run[rlen++] = (char)lit;
-			prev_b = !word_char(lit);        /* after a blank, a word starts */
+			at_ws = after;
 			if (repeats)
 				flush_run(best, run, &rlen, run_ws);
 			continue;
@@ -277,20 +298,22 @@ static void parse_sequence(struct parser *ps, struct req *best, int lead_ws)
 		flush_run(best, run, &rlen, run_ws);
 		if (min >= 1)
 			consider(best, &grp);
-		prev_b = boundary && min >= 1 ? 1 : (boundary ? prev_b : 0);
+		/* present: it decides; optional: both ways must leave a word start */
+		at_ws = min >= 1 ? after : (at_ws && after);
 	}
 	flush_run(best, run, &rlen, run_ws);
+	return at_ws;
 }
 
 /* alternatives until ')' or the end: the union of each one's requirement */
-static void parse_alternatives(struct parser *ps, struct req *out, int lead_ws)
+static int parse_alternatives(struct parser *ps, struct req *out, int lead_ws)
 {
-	int none = 0;
+	int none = 0, ends_nw = 1;
 
 	out->n = 0;
 	for (;;) {
 		struct req alt;
-		parse_sequence(ps, &alt, lead_ws);
+		ends_nw &= parse_sequence(ps, &alt, lead_ws);
 		if (alt.n == 0 || out->n + alt.n > PATSET_MAX_ANCHORS) {
 			none = 1;
 		} else {
@@ -305,6 +328,7 @@ static void parse_alternatives(struct parser *ps, struct req *out, int lead_ws)
 	}
 	if (none)
 		out->n = 0;
+	return ends_nw;
 }
 
 size_t anchors_extract(const char *pattern, char out[][PATSET_MAX_ANCHOR], size_t max)

@@ -423,6 +423,10 @@ static struct candidate evaluate(const struct matcher *m, struct matcher_scratch
 	const char *t = res->tagged;
 	size_t len = strlen(t);
 
+	if (!guards_pass(m, s, p->intent, t, len, res->nroles)) {
+		c.excluded = 1;                /* ruled out: its patterns need not run */
+		return c;
+	}
 	if (in->roles_weight != 0 && (int)res->nroles >= in->roles_min)
 		c.score += in->roles_weight;
 
@@ -434,7 +438,7 @@ static struct candidate evaluate(const struct matcher *m, struct matcher_scratch
 		if (c.nhits < MATCHER_MAX_HITS)
 			c.hit_lines[c.nhits++] = m->pat_line[pat];
 	}
-	c.excluded = c.score <= 0 || !guards_pass(m, s, p->intent, t, len, res->nroles);
+	c.excluded = c.score <= 0;
 	return c;
 }
 

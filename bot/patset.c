@@ -9,6 +9,7 @@
 #include "banned.h"
 
 #define KEY_TABLES 3                /* per key length: 2, 3 and 4+ byte anchors */
+#define PATSET_FEW_ANY 8            /* non-word-start anchors looked for with memmem */
 
 /* anchors are keyed by their first min(len, 4) bytes, one table per key length */
 static unsigned key_len(size_t len)
@@ -203,6 +204,8 @@ int patset_build(struct patset *ps)
 		ps->occupied[b / 64] |= 1ull << (b % 64);
 		if (!ps->anchors[i].ws) {
 			ps->occupied_any[b / 64] |= 1ull << (b % 64);
+			if (ps->nany < PATSET_FEW_ANY)
+				ps->any[ps->nany] = (uint32_t)i;
 			ps->nany++;
 		}
 		has[ps->anchors[i].pat] = 1;
@@ -269,12 +272,23 @@ size_t patset_candidates(const struct patset *ps, struct patset_scratch *s, cons
 		out[n++] = ps->always[i];
 		s->seen[ps->always[i]] = s->gen;
 	}
+	/* the few anchors that may start inside a word: searched for directly, so the
+	 * scan below only needs the places where words start */
+	int few = ps->nany <= PATSET_FEW_ANY;
+	for (size_t k = 0; few && k < ps->nany; k++) {
+		const struct patset_anchor *a = &ps->anchors[ps->any[k]];
+		if (s->seen[a->pat] == s->gen || !memmem(text, len, a->lit, a->len))
+			continue;
+		s->seen[a->pat] = s->gen;
+		if (n < max)
+			out[n++] = a->pat;
+	}
 	for (size_t i = 0; i + 1 < len; i++) {
 		int ws = i == 0 || !word_byte((unsigned char)text[i - 1]);
 		const uint64_t *occ = ws ? ps->occupied : ps->occupied_any;
 		uint32_t h;
-		if (!ws && !ps->nany)
-			continue;                      /* every anchor starts a word */
+		if (!ws && few)
+			continue;                      /* every other anchor starts a word */
 		h = (2166136261u ^ (unsigned char)text[i]) * 16777619u;
 		for (unsigned kl = 2; kl <= 4 && i + kl <= len; kl++) {
 			unsigned b;

@@ -46,6 +46,7 @@ struct patset {
 	uint64_t *occupied;              /* one bit per bucket: has anchors */
 	uint64_t *occupied_any;          /* ... has anchors that may start inside a word */
 	size_t nany;                     /* how many of those */
+	uint32_t any[8];                 /* their indices, when at most 8 (PATSET_FEW_ANY) */
 	unsigned nbuckets;               /* per key length; a power of two */
 	int *always;                     /* patterns with no anchors */
 	size_t nalways;

@@ -43,9 +43,10 @@ static void test_literals(void **state)
 	n = anchors("\\b(train\\w*|course|class)\\b", a);
 	assert_int_equal(n, 3);
 	assert_true(has(a, n, "train") && has(a, n, "course") && has(a, n, "class"));
+	/* the words after a blank can only start a word: preferred to a longer run */
 	n = anchors("how many (hours|weeks)", a);
-	assert_int_equal(n, 1);
-	assert_string_equal(a[0], "how many ");
+	assert_int_equal(n, 2);
+	assert_true(has(a, n, "hours") && has(a, n, "weeks"));
 	n = anchors("(?:NREMT|National Registry)", a);     /* lower-cased: matching is caseless */
 	assert_true(has(a, n, "nremt") && has(a, n, "national registry"));
 	n = anchors("colou?r", a);
@@ -54,6 +55,34 @@ static void test_literals(void **state)
 	n = anchors("a{2}bc", a);
 	assert_int_equal(n, 1);
 	assert_string_equal(a[0], "bc");
+}
+
+static size_t anchors_ws(const char *re, char out[][PATSET_MAX_ANCHOR], unsigned char *ws)
+{
+	return anchors_extract_subs(re, NULL, 0, out, ws, PATSET_MAX_ANCHORS);
+}
+
+/* which literals can only occur where a word starts */
+static void test_word_starts(void **state)
+{
+	char a[PATSET_MAX_ANCHORS][PATSET_MAX_ANCHOR];
+	unsigned char ws[PATSET_MAX_ANCHORS];
+
+	assert_int_equal(anchors_ws("\\bparamedic", a, ws), 1);
+	assert_true(ws[0]);
+	assert_int_equal(anchors_ws("paramedic", a, ws), 1);
+	assert_false(ws[0]);                              /* "emtparamedic" would match */
+	assert_int_equal(anchors_ws("\\bbasic (level )?emergency", a, ws), 1);
+	assert_string_equal(a[0], "emergency");
+	assert_true(ws[0]);                               /* after "basic " or "level " */
+	assert_int_equal(anchors_ws("\\bpara ?medics?", a, ws), 1);
+	assert_string_equal(a[0], "para");                /* "medic" may start inside a word */
+	assert_true(ws[0]);
+	assert_int_equal(anchors_ws("x(ab|c)?defg", a, ws), 1);
+	assert_string_equal(a[0], "defg");
+	assert_false(ws[0]);
+	assert_int_equal(anchors_ws("\\b(a|the )?(schools?|plants?)", a, ws), 2);
+	assert_false(ws[0] && ws[1]);                     /* "a" may be followed directly */
 }
 
 static void test_no_anchor(void **state)
@@ -137,6 +166,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_literals),
+		cmocka_unit_test(test_word_starts),
 		cmocka_unit_test(test_no_anchor),
 		cmocka_unit_test(test_prefilter_never_drops),
 		cmocka_unit_test(test_compile_error_and_catastrophic),
