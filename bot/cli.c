@@ -251,7 +251,7 @@ int cmd_check(struct cli *c, int argc, char **argv)
 	diag_init(&d);
 	k = knowledge_load(c->kb, c->intents, &d);
 	if (k)
-		knowledge_check(k, &d);
+		knowledge_check_full(k, &d);
 	if (d.count) {
 		fputs(d.text.ptr, stdout);
 		fprintf(stderr, "studybot: %zu problem%s in %s and %s\n", d.count, d.count == 1 ? "" : "s",

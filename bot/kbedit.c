@@ -434,6 +434,20 @@ int kbedit_undo(const struct kbedit_env *e, long id, struct kbedit_out *out)
 	return kbedit_run(e, "undo", undo_fn, &id, out);
 }
 
+int kbedit_recover(const struct kbedit_env *e, struct buf *msg)
+{
+	struct kbedit_ctx c;
+	int fd;
+
+	memset(&c, 0, sizeof(c));
+	c.env = e;
+	c.msg = msg;
+	if ((fd = begin(e, &c)) < 0)
+		return -1;
+	store_unlock(fd);
+	return 0;
+}
+
 int kbedit_reload(const struct kbedit_env *e, struct kbedit_out *out)
 {
 	struct kbedit_ctx c;

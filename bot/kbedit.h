@@ -83,6 +83,9 @@ int kbedit_remove_topic(const struct kbedit_env *e, const char *topic, struct kb
 /* reverts change id (0: the last one) */
 int kbedit_undo(const struct kbedit_env *e, long id, struct kbedit_out *out);
 
+/* takes the lock and finishes an edit a crash interrupted (start-up); 0, or -1
+ * with msg set */
+int kbedit_recover(const struct kbedit_env *e, struct buf *msg);
 /* takes the lock, runs the recovery step, loads + checks the files from disk;
  * 0 with out->k, or -1 with out->msg (for `reload`) */
 int kbedit_reload(const struct kbedit_env *e, struct kbedit_out *out);

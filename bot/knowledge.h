@@ -28,9 +28,13 @@ struct knowledge {
 
 /* loads and compiles kbdir + intentsdir; NULL with the problems in d */
 struct knowledge *knowledge_load(const char *kbdir, const char *intentsdir, struct diag *d);
-/* the self-tests: every example reaches its own topic, no two topics share an
- * example, and the prefilter agrees with running every pattern. 0 or -1. */
+/* the self-tests: every example reaches its own topic and no two topics share an
+ * example. What every reload and edit runs. 0 or -1. */
 int knowledge_check(struct knowledge *k, struct diag *d);
+/* knowledge_check, and also that the prefilter agrees with running every pattern
+ * on every example (a test of the engine, not of the content: examples x
+ * patterns, so `studybot check` and the tests run it, reloads do not). */
+int knowledge_check_full(struct knowledge *k, struct diag *d);
 struct knowledge *knowledge_ref(struct knowledge *k);
 void knowledge_unref(struct knowledge *k);
 

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "answer.h"
 #include "config.h"
@@ -15,6 +16,14 @@
 
 #define SEEN_MAX      20000
 #define SEEN_TTL_MS   (60LL * 60 * 1000)   /* platforms retry within minutes */
+
+static int64_t now_wall_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 static const char *opt(const struct config *cfg, const char *section, const char *key)
 {
@@ -68,6 +77,19 @@ static void warn_unconfigured(const struct config *cfg)
 		log_warn("config", "platform=telegram missing=telegram.secret_token effect=\"every request will get 401\"");
 }
 
+/* an edit a crash interrupted (journal written, files not yet) is finished before
+ * the knowledge is loaded, so the bot never starts from half an edit */
+static void recover_edits(struct service *svc)
+{
+	struct kbedit_env e = { svc->kbdir, svc->intentsdir, svc->history, svc->state_dir, "start" };
+	struct buf msg;
+
+	buf_init(&msg, 4096);
+	if (kbedit_recover(&e, &msg) < 0)
+		log_warn("recover", "result=failed reason=\"%.300s\"", msg.ptr ? msg.ptr : "");
+	buf_release(&msg);
+}
+
 int service_init(struct service *svc, struct cli *c)
 {
 	struct diag d;
@@ -82,6 +104,9 @@ int service_init(struct service *svc, struct cli *c)
 	svc->unanswered = config_str(c->cfg, "bot", "unanswered_log");
 	platform_settings(svc, c->cfg);
 	warn_unconfigured(c->cfg);
+	moderation_env_from_config(&svc->moderation, c->cfg, c->kb, c->intents, &svc->holder, svc->state_dir,
+				   sizeof(svc->state_dir));
+	recover_edits(svc);
 	diag_init(&d);
 	k = knowledge_load(c->kb, c->intents, &d);
 	if (k && knowledge_check(k, &d) < 0) {
@@ -96,8 +121,6 @@ int service_init(struct service *svc, struct cli *c)
 	}
 	diag_release(&d);
 	knowledge_holder_init(&svc->holder, k);
-	moderation_env_from_config(&svc->moderation, c->cfg, c->kb, c->intents, &svc->holder, svc->state_dir,
-				   sizeof(svc->state_dir));
 	svc->contexts = context_store_new(SB_MAX_CONTEXTS, SB_CONTEXT_TTL_S * 1000LL);
 	svc->seen = seen_new(SEEN_MAX, SEEN_TTL_MS);
 	svc->recorder = recorder_new(svc->unanswered, &svc->holder);
@@ -204,6 +227,10 @@ static void reload_once(struct service *svc)
 		knowledge_unref(cur);
 		if (same) {
 			knowledge_unref(out.k);     /* nothing changed: keep contexts valid */
+			pthread_mutex_lock(&svc->holder.lock);
+			svc->holder.last_error[0] = '\0';   /* the files are good again */
+			svc->holder.last_reload_ms = now_wall_ms();
+			pthread_mutex_unlock(&svc->holder.lock);
 		} else {
 			knowledge_swap(&svc->holder, out.k);   /* the holder takes our reference */
 			log_info("reload", "result=ok");

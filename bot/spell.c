@@ -196,13 +196,51 @@ static int typo_shaped(const struct speller *sp, const char *w, size_t len)
 	return best;
 }
 
+/* one is the other plus an inflection ("member"/"members", "happen"/"happened") */
+static int only_ending_differs(const char *w, size_t len, const char *v)
+{
+	static const char *const endings[] = { "s", "es", "ed", "d", "ing", "er", "ers", "ly", NULL };
+	size_t vl = strlen(v), n = len < vl ? len : vl;
+	const char *longer = len > vl ? w : v;
+	size_t extra = (len > vl ? len : vl) - n;
+
+	if (strncmp(w, v, n) != 0)
+		return 0;
+	for (int i = 0; endings[i]; i++)
+		if (strlen(endings[i]) == extra && strncmp(longer + n, endings[i], extra) == 0)
+			return 1;
+	return 0;
+}
+
+/* everyday words of four letters or more that a typing slip of another word can
+ * produce ("does"/"dose", "form"/"from"): never corrected, whatever the vocabulary */
+static const char *const common[] = {
+	"about", "after", "again", "also", "been", "before", "being", "both", "came", "come", "could",
+	"dear", "does", "done", "down", "each", "even", "ever", "form", "from", "gave", "give", "goes",
+	"good", "have", "here", "into", "just", "know", "last", "like", "live", "made", "make", "many",
+	"more", "most", "much", "must", "name", "near", "need", "never", "next", "once", "only", "other",
+	"over", "part", "said", "same", "says", "seen", "shall", "should", "show", "side", "since",
+	"some", "such", "sure", "take", "tell", "than", "that", "their", "them", "then", "there", "these",
+	"they", "thing", "think", "this", "those", "time", "took", "under", "unit", "until", "upon",
+	"used", "very", "want", "were", "what", "when", "where", "which", "while", "will", "with",
+	"word", "work", "would", "year", "your", NULL
+};
+
+static int is_common(const char *w, size_t len)
+{
+	for (int i = 0; common[i]; i++)
+		if (strlen(common[i]) == len && memcmp(common[i], w, len) == 0)
+			return 1;
+	return 0;
+}
+
 const char *speller_correct(const struct speller *sp, const char *w, size_t len)
 {
 	char buf[SPELL_MAX_WORD + 1];
 	int best = -1, best_d = 99;
 
 	if (len < SPELL_MIN_LEN || len > SPELL_MAX_WORD || !sp->n || !is_alpha_word(w, len) ||
-	    strmap_get(&sp->words, w, len) >= 0)
+	    strmap_get(&sp->words, w, len) >= 0 || is_common(w, len))
 		return NULL;
 	consider(sp, w, len, w, len, &best, &best_d);
 	for (size_t d = 0; d < len; d++) {
@@ -212,6 +250,8 @@ const char *speller_correct(const struct speller *sp, const char *w, size_t len)
 	}
 	if (best < 0)
 		best = typo_shaped(sp, w, len);
+	if (best >= 0 && only_ending_differs(w, len, sp->vocab[best]))
+		return NULL;          /* "narwhals" is no typo of "narwhal": patterns see endings */
 	return best >= 0 ? sp->vocab[best] : NULL;
 }
 

@@ -190,15 +190,17 @@ class Serve:
     """`studybot serve` with a config generated from sections, in its own temp dir.
 
     sections: {"generic": {"token": "t"}, ...}; a section with {} turns a
-    platform on. server: extra [server] keys. kb_copy: copy data/ and intents/
-    into the temp dir (self.kb, self.intents) and use those."""
+    platform on. server: extra [server] keys; bot: extra [bot] keys (e.g.
+    moderators). kb_copy: copy data/ and intents/ into the temp dir (self.kb,
+    self.intents) and use those."""
 
-    def __init__(self, sections, server=None, kb_copy=False, edit_kb=None, start_timeout=10.0):
+    def __init__(self, sections, server=None, kb_copy=False, edit_kb=None, start_timeout=10.0, bot=None):
         self.dir = tempfile.mkdtemp(prefix="sbbb-")
         self.sections, self.server_keys = sections, dict(server or {})
         self.start_timeout = start_timeout
         srv = {"listen": "127.0.0.1:0", "log_level": "info", "drain_timeout_ms": "5000"}
         srv.update(server or {})
+        bot_keys = dict(bot or {})
         bot = {"unanswered_log": f"{self.dir}/unanswered.jsonl", "history": f"{self.dir}/history.jsonl"}
         if kb_copy:
             self.kb, self.intents = f"{self.dir}/data", f"{self.dir}/intents"
@@ -207,6 +209,7 @@ class Serve:
             bot.update(kb=self.kb, intents=self.intents)
             if edit_kb:
                 edit_kb(self)
+        bot.update(bot_keys)
         self.srv, self.bot = srv, bot
         self._start()
         if self.port is None:

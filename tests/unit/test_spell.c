@@ -16,6 +16,7 @@ static int setup(void **state)
 	speller_add_text(&sp, "paramedic ambulance community paramedicine definitive responder", 1);
 	speller_add_text(&sp, "how long is the training where do they work", 0);
 	speller_add_text(&sp, "roles", 1);     /* too short to be a correction */
+	speller_add_text(&sp, "dose", 0);
 	return speller_build(&sp);
 }
 
@@ -50,6 +51,8 @@ static void test_leaves_others_alone(void **state)
 	assert_string_equal(fix("emt"), "-");           /* too short to touch */
 	assert_string_equal(fix("paramedic1"), "-");    /* digits */
 	assert_string_equal(fix("xyzzyplugh"), "-");
+	assert_string_equal(fix("paramedics"), "-");    /* an ending, not a typo */
+	assert_string_equal(fix("paramedick"), "paramedic");   /* "k" is no ending */
 }
 
 static void test_typing_slips(void **state)
@@ -60,6 +63,7 @@ static void test_typing_slips(void **state)
 	assert_string_equal(fix("trainning"), "training");
 	assert_string_equal(fix("wor"), "-");            /* too short */
 	assert_string_equal(fix("werk"), "-");           /* a substitution: only to domain terms */
+	assert_string_equal(fix("does"), "-");           /* an everyday word, though "dose" is known */
 }
 
 static void test_fix_text(void **state)
