@@ -411,8 +411,7 @@ static size_t pending_intents(const struct matcher *m, struct matcher_scratch *s
 	for (size_t p = 0; p < np; p++)
 		if (pend[p].ub >= MATCHER_CONFIDENT - 1e-9)
 			pend[keep++] = pend[p];
-	small_sort(pend, keep, sizeof(*pend), by_bound);
-	return keep;
+	return keep;                           /* unordered: see next_pending() */
 }
 
 static struct candidate evaluate(const struct matcher *m, struct matcher_scratch *s, const struct pending *p,
@@ -423,7 +422,7 @@ static struct candidate evaluate(const struct matcher *m, struct matcher_scratch
 	const char *t = res->tagged;
 	size_t len = strlen(t);
 
-	if (!guards_pass(m, s, p->intent, t, len, res->nroles)) {
+	if ((int)res->nroles < in->min_roles || (in->max_roles >= 0 && (int)res->nroles > in->max_roles)) {
 		c.excluded = 1;                /* ruled out: its patterns need not run */
 		return c;
 	}
@@ -438,7 +437,9 @@ static struct candidate evaluate(const struct matcher *m, struct matcher_scratch
 		if (c.nhits < MATCHER_MAX_HITS)
 			c.hit_lines[c.nhits++] = m->pat_line[pat];
 	}
-	c.excluded = c.score <= 0;
+	/* need/not only matter to an intent that could answer */
+	c.excluded = c.score <= 0 ||
+		     (c.score >= MATCHER_CONFIDENT - 1e-9 && !guards_pass(m, s, p->intent, t, len, res->nroles));
 	return c;
 }
 
@@ -475,6 +476,21 @@ static int ensure_work(struct matcher_scratch *s, size_t cap)
 	return s->work_cap ? 0 : -1;
 }
 
+/* moves the best remaining pending intent (by_bound order) to pend[at]: a few are
+ * usually tried before the search stops, so sorting them all would be wasted */
+static void next_pending(struct pending *pend, size_t at, size_t n)
+{
+	size_t best = at;
+	struct pending tmp;
+
+	for (size_t k = at + 1; k < n; k++)
+		if (by_bound(&pend[k], &pend[best]) < 0)
+			best = k;
+	tmp = pend[at];
+	pend[at] = pend[best];
+	pend[best] = tmp;
+}
+
 /*
  * Scores the intents and picks the answer: the best-ranked confident intent that
  * resolves. Intents are tried from the highest possible score down, and the
@@ -500,6 +516,7 @@ static void score_and_resolve(const struct matcher *m, struct matcher_scratch *s
 	np = pending_intents(m, s, idx, n, res->nroles, s->no_prefilter ? SIZE_MAX : res->role_words,
 			     pend, grouped);
 	for (size_t p = 0; p < np; p++) {
+		next_pending(pend, p, np);
 		if (best->found && !ranks_before(pend[p].ub, pend[p].intent, best))
 			break;
 		tried[nt] = evaluate(m, s, &pend[p], grouped, res);
