@@ -414,26 +414,54 @@ static size_t pending_intents(const struct matcher *m, struct matcher_scratch *s
 	return keep;                           /* unordered: see next_pending() */
 }
 
+/* the intent's candidate patterns, heaviest first */
+static void by_weight(const struct matcher *m, int *pats, int n)
+{
+	for (int i = 1; i < n; i++) {
+		int v = pats[i], j = i;
+		while (j > 0 && m->pat_weight[pats[j - 1]] < m->pat_weight[v]) {
+			pats[j] = pats[j - 1];
+			j--;
+		}
+		pats[j] = v;
+	}
+}
+
+/*
+ * Runs one intent's patterns, heaviest first, and stops as soon as what is left
+ * cannot lift it to an answer that would outrank best (or to confidence at all):
+ * such an intent is marked excluded with the score it had reached.
+ */
 static struct candidate evaluate(const struct matcher *m, struct matcher_scratch *s, const struct pending *p,
-				 const int *grouped, const struct match_result *res)
+				 int *grouped, const struct match_result *res, const struct verdict *best)
 {
 	struct candidate c = { .intent = p->intent };
 	const struct lang_intent *in = &m->lang->intents[p->intent];
 	const char *t = res->tagged;
 	size_t len = strlen(t);
+	double left = p->ub;
 
 	if ((int)res->nroles < in->min_roles || (in->max_roles >= 0 && (int)res->nroles > in->max_roles)) {
 		c.excluded = 1;                /* ruled out: its patterns need not run */
 		return c;
 	}
-	if (in->roles_weight != 0 && (int)res->nroles >= in->roles_min)
+	if (in->roles_weight != 0 && (int)res->nroles >= in->roles_min) {
 		c.score += in->roles_weight;
-
+		left -= in->roles_weight > 0 ? in->roles_weight : 0;
+	}
+	by_weight(m, grouped + p->first, p->n);
 	for (int k = 0; k < p->n; k++) {
 		int pat = grouped[p->first + k];
+		double w = m->pat_weight[pat];
+		if (c.score + left < MATCHER_CONFIDENT - 1e-9 ||
+		    (best->found && !ranks_before(c.score + left, p->intent, best))) {
+			c.excluded = 1;        /* cannot matter any more */
+			return c;
+		}
+		left -= w > 0 ? w : 0;
 		if (!patset_match(&m->intents, &s->in, pat, t, len, 0, NULL, NULL))
 			continue;
-		c.score += m->pat_weight[pat];
+		c.score += w;
 		if (c.nhits < MATCHER_MAX_HITS)
 			c.hit_lines[c.nhits++] = m->pat_line[pat];
 	}
@@ -519,7 +547,7 @@ static void score_and_resolve(const struct matcher *m, struct matcher_scratch *s
 		next_pending(pend, p, np);
 		if (best->found && !ranks_before(pend[p].ub, pend[p].intent, best))
 			break;
-		tried[nt] = evaluate(m, s, &pend[p], grouped, res);
+		tried[nt] = evaluate(m, s, &pend[p], grouped, res, best);
 		consider(m, &tried[nt++], res, ctx, best, miss);
 	}
 	small_sort(tried, nt, sizeof(tried[0]), by_score);
