@@ -16,6 +16,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "hex.h"
 #include "banned.h"
 
 /* ---- character classes ---- */
@@ -327,16 +328,6 @@ enum {
 	CH_TRAILER, CH_TRAILER_LINE, CH_TRAILER_LF, CH_END_LF, CH_DONE
 };
 
-static int hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /* one byte of a size line, CRLF or trailer; returns 0 or an HTTP_PARSE_* error */
 static int chunk_meta_byte(struct http_dechunker *d, char c)
@@ -347,7 +338,7 @@ static int chunk_meta_byte(struct http_dechunker *d, char c)
 		return HTTP_PARSE_TOO_LARGE;
 	switch (d->state) {
 	case CH_SIZE:
-		if ((h = hex_value(c)) >= 0) {
+		if ((h = hex_digit(c)) >= 0) {
 			if (++d->digits > 15)
 				return HTTP_PARSE_BAD;
 			d->left = d->left * 16 + (size_t)h;

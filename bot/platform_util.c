@@ -13,18 +13,9 @@
 #include "platform_format.h"
 #include "sig.h"
 
+#include "hex.h"
 #include "banned.h"
 
-static int hexv(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /* decodes v[0..vlen) into out; the full decoded length */
 static long form_decode(const char *v, size_t vlen, char *out, size_t outsz)
@@ -35,8 +26,8 @@ static long form_decode(const char *v, size_t vlen, char *out, size_t outsz)
 		char c = v[i];
 		if (c == '+') {
 			c = ' ';
-		} else if (c == '%' && i + 2 < vlen && hexv(v[i + 1]) >= 0 && hexv(v[i + 2]) >= 0) {
-			c = (char)(hexv(v[i + 1]) << 4 | hexv(v[i + 2]));
+		} else if (c == '%' && i + 2 < vlen && hex_digit(v[i + 1]) >= 0 && hex_digit(v[i + 2]) >= 0) {
+			c = (char)(hex_digit(v[i + 1]) << 4 | hex_digit(v[i + 2]));
 			i += 2;
 		}
 		if (c == '\0')

@@ -12,6 +12,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
+#include "hex.h"
 #include "banned.h"
 
 int sig_hmac_sha256_parts(const void *key, size_t keylen, const struct sig_part *parts,
@@ -79,16 +80,6 @@ int sig_hex_encode(const unsigned char *in, size_t n, char *out, size_t outsz)
 	return 0;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 long sig_hex_decode(const char *in, size_t inlen, unsigned char *out, size_t outsz)
 {
@@ -97,7 +88,7 @@ long sig_hex_decode(const char *in, size_t inlen, unsigned char *out, size_t out
 	if (inlen % 2 || inlen / 2 > outsz)
 		return -1;
 	for (i = 0; i < inlen / 2; i++) {
-		int hi = hexval(in[2 * i]), lo = hexval(in[2 * i + 1]);
+		int hi = hex_digit(in[2 * i]), lo = hex_digit(in[2 * i + 1]);
 		if (hi < 0 || lo < 0)
 			return -1;
 		out[i] = (unsigned char)(hi << 4 | lo);
