@@ -17,6 +17,7 @@
 struct req {                      /* "one of these literals must occur" */
 	char lit[PATSET_MAX_ANCHORS][PATSET_MAX_ANCHOR];
 	unsigned char ws[PATSET_MAX_ANCHORS];   /* it can only start where a word starts */
+	unsigned char pre[PATSET_MAX_ANCHORS];  /* a match starts exactly where it does */
 	size_t n;                 /* 0: no requirement known */
 };
 
@@ -39,13 +40,14 @@ static void sub_call(struct parser *ps, size_t start, size_t end, struct req *gr
 		    ps->subs[k].n <= PATSET_MAX_ANCHORS) {
 			memcpy(grp->lit, ps->subs[k].lit, sizeof(grp->lit[0]) * ps->subs[k].n);
 			memset(grp->ws, 1, ps->subs[k].n);     /* (?&role) is \b(?:ids)\b */
+			memset(grp->pre, 1, ps->subs[k].n);
 			grp->n = ps->subs[k].n;
 			return;
 		}
 	}
 }
 
-static int parse_alternatives(struct parser *ps, struct req *out, int lead_ws);
+static int parse_alternatives(struct parser *ps, struct req *out, int lead_ws, int lead_pre);
 
 static size_t min_len(const struct req *r)
 {
@@ -85,7 +87,7 @@ static int word_char(int c)
 
 /* a literal run is a candidate anchor; leading non-word bytes (" apart") are cut,
  * since what follows them must then start a word */
-static void flush_run(struct req *best, char *run, size_t *rlen, int ws)
+static void flush_run(struct req *best, char *run, size_t *rlen, int ws, int pre)
 {
 	struct req r;
 	size_t skip = 0;
@@ -93,12 +95,13 @@ static void flush_run(struct req *best, char *run, size_t *rlen, int ws)
 	while (skip < *rlen && !word_char((unsigned char)run[skip]))
 		skip++;
 	if (skip)
-		ws = 1;
+		ws = 1, pre = 0;
 	if (*rlen - skip >= MIN_ANCHOR) {
 		r.n = 1;
 		memcpy(r.lit[0], run + skip, *rlen - skip);
 		r.lit[0][*rlen - skip] = '\0';
 		r.ws[0] = (unsigned char)(ws && word_char((unsigned char)run[skip]));
+		r.pre[0] = (unsigned char)pre;
 		consider(best, &r);
 	}
 	*rlen = 0;
@@ -160,7 +163,7 @@ static void skip_class(struct parser *ps)
 /* a group at the cursor '('; fills grp with its requirement (n = 0 if none) */
 /* a group at the cursor: its requirement into grp; returns 1 when every way through
  * it ends just after a non-word byte (so a word may start right after it) */
-static int parse_group(struct parser *ps, struct req *grp, int lead_ws)
+static int parse_group(struct parser *ps, struct req *grp, int lead_ws, int lead_pre, int *zero_width)
 {
 	const char *p = ps->p;
 	int lookaround = 0, ends_nw;
@@ -186,8 +189,11 @@ static int parse_group(struct parser *ps, struct req *grp, int lead_ws)
 			size_t start = ps->i + 2;
 			while (ps->i < ps->len && p[ps->i] != ')')   /* subroutine call */
 				ps->i++;
-			if (c == '&' && ps->i < ps->len)
+			if (c == '&' && ps->i < ps->len) {
 				sub_call(ps, start, ps->i, grp);
+				if (!lead_pre)            /* the call is not where a match starts */
+					memset(grp->pre, 0, sizeof(grp->pre));
+			}
 			ps->i++;
 			return 0;
 		} else if (isalpha((unsigned char)c) || c == '-' || c == '^') {
@@ -200,6 +206,7 @@ static int parse_group(struct parser *ps, struct req *grp, int lead_ws)
 			}
 			if (j < ps->len && p[j] == ')') {
 				ps->i = j + 1;
+				*zero_width = 1;
 				return lead_ws;                   /* (?i): zero-width */
 			}
 			if (j >= ps->len || p[j] != ':') {
@@ -215,12 +222,13 @@ static int parse_group(struct parser *ps, struct req *grp, int lead_ws)
 		ps->bad = 1;                                      /* verbs */
 		return 0;
 	}
-	ends_nw = parse_alternatives(ps, grp, lead_ws && !lookaround);
+	ends_nw = parse_alternatives(ps, grp, lead_ws && !lookaround, lead_pre && !lookaround);
 	if (ps->i >= ps->len || p[ps->i] != ')')
 		ps->bad = 1;
 	ps->i++;
 	if (lookaround) {
 		grp->n = 0;
+		*zero_width = 1;
 		return lead_ws;                                   /* zero-width */
 	}
 	return ends_nw;
@@ -253,16 +261,17 @@ static int parse_escape(struct parser *ps)
 /* one alternative: a sequence of atoms until '|' or ')' */
 /* one alternative: a sequence of atoms until '|' or ')'. lead_ws: the byte before it
  * is not a word byte (or it starts the text). Returns the same for its end. */
-static int parse_sequence(struct parser *ps, struct req *best, int lead_ws)
+static int parse_sequence(struct parser *ps, struct req *best, int lead_ws, int lead_pre)
 {
 	char run[PATSET_MAX_ANCHOR];
 	size_t rlen = 0;
 	int at_ws = lead_ws, run_ws = 0;       /* a word may start here */
+	int at_pre = lead_pre, run_pre = 0;    /* nothing consumed yet: a match starts here */
 
 	best->n = 0;
 	while (ps->i < ps->len && !ps->bad) {
 		char c = ps->p[ps->i];
-		int lit = -1, repeats, min, boundary, after = 0;
+		int lit = -1, repeats, min, boundary, after = 0, zero = 0;
 		struct req grp;
 
 		if (c == '|' || c == ')')
@@ -274,8 +283,9 @@ static int parse_sequence(struct parser *ps, struct req *best, int lead_ws)
 		} else if (c == '[') {
 			skip_class(ps);
 		} else if (c == '(') {
-			after = parse_group(ps, &grp, at_ws);
+			after = parse_group(ps, &grp, at_ws, at_pre, &zero);
 		} else if (c == '.' || c == '^' || c == '$') {
+			zero = c != '.';
 			ps->i++;
 		} else {
 			lit = (unsigned char)tolower((unsigned char)c);
@@ -285,40 +295,45 @@ static int parse_sequence(struct parser *ps, struct req *best, int lead_ws)
 			after = !word_char(lit);
 		else if (boundary)
 			after = 1;
+		zero |= boundary;
 		min = quantifier(ps, &repeats);
 		if (lit >= 0 && min >= 1 && rlen + 1 < sizeof(run)) {
 			if (rlen == 0)
-				run_ws = at_ws;
+				run_ws = at_ws, run_pre = at_pre;
 			run[rlen++] = (char)lit;
 			at_ws = after;
+			at_pre = 0;
 			if (repeats)
-				flush_run(best, run, &rlen, run_ws);
+				flush_run(best, run, &rlen, run_ws, run_pre);
 			continue;
 		}
-		flush_run(best, run, &rlen, run_ws);
+		flush_run(best, run, &rlen, run_ws, run_pre);
 		if (min >= 1)
 			consider(best, &grp);
 		/* present: it decides; optional: both ways must leave a word start */
 		at_ws = min >= 1 ? after : (at_ws && after);
+		if (!zero)
+			at_pre = 0;
 	}
-	flush_run(best, run, &rlen, run_ws);
+	flush_run(best, run, &rlen, run_ws, run_pre);
 	return at_ws;
 }
 
 /* alternatives until ')' or the end: the union of each one's requirement */
-static int parse_alternatives(struct parser *ps, struct req *out, int lead_ws)
+static int parse_alternatives(struct parser *ps, struct req *out, int lead_ws, int lead_pre)
 {
 	int none = 0, ends_nw = 1;
 
 	out->n = 0;
 	for (;;) {
 		struct req alt;
-		ends_nw &= parse_sequence(ps, &alt, lead_ws);
+		ends_nw &= parse_sequence(ps, &alt, lead_ws, lead_pre);
 		if (alt.n == 0 || out->n + alt.n > PATSET_MAX_ANCHORS) {
 			none = 1;
 		} else {
 			for (size_t k = 0; k < alt.n; k++) {
 				out->ws[out->n] = alt.ws[k];
+				out->pre[out->n] = alt.pre[k];
 				memcpy(out->lit[out->n++], alt.lit[k], PATSET_MAX_ANCHOR);
 			}
 		}
@@ -333,22 +348,24 @@ static int parse_alternatives(struct parser *ps, struct req *out, int lead_ws)
 
 size_t anchors_extract(const char *pattern, char out[][PATSET_MAX_ANCHOR], size_t max)
 {
-	return anchors_extract_subs(pattern, NULL, 0, out, NULL, max);
+	return anchors_extract_subs(pattern, NULL, 0, out, NULL, NULL, max);
 }
 
 size_t anchors_extract_subs(const char *pattern, const struct patset_sub *subs, size_t nsubs,
-			    char out[][PATSET_MAX_ANCHOR], unsigned char *ws, size_t max)
+			    char out[][PATSET_MAX_ANCHOR], unsigned char *ws, unsigned char *pre, size_t max)
 {
 	struct parser ps = { pattern, 0, strlen(pattern), 0, subs, nsubs };
 	struct req r;
 
-	parse_alternatives(&ps, &r, 0);
+	parse_alternatives(&ps, &r, 0, 1);
 	if (ps.bad || ps.i < ps.len || r.n > max)
 		return 0;
 	for (size_t k = 0; k < r.n; k++) {
 		memcpy(out[k], r.lit[k], PATSET_MAX_ANCHOR);
 		if (ws)
 			ws[k] = r.ws[k];
+		if (pre)
+			pre[k] = r.pre[k];
 	}
 	return r.n;
 }

@@ -459,7 +459,8 @@ static struct candidate evaluate(const struct matcher *m, struct matcher_scratch
 			return c;
 		}
 		left -= w > 0 ? w : 0;
-		if (!patset_match(&m->intents, &s->in, pat, t, len, 0, NULL, NULL))
+		if (!patset_match(&m->intents, &s->in, pat, t, len,
+				  s->no_prefilter ? 0 : patset_first_start(&m->intents, &s->in, pat), NULL, NULL))
 			continue;
 		c.score += w;
 		if (c.nhits < MATCHER_MAX_HITS)

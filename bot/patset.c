@@ -47,6 +47,7 @@ void patset_release(struct patset *ps)
 		pcre2_code_free(ps->codes[i]);
 	free(ps->codes);
 	free(ps->anchors);
+	free(ps->prefix);
 	free(ps->bucket_start);
 	free(ps->occupied);
 	free(ps->occupied_any);
@@ -122,27 +123,35 @@ static pcre2_code *compile(const char *define, const char *pattern, char *err, s
 static int add_compiled(struct patset *ps, pcre2_code *re, const char *pattern, char *err, size_t errlen)
 {
 	char lits[PATSET_MAX_ANCHORS][PATSET_MAX_ANCHOR];
-	unsigned char ws[PATSET_MAX_ANCHORS];
+	unsigned char ws[PATSET_MAX_ANCHORS], pre[PATSET_MAX_ANCHORS];
 	size_t n;
+	int prefix;
 
 	if (!re)
 		return -1;
 	if (ps->n == ps->cap) {
 		size_t ncap = ps->cap ? ps->cap * 2 : 64;
 		pcre2_code **c = realloc(ps->codes, ncap * sizeof(*c));
-		if (!c) {
+		unsigned char *f = c ? realloc(ps->prefix, ncap) : NULL;
+		if (c)
+			ps->codes = c;
+		if (!c || !f) {
 			pcre2_code_free(re);
 			snprintf(err, errlen, "out of memory");
 			return -1;
 		}
-		ps->codes = c;
+		ps->prefix = f;
 		ps->cap = ncap;
 	}
 	ps->codes[ps->n] = re;
-	n = anchors_extract_subs(pattern, ps->subs, ps->nsubs, lits, ws, PATSET_MAX_ANCHORS);
-	for (size_t k = 0; k < n; k++)
+	n = anchors_extract_subs(pattern, ps->subs, ps->nsubs, lits, ws, pre, PATSET_MAX_ANCHORS);
+	prefix = n > 0;
+	for (size_t k = 0; k < n; k++) {
+		prefix &= pre[k];
 		if (add_anchor(ps, lits[k], ws[k], (int)ps->n) < 0)
 			return -1;
+	}
+	ps->prefix[ps->n] = (unsigned char)prefix;
 	return (int)ps->n++;
 }
 
@@ -230,6 +239,7 @@ void patset_scratch_release(struct patset_scratch *s)
 {
 	pcre2_match_data_free(s->md);
 	free(s->seen);
+	free(s->first);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -238,10 +248,13 @@ static int next_gen(const struct patset *ps, struct patset_scratch *s)
 {
 	if (s->seen_cap < ps->n) {
 		uint32_t *p = realloc(s->seen, ps->n * sizeof(*p));
-		if (!p)
+		uint32_t *f = p ? realloc(s->first, ps->n * sizeof(*f)) : NULL;
+		if (p)
+			s->seen = p;
+		if (!p || !f)
 			return -1;
 		memset(p, 0, ps->n * sizeof(*p));
-		s->seen = p;
+		s->first = f;
 		s->seen_cap = ps->n;
 		s->gen = 0;
 	}
@@ -271,15 +284,18 @@ size_t patset_candidates(const struct patset *ps, struct patset_scratch *s, cons
 	for (size_t i = 0; i < ps->nalways && n < max; i++) {
 		out[n++] = ps->always[i];
 		s->seen[ps->always[i]] = s->gen;
+		s->first[ps->always[i]] = 0;
 	}
 	/* the few anchors that may start inside a word: searched for directly, so the
 	 * scan below only needs the places where words start */
 	int few = ps->nany <= PATSET_FEW_ANY;
 	for (size_t k = 0; few && k < ps->nany; k++) {
 		const struct patset_anchor *a = &ps->anchors[ps->any[k]];
-		if (s->seen[a->pat] == s->gen || !memmem(text, len, a->lit, a->len))
+		const char *at;
+		if (s->seen[a->pat] == s->gen || !(at = memmem(text, len, a->lit, a->len)))
 			continue;
 		s->seen[a->pat] = s->gen;
+		s->first[a->pat] = (uint32_t)(at - text);
 		if (n < max)
 			out[n++] = a->pat;
 	}
@@ -298,16 +314,26 @@ size_t patset_candidates(const struct patset *ps, struct patset_scratch *s, cons
 				continue;              /* a small bitmap spares a cache miss */
 			for (uint32_t k = ps->bucket_start[b]; k < ps->bucket_start[b + 1]; k++) {
 				const struct patset_anchor *a = &ps->anchors[k];
-				if (s->seen[a->pat] == s->gen || a->len > len - i || (a->ws && !ws) ||
-				    memcmp(text + i, a->lit, a->len) != 0)
+				if (a->len > len - i || (a->ws && !ws) || memcmp(text + i, a->lit, a->len) != 0)
 					continue;
+				if (s->seen[a->pat] == s->gen) {
+					if (i < s->first[a->pat])
+						s->first[a->pat] = (uint32_t)i;   /* found by memmem further on */
+					continue;
+				}
 				s->seen[a->pat] = s->gen;
+				s->first[a->pat] = (uint32_t)i;
 				if (n < max)
 					out[n++] = a->pat;
 			}
 		}
 	}
 	return n;
+}
+
+size_t patset_first_start(const struct patset *ps, const struct patset_scratch *s, int i)
+{
+	return ps->prefix && ps->prefix[i] && s->first && s->seen[i] == s->gen ? s->first[i] : 0;
 }
 
 int patset_match(const struct patset *ps, struct patset_scratch *s, int i, const char *text,

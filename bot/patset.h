@@ -51,6 +51,7 @@ struct patset {
 	int *always;                     /* patterns with no anchors */
 	size_t nalways;
 	uint32_t *seen;                  /* per-pattern generation stamps (scratch) */
+	unsigned char *prefix;           /* per pattern: every match starts at one of its anchors */
 	pcre2_match_context *mctx;
 };
 
@@ -59,6 +60,7 @@ struct patset_scratch {
 	pcre2_match_data *md;
 	uint32_t gen;
 	uint32_t *seen;
+	uint32_t *first;                 /* per pattern: where its leftmost anchor was found */
 	size_t seen_cap;
 };
 
@@ -85,6 +87,10 @@ void patset_scratch_release(struct patset_scratch *s);
  */
 size_t patset_candidates(const struct patset *ps, struct patset_scratch *s, const char *text,
 			 size_t len, int all, int *out, size_t max);
+/* where a match of candidate pattern i can start at the earliest (0 unless the
+ * prefilter proved more); valid after patset_candidates on the same text */
+size_t patset_first_start(const struct patset *ps, const struct patset_scratch *s, int i);
+
 /*
  * 1 when pattern i matches text at or after byte `start` (the first match's start
  * and end in *so / *eo when not NULL), else 0. Hitting the match limit is no match.
@@ -101,8 +107,9 @@ size_t anchors_extract(const char *pattern, char out[][PATSET_MAX_ANCHOR], size_
  * back references to groups that hold it; 0 when unsure */
 int anchors_min_calls(const char *pattern, const char *sub);
 /* as anchors_extract, knowing what the subroutines (?&name) need; ws[k] (when not
- * NULL) says literal k can only occur where a word starts (it follows \b or ^) */
+ * NULL) says literal k can only occur where a word starts (it follows \b or ^);
+ * pre[k] that a match starts exactly where literal k does */
 size_t anchors_extract_subs(const char *pattern, const struct patset_sub *subs, size_t nsubs,
-			    char out[][PATSET_MAX_ANCHOR], unsigned char *ws, size_t max);
+			    char out[][PATSET_MAX_ANCHOR], unsigned char *ws, unsigned char *pre, size_t max);
 
 #endif

@@ -59,7 +59,7 @@ static void test_literals(void **state)
 
 static size_t anchors_ws(const char *re, char out[][PATSET_MAX_ANCHOR], unsigned char *ws)
 {
-	return anchors_extract_subs(re, NULL, 0, out, ws, PATSET_MAX_ANCHORS);
+	return anchors_extract_subs(re, NULL, 0, out, ws, NULL, PATSET_MAX_ANCHORS);
 }
 
 /* which literals can only occur where a word starts */
@@ -83,6 +83,37 @@ static void test_word_starts(void **state)
 	assert_false(ws[0]);
 	assert_int_equal(anchors_ws("\\b(a|the )?(schools?|plants?)", a, ws), 2);
 	assert_false(ws[0] && ws[1]);                     /* "a" may be followed directly */
+}
+
+/* which patterns can only match starting at one of their anchors */
+static void test_prefix_anchors(void **state)
+{
+	char a[PATSET_MAX_ANCHORS][PATSET_MAX_ANCHOR];
+	unsigned char pre[PATSET_MAX_ANCHORS];
+	size_t n;
+
+	n = anchors_extract_subs("\\b(how long|duration)\\b", NULL, 0, a, NULL, pre, PATSET_MAX_ANCHORS);
+	assert_int_equal(n, 2);
+	assert_true(pre[0] && pre[1]);
+	n = anchors_extract_subs("\\bhow many (hours|weeks)", NULL, 0, a, NULL, pre, PATSET_MAX_ANCHORS);
+	assert_string_equal(a[0], "how many ");
+	assert_true(pre[0]);
+	n = anchors_extract_subs("\\bin (hours|weeks)", NULL, 0, a, NULL, pre, PATSET_MAX_ANCHORS);
+	assert_int_equal(n, 2);
+	assert_false(pre[0] || pre[1]);                   /* the match starts at "in" */
+	{
+		struct patset_sub sub = { "role", { "paramedic", "technician" }, 2 };
+		n = anchors_extract_subs("\\bis (?&role)\\b", &sub, 1, a, NULL, pre, PATSET_MAX_ANCHORS);
+		assert_int_equal(n, 2);
+		assert_false(pre[0] || pre[1]);           /* regression: a call after "is " */
+		n = anchors_extract_subs("(?&role)\\b", &sub, 1, a, NULL, pre, PATSET_MAX_ANCHORS);
+		assert_true(pre[0] && pre[1]);
+	}
+	n = anchors_extract_subs("(a |the )?school", NULL, 0, a, NULL, pre, PATSET_MAX_ANCHORS);
+	assert_int_equal(n, 1);
+	assert_false(pre[0]);                             /* an optional part may come first */
+	n = anchors_extract_subs("(?i)\\bemt", NULL, 0, a, NULL, pre, PATSET_MAX_ANCHORS);
+	assert_true(pre[0]);                              /* zero-width atoms only */
 }
 
 static void test_no_anchor(void **state)
@@ -167,6 +198,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_literals),
 		cmocka_unit_test(test_word_starts),
+		cmocka_unit_test(test_prefix_anchors),
 		cmocka_unit_test(test_no_anchor),
 		cmocka_unit_test(test_prefilter_never_drops),
 		cmocka_unit_test(test_compile_error_and_catastrophic),
