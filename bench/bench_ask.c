@@ -17,6 +17,7 @@
 
 #include "answer.h"
 #include "knowledge.h"
+#include "synth_kb.h"
 
 #define ROUNDS_MIN_NS 2000000000LL   /* measure for about two seconds */
 #define MAX_Q 8192
@@ -87,57 +88,6 @@ static size_t questions_from(struct knowledge *k, char **qs)
 	return nq;
 }
 
-/* a made-up word for topic t, word w: pseudo-random syllables, like a real vocabulary */
-static void word(char *out, size_t t, int w)
-{
-	static const char cons[] = "bcdfghklmnprstvz", vow[] = "aeiou";
-	uint64_t x = (t * 3 + (size_t)w + 1) * 0x9e3779b97f4a7c15ull;
-	int n = 0;
-
-	for (int syl = 0; syl < 4; syl++) {
-		x ^= x >> 29;
-		x *= 0xbf58476d1ce4e5b9ull;
-		out[n++] = cons[x % 16];
-		out[n++] = vow[(x >> 8) % 5];
-	}
-	out[n] = '\0';
-}
-
-static void synth(const char *dir, const char *data_src, size_t ntopics)
-{
-	char path[512], w0[32], w1[32], w2[32], cmd[1024];
-	FILE *f;
-
-	snprintf(cmd, sizeof(cmd), "mkdir -p %s/data/topics %s/intents && cp %s/roles.json %s/data/",
-		 dir, dir, data_src, dir);
-	if (system(cmd) != 0)
-		exit(1);
-	snprintf(path, sizeof(path), "%s/data/sources.json", dir);
-	f = fopen(path, "w");
-	fputs("{\"sources\": [{\"id\": \"s\", \"title\": \"Synthetic\"}]}\n", f);
-	fclose(f);
-	snprintf(path, sizeof(path), "%s/intents/intents.txt", dir);
-	f = fopen(path, "w");
-	for (size_t t = 0; t < ntopics; t++) {
-		FILE *tf;
-		char tp[512];
-		word(w0, t, 0);
-		word(w1, t, 1);
-		word(w2, t, 2);
-		fprintf(f, "[intent t%zu]\ntopic = t%zu\npattern = \\b%s\\b\npattern 0.5 = \\b%s\\b\npattern 0.5 = \\b%s\\b\n\n",
-			t, t, w0, w1, w2);
-		snprintf(tp, sizeof(tp), "%s/data/topics/t%zu.json", dir, t);
-		tf = fopen(tp, "w");
-		fprintf(tf, "{\"id\": \"t%zu\", \"answer\": \"Answer %zu.\", \"sources\": [\"s\"],"
-			" \"examples\": [\"what is %s\", \"tell me about %s and %s\"]}\n", t, t, w0, w1, w2);
-		fclose(tf);
-	}
-	fclose(f);
-	snprintf(cmd, sizeof(cmd), "cp %s/../intents/entities.txt %s/intents/ 2>/dev/null || true", data_src, dir);
-	if (system(cmd) != 0)
-		exit(1);
-}
-
 int main(int argc, char **argv)
 {
 	const char *data = argc > 2 ? argv[1] : "data", *intents = argc > 2 ? argv[2] : "intents";
@@ -160,7 +110,7 @@ int main(int argc, char **argv)
 
 	if (!mkdtemp(tmp))
 		return 1;
-	synth(tmp, data, 2000);
+	synth(tmp, data, intents, 2000, 3);
 	snprintf(d1, sizeof(d1), "%s/data", tmp);
 	snprintf(d2, sizeof(d2), "%s/intents", tmp);
 	t0 = now_ns();
