@@ -12,7 +12,8 @@ SRC = os.environ.get("STUDYBOT_SRC", os.getcwd())
 # set: (minimum in-domain answered right, minimum off-topic declined)
 # blind*.jsonl were written by people who saw neither data/ nor intents/; half of each
 # was later used for tuning, so only their other halves still measure unseen phrasing.
-MINIMUMS = {"paraphrases.jsonl": (0.95, 0.95), "blind.jsonl": (0.95, 0.95), "blind2.jsonl": (0.88, 0.93)}
+MINIMUMS = {"paraphrases.jsonl": (0.95, 0.95), "blind.jsonl": (0.95, 0.95), "blind2.jsonl": (0.88, 0.93),
+            "blind3.jsonl": (0.93, 0.95)}
 
 
 def score(path):
