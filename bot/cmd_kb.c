@@ -1,6 +1,8 @@
 /* cmd_kb.c - `studybot kb SUBCOMMAND ...`; see cmd_kb.h and moderation.h. */
 #include "cmd_kb.h"
 
+#include <pwd.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +22,10 @@ int cmd_kb(struct cli *c, int argc, char **argv)
 	struct buf reply;
 	char state[4096], who[160];
 	const char *user = getenv("USER");
+	struct passwd *pw = (!user || !*user) ? getpwuid(getuid()) : NULL;
+
+	if (pw && pw->pw_name)
+		user = pw->pw_name;              /* no $USER (cron, systemd): the account */
 	int rc;
 
 	if (cli_paths(c))
