@@ -13,7 +13,7 @@ SRC = os.environ.get("STUDYBOT_SRC", os.getcwd())
 # blind*.jsonl were written by people who saw neither data/ nor intents/; half of each
 # was later used for tuning, so only their other halves still measure unseen phrasing.
 MINIMUMS = {"paraphrases.jsonl": (0.95, 0.95), "blind.jsonl": (0.95, 0.95), "blind2.jsonl": (0.88, 0.93),
-            "blind3.jsonl": (0.93, 0.95)}
+            "blind3.jsonl": (0.95, 0.95), "blind4.jsonl": (0.95, 0.95)}
 
 
 def score(path):
