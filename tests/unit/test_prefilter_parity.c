@@ -46,7 +46,8 @@ static int check_file(struct knowledge *k, struct matcher_scratch *s, const char
 static void test_parity(void **state)
 {
 	static const char *const sets[] = { "tests/eval/paraphrases.jsonl", "tests/eval/blind.jsonl",
-					    "tests/eval/blind2.jsonl", NULL };
+					    "tests/eval/blind2.jsonl", "tests/eval/blind3.jsonl",
+					    "tests/eval/blind4.jsonl", NULL };
 	struct diag d;
 	struct knowledge *k;
 	struct matcher_scratch *s = matcher_scratch_new();
