@@ -1,6 +1,8 @@
 /* answer.c - compose and render answers; see answer.h. */
 #include "answer.h"
 
+#define ANSWER_SUGGEST_SCORE 0.28
+
 #include <stdio.h>
 #include <string.h>
 
@@ -42,6 +44,9 @@ static void suggest_topic(const struct knowledge *k, struct answer *a, int t)
 
 static void suggest(const struct knowledge *k, const struct match_result *res, struct answer *a)
 {
+	for (size_t i = 0; i < res->nrank; i++)
+		if (res->rank[i].score >= ANSWER_SUGGEST_SCORE)
+			suggest_topic(k, a, res->rank[i].topic);
 	if (res->nroles) {
 		for (size_t t = 0; t < k->kb.ntopics; t++)
 			if (k->kb.topics[t].role == res->roles[0])
@@ -68,6 +73,7 @@ static void compose_topic(const struct knowledge *k, const struct match_result *
 {
 	const struct kb_topic *t = &k->kb.topics[res->topic];
 
+	suggest_topic(k, a, res->second_topic);     /* the other question of a double one */
 	a->matched = 1;
 	a->topic = t->id;
 	buf_adds(&a->text, t->answer);
@@ -78,6 +84,9 @@ static void compose_topic(const struct knowledge *k, const struct match_result *
 		for (size_t i = 0; i < a->nsources; i++)
 			buf_printf(&a->text, "%s\"%s\"", i ? "; " : "", a->sources[i]);
 	}
+	if (res->second_topic >= 0 && k->kb.topics[res->second_topic].nexamples)
+		buf_printf(&a->text, "\nYou also asked something else - for that, ask me \"%s\".",
+			   k->kb.topics[res->second_topic].examples[0]);
 	for (size_t i = 0; i < t->nrelated; i++)
 		suggest_topic(k, a, kb_topic_find(&k->kb, t->related[i]));
 }
@@ -87,9 +96,15 @@ static const char *role_name(const struct knowledge *k, int role)
 	return role >= 0 ? k->kb.roles[role].name : "that role";
 }
 
+static const char *stage_name(enum match_stage st)
+{
+	return st == STAGE_RANKER ? "model" : st == STAGE_CONTEXT ? "context" : "patterns";
+}
+
 void answer_compose(const struct knowledge *k, const struct match_result *res, struct answer *a)
 {
 	a->score = res->score > 1 ? 1 : res->score;
+	a->stage = stage_name(res->stage);
 	a->intent = res->intent >= 0 ? k->lang.intents[res->intent].id : NULL;
 	switch (res->outcome) {
 	case MATCH_TOPIC:
@@ -137,7 +152,8 @@ void answer_json(const struct answer *a, struct buf *out)
 	} else {
 		buf_adds(out, "null");
 	}
-	buf_printf(out, ", \"score\": %.2f, \"sources\": [", a->score);
+	buf_printf(out, ", \"score\": %.2f, \"stage\": \"%s\", \"sources\": [", a->score,
+		   a->stage ? a->stage : "patterns");
 	for (size_t i = 0; i < a->nsources; i++) {
 		buf_printf(out, "%s{\"title\": \"", i ? ", " : "");
 		buf_add_json_str(out, a->sources[i]);
@@ -176,9 +192,33 @@ static void explain_candidates(const struct knowledge *k, const struct match_res
 	}
 }
 
+static void explain_model(const struct knowledge *k, const struct match_result *res, struct buf *out)
+{
+	if (!res->ranked) {
+		buf_adds(out, "model: not needed (a pattern decided)\n");
+		return;
+	}
+	buf_adds(out, "model (answers at 0.46, suggests at 0.28):\n");
+	for (size_t i = 0; i < res->nrank; i++)
+		buf_printf(out, "  %-28s score %.2f\n", k->kb.topics[res->rank[i].topic].id, res->rank[i].score);
+	if (!res->nrank)
+		buf_adds(out, "  (no topic shares a word with the question)\n");
+	if (res->context_used[0]) {
+		buf_printf(out, "context: %s\nmodel, reading the context too (answers at 0.40):\n", res->context_used);
+		for (size_t i = 0; i < res->nrank_ctx; i++)
+			buf_printf(out, "  %-28s score %.2f\n", k->kb.topics[res->rank_ctx[i].topic].id,
+				   res->rank_ctx[i].score);
+	}
+}
+
 void answer_explain(const struct knowledge *k, const struct match_result *res, const struct answer *a,
 		    struct buf *out)
 {
+	if (res->split)
+		buf_printf(out, "question clause: chars %zu-%zu of the message (the rest is read for its roles)\n",
+			   res->focus_start, res->focus_end);
+	if (res->second_topic >= 0)
+		buf_printf(out, "second question: offered as %s\n", k->kb.topics[res->second_topic].id);
 	buf_printf(out, "normalised: %s\n", res->norm);
 	buf_printf(out, "with roles: %s\n", res->tagged);
 	buf_adds(out, "roles:");
@@ -187,7 +227,13 @@ void answer_explain(const struct knowledge *k, const struct match_result *res, c
 			   (int)(res->mentions[i].end - res->mentions[i].start), res->norm + res->mentions[i].start);
 	buf_adds(out, res->nmentions ? "\n" : " none\n");
 	explain_candidates(k, res, out);
-	buf_printf(out, "outcome: %s%s\n", outcome_name(res->outcome), res->followup ? " (follow-up)" : "");
+	buf_printf(out, "patterns alone: %s, topic %s, score %.2f\n", outcome_name(res->pat_outcome),
+		   res->pat_topic >= 0 ? k->kb.topics[res->pat_topic].id : "-", res->pat_score);
+	explain_model(k, res, out);
+	buf_printf(out, "outcome: %s%s, by the %s\n", outcome_name(res->outcome), res->followup ? " (follow-up)" : "",
+		   stage_name(res->stage));
+	if (res->why)
+		buf_printf(out, "why: %s\n", res->why);
 	if (res->intent >= 0)
 		buf_printf(out, "intent: %s\n", k->lang.intents[res->intent].id);
 	if (res->topic >= 0)

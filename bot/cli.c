@@ -212,7 +212,7 @@ int cmd_chat(struct cli *c, int argc, char **argv)
 	char q[SB_MAX_QUESTION + 1];
 	struct knowledge *k;
 	struct matcher_scratch *s;
-	struct match_context ctx = { -1, -1, { -1, -1 }, 0 };
+	struct match_context ctx = MATCH_CONTEXT_EMPTY;
 	int tty = isatty(0) && isatty(1);
 
 	if (argc > 0) {
@@ -286,6 +286,8 @@ int cmd_explain(struct cli *c, int argc, char **argv)
 		return 1;
 	join_args(argc, argv, q, sizeof(q));
 	s = matcher_scratch_new();
+	if (s)
+		s->explain = 1;
 	res = malloc(sizeof(*res));
 	answer_init(&a);
 	buf_init(&out, 1 << 20);

@@ -25,7 +25,7 @@ struct context_store {
 	int64_t ttl_ms;
 };
 
-static const struct match_context empty = { -1, -1, { -1, -1 }, 0 };
+static const struct match_context empty = MATCH_CONTEXT_EMPTY;
 
 struct context_store *context_store_new(size_t max_entries, int64_t ttl_ms)
 {

@@ -18,6 +18,7 @@ void matcher_init(struct matcher *m)
 	patset_init(&m->intents);
 	patset_init(&m->guards);
 	speller_init(&m->speller);
+	ranker_init(&m->ranker);
 }
 
 void matcher_release(struct matcher *m)
@@ -35,6 +36,9 @@ void matcher_release(struct matcher *m)
 	free(m->default_role);
 	free(m->role_scored);
 	speller_release(&m->speller);
+	ranker_release(&m->ranker);
+	free(m->topic_intent);
+	free(m->link_from);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -258,6 +262,8 @@ int matcher_build(struct matcher *m, const struct kb *kb, const struct lang *lan
 	buf_release(&define);
 	if (patset_build(&m->entities) < 0 || patset_build(&m->intents) < 0)
 		diag_add(d, "matcher", 0, "out of memory");
+	else if (d->count == before && matcher_build_ranker(m) < 0)
+		diag_add(d, "matcher", 0, "out of memory building the model");
 	return d->count > before ? -1 : 0;
 }
 
@@ -288,6 +294,8 @@ void matcher_scratch_free(struct matcher_scratch *s)
 	free(s->grouped);
 	free(s->pend);
 	free(s->tried);
+	free(s->aside);
+	ranker_scratch_release(&s->rank);
 	free(s);
 }
 

@@ -183,7 +183,7 @@ static int context_valid(const struct matcher *m, const struct match_context *c)
 {
 	return c->intent < (int)m->lang->nintents && c->topic < (int)m->kb->ntopics &&
 	       c->roles[0] < (int)m->kb->nroles && c->roles[1] < (int)m->kb->nroles &&
-	       (c->topic < 0 || c->intent >= 0);
+	       c->intent >= -1 && c->topic >= -1;
 }
 
 /* a topic intent's answer still sets the conversation's roles (for follow-ups) */
@@ -556,13 +556,9 @@ static void score_and_resolve(const struct matcher *m, struct matcher_scratch *s
 		res->cands[res->ncands++] = tried[k];
 }
 
-void matcher_match(const struct matcher *m, struct matcher_scratch *s, const char *q, size_t len,
-		   const struct match_context *ctx, struct match_result *res)
+void matcher_read(const struct matcher *m, struct matcher_scratch *s, const char *q, size_t len,
+		  struct match_result *res)
 {
-	struct verdict best = { 0 }, miss = { 0 };
-
-	if (ctx && !context_valid(m, ctx))
-		ctx = NULL;
 	memset(res, 0, offsetof(struct match_result, cands));
 	res->ncands = 0;
 	res->followup = 0;
@@ -572,6 +568,16 @@ void matcher_match(const struct matcher *m, struct matcher_scratch *s, const cha
 	normalise(&m->lang->lexicon, q, len, res->norm, sizeof(res->norm));
 	speller_fix(&m->speller, res->norm, sizeof(res->norm));
 	find_mentions(m, s, res);
+}
+
+void matcher_patterns(const struct matcher *m, struct matcher_scratch *s, const char *q, size_t len,
+		      const struct match_context *ctx, struct match_result *res)
+{
+	struct verdict best = { 0 }, miss = { 0 };
+
+	if (ctx && !context_valid(m, ctx))
+		ctx = NULL;
+	matcher_read(m, s, q, len, res);
 	score_and_resolve(m, s, res, ctx, &best, &miss);
 	if (best.found) {
 		res->outcome = best.outcome;
@@ -593,6 +599,28 @@ void matcher_match(const struct matcher *m, struct matcher_scratch *s, const cha
 	res->outcome = miss.found ? miss.outcome : MATCH_NONE;
 }
 
+/* what the next turn may lean on: this question, and the one before when this
+ * one leaned on it ("by who?" keeps "when was the emr role created") */
+static void context_text(const struct match_result *res, const struct match_context *prev, char *out)
+{
+	size_t n = strlen(res->tagged), cap = MATCH_CONTEXT_TEXT - 1;
+	char tmp[MATCH_CONTEXT_TEXT];
+
+	if (n > cap)
+		n = cap;
+	memcpy(tmp, res->tagged, n);
+	tmp[n] = '\0';
+	if (res->stage == STAGE_CONTEXT && prev && prev->text[0] && n + 1 < cap) {
+		size_t more = strlen(prev->text);
+		if (more > cap - n - 1)
+			more = cap - n - 1;
+		tmp[n] = ' ';
+		memcpy(tmp + n + 1, prev->text, more);
+		tmp[n + 1 + more] = '\0';
+	}
+	memcpy(out, tmp, sizeof(tmp));
+}
+
 void matcher_next_context(const struct match_result *res, const struct match_context *prev,
 			  struct match_context *next)
 {
@@ -600,9 +628,10 @@ void matcher_next_context(const struct match_result *res, const struct match_con
 		if (prev)
 			*next = *prev;
 		else
-			*next = (struct match_context){ -1, -1, { -1, -1 }, 0 };
+			*next = (struct match_context)MATCH_CONTEXT_EMPTY;
 		return;
 	}
+	context_text(res, prev, next->text);
 	next->intent = res->intent;
 	next->topic = res->topic;
 	next->version = prev ? prev->version : 0;

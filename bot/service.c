@@ -161,8 +161,10 @@ static void answer_question(struct service *svc, struct matcher_scratch *s, cons
 		return;
 	}
 	conversation_key(ev, key, sizeof(key));
-	if (!context_get(svc->contexts, key, now_ms, &ctx) || ctx.version != k->version)
-		ctx = (struct match_context){ -1, -1, { -1, -1 }, k->version };
+	if (!context_get(svc->contexts, key, now_ms, &ctx) || ctx.version != k->version) {
+		ctx = (struct match_context)MATCH_CONTEXT_EMPTY;
+		ctx.version = k->version;
+	}
 	matcher_match(&k->matcher, s, ev->text, strlen(ev->text), &ctx, res);
 	answer_init(&a);
 	answer_compose(k, res, &a);

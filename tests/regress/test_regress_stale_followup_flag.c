@@ -20,7 +20,7 @@ static void test_stale_followup_flag(void **state)
 	struct knowledge *k;
 	struct matcher_scratch *s = matcher_scratch_new();
 	struct match_result *res = malloc(sizeof(*res));
-	struct match_context ctx = { -1, -1, { -1, -1 }, 0 }, next;
+	struct match_context ctx = MATCH_CONTEXT_EMPTY, next;
 
 	diag_init(&d);
 	k = knowledge_load(src_path("tests/fixtures/kb-mini/data"), src_path("tests/fixtures/kb-mini/intents"), &d);

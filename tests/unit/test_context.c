@@ -12,7 +12,7 @@
 static void test_put_get(void **state)
 {
 	struct context_store *cs = context_store_new(8, 1000);
-	struct match_context in = { 3, 7, { 1, 2 }, 0 }, out;
+	struct match_context in = { 3, 7, { 1, 2 }, 0, "" }, out;
 
 	assert_int_equal(context_get(cs, "slack:C1:U1", 0, &out), 0);
 	assert_int_equal(out.topic, -1);
@@ -28,7 +28,7 @@ static void test_put_get(void **state)
 static void test_expiry(void **state)
 {
 	struct context_store *cs = context_store_new(8, 1000);
-	struct match_context in = { 1, 1, { 1, -1 }, 0 }, out;
+	struct match_context in = { 1, 1, { 1, -1 }, 0, "" }, out;
 
 	context_put(cs, "k", 0, &in);
 	assert_int_equal(context_get(cs, "k", 1001, &out), 0);
@@ -39,7 +39,7 @@ static void test_expiry(void **state)
 static void test_lru_bound(void **state)
 {
 	struct context_store *cs = context_store_new(4, 100000);
-	struct match_context in = { 1, 1, { 1, -1 }, 0 }, out;
+	struct match_context in = { 1, 1, { 1, -1 }, 0, "" }, out;
 	char key[32];
 
 	for (int i = 0; i < 4; i++) {
@@ -66,7 +66,7 @@ static void test_lru_bound(void **state)
 static void test_long_key_ignored(void **state)
 {
 	struct context_store *cs = context_store_new(4, 1000);
-	struct match_context in = { 1, 1, { 1, -1 }, 0 }, out;
+	struct match_context in = { 1, 1, { 1, -1 }, 0, "" }, out;
 	char key[CONTEXT_MAX_KEY + 10];
 
 	memset(key, 'a', sizeof(key) - 1);

@@ -87,7 +87,7 @@ static void test_decline_and_none(void **state)
 
 static void test_followups(void **state)
 {
-	struct match_context ctx = { -1, -1, { -1, -1 }, 0 }, next;
+	struct match_context ctx = MATCH_CONTEXT_EMPTY, next;
 
 	assert_string_equal(topic_of("how long is emr training", &ctx), "emr-training-length");
 	matcher_next_context(&res, &ctx, &next);

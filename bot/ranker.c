@@ -1,0 +1,420 @@
+/*
+ * ranker.c - tf-idf nearest-example and centroid ranking of topics. See ranker.h.
+ */
+#include "ranker.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define W_UNIGRAM 1.0f
+#define W_BIGRAM  0.6f
+#define W_CHAR    0.22f
+#define NN_SHARE  0.7     /* nearest example vs centroid */
+#define UNKNOWN_IDF_SHARE 0.6f
+
+static const char *const stopwords[] = {
+	"a", "about", "after", "again", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be",
+	"been", "being", "but", "by", "can", "could", "did", "do", "does", "doing", "for", "from", "get",
+	"got", "had", "has", "have", "he", "her", "hey", "hi", "him", "his", "how", "i", "if", "im", "in",
+	"into", "is", "it", "its", "just", "kinda", "like", "lol", "me", "might", "my", "of", "ok", "okay",
+	"on", "or", "our", "pls", "please", "really", "she", "so", "some", "that", "thats", "the", "their",
+	"them", "then", "there", "they", "this", "to", "u", "um", "ur", "us", "was", "we", "were", "what",
+	"whats", "when", "where", "which", "who", "whos", "why", "will", "with", "would", "you", "your",
+};
+
+int ranker_stopword(const char *word, size_t len)
+{
+	size_t lo = 0, hi = sizeof(stopwords) / sizeof(stopwords[0]);
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strncmp(stopwords[mid], word, len);
+		if (c == 0 && stopwords[mid][len] != '\0')
+			c = 1;
+		if (c == 0)
+			return 1;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+static uint32_t fnv(uint32_t h, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 16777619u;
+	}
+	return h;
+}
+
+static uint32_t hash_kind(char kind)
+{
+	return fnv(2166136261u, &kind, 1);
+}
+
+static size_t put(struct ranker_feature *out, size_t n, size_t cap, uint32_t h, float w)
+{
+	if (n < cap)
+		out[n++] = (struct ranker_feature){ h, w };
+	return n;
+}
+
+static size_t char_grams(const char *tok, size_t len, float w, struct ranker_feature *out, size_t n, size_t cap)
+{
+	char b[48];
+
+	if (len < 4 || len + 2 > sizeof(b))
+		return n;
+	b[0] = '^';
+	memcpy(b + 1, tok, len);
+	b[len + 1] = '$';
+	for (size_t i = 0; i + 4 <= len + 2; i++)
+		n = put(out, n, cap, fnv(hash_kind('c'), b + i, 4), w * W_CHAR);
+	return n;
+}
+
+size_t ranker_features(const char *text, float w, struct ranker_feature *out, size_t cap)
+{
+	const char *prev = NULL;
+	size_t prevlen = 0, n = 0;
+	int prevstop = 1;
+
+	for (const char *p = text; *p;) {
+		size_t len;
+		int stop;
+		while (*p == ' ')
+			p++;
+		if (!*p)
+			break;
+		for (len = 0; p[len] && p[len] != ' '; len++)
+			;
+		stop = ranker_stopword(p, len);
+		if (!stop) {
+			n = put(out, n, cap, fnv(hash_kind('u'), p, len), w * W_UNIGRAM);
+			n = char_grams(p, len, w, out, n, cap);
+		}
+		if (prev && !(stop && prevstop)) {
+			uint32_t h = fnv(fnv(hash_kind('b'), prev, prevlen), " ", 1);
+			n = put(out, n, cap, fnv(h, p, len), w * W_BIGRAM);
+		}
+		prev = p;
+		prevlen = len;
+		prevstop = stop;
+		p += len;
+	}
+	return n;
+}
+
+static int by_hash(const void *a, const void *b)
+{
+	const struct ranker_feature *x = a, *y = b;
+
+	return x->hash < y->hash ? -1 : x->hash > y->hash;
+}
+
+/* sorts f and sums the weights of equal features; returns the new count */
+static size_t merge(struct ranker_feature *f, size_t n)
+{
+	size_t o = 0;
+
+	qsort(f, n, sizeof(*f), by_hash);
+	for (size_t i = 0; i < n; i++) {
+		if (o && f[o - 1].hash == f[i].hash)
+			f[o - 1].w += f[i].w;
+		else
+			f[o++] = f[i];
+	}
+	return o;
+}
+
+static long find(const struct ranker *r, uint32_t h)
+{
+	if (!r->table)
+		return -1;
+	for (size_t i = h & r->tmask;; i = (i + 1) & r->tmask) {
+		uint32_t v = r->table[i];
+		if (v == 0)
+			return -1;
+		if (r->feat_hash[v - 1] == h)
+			return (long)v - 1;
+	}
+}
+
+void ranker_init(struct ranker *r)
+{
+	memset(r, 0, sizeof(*r));
+}
+
+void ranker_release(struct ranker *r)
+{
+	free(r->doc_topic);
+	free(r->feat_hash);
+	free(r->idf);
+	free(r->post_start);
+	free(r->post_doc);
+	free(r->post_w);
+	free(r->table);
+	ranker_init(r);
+}
+
+void ranker_scratch_release(struct ranker_scratch *s)
+{
+	free(s->acc);
+	s->acc = NULL;
+	s->cap = 0;
+}
+
+/* Build-time state: every document's merged features, then the vocabulary. */
+struct build {
+	struct ranker_feature **f;
+	size_t *n;
+	size_t total;
+};
+
+static void build_free(struct build *b, size_t ndocs)
+{
+	for (size_t d = 0; b->f && d < ndocs; d++)
+		free(b->f[d]);
+	free(b->f);
+	free(b->n);
+}
+
+/* room for ndocs documents and then nextra centroids */
+static int collect(struct build *b, const struct ranker_doc *docs, size_t ndocs, size_t nextra)
+{
+	struct ranker_feature tmp[RANKER_MAX_FEATURES];
+
+	b->f = calloc(ndocs + nextra + 1, sizeof(*b->f));
+	b->n = calloc(ndocs + nextra + 1, sizeof(*b->n));
+	if (!b->f || !b->n)
+		return -1;
+	for (size_t d = 0; d < ndocs; d++) {
+		size_t n = merge(tmp, ranker_features(docs[d].text, 1.0f, tmp, RANKER_MAX_FEATURES));
+		b->f[d] = malloc((n ? n : 1) * sizeof(*tmp));
+		if (!b->f[d])
+			return -1;
+		memcpy(b->f[d], tmp, n * sizeof(*tmp));
+		b->n[d] = n;
+		b->total += n;
+	}
+	return 0;
+}
+
+static int insert(struct ranker *r, uint32_t h)
+{
+	size_t i = h & r->tmask;
+
+	while (r->table[i]) {
+		if (r->feat_hash[r->table[i] - 1] == h)
+			return (int)r->table[i] - 1;
+		i = (i + 1) & r->tmask;
+	}
+	r->feat_hash[r->nfeat] = h;
+	r->table[i] = (uint32_t)++r->nfeat;
+	return (int)r->nfeat - 1;
+}
+
+static int vocabulary(struct ranker *r, const struct build *b, size_t ndocs, uint32_t **df)
+{
+	size_t size = 16;
+
+	while (size < 2 * b->total + 2)
+		size <<= 1;
+	r->table = calloc(size, sizeof(*r->table));
+	r->feat_hash = malloc((b->total + 1) * sizeof(*r->feat_hash));
+	*df = calloc(b->total + 1, sizeof(**df));
+	if (!r->table || !r->feat_hash || !*df)
+		return -1;
+	r->tmask = size - 1;
+	for (size_t d = 0; d < ndocs; d++)
+		for (size_t k = 0; k < b->n[d]; k++)
+			(*df)[insert(r, b->f[d][k].hash)]++;
+	return 0;
+}
+
+static void normalise_vec(struct ranker_feature *f, size_t n)
+{
+	double sum = 0;
+
+	for (size_t k = 0; k < n; k++)
+		sum += (double)f[k].w * f[k].w;
+	if (sum > 0)
+		for (size_t k = 0; k < n; k++)
+			f[k].w = (float)(f[k].w / sqrt(sum));
+}
+
+/* weights each document's features by idf (unit length) */
+static void weigh(struct ranker *r, struct build *b, size_t ndocs)
+{
+	for (size_t d = 0; d < ndocs; d++) {
+		for (size_t k = 0; k < b->n[d]; k++)
+			b->f[d][k].w *= r->idf[find(r, b->f[d][k].hash)];
+		normalise_vec(b->f[d], b->n[d]);
+	}
+}
+
+/* each topic's centroid: the sum of its documents, unit length; documents ndocs.. */
+static int centroids(struct ranker *r, struct build *b, size_t ndocs, size_t ntopics)
+{
+	for (size_t t = 0; t < ntopics; t++) {
+		size_t total = 0, o = 0;
+		for (size_t d = 0; d < ndocs; d++)
+			total += r->doc_topic[d] == (int)t ? b->n[d] : 0;
+		b->f[ndocs + t] = malloc((total ? total : 1) * sizeof(**b->f));
+		if (!b->f[ndocs + t])
+			return -1;
+		for (size_t d = 0; d < ndocs; d++) {
+			if (r->doc_topic[d] != (int)t)
+				continue;
+			memcpy(b->f[ndocs + t] + o, b->f[d], b->n[d] * sizeof(**b->f));
+			o += b->n[d];
+		}
+		b->n[ndocs + t] = merge(b->f[ndocs + t], o);
+		normalise_vec(b->f[ndocs + t], b->n[ndocs + t]);
+		b->total += b->n[ndocs + t];
+	}
+	return 0;
+}
+
+/* the inverted index over documents and centroids (b has ndocs + ntopics lists) */
+static int postings(struct ranker *r, const struct build *b, size_t nall)
+{
+	uint32_t *fill;
+
+	r->post_start = calloc(r->nfeat + 1, sizeof(*r->post_start));
+	r->post_doc = malloc((b->total + 1) * sizeof(*r->post_doc));
+	r->post_w = malloc((b->total + 1) * sizeof(*r->post_w));
+	fill = calloc(r->nfeat + 1, sizeof(*fill));
+	if (!r->post_start || !r->post_doc || !r->post_w || !fill) {
+		free(fill);
+		return -1;
+	}
+	for (size_t d = 0; d < nall; d++)
+		for (size_t k = 0; k < b->n[d]; k++)
+			r->post_start[find(r, b->f[d][k].hash) + 1]++;
+	for (size_t f = 0; f < r->nfeat; f++)
+		r->post_start[f + 1] += r->post_start[f];
+	for (size_t d = 0; d < nall; d++) {
+		for (size_t k = 0; k < b->n[d]; k++) {
+			size_t f = (size_t)find(r, b->f[d][k].hash), at = r->post_start[f] + fill[f]++;
+			r->post_doc[at] = (uint32_t)d;
+			r->post_w[at] = b->f[d][k].w;
+		}
+	}
+	free(fill);
+	return 0;
+}
+
+int ranker_build(struct ranker *r, const struct ranker_doc *docs, size_t ndocs, size_t ntopics)
+{
+	struct build b = { 0 };
+	uint32_t *df = NULL;
+	int rc = -1;
+
+	ranker_init(r);
+	r->ndocs = ndocs;
+	r->ntopics = ntopics;
+	r->doc_topic = malloc((ndocs ? ndocs : 1) * sizeof(*r->doc_topic));
+	if (!r->doc_topic || collect(&b, docs, ndocs, ntopics) < 0 || vocabulary(r, &b, ndocs, &df) < 0)
+		goto out;
+	for (size_t d = 0; d < ndocs; d++)
+		r->doc_topic[d] = docs[d].topic;
+	r->idf = malloc((r->nfeat + 1) * sizeof(*r->idf));
+	if (!r->idf)
+		goto out;
+	for (size_t f = 0; f < r->nfeat; f++)
+		r->idf[f] = (float)log(1.0 + (double)ndocs / df[f]);
+	weigh(r, &b, ndocs);
+	if (centroids(r, &b, ndocs, ntopics) < 0 || postings(r, &b, ndocs + ntopics) < 0)
+		goto out;
+	rc = 0;
+out:
+	free(df);
+	build_free(&b, ndocs + ntopics);
+	if (rc < 0)
+		ranker_release(r);
+	return rc;
+}
+
+int ranker_knows_word(const struct ranker *r, const char *word, size_t len)
+{
+	return find(r, fnv(hash_kind('u'), word, len)) >= 0;
+}
+
+static int ensure(struct ranker_scratch *s, size_t n)
+{
+	float *p;
+
+	if (s->cap >= n)
+		return 0;
+	p = realloc(s->acc, n * sizeof(*p));
+	if (!p)
+		return -1;
+	s->acc = p;
+	s->cap = n;
+	return 0;
+}
+
+static void keep_best(struct ranker_hit *top, size_t *ntop, int topic, double score)
+{
+	size_t i;
+
+	if (*ntop == RANKER_TOP && top[RANKER_TOP - 1].score >= score)
+		return;
+	i = *ntop < RANKER_TOP ? (*ntop)++ : RANKER_TOP - 1;
+	while (i > 0 && top[i - 1].score < score) {
+		top[i] = top[i - 1];
+		i--;
+	}
+	top[i] = (struct ranker_hit){ topic, score };
+}
+
+/* idf-weights the query, unit length; unknown features count in the length */
+static double query_norm(const struct ranker *r, struct ranker_feature *f, size_t n, long *idx, float idf_max)
+{
+	double sum = 0;
+
+	for (size_t k = 0; k < n; k++) {
+		idx[k] = find(r, f[k].hash);
+		f[k].w *= idx[k] >= 0 ? r->idf[idx[k]] : idf_max * UNKNOWN_IDF_SHARE;
+		sum += (double)f[k].w * f[k].w;
+	}
+	return sqrt(sum);
+}
+
+size_t ranker_rank(const struct ranker *r, struct ranker_scratch *s, struct ranker_feature *f, size_t n,
+		   const unsigned char *allow, struct ranker_hit *top)
+{
+	size_t nacc = r->ndocs + r->ntopics, ntop = 0;
+	long idx[RANKER_MAX_FEATURES];
+	double norm;
+	float *best, idf_max = (float)log(1.0 + (double)r->ndocs);
+
+	if (!r->ndocs || !n || ensure(s, nacc + r->ntopics + 1) < 0)
+		return 0;
+	n = merge(f, n < RANKER_MAX_FEATURES ? n : RANKER_MAX_FEATURES);
+	norm = query_norm(r, f, n, idx, idf_max);
+	if (norm <= 0)
+		return 0;
+	best = s->acc + nacc;
+	memset(s->acc, 0, (nacc + r->ntopics) * sizeof(*s->acc));
+	for (size_t k = 0; k < n; k++) {
+		if (idx[k] < 0)
+			continue;
+		for (uint32_t p = r->post_start[idx[k]]; p < r->post_start[idx[k] + 1]; p++)
+			s->acc[r->post_doc[p]] += f[k].w * r->post_w[p];
+	}
+	for (size_t d = 0; d < r->ndocs; d++)
+		if (s->acc[d] > best[r->doc_topic[d]])
+			best[r->doc_topic[d]] = s->acc[d];
+	for (size_t t = 0; t < r->ntopics; t++) {
+		double sc = (NN_SHARE * best[t] + (1 - NN_SHARE) * s->acc[r->ndocs + t]) / norm;
+		if ((!allow || allow[t]) && sc > 0)
+			keep_best(top, &ntop, (int)t, sc);
+	}
+	return ntop;
+}

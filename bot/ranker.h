@@ -1,0 +1,77 @@
+/*
+ * ranker.h - the second stage of reading a question: a small statistical model,
+ * built at load from every topic's example questions and title, that ranks
+ * topics for a question the patterns are unsure of or silent on.
+ *
+ * Each example is a document of features taken from its tagged text (lexicon,
+ * spelling and role ids already applied): content-word unigrams, word bigrams
+ * and character 4-grams of content words (for typos the speller does not fix),
+ * weighted by tf-idf and L2-normalised. A question's score for a topic is its
+ * cosine with the topic's nearest example, blended with its cosine with the
+ * topic's centroid. Read-only once built; each thread ranks with its own
+ * ranker_scratch. Does not decide anything: the caller thresholds the scores.
+ */
+#ifndef STUDYBOT_RANKER_H
+#define STUDYBOT_RANKER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define RANKER_MAX_FEATURES 512     /* features kept from one text */
+#define RANKER_TOP          4       /* topics reported per question */
+
+struct ranker_feature {
+	uint32_t hash;
+	float w;
+};
+
+struct ranker {
+	size_t ndocs, ntopics, nfeat;
+	int *doc_topic;                 /* per document: topic index */
+	uint32_t *feat_hash;            /* per feature */
+	float *idf;                     /* per feature */
+	uint32_t *post_start;           /* nfeat + 1: postings of feature f */
+	uint32_t *post_doc;             /* document (< ndocs) or ndocs + topic for a centroid */
+	float *post_w;
+	uint32_t *table;                /* open addressing: feature index + 1, 0 empty */
+	size_t tmask;
+};
+
+struct ranker_scratch {
+	float *acc;                     /* ndocs + ntopics */
+	size_t cap;
+};
+
+struct ranker_hit {
+	int topic;
+	double score;                   /* 0..1 */
+};
+
+/* A text to learn from: tagged text and the topic it belongs to. */
+struct ranker_doc {
+	const char *text;
+	int topic;
+};
+
+void ranker_init(struct ranker *r);
+/* builds r from docs (texts are read, not kept); 0, or -1 when out of memory */
+int ranker_build(struct ranker *r, const struct ranker_doc *docs, size_t ndocs, size_t ntopics);
+void ranker_release(struct ranker *r);
+
+void ranker_scratch_release(struct ranker_scratch *s);
+
+/* The features of a tagged text, weight w each; returns how many were written (<= cap). */
+size_t ranker_features(const char *text, float w, struct ranker_feature *out, size_t cap);
+/*
+ * Scores every topic for the features f[0..n) (merged and normalised here) and
+ * writes the best (at most RANKER_TOP, best first) to top; returns how many.
+ * allow, when not NULL, has ntopics entries: topics with 0 are skipped.
+ */
+size_t ranker_rank(const struct ranker *r, struct ranker_scratch *s, struct ranker_feature *f, size_t n,
+		   const unsigned char *allow, struct ranker_hit *top);
+/* 1 when the text has a content word the model has seen (its vocabulary) */
+int ranker_knows_word(const struct ranker *r, const char *word, size_t len);
+/* 1 when word[0..len) is a function word that carries no topic */
+int ranker_stopword(const char *word, size_t len);
+
+#endif

@@ -1,0 +1,343 @@
+/*
+ * reading.c - how a whole message is read: the question clause of a long
+ * message (focus.c), the PCRE2 intents (matcher_match.c), the statistical model
+ * (ranker.c) when the patterns are unsure or silent, and the conversation's
+ * context for follow-ups ("by who?", "why not?", "which one is the top").
+ *
+ * One score decides: a confident pattern match stays decisive; otherwise the
+ * model's calibrated score answers (>= READ_ANSWER), suggests (>= READ_SUGGEST)
+ * or leaves the question declined. The model is built here, at load and at
+ * every reload, from the topics' examples and titles.
+ */
+#include "matcher.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "focus.h"
+#include "banned.h"
+
+#define PATTERN_DECISIVE 2.0    /* a pattern score the model never overrides */
+#define READ_ANSWER      0.46   /* the model answers on its own */
+#define READ_CONTEXT     0.40   /* the model answers a follow-up read with its context */
+#define READ_SUGGEST     0.28   /* the model offers its best topics */
+#define LEAN_MAX_WORDS   10
+#define CONTEXT_WEIGHT   0.5f
+
+static int topic_intent(const struct matcher *m, const struct kb_topic *t)
+{
+	for (size_t i = 0; i < m->lang->nintents; i++) {
+		const struct lang_intent *in = &m->lang->intents[i];
+		if ((in->kind == INTENT_TOPIC && strcmp(in->target, t->id) == 0) ||
+		    (in->kind == INTENT_ATTRIBUTE && t->attribute && strcmp(in->target, t->attribute) == 0) ||
+		    (in->kind == INTENT_COMPARE && t->compare[0] >= 0))
+			return (int)i;
+	}
+	return -1;
+}
+
+static char *tag(const struct matcher *m, struct matcher_scratch *s, struct match_result *res, const char *text)
+{
+	matcher_read(m, s, text, strlen(text), res);
+	return strdup(res->tagged);
+}
+
+int matcher_build_ranker(struct matcher *m)
+{
+	const struct kb *kb = m->kb;
+	struct matcher_scratch *s = matcher_scratch_new();
+	struct match_result *res = malloc(sizeof(*res));
+	struct ranker_doc *docs = NULL;
+	size_t n = 0, cap = kb->ntopics;
+	int rc = -1;
+
+	for (size_t t = 0; t < kb->ntopics; t++)
+		cap += kb->topics[t].nexamples;
+	docs = calloc(cap + 1, sizeof(*docs));
+	m->topic_intent = malloc((kb->ntopics + 1) * sizeof(*m->topic_intent));
+	if (!s || !res || !docs || !m->topic_intent)
+		goto out;
+	for (size_t t = 0; t < kb->ntopics; t++) {
+		const struct kb_topic *tp = &kb->topics[t];
+		m->topic_intent[t] = topic_intent(m, tp);
+		if (!(docs[n].text = tag(m, s, res, tp->title)))
+			goto out;
+		docs[n++].topic = (int)t;
+		for (size_t e = 0; e < tp->nexamples; e++) {
+			if (!(docs[n].text = tag(m, s, res, tp->examples[e])))
+				goto out;
+			docs[n++].topic = (int)t;
+		}
+	}
+	rc = ranker_build(&m->ranker, docs, n, kb->ntopics);
+out:
+	for (size_t i = 0; docs && i < n; i++)
+		free((char *)docs[i].text);
+	free(docs);
+	free(res);
+	matcher_scratch_free(s);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- follow-ups */
+
+/* copies text into a context buffer, cut to its size */
+static void copy_text(char out[MATCH_CONTEXT_TEXT], const char *text)
+{
+	size_t n = strlen(text);
+
+	if (n >= MATCH_CONTEXT_TEXT)
+		n = MATCH_CONTEXT_TEXT - 1;
+	memcpy(out, text, n);
+	out[n] = '\0';
+}
+
+static const char *const anaphors[] = {
+	"it", "that", "this", "they", "them", "those", "these", "there", "then", "one", "ones", "he", "she",
+	"him", "her", "his", "their", "same", "such", "thats", "theyre", "its",
+};
+
+static const char *const openers[] = {
+	"why", "how come", "really", "and", "so", "what about", "how about", "by who", "by whom", "says who",
+	"is that", "does that", "wait", "but", "also", "same for", "what if", "whats that", "huh",
+};
+
+static int word_in(const char *w, size_t n, const char *const *list, size_t count)
+{
+	for (size_t i = 0; i < count; i++)
+		if (strlen(list[i]) == n && memcmp(list[i], w, n) == 0)
+			return 1;
+	return 0;
+}
+
+static int opens_with(const char *t, const char *p)
+{
+	size_t n = strlen(p);
+
+	return strncmp(t, p, n) == 0 && (t[n] == ' ' || t[n] == '\0');
+}
+
+struct words {
+	size_t n, content, known;   /* words; not function words; of those, ones the model knows */
+	int anaphor;
+};
+
+static void count(const struct matcher *m, const char *t, struct words *w)
+{
+	memset(w, 0, sizeof(*w));
+	for (const char *p = t; *p;) {
+		size_t len;
+		while (*p == ' ')
+			p++;
+		for (len = 0; p[len] && p[len] != ' '; len++)
+			;
+		if (!len)
+			break;
+		w->n++;
+		w->anaphor |= word_in(p, len, anaphors, sizeof(anaphors) / sizeof(anaphors[0]));
+		if (!ranker_stopword(p, len)) {
+			w->content++;
+			w->known += ranker_knows_word(&m->ranker, p, len);
+		}
+		p += len;
+	}
+}
+
+/* a short question that only makes sense after an earlier one */
+static int leans(const struct match_result *res, const struct words *w)
+{
+	if (w->n == 0 || w->n > LEAN_MAX_WORDS)
+		return 0;
+	if (w->anaphor || w->content == 0)
+		return 1;
+	for (size_t i = 0; i < sizeof(openers) / sizeof(openers[0]); i++)
+		if (opens_with(res->norm, openers[i]))
+			return 1;
+	return 0;
+}
+
+/* "and for plumbers?", "what about nurses": a switch to something that is no role */
+static int switch_elsewhere(const struct match_result *res, const struct words *w)
+{
+	static const char *const switches[] = { "and", "what about", "how about", "same for", "and for" };
+	int sw = 0;
+
+	for (size_t i = 0; i < sizeof(switches) / sizeof(switches[0]); i++)
+		sw |= opens_with(res->norm, switches[i]);
+	return sw && res->nroles == 0 && !w->anaphor && w->content > 0 && w->known < w->content && w->n <= 5;
+}
+
+/* ---------------------------------------------------------------- the model */
+
+/* the topic for the question's roles: an attribute or comparison topic follows them */
+static enum match_outcome redirect(const struct matcher *m, const struct match_result *res, int *topic,
+				   int used[2])
+{
+	const struct kb_topic *t = &m->kb->topics[*topic];
+	int named = 0, other;
+
+	used[0] = used[1] = -1;
+	if (t->attribute && res->nroles) {
+		for (size_t r = 0; r < res->nroles; r++)
+			named |= res->roles[r] == t->role || m->kb->roles[res->roles[r]].parent == t->role;
+		if (!named) {
+			other = kb_topic_by_attribute(m->kb, res->roles[0], t->attribute);
+			used[0] = res->roles[0];
+			if (other < 0)
+				return MATCH_NO_FACT;
+			*topic = other;
+		}
+	} else if (t->compare[0] >= 0 && res->nroles >= 2) {
+		other = kb_topic_compare(m->kb, res->roles[0], res->roles[1]);
+		if (other >= 0)
+			*topic = other;
+	}
+	return MATCH_TOPIC;
+}
+
+static size_t rank(const struct matcher *m, struct matcher_scratch *s, const char *text, const char *context,
+		   struct ranker_hit *top)
+{
+	struct ranker_feature f[RANKER_MAX_FEATURES];
+	size_t n = ranker_features(text, 1.0f, f, RANKER_MAX_FEATURES);
+
+	if (context && context[0])
+		n += ranker_features(context, CONTEXT_WEIGHT, f + n, RANKER_MAX_FEATURES - n);
+	return ranker_rank(&m->ranker, &s->rank, f, n, NULL, top);
+}
+
+static void answer_with(const struct matcher *m, struct match_result *res, const struct ranker_hit *hit,
+			enum match_stage stage)
+{
+	int topic = hit->topic, used[2];
+	enum match_outcome o = redirect(m, res, &topic, used);
+
+	res->outcome = o;
+	res->stage = stage;
+	res->topic = o == MATCH_TOPIC ? topic : -1;
+	res->intent = m->topic_intent[hit->topic];
+	res->used_roles[0] = used[0];
+	res->used_roles[1] = used[1];
+	res->score = hit->score;
+	res->followup = stage == STAGE_CONTEXT;
+	if (o == MATCH_TOPIC && res->used_roles[0] < 0) {
+		const struct kb_topic *t = &m->kb->topics[topic];
+		res->used_roles[0] = t->role >= 0 ? t->role : t->compare[0] >= 0 ? t->compare[0] :
+				     res->nroles ? res->roles[0] : -1;
+		res->used_roles[1] = t->role < 0 ? t->compare[1] : -1;
+	}
+}
+
+/*
+ * The second stage: when the patterns are silent or unsure, the model reads the
+ * question (and, for a question that leans on an earlier one, that one too).
+ */
+static void second_stage(const struct matcher *m, struct matcher_scratch *s, struct match_result *res,
+			 const char *context)
+{
+	struct ranker_hit alone[RANKER_TOP], with[RANKER_TOP];
+	size_t na, nw = 0;
+	struct words w;
+	int lean;
+
+	int decided = res->outcome == MATCH_DECLINE ||
+		      (res->outcome == MATCH_TOPIC && (res->score >= PATTERN_DECISIVE || res->followup));
+
+	if (decided && !s->explain)
+		return;
+	na = rank(m, s, res->tagged, NULL, alone);
+	res->ranked = 1;
+	memcpy(res->rank, alone, na * sizeof(alone[0]));
+	res->nrank = na;
+	if (decided)
+		return;
+	count(m, res->tagged, &w);
+	lean = context && context[0] && leans(res, &w);
+	if (lean && switch_elsewhere(res, &w)) {
+		res->why = "a follow-up about something that is not an EMS role";
+		return;
+	}
+	if (lean) {
+		nw = rank(m, s, res->tagged, context, with);
+		memcpy(res->rank_ctx, with, nw * sizeof(with[0]));
+		res->nrank_ctx = nw;
+		copy_text(res->context_used, context);
+		if (nw && with[0].score >= READ_CONTEXT) {
+			answer_with(m, res, &with[0], STAGE_CONTEXT);
+			res->why = "the model, reading the question with the earlier one";
+			return;
+		}
+	}
+	if (res->outcome == MATCH_TOPIC)
+		return;
+	if (na && alone[0].score >= READ_ANSWER && w.known > 0) {
+		answer_with(m, res, &alone[0], STAGE_RANKER);
+		res->why = "the model's best topic scored above the answer threshold";
+	} else if (na && alone[0].score >= READ_SUGGEST && w.known > 0 && res->outcome == MATCH_NONE) {
+		res->why = "the model was unsure: suggesting its best topics";
+	}
+}
+
+/* ---------------------------------------------------------------- a message */
+
+/* the backstory's roles stand in for a focus clause that names none */
+static void backstory(const struct matcher *m, struct matcher_scratch *s, const char *q, size_t len,
+		      const struct match_context *ctx, struct match_context *local)
+{
+	if (!s->aside && !(s->aside = malloc(sizeof(*s->aside))))
+		return;
+	matcher_read(m, s, q, len, s->aside);
+	if (ctx)
+		*local = *ctx;
+	else
+		*local = (struct match_context)MATCH_CONTEXT_EMPTY;
+	if (s->aside->nroles) {
+		local->roles[0] = s->aside->roles[0];
+		local->roles[1] = s->aside->nroles > 1 ? s->aside->roles[1] : -1;
+	}
+	copy_text(local->text, s->aside->tagged);
+}
+
+static void second_question(const struct matcher *m, struct matcher_scratch *s, const char *q,
+			    const struct focus *f, const struct match_context *ctx, struct match_result *res)
+{
+	if (f->second_end <= f->second_start || !s->aside)
+		return;
+	matcher_patterns(m, s, q + f->second_start, f->second_end - f->second_start, ctx, s->aside);
+	if (s->aside->outcome == MATCH_TOPIC && s->aside->topic != res->topic)
+		res->second_topic = s->aside->topic;
+}
+
+void matcher_match(const struct matcher *m, struct matcher_scratch *s, const char *q, size_t len,
+		   const struct match_context *ctx, struct match_result *res)
+{
+	struct focus f;
+	struct match_context local;
+	const struct match_context *use = ctx;
+	const char *context = ctx && ctx->text[0] ? ctx->text : NULL;
+
+	focus_find(q, len, &f);
+	if (f.split) {
+		backstory(m, s, q, len, ctx, &local);
+		use = &local;
+		context = local.text;
+	}
+	matcher_patterns(m, s, q + f.start, f.end - f.start, use, res);
+	res->stage = STAGE_PATTERNS;
+	res->pat_outcome = res->outcome;
+	res->pat_topic = res->topic;
+	res->pat_score = res->score;
+	res->nrank = res->nrank_ctx = 0;
+	res->ranked = 0;
+	res->focus_start = f.start;
+	res->focus_end = f.end;
+	res->split = f.split;
+	res->second_topic = -1;
+	res->context_used[0] = '\0';
+	res->why = res->outcome == MATCH_NONE ? "no pattern was confident and the model was not either" :
+		   "a pattern matched";
+	second_stage(m, s, res, context);
+	if (f.split)
+		second_question(m, s, q, &f, use, res);
+}
