@@ -1,0 +1,116 @@
+/*
+ * matcher.h - reads a question: normalise, find the roles it names, score the
+ * intents, and resolve the winner (with the role slots and the conversation's
+ * context) to a topic of the knowledge base, a deliberate decline, or nothing.
+ *
+ * Built once from a kb and a lang (every pattern compiled with JIT and a match
+ * limit; problems reported as FILE:LINE). Read-only afterwards, so any number of
+ * threads may match at once, each with its own matcher_scratch.
+ */
+#ifndef STUDYBOT_MATCHER_H
+#define STUDYBOT_MATCHER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "diag.h"
+#include "kb.h"
+#include "lang.h"
+#include "caps.h"
+#include "patset.h"
+#include "spell.h"
+
+#define MATCHER_CONFIDENT 1.0
+#define MATCHER_MAX_HITS  8
+
+struct matcher {
+	const struct kb *kb;
+	const struct lang *lang;
+	struct patset entities;    int *entity_role;      /* per entity pattern: role index */
+	struct patset intents;     int *pat_intent;       /* per intent pattern: intent index */
+	double *pat_weight;        int *pat_line;
+	int *pat_min_roles;                               /* per intent pattern: (?&role) matches it needs */
+	struct patset guards;                             /* need/not patterns */
+	size_t *need_start, *not_start;                   /* per intent: ranges in guards */
+	int *default_role;                                /* per intent: role index or -1 */
+	struct patset_sub role_sub;                       /* what (?&role) needs, for the prefilter */
+	int *role_scored;  size_t nrole_scored;           /* intents with a `roles` line */
+	struct speller speller;                           /* misspellings -> the vocabulary */
+};
+
+struct pending;
+
+struct matcher_scratch {
+	struct patset_scratch ent, in, guard;
+	double *score;  int *hits;  unsigned *stamp;  size_t cap;  unsigned gen;
+	int *touched;
+	int no_prefilter;      /* 1: every pattern runs (to check the prefilter) */
+	/* per-question work arrays, sized to the knowledge on first use */
+	int *idx, *grouped;
+	struct pending *pend;
+	struct candidate *tried;
+	size_t work_cap;
+};
+
+/* What the conversation remembers of its last answered question. */
+struct match_context {
+	int intent;          /* -1: none */
+	int topic;           /* -1: none */
+	int roles[2];        /* -1: none */
+	uint64_t version;    /* of the knowledge these indices belong to (kept by the caller) */
+};
+
+struct mention {
+	int role;
+	size_t start, end;   /* in the normalised text */
+};
+
+struct candidate {
+	int intent;
+	double score;
+	int excluded;        /* a `not` matched or a `need` did not */
+	int hit_lines[MATCHER_MAX_HITS];   /* lines of the patterns that matched */
+	int nhits;
+};
+
+enum match_outcome {
+	MATCH_NONE,          /* no confident intent */
+	MATCH_TOPIC,         /* an answer: res->topic */
+	MATCH_DECLINE,       /* a decline intent won: its text is the reply */
+	MATCH_NEED_ROLE,     /* a confident intent needs a role the question does not name */
+	MATCH_NO_FACT,       /* a confident intent, but no topic for that role */
+};
+
+struct match_result {
+	char norm[SB_MAX_QUESTION + 1];     /* normalised */
+	char tagged[SB_MAX_QUESTION + 1];   /* normalised, roles replaced by their ids */
+	struct mention mentions[SB_MAX_ENTITIES];
+	size_t nmentions;
+	int roles[SB_MAX_ENTITIES];         /* distinct roles in order of mention */
+	size_t nroles;
+	size_t role_words;                  /* places in tagged where (?&role) can match */
+	struct candidate cands[SB_MAX_CANDIDATES];   /* best first */
+	size_t ncands;
+	enum match_outcome outcome;
+	int intent, topic;                  /* -1 when none */
+	int used_roles[2];                  /* the slots filled, -1 when none */
+	int followup;                       /* resolved through the context */
+	double score;
+};
+
+void matcher_init(struct matcher *m);
+/* compiles everything into m (matcher_init()ed); 0, or -1 with problems added to d */
+int matcher_build(struct matcher *m, const struct kb *kb, const struct lang *lang, struct diag *d);
+void matcher_release(struct matcher *m);
+
+struct matcher_scratch *matcher_scratch_new(void);
+void matcher_scratch_free(struct matcher_scratch *s);
+
+/* reads question q[0..len) with the conversation context ctx (may be NULL) */
+void matcher_match(const struct matcher *m, struct matcher_scratch *s, const char *q, size_t len,
+		   const struct match_context *ctx, struct match_result *res);
+/* the context to remember after res */
+void matcher_next_context(const struct match_result *res, const struct match_context *prev,
+			  struct match_context *next);
+
+#endif
