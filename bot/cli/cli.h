@@ -1,5 +1,5 @@
 /*
- * cli.h - the console commands (CONTRACT.md): ask, chat, check, explain; and the
+ * cli.h - the console commands (README.md): ask, chat, check, explain; and the
  * option parsing they share. main.c dispatches here; serve and kb live in their
  * own modules. Each command returns the process exit status: 0 success, 1 a
  * failure explained on stderr, 2 bad usage.

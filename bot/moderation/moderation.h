@@ -1,6 +1,6 @@
 /*
  * moderation.h - the moderators' commands, the same in chat ("!kb ...") and in the
- * shell (`studybot kb ...`); see CONTRACT.md "Moderators' commands".
+ * shell (`studybot kb ...`); see README.md "Moderators" and docs/moderators.md.
  *
  *   The table      moderation_commands(): const entries {name, args usage, min/max
  *                  args, text_last, needs_moderator, handler, help}; `help` is

@@ -2,7 +2,7 @@
  * answer.h - turns a match into what the user sees: the answer with its sources,
  * an honest "I don't know that one" with suggestions, a decline, or a question
  * back ("which role do you mean?"); and renders it as plain text, the --json
- * object of CONTRACT.md, or an `explain` report.
+ * object (README.md, "Asking from the console"), or an `explain` report.
  */
 #ifndef STUDYBOT_ANSWER_H
 #define STUDYBOT_ANSWER_H
