@@ -194,20 +194,20 @@ void knowledge_swap(struct knowledge_holder *h, struct knowledge *k)
 	knowledge_unref(old);
 }
 
-int knowledge_reload(struct knowledge_holder *h, const char *kbdir, const char *intentsdir, struct diag *d)
+void knowledge_holder_set_status(struct knowledge_holder *h, int64_t reload_ms, const char *error)
 {
-	struct knowledge *k = knowledge_load(kbdir, intentsdir, d);
+	pthread_mutex_lock(&h->lock);
+	if (reload_ms)
+		h->last_reload_ms = reload_ms;
+	snprintf(h->last_error, sizeof(h->last_error), "%s", error ? error : "");
+	pthread_mutex_unlock(&h->lock);
+}
 
-	if (k && knowledge_check(k, d) < 0) {
-		knowledge_unref(k);
-		k = NULL;
-	}
-	if (!k) {
-		pthread_mutex_lock(&h->lock);
-		snprintf(h->last_error, sizeof(h->last_error), "%s", d->text.ptr ? d->text.ptr : "load failed");
-		pthread_mutex_unlock(&h->lock);
-		return -1;
-	}
-	knowledge_swap(h, k);
-	return 0;
+void knowledge_holder_status(struct knowledge_holder *h, int64_t *reload_ms, char *error, size_t cap)
+{
+	pthread_mutex_lock(&h->lock);
+	*reload_ms = h->last_reload_ms;
+	if (cap)
+		snprintf(error, cap, "%s", h->last_error);
+	pthread_mutex_unlock(&h->lock);
 }

@@ -52,7 +52,10 @@ void knowledge_holder_release(struct knowledge_holder *h);
 struct knowledge *knowledge_acquire(struct knowledge_holder *h);
 /* makes k live (taking the caller's reference) */
 void knowledge_swap(struct knowledge_holder *h, struct knowledge *k);
-/* load + check + swap; on failure the old snapshot stays live and the error is kept */
-int knowledge_reload(struct knowledge_holder *h, const char *kbdir, const char *intentsdir, struct diag *d);
+/* the holder's status, for `!kb status`: when the live knowledge was last (re)loaded
+ * and why the last reload or edit was refused ("" when it was not). Set with
+ * reload_ms 0 to keep the time and record only an error. */
+void knowledge_holder_set_status(struct knowledge_holder *h, int64_t reload_ms, const char *error);
+void knowledge_holder_status(struct knowledge_holder *h, int64_t *reload_ms, char *error, size_t cap);
 
 #endif
