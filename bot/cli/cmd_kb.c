@@ -11,12 +11,14 @@
 #include "config.h"
 #include "knowledge.h"
 #include "moderation.h"
+#include "reload.h"
 #include "banned.h"
 
 int cmd_kb(struct cli *c, int argc, char **argv)
 {
 	struct moderation_env env;
 	struct knowledge_holder holder;
+	struct kbedit_env renv;
 	struct knowledge *k;
 	struct diag d;
 	struct buf reply;
@@ -39,8 +41,13 @@ int cmd_kb(struct cli *c, int argc, char **argv)
 	k = knowledge_load(c->kb, c->intents, &d);
 	knowledge_holder_init(&holder, k);
 	if (!k)
-		snprintf(holder.last_error, sizeof(holder.last_error), "%s", d.text.ptr ? d.text.ptr : "cannot load");
+		knowledge_holder_set_status(&holder, 0, d.text.ptr ? d.text.ptr : "cannot load");
 	diag_release(&d);
+	renv = (struct kbedit_env){ env.kbdir, env.intentsdir, env.history_path, env.state_dir, "reload" };
+	if (!(env.reloader = reloader_new(&renv, &holder))) {
+		knowledge_holder_release(&holder);
+		return 1;
+	}
 
 	buf_init(&reply, 2 << 20);
 	if (argc == 0)
@@ -49,6 +56,7 @@ int cmd_kb(struct cli *c, int argc, char **argv)
 		rc = moderation_exec_argv(&env, who, 1, argc, argv, &reply);
 	fprintf(rc == 0 ? stdout : stderr, "%s\n", reply.ptr ? reply.ptr : "");
 	buf_release(&reply);
+	reloader_free(env.reloader);
 	knowledge_holder_release(&holder);
 	return rc;
 }

@@ -73,6 +73,7 @@ static void render_latency(const struct metrics *m, struct buf *out)
 }
 
 void metrics_render(const struct metrics *m, const struct metrics_outbox *ob, uint64_t open_conns,
+		    const struct reloader_counts *reloads,
 		    uint64_t knowledge_version, struct buf *out)
 {
 	render_requests(m, out);
@@ -96,6 +97,6 @@ void metrics_render(const struct metrics *m, const struct metrics_outbox *ob, ui
 			"studybot_reloads_total{result=\"ok\"} %llu\nstudybot_reloads_total{result=\"failed\"} %llu\n"
 			"# HELP studybot_knowledge_info The live knowledge version.\n# TYPE studybot_knowledge_info gauge\n"
 			"studybot_knowledge_info{version=\"%016llx\"} 1\n",
-		   (unsigned long long)open_conns, (unsigned long long)GET(&m->reloads_ok),
-		   (unsigned long long)GET(&m->reloads_failed), (unsigned long long)knowledge_version);
+		   (unsigned long long)open_conns, (unsigned long long)reloads->ok,
+		   (unsigned long long)reloads->failed, (unsigned long long)knowledge_version);
 }

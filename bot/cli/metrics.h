@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "buf.h"
+#include "reload.h"
 
 enum metrics_platform {
 	MP_GENERIC, MP_SLACK, MP_DISCORD, MP_MATTERMOST, MP_TEAMS, MP_TELEGRAM, MP_ZULIP,
@@ -24,7 +25,6 @@ struct metrics {
 	uint64_t answers[MA_COUNT];
 	uint64_t latency_us_bucket[METRICS_BUCKETS + 1];  /* cumulative at render */
 	uint64_t latency_us_sum, latency_count;
-	uint64_t reloads_ok, reloads_failed;
 	/* deliveries, summed over the workers' outboxes by the caller at render time */
 };
 
@@ -35,8 +35,8 @@ struct metrics_outbox {
 enum metrics_platform metrics_platform(const char *name);
 void metrics_request(struct metrics *m, enum metrics_platform p, int status, int64_t us);
 void metrics_answer(struct metrics *m, enum metrics_answer a);
-/* appends the Prometheus text of m and ob to out */
+/* appends the Prometheus text of m, ob and the reloads to out */
 void metrics_render(const struct metrics *m, const struct metrics_outbox *ob, uint64_t open_conns,
-		    uint64_t knowledge_version, struct buf *out);
+		    const struct reloader_counts *reloads, uint64_t knowledge_version, struct buf *out);
 
 #endif

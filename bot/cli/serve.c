@@ -147,7 +147,7 @@ static void on_signal(struct loop *l, int signo, void *ud)
 	struct serve *s = ud;
 
 	if (signo == SIGHUP) {
-		service_reload_async(&s->svc, "sighup");
+		reloader_request(s->svc.reloader, "sighup");
 		return;
 	}
 	log_info("shutdown", "signal=%s drain_ms=%ld", signo == SIGTERM ? "SIGTERM" : "SIGINT", s->drain_ms);
@@ -164,7 +164,7 @@ static long reload_debounced(struct loop *l, long long id, void *ud)
 	struct serve *s = ud;
 
 	s->debounce = 0;
-	service_reload_async(&s->svc, "files-changed");
+	reloader_request(s->svc.reloader, "files-changed");
 	return -1;
 }
 

@@ -1,11 +1,9 @@
 /* service.c - shared state and one event -> one reply; see service.h. */
 #include "service.h"
 
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "answer.h"
 #include "config.h"
@@ -16,14 +14,6 @@
 
 #define SEEN_MAX      20000
 #define SEEN_TTL_MS   (60LL * 60 * 1000)   /* platforms retry within minutes */
-
-static int64_t now_wall_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static const char *opt(const struct config *cfg, const char *section, const char *key)
 {
@@ -124,13 +114,16 @@ int service_init(struct service *svc, struct cli *c)
 	svc->contexts = context_store_new(SB_MAX_CONTEXTS, SB_CONTEXT_TTL_S * 1000LL);
 	svc->seen = seen_new(SEEN_MAX, SEEN_TTL_MS);
 	svc->unanswered_writer = unanswered_writer_new(svc->unanswered, &svc->holder);
-	return svc->contexts && svc->seen && svc->unanswered_writer ? 0 : error("out of memory");
+	svc->reload_env = (struct kbedit_env){ svc->kbdir, svc->intentsdir, svc->history, svc->state_dir, "reload" };
+	svc->reloader = reloader_new(&svc->reload_env, &svc->holder);
+	svc->moderation.reloader = svc->reloader;
+	svc->moderation.reload_in_background = 1;
+	return svc->contexts && svc->seen && svc->unanswered_writer && svc->reloader ? 0 : error("out of memory");
 }
 
 void service_release(struct service *svc)
 {
-	while (__atomic_load_n(&svc->reloading, __ATOMIC_ACQUIRE))
-		;                                      /* a reload thread still holds svc */
+	reloader_free(svc->reloader);                   /* joins: no reload outlives svc */
 	unanswered_writer_free(svc->unanswered_writer);            /* before the holder: it may hold a snapshot */
 	knowledge_holder_release(&svc->holder);
 	context_store_free(svc->contexts);
@@ -211,77 +204,4 @@ enum metrics_answer service_handle(struct service *svc, struct matcher_scratch *
 	}
 	metrics_answer(&svc->metrics, what);
 	return what;
-}
-
-/* re-reads the files under the moderators' lock (so a half-done edit is rolled
- * forward first) and swaps the new knowledge in; on failure the old one stays */
-static void reload_once(struct service *svc)
-{
-	struct kbedit_env e = { svc->kbdir, svc->intentsdir, svc->history, svc->state_dir, "reload" };
-	struct kbedit_out out;
-
-	kbedit_out_init(&out);
-	if (kbedit_reload(&e, &out) == 0 && out.k) {
-		struct knowledge *cur = knowledge_acquire(&svc->holder);
-		int same = cur && cur->version == out.k->version;
-		knowledge_unref(cur);
-		if (same) {
-			knowledge_unref(out.k);     /* nothing changed: keep contexts valid */
-			pthread_mutex_lock(&svc->holder.lock);
-			svc->holder.last_error[0] = '\0';   /* the files are good again */
-			svc->holder.last_reload_ms = now_wall_ms();
-			pthread_mutex_unlock(&svc->holder.lock);
-		} else {
-			knowledge_swap(&svc->holder, out.k);   /* the holder takes our reference */
-			log_info("reload", "result=ok");
-		}
-		out.k = NULL;
-		__atomic_add_fetch(&svc->metrics.reloads_ok, 1, __ATOMIC_RELAXED);
-	} else {
-		const char *msg = out.msg.ptr ? out.msg.ptr : "load failed";
-		__atomic_add_fetch(&svc->metrics.reloads_failed, 1, __ATOMIC_RELAXED);
-		pthread_mutex_lock(&svc->holder.lock);
-		snprintf(svc->holder.last_error, sizeof(svc->holder.last_error), "%s", msg);
-		pthread_mutex_unlock(&svc->holder.lock);
-		char one[320];
-		snprintf(one, sizeof(one), "%s", msg);
-		for (char *q = one; *q; q++)
-			if (*q == '\n' || *q == '"')
-				*q = *q == '"' ? '\'' : ' ';
-		log_warn("reload", "result=refused kept=previous reason=\"%s\"", one);
-	}
-	kbedit_out_release(&out);
-}
-
-static void *reload_main(void *arg)
-{
-	struct service *svc = arg;
-
-again:
-	do {
-		__atomic_store_n(&svc->reload_again, 0, __ATOMIC_RELEASE);
-		reload_once(svc);
-	} while (__atomic_load_n(&svc->reload_again, __ATOMIC_ACQUIRE));
-	__atomic_store_n(&svc->reloading, 0, __ATOMIC_RELEASE);
-	/* a request that came in just as we finished must not be lost */
-	if (__atomic_load_n(&svc->reload_again, __ATOMIC_ACQUIRE) &&
-	    !__atomic_exchange_n(&svc->reloading, 1, __ATOMIC_ACQ_REL))
-		goto again;
-	return NULL;
-}
-
-void service_reload_async(struct service *svc, const char *why)
-{
-	pthread_t t;
-
-	log_info("reload", "reason=%s", why);
-	__atomic_store_n(&svc->reload_again, 1, __ATOMIC_RELEASE);
-	if (__atomic_exchange_n(&svc->reloading, 1, __ATOMIC_ACQ_REL))
-		return;                                /* the running one goes round again */
-	if (pthread_create(&t, NULL, reload_main, svc) != 0) {
-		__atomic_store_n(&svc->reloading, 0, __ATOMIC_RELEASE);
-		log_err("reload", "error=\"cannot start a thread\"");
-		return;
-	}
-	pthread_detach(t);
 }

@@ -16,6 +16,7 @@
 #include "metrics.h"
 #include "moderation.h"
 #include "platform.h"
+#include "reload.h"
 #include "seen.h"
 
 struct config;
@@ -30,8 +31,8 @@ struct service {
 	const char *kbdir, *intentsdir;
 	const char *prefix;                /* moderators' chat prefix, "!kb" */
 	const char *history, *unanswered;  /* state files */
-	int reloading;                     /* a reload thread is running (atomic) */
-	int reload_again;                  /* another reload was asked for meanwhile */
+	struct reloader *reloader;         /* every change of the live knowledge */
+	struct kbedit_env reload_env;      /* the reloader's paths */
 	struct moderation_env moderation;  /* "!kb" commands from the chat */
 	char state_dir[4096];
 	struct unanswered_writer *unanswered_writer;       /* writes unanswered questions off the request path */
@@ -49,9 +50,5 @@ int service_platform_on(const struct service *svc, const char *platform);
  */
 enum metrics_answer service_handle(struct service *svc, struct matcher_scratch *scratch,
 				   const struct sb_event *ev, int64_t now_ms, struct buf *reply);
-
-/* re-reads the knowledge in a background thread (SIGHUP, inotify, !kb reload);
- * the old knowledge answers until the new one is checked and swapped in */
-void service_reload_async(struct service *svc, const char *why);
 
 #endif

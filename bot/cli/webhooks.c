@@ -26,6 +26,7 @@ static void on_metrics(const struct http_request *req, struct http_response *res
 	struct metrics_outbox ob = { 0 };
 	uint64_t open = 0;
 	struct knowledge *k = knowledge_acquire(&w->svc->holder);
+	struct reloader_counts reloads;
 
 	for (int i = 0; i < w->nworkers; i++) {
 		struct outbox_stats st;
@@ -42,7 +43,8 @@ static void on_metrics(const struct http_request *req, struct http_response *res
 		ob.in_flight += st.in_flight;
 		open += hs.open_conns;
 	}
-	metrics_render(&w->svc->metrics, &ob, open, k ? k->version : 0, &res->body);
+	reloader_counts(w->svc->reloader, &reloads);
+	metrics_render(&w->svc->metrics, &ob, open, &reloads, k ? k->version : 0, &res->body);
 	res->content_type = "text/plain; version=0.0.4; charset=utf-8";
 	knowledge_unref(k);
 }

@@ -18,9 +18,10 @@
  *   Roles          write commands (and history, unanswered) need a moderator: others
  *                  get a short refusal, logged with log_warn; help, list, show, explain
  *                  and status are open to everyone.
- *   Live knowledge every successful change, undo or reload is swapped into env->holder
- *                  (knowledge_swap), so the running bot answers from it at once; a
- *                  failed reload keeps the old one and records the error for `status`.
+ *   Live knowledge every successful change or undo goes live through env->reloader
+ *                  (reloader_publish), so the running bot answers from it at once;
+ *                  `reload` asks the same reloader, which keeps the old knowledge on
+ *                  failure and records the error for `status`.
  */
 #ifndef STUDYBOT_MODERATION_H
 #define STUDYBOT_MODERATION_H
@@ -35,6 +36,7 @@
 #define MODERATION_MAX_TEXT  8192   /* bytes of one command */
 
 struct config;
+struct reloader;
 
 struct moderation_env {
 	struct knowledge_holder *holder;
@@ -44,6 +46,8 @@ struct moderation_env {
 	const char *state_dir;              /* lock file and staging (the history's folder) */
 	const char *prefix;                 /* "!kb", for messages */
 	size_t reply_max;                   /* 0: MODERATION_REPLY_MAX */
+	struct reloader *reloader;          /* where changes go live (reload.h) */
+	int reload_in_background;           /* `reload` answers at once (serve) or waits (shell) */
 };
 
 struct moderation_call {

@@ -16,6 +16,7 @@
 
 #include "answer.h"
 #include "kbedit.h"
+#include "reload.h"
 #include "caps.h"
 #include "store.h"
 #include "unanswered.h"
@@ -53,7 +54,7 @@ static int applied(struct moderation_call *c, int rc, struct kbedit_out *o, cons
 		return 1;
 	}
 	if (o->k) {
-		knowledge_swap(c->env->holder, o->k);
+		reloader_publish(c->env->reloader, o->k, "edit");
 		o->k = NULL;
 	}
 	buf_printf(c->out, "done: %s (change %ld; undo with: %s undo %ld)", what, o->change, c->env->prefix,
@@ -252,12 +253,13 @@ int mod_status(struct moderation_call *c)
 	struct knowledge *k = knowledge_acquire(c->env->holder);
 	char when[32] = "never", err[300];
 	const char *nl;
+	int64_t reload_ms;
 
-	pthread_mutex_lock(&c->env->holder->lock);
-	if (c->env->holder->last_reload_ms)
-		iso_ms(c->env->holder->last_reload_ms, when, sizeof(when));
-	snprintf(err, sizeof(err), "%.290s", c->env->holder->last_error[0] ? c->env->holder->last_error : "none");
-	pthread_mutex_unlock(&c->env->holder->lock);
+	knowledge_holder_status(c->env->holder, &reload_ms, err, 291);
+	if (reload_ms)
+		iso_ms(reload_ms, when, sizeof(when));
+	if (!err[0])
+		snprintf(err, sizeof(err), "none");
 	if ((nl = strchr(err, '\n')) && nl[1])
 		snprintf(err + (nl - err), sizeof(err) - (size_t)(nl - err), " (...)");
 	else if (nl)
@@ -441,24 +443,18 @@ int mod_undo(struct moderation_call *c)
 
 int mod_reload(struct moderation_call *c)
 {
-	struct kbedit_env e;
-	struct kbedit_out o;
-	struct knowledge_holder *h = c->env->holder;
+	struct buf msg;
+	int rc;
 
-	kenv(c, &e);
-	kbedit_out_init(&o);
-	if (kbedit_reload(&e, &o) < 0) {
-		pthread_mutex_lock(&h->lock);
-		snprintf(h->last_error, sizeof(h->last_error), "%s", o.msg.ptr ? o.msg.ptr : "reload failed");
-		pthread_mutex_unlock(&h->lock);
-		buf_printf(c->out, "reload refused; the previous knowledge stays live:\n%.600s", o.msg.ptr ? o.msg.ptr : "");
-		kbedit_out_release(&o);
-		return 1;
+	if (c->env->reload_in_background) {
+		reloader_request(c->env->reloader, "!kb");
+		buf_printf(c->out, "reloading in the background; %s status shows the result", c->env->prefix);
+		return 0;
 	}
-	buf_printf(c->out, "reloaded: version %016llx, %zu topics", (unsigned long long)o.k->version,
-		   o.k->kb.ntopics);
-	knowledge_swap(h, o.k);
-	o.k = NULL;
-	kbedit_out_release(&o);
-	return 0;
+	buf_init(&msg, 1024);
+	rc = reloader_run(c->env->reloader, "kb", &msg);
+	buf_printf(c->out, "%s%.700s", rc < 0 ? "reload refused; the previous knowledge stays live:\n" : "",
+		   msg.ptr ? msg.ptr : "");
+	buf_release(&msg);
+	return rc < 0 ? 1 : 0;
 }
