@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "serve.h"
 #include "cmd_kb.h"
+#include "cmd_discord.h"
 #include "banned.h"
 
 struct command {

@@ -1,6 +1,13 @@
 #!/usr/bin/env python3
 """Answer quality as a test: our own question sets (tests/eval/*.jsonl) through the real
-binary's `ask --json`, scored like ../shared/eval/score.py; fails under the minimums."""
+binary's `ask --json`; fails under the minimums.
+
+usage: test_eval.py BINARY [SET.jsonl ...]
+With sets named, scores those instead (no minimums) and lists the questions it got
+wrong. A set is one object a line: {"id", "q", "kind": "in"|"ood"|"unanswerable",
+"expect": [regex, ...]}. An in-domain question passes when it is matched and every
+expect regex (case-insensitive) is found in the answer; an off-topic or unanswerable
+one passes when it is not matched."""
 import json
 import os
 import re
@@ -16,7 +23,7 @@ MINIMUMS = {"paraphrases.jsonl": (0.95, 0.95), "blind.jsonl": (0.95, 0.95), "bli
             "blind3.jsonl": (0.95, 0.95), "blind4.jsonl": (0.95, 0.95)}
 
 
-def score(path):
+def score(path, show=False):
     qs = [json.loads(l) for l in open(path) if l.strip()]
     out = subprocess.run([BOT, "ask", "--json"], input="\n".join(q["q"] for q in qs) + "\n",
                          capture_output=True, text=True, cwd=SRC, timeout=120).stdout
@@ -31,12 +38,17 @@ def score(path):
             ok = not a["matched"]
         tally[kind][0] += ok
         tally[kind][1] += 1
+        if show and not ok:
+            print(f"FAIL {q.get('id', '?')} [{kind}] {q['q']!r} -> {a['answer'][:160]!r}")
     return {k: (v[0] / v[1] if v[1] else 1.0, v[0], v[1]) for k, v in tally.items()}
 
 
+SETS = {os.path.abspath(p): (0.0, 0.0) for p in sys.argv[2:]} or \
+    {os.path.join(SRC, "tests/eval", n): m for n, m in MINIMUMS.items()}
 passed = failed = 0
-for name, (min_in, min_ood) in MINIMUMS.items():
-    r = score(os.path.join(SRC, "tests/eval", name))
+for path, (min_in, min_ood) in SETS.items():
+    name = os.path.basename(path)
+    r = score(path, show=len(sys.argv) > 2)
     line = f"{name}: in-domain {r['in'][1]}/{r['in'][2]} ({100 * r['in'][0]:.1f}%), " \
            f"off-topic declined {r['ood'][1]}/{r['ood'][2]} ({100 * r['ood'][0]:.1f}%), " \
            f"unanswerable declined {r['unanswerable'][1]}/{r['unanswerable'][2]}"

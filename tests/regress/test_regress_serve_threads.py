@@ -23,8 +23,12 @@ try:
         text = open(topic).read().replace('"answer": "', f'"answer": "R{i}. ', 1)
         open(topic, "w").write(text)
         s.send_signal(signal.SIGHUP)
-        time.sleep(0.8)
-        r = s.post("/webhook", '{"text":"how long is emr training","user":"u","channel":"c"}', auth)
+        deadline = time.time() + 10                 # a reload under ASan on a busy machine
+        while True:
+            time.sleep(0.2)
+            r = s.post("/webhook", '{"text":"how long is emr training","user":"u","channel":"c"}', auth)
+            if r.status != 200 or f"R{i}." in r.text or time.time() > deadline:
+                break
         R.check(f"reload {i}: still answering", r.status == 200 and f"R{i}." in r.text, r.text[:200])
 finally:
     code = s.stop(signal.SIGTERM)

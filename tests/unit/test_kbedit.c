@@ -20,7 +20,7 @@
 
 #include "kbedit.h"
 #include "kbedit_int.h"
-#include "limits.h"
+#include "caps.h"
 #include "log.h"
 #include "store.h"
 #include "kbtest.h"

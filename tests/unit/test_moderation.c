@@ -16,6 +16,7 @@
 #include "config.h"
 #include "log.h"
 #include "moderation.h"
+#include "reload.h"
 #include "kbtest.h"
 
 static struct kbtest T;
@@ -39,11 +40,13 @@ static int setup(void **state)
 	E.unanswered_path = T.unanswered;
 	E.state_dir = T.state;
 	E.prefix = "!kb";
-	return H.live ? 0 : -1;
+	E.reloader = reloader_new(&T.env, &H);
+	return H.live && E.reloader ? 0 : -1;
 }
 
 static int teardown(void **state)
 {
+	reloader_free(E.reloader);
 	knowledge_holder_release(&H);
 	kbtest_teardown(&T);
 	return 0;

@@ -6,7 +6,7 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "limits.h"
+#include "caps.h"
 #include "normalise.h"
 
 static struct lexicon lx;

@@ -15,7 +15,7 @@
 
 #include "http.h"
 #include "platform.h"
-#include "sig.h"
+#include "verify.h"
 
 struct treq {
 	struct http_request req;
@@ -130,14 +130,14 @@ static inline void ed25519_sign_hex(const char *ts, const char *body, size_t len
 	EVP_PKEY *key;
 	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
 
-	assert_int_equal(sig_hex_decode(TEST_ED25519_SEED, 64, seed, 32), 32);
+	assert_int_equal(verify_hex_decode(TEST_ED25519_SEED, 64, seed, 32), 32);
 	key = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, seed, 32);
 	assert_non_null(key);
 	memcpy(msg, ts, tslen);
 	memcpy(msg + tslen, body, len);
 	assert_int_equal(EVP_DigestSignInit(ctx, NULL, NULL, NULL, key), 1);
 	assert_int_equal(EVP_DigestSign(ctx, sig, &siglen, (unsigned char *)msg, tslen + len), 1);
-	assert_int_equal(sig_hex_encode(sig, 64, out, 129), 0);
+	assert_int_equal(verify_hex_encode(sig, 64, out, 129), 0);
 	EVP_MD_CTX_free(ctx);
 	EVP_PKEY_free(key);
 	free(msg);
@@ -147,12 +147,12 @@ static inline void ed25519_sign_hex(const char *ts, const char *body, size_t len
 static inline void slack_sign(const char *ts, const char *body, size_t len, char out[68])
 {
 	const char *secret = "8f742231b10e8888abcd99yyyzzz85a5";
-	struct sig_part parts[4] = { { "v0:", 3 }, { ts, strlen(ts) }, { ":", 1 }, { body, len } };
+	struct verify_part parts[4] = { { "v0:", 3 }, { ts, strlen(ts) }, { ":", 1 }, { body, len } };
 	unsigned char mac[32];
 
-	assert_int_equal(sig_hmac_sha256_parts(secret, strlen(secret), parts, 4, mac), 0);
+	assert_int_equal(verify_hmac_sha256_parts(secret, strlen(secret), parts, 4, mac), 0);
 	memcpy(out, "v0=", 3);
-	assert_int_equal(sig_hex_encode(mac, 32, out + 3, 65), 0);
+	assert_int_equal(verify_hex_encode(mac, 32, out + 3, 65), 0);
 }
 
 #endif

@@ -16,6 +16,7 @@
 
 #include "log.h"
 #include "moderation.h"
+#include "reload.h"
 #include "store.h"
 #include "unanswered.h"
 #include "kbtest.h"
@@ -131,7 +132,7 @@ static void test_top_hides_answered(void **state)
 static void test_adopt(void **state)
 {
 	struct knowledge_holder h;
-	struct moderation_env env = { &h, T.kb, T.intents, T.history, T.unanswered, T.state, "!kb", 0 };
+	struct moderation_env env = { &h, T.kb, T.intents, T.history, T.unanswered, T.state, "!kb", 0, NULL, 0 };
 	struct buf reply;
 	struct unanswered u;
 	size_t idx[10];
@@ -145,6 +146,8 @@ static void test_adopt(void **state)
 	park = u.v[1].id;
 	unanswered_release(&u);
 	knowledge_holder_init(&h, knowledge_ref(K));
+	env.reloader = reloader_new(&T.env, &h);
+	assert_non_null(env.reloader);
 	buf_init(&reply, 1 << 16);
 	assert_int_equal(moderation_exec(&env, "t:1", 1, "unanswered", &reply), 0);
 	assert_non_null(strstr(reply.ptr, "where do students park"));
@@ -169,6 +172,7 @@ static void test_adopt(void **state)
 	assert_int_equal(unanswered_top(&u, h.live, idx, 10), 0);
 	unanswered_release(&u);
 	buf_release(&reply);
+	reloader_free(env.reloader);
 	knowledge_holder_release(&h);
 }
 

@@ -1,0 +1,37 @@
+/*
+ * caps.h - every cap studybot enforces, named in one place.
+ *
+ * Inputs from outside (HTTP, JSON, INI, chat commands, knowledge-base files) are
+ * checked against these; exceeding one is an error with a clear message or a 4xx,
+ * never a silent truncation of something that matters.
+ */
+#ifndef STUDYBOT_CAPS_H
+#define STUDYBOT_CAPS_H
+
+/* questions and answers */
+#define SB_MAX_QUESTION      2048    /* bytes of one question; longer is cut at a UTF-8 boundary */
+#define SB_MAX_ANSWER        1800    /* bytes of one answer (fits every platform's limit) */
+#define SB_MAX_TOKENS        128     /* words kept from one normalised question */
+#define SB_MAX_ENTITIES      16      /* role mentions kept from one question */
+#define SB_MAX_CANDIDATES    16      /* intents reported by explain */
+#define SB_MAX_SUGGESTIONS   3
+
+/* knowledge base and intents */
+#define SB_MAX_KB_FILE       (1 << 20)   /* bytes of one data/ or intents/ file */
+#define SB_MAX_TOPICS        10000
+#define SB_MAX_PATTERN       1024        /* bytes of one PCRE2 pattern */
+#define SB_MAX_ID            64          /* bytes of a topic, role or intent id */
+#define SB_MATCH_LIMIT       100000      /* PCRE2 match limit per pattern run */
+#define SB_DEPTH_LIMIT       1000        /* PCRE2 depth limit per pattern run */
+
+/* conversations */
+#define SB_MAX_CONTEXTS      4096        /* conversations remembered at once (LRU) */
+#define SB_CONTEXT_TTL_S     900         /* a conversation's context expires after this */
+
+/* HTTP server */
+#define SB_MAX_HEADER_BYTES  16384       /* request line + headers; more is 431 */
+#define SB_MAX_HEADERS       64
+#define SB_DEFAULT_MAX_BODY  (256 * 1024)
+#define SB_DEFAULT_MAX_CONNS 1024
+
+#endif

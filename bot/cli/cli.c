@@ -1,0 +1,304 @@
+/* cli.c - the console commands ask, chat, check, explain; see cli.h. */
+#include "cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "answer.h"
+#include "config.h"
+#include "context.h"
+#include "knowledge.h"
+#include "caps.h"
+#include "log.h"
+#include "banned.h"
+
+static int is_dir(const char *p)
+{
+	struct stat st;
+
+	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* DIR/../share/studybot/NAME next to the running binary, if it exists */
+static int beside_binary(char *buf, size_t cap, const char *name)
+{
+	char exe[2048];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	char *slash;
+
+	if (n <= 0)
+		return 0;
+	exe[n] = '\0';
+	if (!(slash = strrchr(exe, '/')))
+		return 0;
+	*slash = '\0';
+	snprintf(buf, cap, "%s/../share/studybot/%s", exe, name);
+	return is_dir(buf);
+}
+
+/* the knowledge dir: as given, else ./NAME, else the installed copy beside the
+ * binary, else the one of the configured install prefix */
+static void pick(const char **out, char *buf, size_t cap, const char *local)
+{
+	if (*out)
+		return;
+	if (is_dir(local)) {
+		*out = local;
+		return;
+	}
+	if (beside_binary(buf, cap, local)) {
+		*out = buf;
+		return;
+	}
+	snprintf(buf, cap, "%s/%s", STUDYBOT_DATADIR, local);
+	*out = is_dir(buf) ? buf : local;
+}
+
+extern char **environ;
+
+static int load_config(struct cli *c)
+{
+	struct buf errors;
+	enum log_level level;
+
+	if (c->cfg)
+		return 0;
+	buf_init(&errors, 1 << 16);
+	c->cfg = config_new();
+	if (!c->cfg || (c->config && config_load_file(c->cfg, c->config, &errors) < 0) ||
+	    config_apply_env(c->cfg, environ, &errors) < 0) {
+		fprintf(stderr, "%sstudybot: bad configuration\n", errors.ptr ? errors.ptr : "");
+		buf_release(&errors);
+		return 1;
+	}
+	buf_release(&errors);
+	if (log_level_parse(config_str(c->cfg, "server", "log_level"), &level) == 0)
+		log_set_level(level);
+	return 0;
+}
+
+int cli_paths(struct cli *c)
+{
+	if (load_config(c))
+		return 1;
+	if (!c->kb && config_origin(c->cfg, "bot", "kb") != 0)
+		c->kb = config_str(c->cfg, "bot", "kb");
+	if (!c->intents && config_origin(c->cfg, "bot", "intents") != 0)
+		c->intents = config_str(c->cfg, "bot", "intents");
+	pick(&c->kb, c->kb_buf, sizeof(c->kb_buf), "data");
+	pick(&c->intents, c->intents_buf, sizeof(c->intents_buf), "intents");
+	return 0;
+}
+
+void cli_release(struct cli *c)
+{
+	config_free(c->cfg);
+	c->cfg = NULL;
+}
+
+struct knowledge *cli_load(struct cli *c)
+{
+	struct diag d;
+	struct knowledge *k;
+
+	if (cli_paths(c))
+		return NULL;
+	diag_init(&d);
+	k = knowledge_load(c->kb, c->intents, &d);
+	if (!k)
+		fprintf(stderr, "%sstudybot: cannot load the knowledge (run `studybot check`)\n",
+			d.text.ptr ? d.text.ptr : "");
+	diag_release(&d);
+	return k;
+}
+
+int cli_read_line(FILE *in, char *line, size_t cap)
+{
+	size_t n;
+	int ch;
+
+	if (!fgets(line, (int)cap, in))
+		return -1;
+	n = strlen(line);
+	if (n && line[n - 1] == '\n') {
+		line[--n] = '\0';
+	} else if (n == cap - 1) {
+		while ((ch = fgetc(in)) != EOF && ch != '\n')
+			;
+		while (n && ((unsigned char)line[n - 1] & 0xc0) == 0x80)
+			n--;                           /* drop a cut multi-byte character */
+		if (n && (unsigned char)line[n - 1] >= 0xc0)
+			n--;
+		line[n] = '\0';
+	}
+	if (n && line[n - 1] == '\r')
+		line[--n] = '\0';
+	return (int)n;
+}
+
+/* answers q and prints one line: the reply (newlines folded) or the JSON object */
+static void answer_line(struct knowledge *k, struct matcher_scratch *s, const char *q,
+			struct match_context *ctx, int json)
+{
+	struct match_result *res = malloc(sizeof(*res));
+	struct match_context next;
+	struct answer a;
+	struct buf out;
+
+	if (!res)
+		return;
+	answer_init(&a);
+	buf_init(&out, 1 << 16);
+	matcher_match(&k->matcher, s, q, strlen(q), ctx, res);
+	answer_compose(k, res, &a);
+	if (ctx) {
+		matcher_next_context(res, ctx, &next);
+		*ctx = next;
+	}
+	if (json) {
+		answer_json(&a, &out);
+	} else {
+		buf_adds(&out, a.text.ptr ? a.text.ptr : "");
+		for (char *p = out.ptr; p && *p; p++)
+			if (*p == '\n')
+				*p = ' ';
+	}
+	puts(out.ptr ? out.ptr : "");
+	fflush(stdout);
+	buf_release(&out);
+	answer_release(&a);
+	free(res);
+}
+
+static int join_args(int argc, char **argv, char *q, size_t cap)
+{
+	struct buf b;
+
+	buf_init(&b, cap - 1);
+	for (int i = 0; i < argc; i++)
+		if ((i && buf_addc(&b, ' ') < 0) || buf_adds(&b, argv[i]) < 0)
+			break;
+	snprintf(q, cap, "%s", b.ptr ? b.ptr : "");
+	buf_release(&b);
+	return 0;
+}
+
+int cmd_ask(struct cli *c, int argc, char **argv)
+{
+	char q[SB_MAX_QUESTION + 1];
+	struct knowledge *k = cli_load(c);
+	struct matcher_scratch *s;
+
+	if (!k)
+		return 1;
+	s = matcher_scratch_new();
+	if (argc > 0) {
+		join_args(argc, argv, q, sizeof(q));
+		answer_line(k, s, q, NULL, c->json);
+	} else {
+		while (cli_read_line(stdin, q, sizeof(q)) >= 0)
+			answer_line(k, s, q, NULL, c->json);
+	}
+	matcher_scratch_free(s);
+	knowledge_unref(k);
+	return 0;
+}
+
+int cmd_chat(struct cli *c, int argc, char **argv)
+{
+	char q[SB_MAX_QUESTION + 1];
+	struct knowledge *k;
+	struct matcher_scratch *s;
+	struct match_context ctx = MATCH_CONTEXT_EMPTY;
+	int tty = isatty(0) && isatty(1);
+
+	if (argc > 0) {
+		fprintf(stderr, "usage: studybot chat [--json]\n");
+		return 2;
+	}
+	if (!(k = cli_load(c)))
+		return 1;
+	s = matcher_scratch_new();
+	if (tty)
+		printf("studybot: ask me about EMS, EMR, EMT and paramedic roles (Ctrl-D to quit)\n> ");
+	fflush(stdout);
+	while (cli_read_line(stdin, q, sizeof(q)) >= 0) {
+		answer_line(k, s, q, &ctx, c->json);
+		if (tty)
+			fputs("> ", stdout);
+		fflush(stdout);
+	}
+	matcher_scratch_free(s);
+	knowledge_unref(k);
+	return 0;
+}
+
+int cmd_check(struct cli *c, int argc, char **argv)
+{
+	struct diag d;
+	struct knowledge *k;
+	int rc = 0;
+
+	if (argc > 0) {
+		fprintf(stderr, "usage: studybot check\n");
+		return 2;
+	}
+	if (cli_paths(c))
+		return 1;
+	diag_init(&d);
+	k = knowledge_load(c->kb, c->intents, &d);
+	if (k)
+		knowledge_check_full(k, &d);
+	if (d.count) {
+		fputs(d.text.ptr, stdout);
+		fprintf(stderr, "studybot: %zu problem%s in %s and %s\n", d.count, d.count == 1 ? "" : "s",
+			c->kb, c->intents);
+		rc = 1;
+	} else {
+		size_t ex = 0, pat = k->matcher.intents.n + k->matcher.entities.n;
+		for (size_t t = 0; t < k->kb.ntopics; t++)
+			ex += k->kb.topics[t].nexamples;
+		printf("ok: %zu topics, %zu roles, %zu intents, %zu patterns, %zu examples all reach their topic\n",
+		       k->kb.ntopics, k->kb.nroles, k->lang.nintents, pat, ex);
+	}
+	knowledge_unref(k);
+	diag_release(&d);
+	return rc;
+}
+
+int cmd_explain(struct cli *c, int argc, char **argv)
+{
+	char q[SB_MAX_QUESTION + 1];
+	struct knowledge *k;
+	struct matcher_scratch *s;
+	struct match_result *res;
+	struct answer a;
+	struct buf out;
+
+	if (argc == 0) {
+		fprintf(stderr, "usage: studybot explain QUESTION\n");
+		return 2;
+	}
+	if (!(k = cli_load(c)))
+		return 1;
+	join_args(argc, argv, q, sizeof(q));
+	s = matcher_scratch_new();
+	if (s)
+		s->explain = 1;
+	res = malloc(sizeof(*res));
+	answer_init(&a);
+	buf_init(&out, 1 << 20);
+	matcher_match(&k->matcher, s, q, strlen(q), NULL, res);
+	answer_compose(k, res, &a);
+	answer_explain(k, res, &a, &out);
+	fputs(out.ptr, stdout);
+	buf_release(&out);
+	answer_release(&a);
+	free(res);
+	matcher_scratch_free(s);
+	knowledge_unref(k);
+	return 0;
+}

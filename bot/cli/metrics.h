@@ -1,0 +1,42 @@
+/*
+ * metrics.h - the counters `GET /metrics` shows, in Prometheus text format:
+ * requests by platform and status, answers matched/declined, deliveries, queue
+ * depth, and a latency histogram. Lock-free (atomic adds); shared by all workers.
+ */
+#ifndef STUDYBOT_METRICS_H
+#define STUDYBOT_METRICS_H
+
+#include <stdint.h>
+
+#include "buf.h"
+#include "reload.h"
+
+enum metrics_platform {
+	MP_GENERIC, MP_SLACK, MP_DISCORD, MP_MATTERMOST, MP_TEAMS, MP_TELEGRAM, MP_ZULIP,
+	MP_ROCKETCHAT, MP_OTHER, MP_COUNT
+};
+enum metrics_status { MS_2XX, MS_4XX_AUTH, MS_4XX, MS_5XX, MS_COUNT };
+enum metrics_answer { MA_MATCHED, MA_DECLINED, MA_COMMAND, MA_IGNORED, MA_DUPLICATE, MA_COUNT };
+
+#define METRICS_BUCKETS 9
+
+struct metrics {
+	uint64_t requests[MP_COUNT][MS_COUNT];
+	uint64_t answers[MA_COUNT];
+	uint64_t latency_us_bucket[METRICS_BUCKETS + 1];  /* cumulative at render */
+	uint64_t latency_us_sum, latency_count;
+	/* deliveries, summed over the workers' outboxes by the caller at render time */
+};
+
+struct metrics_outbox {
+	uint64_t delivered, retried, failed, dropped, queued, in_flight;
+};
+
+enum metrics_platform metrics_platform(const char *name);
+void metrics_request(struct metrics *m, enum metrics_platform p, int status, int64_t us);
+void metrics_answer(struct metrics *m, enum metrics_answer a);
+/* appends the Prometheus text of m, ob and the reloads to out */
+void metrics_render(const struct metrics *m, const struct metrics_outbox *ob, uint64_t open_conns,
+		    const struct reloader_counts *reloads, uint64_t knowledge_version, struct buf *out);
+
+#endif

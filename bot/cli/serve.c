@@ -1,0 +1,287 @@
+/*
+ * serve.c - `studybot serve`: N workers (event loops, SO_REUSEPORT when N > 1)
+ * sharing one service; SIGTERM/SIGINT drain in-flight requests and queued
+ * replies (bounded by server.drain_timeout_ms) and exit 0; SIGHUP and changes
+ * on disk (inotify) reload the knowledge in the background; Telegram polling.
+ */
+#include <errno.h>
+#include <malloc.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/inotify.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "log.h"
+#include "net.h"
+#include "serve.h"
+#include "telegram_poll.h"
+#include "worker.h"
+#include "banned.h"
+
+#define DRAIN_TICK_MS 25
+#define RELOAD_DEBOUNCE_MS 300
+
+struct serve {
+	struct service svc;
+	struct worker *workers[SERVE_MAX_WORKERS];
+	int n;
+	long drain_ms;
+	int inotify_fd;
+	long long debounce;
+	struct poller *poller;
+};
+
+/* ---- draining: stop accepting, finish requests, then deliveries, then stop ---- */
+
+static void outbox_done(struct outbox *o, size_t left, void *ud)
+{
+	struct worker *w = ud;
+
+	if (left)
+		log_warn("shutdown", "worker=%d undelivered=%zu", w->id, left);
+	loop_stop(w->loop);
+}
+
+static long drain_tick(struct loop *l, long long id, void *ud)
+{
+	struct worker *w = ud;
+	long left = (long)(w->drain_deadline_ms - loop_now_ms());
+
+	if (http_server_active(w->http) > 0 && left > 0)
+		return DRAIN_TICK_MS;
+	outbox_drain(w->outbox, left > 0 ? left : 0, outbox_done, w);
+	return -1;
+}
+
+static void worker_drain(struct worker *w, long drain_ms)
+{
+	if (w->draining)
+		return;
+	w->draining = 1;
+	w->drain_deadline_ms = loop_now_ms() + drain_ms;
+	http_server_drain(w->http);
+	loop_add_timer(w->loop, 0, drain_tick, w);
+}
+
+static void on_wake(struct loop *l, int fd, unsigned events, void *ud)
+{
+	struct worker *w = ud;
+	uint64_t v;
+
+	if (read(fd, &v, sizeof(v)) == (ssize_t)sizeof(v))
+		worker_drain(w, (long)v);
+}
+
+/* ---- workers ---- */
+
+static struct worker *worker_new(struct service *svc, int id, int reuseport)
+{
+	struct worker *w = calloc(1, sizeof(*w));
+	const struct config *cfg = svc->cfg;
+	struct http_server_config hc = {
+		.listen = config_str(cfg, "server", "listen"),
+		.reuseport = reuseport,
+		.max_connections = (size_t)config_int(cfg, "server", "max_connections"),
+		.max_body_bytes = (size_t)config_int(cfg, "server", "max_body_bytes"),
+		.header_timeout_ms = (long)config_int(cfg, "server", "header_timeout_ms"),
+		.idle_timeout_ms = (long)config_int(cfg, "server", "idle_timeout_ms"),
+	};
+	struct outbox_config oc;
+
+	if (!w)
+		return NULL;
+	w->id = id;
+	w->svc = svc;
+	w->wake_fd = -1;
+	w->router = (struct router){ webhook_routes, webhook_nroutes, w };
+	outbox_config_default(&oc);
+	if (!(w->loop = loop_new()) || !(w->http = http_server_new(w->loop, &hc, router_handle, &w->router)) ||
+	    !(w->client = http_client_new(w->loop)) || !(w->outbox = outbox_new(w->loop, w->client, &oc)) ||
+	    !(w->scratch = matcher_scratch_new()) || (w->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) < 0 ||
+	    loop_add_fd(w->loop, w->wake_fd, LOOP_READ, on_wake, w) < 0)
+		return w;                      /* the caller sees what is missing and frees */
+	return w;
+}
+
+static int worker_ok(const struct worker *w)
+{
+	return w && w->loop && w->http && w->client && w->outbox && w->scratch && w->wake_fd >= 0;
+}
+
+static void worker_free(struct worker *w)
+{
+	if (!w)
+		return;
+	if (w->outbox)
+		outbox_free(w->outbox);
+	if (w->client)
+		http_client_free(w->client);
+	if (w->http)
+		http_server_free(w->http);
+	if (w->wake_fd >= 0) {
+		loop_del_fd(w->loop, w->wake_fd);
+		close(w->wake_fd);
+	}
+	matcher_scratch_free(w->scratch);
+	if (w->loop)
+		loop_free(w->loop);
+	free(w);
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+
+	loop_run(w->loop);
+	return NULL;
+}
+
+/* ---- signals and reloads (worker 0) ---- */
+
+static void on_signal(struct loop *l, int signo, void *ud)
+{
+	struct serve *s = ud;
+
+	if (signo == SIGHUP) {
+		reloader_request(s->svc.reloader, "sighup");
+		return;
+	}
+	log_info("shutdown", "signal=%s drain_ms=%ld", signo == SIGTERM ? "SIGTERM" : "SIGINT", s->drain_ms);
+	for (int i = 1; i < s->n; i++) {
+		uint64_t v = (uint64_t)(s->drain_ms > 0 ? s->drain_ms : 1);
+		if (write(s->workers[i]->wake_fd, &v, sizeof(v)) < 0)
+			log_err("shutdown", "worker=%d error=\"cannot wake\"", i);
+	}
+	worker_drain(s->workers[0], s->drain_ms);
+}
+
+static long reload_debounced(struct loop *l, long long id, void *ud)
+{
+	struct serve *s = ud;
+
+	s->debounce = 0;
+	reloader_request(s->svc.reloader, "files-changed");
+	return -1;
+}
+
+static void on_inotify(struct loop *l, int fd, unsigned events, void *ud)
+{
+	struct serve *s = ud;
+	char buf[8192] __attribute__((aligned(__alignof__(struct inotify_event))));
+
+	while (read(fd, buf, sizeof(buf)) > 0)
+		;
+	if (s->debounce)
+		loop_del_timer(l, s->debounce);
+	s->debounce = loop_add_timer(l, RELOAD_DEBOUNCE_MS, reload_debounced, s);
+}
+
+static void watch_files(struct serve *s)
+{
+	char topics[4096];
+	uint32_t mask = IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_CREATE;
+
+	s->inotify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	if (s->inotify_fd < 0) {
+		log_warn("watch", "error=\"%s\" reload=sighup-only", strerror(errno));
+		return;
+	}
+	snprintf(topics, sizeof(topics), "%s/topics", s->svc.kbdir);
+	inotify_add_watch(s->inotify_fd, s->svc.kbdir, mask);
+	inotify_add_watch(s->inotify_fd, topics, mask);
+	inotify_add_watch(s->inotify_fd, s->svc.intentsdir, mask);
+	loop_add_fd(s->workers[0]->loop, s->inotify_fd, LOOP_READ, on_inotify, s);
+}
+
+/* SIGTERM, SIGINT and SIGHUP arrive through worker 0's signalfd only: blocked in
+ * this thread before any other starts, so every thread inherits the mask */
+static void block_signals(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+static int start_workers(struct serve *s)
+{
+	long n = config_int(s->svc.cfg, "server", "workers");
+
+	s->n = (int)(n < 1 ? 1 : n > SERVE_MAX_WORKERS ? SERVE_MAX_WORKERS : n);
+	for (int i = 0; i < s->n; i++) {
+		s->workers[i] = worker_new(&s->svc, i, s->n > 1);
+		if (!worker_ok(s->workers[i])) {
+			error("cannot start worker %d (is %s free?)", i, config_str(s->svc.cfg, "server", "listen"));
+			s->n = i + 1;
+			return -1;
+		}
+		s->workers[i]->all = s->workers;
+		s->workers[i]->nworkers = s->n;
+	}
+	for (int i = 0; i < s->n; i++)
+		s->workers[i]->nworkers = s->n;
+	return 0;
+}
+
+int cmd_serve(struct cli *c, int argc, char **argv)
+{
+	struct serve *s;
+	int rc = 0;
+
+	if (argc > 0) {
+		fprintf(stderr, "usage: studybot serve [--config FILE]\n");
+		return 2;
+	}
+	if (cli_paths(c) || !(s = calloc(1, sizeof(*s))))
+		return 1;
+	s->inotify_fd = -1;
+	s->drain_ms = (long)config_int(c->cfg, "server", "drain_timeout_ms");
+	block_signals();                            /* before any thread starts */
+	if (service_init(&s->svc, c) < 0) {
+		free(s);
+		return 1;
+	}
+	if (start_workers(s) < 0) {
+		rc = 1;
+		goto out;
+	}
+	loop_add_signal(s->workers[0]->loop, SIGTERM, on_signal, s);
+	loop_add_signal(s->workers[0]->loop, SIGINT, on_signal, s);
+	loop_add_signal(s->workers[0]->loop, SIGHUP, on_signal, s);
+	watch_files(s);
+	if (poller_start(s->workers[0], &s->poller) < 0) {
+		rc = 1;
+		goto out;
+	}
+	for (int i = 1; i < s->n; i++)
+		pthread_create(&s->workers[i]->thread, NULL, worker_main, s->workers[i]);
+	{
+		char host[256] = "";
+		int port = 0;
+		net_parse_addr(config_str(c->cfg, "server", "listen"), host, sizeof(host), &port);
+		log_info("listening", "address=%s:%d workers=%d kb=%s intents=%s", host,
+			 http_server_port(s->workers[0]->http), s->n, s->svc.kbdir, s->svc.intentsdir);
+	}
+	malloc_trim(0);                     /* give back what loading the knowledge used */
+	loop_run(s->workers[0]->loop);
+	for (int i = 1; i < s->n; i++)
+		pthread_join(s->workers[i]->thread, NULL);
+	log_info("shutdown", "result=clean");
+out:
+	poller_free(s->poller);
+	if (s->inotify_fd >= 0)
+		close(s->inotify_fd);
+	for (int i = 0; i < s->n; i++)
+		worker_free(s->workers[i]);
+	service_release(&s->svc);
+	free(s);
+	return rc;
+}

@@ -1,0 +1,209 @@
+/* service.c - shared state and one event -> one reply; see service.h. */
+#include "service.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "answer.h"
+#include "config.h"
+#include "kbedit.h"
+#include "unanswered_writer.h"
+#include "log.h"
+#include "banned.h"
+
+#define SEEN_MAX      20000
+#define SEEN_TTL_MS   (60LL * 60 * 1000)   /* platforms retry within minutes */
+
+static const char *opt(const struct config *cfg, const char *section, const char *key)
+{
+	const char *v = config_str(cfg, section, key);
+
+	return v && *v ? v : NULL;
+}
+
+static void platform_settings(struct service *svc, const struct config *cfg)
+{
+	struct platform_config *p = &svc->pcfg;
+
+	p->bot_name = opt(cfg, "bot", "name");
+	p->answer_channels = opt(cfg, "bot", "answer_channels");
+	p->generic_token = opt(cfg, "generic", "token");
+	p->generic_reply_url = opt(cfg, "generic", "reply_url");
+	p->slack_signing_secret = opt(cfg, "slack", "signing_secret");
+	p->slack_bot_token = opt(cfg, "slack", "bot_token");
+	p->slack_bot_user_id = opt(cfg, "slack", "bot_user_id");
+	p->slack_api_url = opt(cfg, "slack", "api_url");
+	p->discord_public_key = opt(cfg, "discord", "public_key");
+	p->discord_application_id = opt(cfg, "discord", "application_id");
+	p->discord_bot_token = opt(cfg, "discord", "bot_token");
+	p->discord_api_url = opt(cfg, "discord", "api_url");
+	p->mattermost_token = opt(cfg, "mattermost", "token");
+	p->teams_secret = opt(cfg, "teams", "secret");
+	p->telegram_bot_token = opt(cfg, "telegram", "bot_token");
+	p->telegram_secret_token = opt(cfg, "telegram", "secret_token");
+	p->telegram_bot_username = opt(cfg, "telegram", "bot_username");
+	p->telegram_api_url = opt(cfg, "telegram", "api_url");
+	p->zulip_token = opt(cfg, "zulip", "token");
+	p->rocketchat_token = opt(cfg, "rocketchat", "token");
+}
+
+/* a platform that is on but cannot verify or answer anything is worth a warning */
+static void warn_unconfigured(const struct config *cfg)
+{
+	static const char *const need[][2] = {
+		{ "generic", "token" }, { "slack", "signing_secret" }, { "slack", "bot_token" },
+		{ "discord", "public_key" }, { "mattermost", "token" }, { "teams", "secret" },
+		{ "telegram", "bot_token" }, { "zulip", "token" }, { "rocketchat", "token" },
+	};
+
+	for (size_t i = 0; i < sizeof(need) / sizeof(need[0]); i++)
+		if (config_section_on(cfg, need[i][0]) && !opt(cfg, need[i][0], need[i][1]))
+			log_warn("config", "platform=%s missing=%s.%s effect=\"%s\"", need[i][0], need[i][0],
+				 need[i][1], strcmp(need[i][1], "bot_token") == 0 ? "replies cannot be posted" :
+				 "every request will get 401");
+	if (config_section_on(cfg, "telegram") && strcmp(config_str(cfg, "telegram", "mode"), "webhook") == 0 &&
+	    !opt(cfg, "telegram", "secret_token"))
+		log_warn("config", "platform=telegram missing=telegram.secret_token effect=\"every request will get 401\"");
+}
+
+/* an edit a crash interrupted (journal written, files not yet) is finished before
+ * the knowledge is loaded, so the bot never starts from half an edit */
+static void recover_edits(struct service *svc)
+{
+	struct kbedit_env e = { svc->kbdir, svc->intentsdir, svc->history, svc->state_dir, "start" };
+	struct buf msg;
+
+	buf_init(&msg, 4096);
+	if (kbedit_recover(&e, &msg) < 0)
+		log_warn("recover", "result=failed reason=\"%.300s\"", msg.ptr ? msg.ptr : "");
+	buf_release(&msg);
+}
+
+int service_init(struct service *svc, struct cli *c)
+{
+	struct diag d;
+	struct knowledge *k;
+
+	memset(svc, 0, sizeof(*svc));
+	svc->cfg = c->cfg;
+	svc->kbdir = c->kb;
+	svc->intentsdir = c->intents;
+	svc->prefix = config_str(c->cfg, "bot", "command_prefix");
+	svc->history = config_str(c->cfg, "bot", "history");
+	svc->unanswered = config_str(c->cfg, "bot", "unanswered_log");
+	platform_settings(svc, c->cfg);
+	warn_unconfigured(c->cfg);
+	moderation_env_from_config(&svc->moderation, c->cfg, c->kb, c->intents, &svc->holder, svc->state_dir,
+				   sizeof(svc->state_dir));
+	recover_edits(svc);
+	diag_init(&d);
+	k = knowledge_load(c->kb, c->intents, &d);
+	if (k && knowledge_check(k, &d) < 0) {
+		knowledge_unref(k);
+		k = NULL;
+	}
+	if (!k) {
+		fprintf(stderr, "%sstudybot: cannot start: the knowledge base has problems (see above)\n",
+			d.text.ptr ? d.text.ptr : "");
+		diag_release(&d);
+		return -1;
+	}
+	diag_release(&d);
+	knowledge_holder_init(&svc->holder, k);
+	svc->contexts = context_store_new(SB_MAX_CONTEXTS, SB_CONTEXT_TTL_S * 1000LL);
+	svc->seen = seen_new(SEEN_MAX, SEEN_TTL_MS);
+	svc->unanswered_writer = unanswered_writer_new(svc->unanswered, &svc->holder);
+	svc->reload_env = (struct kbedit_env){ svc->kbdir, svc->intentsdir, svc->history, svc->state_dir, "reload" };
+	svc->reloader = reloader_new(&svc->reload_env, &svc->holder);
+	svc->moderation.reloader = svc->reloader;
+	svc->moderation.reload_in_background = 1;
+	return svc->contexts && svc->seen && svc->unanswered_writer && svc->reloader ? 0 : error("out of memory");
+}
+
+void service_release(struct service *svc)
+{
+	reloader_free(svc->reloader);                   /* joins: no reload outlives svc */
+	unanswered_writer_free(svc->unanswered_writer);            /* before the holder: it may hold a snapshot */
+	knowledge_holder_release(&svc->holder);
+	context_store_free(svc->contexts);
+	seen_free(svc->seen);
+}
+
+int service_platform_on(const struct service *svc, const char *platform)
+{
+	return config_section_on(svc->cfg, platform);
+}
+
+static void conversation_key(const struct sb_event *ev, char *key, size_t cap)
+{
+	snprintf(key, cap, "%s|%.60s|%.60s|%.60s", ev->platform, ev->channel, ev->thread, ev->user);
+}
+
+static void answer_question(struct service *svc, struct matcher_scratch *s, const struct sb_event *ev,
+			    int64_t now_ms, struct buf *reply, enum metrics_answer *what)
+{
+	struct knowledge *k = knowledge_acquire(&svc->holder);
+	struct match_result *res = malloc(sizeof(*res));
+	struct match_context ctx, next;
+	char key[CONTEXT_MAX_KEY];
+	struct answer a;
+
+	if (!res) {
+		knowledge_unref(k);
+		return;
+	}
+	conversation_key(ev, key, sizeof(key));
+	if (!context_get(svc->contexts, key, now_ms, &ctx) || ctx.version != k->version) {
+		ctx = (struct match_context)MATCH_CONTEXT_EMPTY;
+		ctx.version = k->version;
+	}
+	matcher_match(&k->matcher, s, ev->text, strlen(ev->text), &ctx, res);
+	answer_init(&a);
+	answer_compose(k, res, &a);
+	buf_adds(reply, a.text.ptr ? a.text.ptr : "");
+	*what = a.matched ? MA_MATCHED : MA_DECLINED;
+	if (res->outcome == MATCH_NONE || res->outcome == MATCH_NO_FACT)
+		unanswered_writer_push(svc->unanswered_writer, ev->text);      /* for `!kb unanswered` */
+	matcher_next_context(res, &ctx, &next);
+	next.version = k->version;
+	context_put(svc->contexts, key, now_ms, &next);
+	answer_release(&a);
+	free(res);
+	knowledge_unref(k);
+}
+
+enum metrics_answer service_handle(struct service *svc, struct matcher_scratch *scratch,
+				   const struct sb_event *ev, int64_t now_ms, struct buf *reply)
+{
+	enum metrics_answer what = MA_IGNORED;
+	char key[SB_EVENT_ID + 32];
+	const char *rest;
+
+	if (ev->from_bot) {
+		metrics_answer(&svc->metrics, MA_IGNORED);
+		return MA_IGNORED;
+	}
+	if (ev->id[0]) {
+		snprintf(key, sizeof(key), "%s:%s", ev->platform, ev->id);
+		if (seen_check_and_add(svc->seen, key, now_ms)) {
+			metrics_answer(&svc->metrics, MA_DUPLICATE);
+			return MA_DUPLICATE;
+		}
+	}
+	if (moderation_is_command(svc->prefix, ev->text, &rest)) {
+		char who[SB_EVENT_ID + 32];
+		int mod = moderation_is_moderator(svc->cfg, ev->platform, ev->user);
+		snprintf(who, sizeof(who), "%s:%s", ev->platform, ev->user);
+		moderation_exec(&svc->moderation, who, mod, rest, reply);
+		what = MA_COMMAND;
+	} else if (!ev->text[0]) {
+		buf_adds(reply, "Ask me about EMS, EMR, EMT and paramedic roles, for example \"emt vs emr?\", "
+				"\"how long is emr training\" or \"can emrs give narcan\".");
+		what = MA_DECLINED;
+	} else {
+		answer_question(svc, scratch, ev, now_ms, reply, &what);
+	}
+	metrics_answer(&svc->metrics, what);
+	return what;
+}

@@ -1,0 +1,54 @@
+/*
+ * service.h - the bot as a service, apart from HTTP: the state every worker
+ * shares (live knowledge, conversations, delivery ids seen, metrics, platform
+ * settings) and what happens to one neutral event: a moderator's "!kb" command,
+ * or a question answered with the conversation's context.
+ */
+#ifndef STUDYBOT_SERVICE_H
+#define STUDYBOT_SERVICE_H
+
+#include <stdint.h>
+
+#include "buf.h"
+#include "cli.h"
+#include "context.h"
+#include "knowledge.h"
+#include "metrics.h"
+#include "moderation.h"
+#include "platform.h"
+#include "reload.h"
+#include "seen.h"
+
+struct config;
+
+struct service {
+	const struct config *cfg;
+	struct platform_config pcfg;
+	struct knowledge_holder holder;
+	struct context_store *contexts;
+	struct seen *seen;
+	struct metrics metrics;
+	const char *kbdir, *intentsdir;
+	const char *prefix;                /* moderators' chat prefix, "!kb" */
+	const char *history, *unanswered;  /* state files */
+	struct reloader *reloader;         /* every change of the live knowledge */
+	struct kbedit_env reload_env;      /* the reloader's paths */
+	struct moderation_env moderation;  /* "!kb" commands from the chat */
+	char state_dir[4096];
+	struct unanswered_writer *unanswered_writer;       /* writes unanswered questions off the request path */
+};
+
+/* loads the knowledge and sets everything up from c (cli_paths() done); 0 or -1 (explained) */
+int service_init(struct service *svc, struct cli *c);
+void service_release(struct service *svc);
+/* 1 when the platform's section is in the config */
+int service_platform_on(const struct service *svc, const char *platform);
+
+/*
+ * Handles one event: writes the reply text to reply and says what it was. The
+ * reply is empty for MA_IGNORED and MA_DUPLICATE. scratch is the worker's own.
+ */
+enum metrics_answer service_handle(struct service *svc, struct matcher_scratch *scratch,
+				   const struct sb_event *ev, int64_t now_ms, struct buf *reply);
+
+#endif

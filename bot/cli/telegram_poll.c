@@ -1,0 +1,104 @@
+/* telegram_poll.c - Telegram long polling; see telegram_poll.h. */
+#include "telegram_poll.h"
+
+#include "curl_api.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "log.h"
+#include "serve.h"
+#include "banned.h"
+
+#define POLL_WAIT_S 25
+#define POLL_RETRY_MS 5000
+#define POLL_MAX_EVENTS 32
+
+struct poller {
+	struct worker *w;
+	int64_t offset;
+	long long timer;
+};
+
+static long poll_timer(struct loop *l, long long id, void *ud);
+
+static void poll_again(struct poller *p, long delay_ms)
+{
+	p->timer = loop_add_timer(p->w->loop, delay_ms, poll_timer, p);
+}
+
+static void poll_done(const struct http_result *r, void *ud)
+{
+	struct poller *p = ud;
+	struct sb_event *ev;
+	int n;
+
+	if (r->cancelled)
+		return;
+	if (r->status != 200) {
+		log_warn("poll", "platform=telegram status=%ld curl=%d retry_ms=%d", r->status, r->curl_code,
+			 POLL_RETRY_MS);
+		poll_again(p, POLL_RETRY_MS);
+		return;
+	}
+	ev = calloc(POLL_MAX_EVENTS, sizeof(*ev));
+	n = ev ? telegram_parse_updates(&p->w->svc->pcfg, r->body, r->body_len, ev, POLL_MAX_EVENTS,
+					&p->offset) : -1;
+	for (int i = 0; i < n; i++)
+		webhooks_handle_polled(p->w, &ev[i]);
+	free(ev);
+	poll_again(p, n < 0 ? POLL_RETRY_MS : 0);
+}
+
+static long poll_timer(struct loop *l, long long id, void *ud)
+{
+	struct poller *p = ud;
+	struct outbound o;
+	const char *headers[OUTBOUND_MAX_HEADERS + 1];
+	char ct[128];
+	size_t nh = 0;
+
+	p->timer = 0;
+	if (p->w->draining)
+		return -1;
+	outbound_init(&o);
+	if (telegram_poll_request(&p->w->svc->pcfg, p->offset, POLL_WAIT_S, &o) == 0) {
+		snprintf(ct, sizeof(ct), "Content-Type: %s", o.content_type[0] ? o.content_type : "application/json");
+		headers[nh++] = ct;
+		for (int i = 0; i < o.nheaders; i++)
+			headers[nh++] = o.headers[i];
+		struct http_call call = { "POST", o.url, headers, nh, o.body.ptr, o.body.len,
+					  (POLL_WAIT_S + 10) * 1000L };
+		if (http_client_send(p->w->client, &call, poll_done, p) < 0)
+			poll_again(p, POLL_RETRY_MS);
+	} else {
+		log_err("poll", "platform=telegram error=\"bot_token is not set\"");
+	}
+	outbound_release(&o);
+	return -1;
+}
+
+int poller_start(struct worker *w, struct poller **out)
+{
+	const struct config *cfg = w->svc->cfg;
+	struct poller *p;
+
+	*out = NULL;
+	if (!config_section_on(cfg, "telegram") || strcmp(config_str(cfg, "telegram", "mode"), "poll") != 0)
+		return 0;
+	if (!w->svc->pcfg.telegram_bot_token)
+		return error("telegram.mode = poll needs telegram.bot_token");
+	if (!(p = calloc(1, sizeof(*p))))
+		return -1;
+	p->w = w;
+	poll_again(p, 0);
+	log_info("poll", "platform=telegram mode=poll");
+	*out = p;
+	return 0;
+}
+
+void poller_free(struct poller *p)
+{
+	free(p);
+}

@@ -1,0 +1,177 @@
+/*
+ * webhooks.c - the HTTP endpoints of `serve`: GET /healthz, GET /metrics and one
+ * POST endpoint per platform. A platform request is verified on its raw bytes,
+ * parsed into a neutral event, handled by the service, and answered inline or
+ * acknowledged and posted through the worker's outbox.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "config.h"
+#include "http_response.h"
+#include "log.h"
+#include "worker.h"
+#include "banned.h"
+
+static void on_healthz(const struct http_request *req, struct http_response *res, void *ud)
+{
+	http_response_text(res, 200, "ok\n");
+}
+
+static void on_metrics(const struct http_request *req, struct http_response *res, void *ud)
+{
+	struct worker *w = ud;
+	struct metrics_outbox ob = { 0 };
+	uint64_t open = 0;
+	struct knowledge *k = knowledge_acquire(&w->svc->holder);
+	struct reloader_counts reloads;
+
+	for (int i = 0; i < w->nworkers; i++) {
+		struct outbox_stats st;
+		struct http_server_stats hs;
+		if (!w->all[i] || !w->all[i]->outbox || !w->all[i]->http)
+			continue;
+		outbox_stats(w->all[i]->outbox, &st);
+		http_server_stats(w->all[i]->http, &hs);
+		ob.delivered += st.delivered;
+		ob.retried += st.retried;
+		ob.failed += st.failed;
+		ob.dropped += st.dropped;
+		ob.queued += st.queued;
+		ob.in_flight += st.in_flight;
+		open += hs.open_conns;
+	}
+	reloader_counts(w->svc->reloader, &reloads);
+	metrics_render(&w->svc->metrics, &ob, open, &reloads, k ? k->version : 0, &res->body);
+	res->content_type = "text/plain; version=0.0.4; charset=utf-8";
+	knowledge_unref(k);
+}
+
+static int64_t now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* queues a platform API call built by an adapter; 0, or -1 when the queue is full */
+static int post(struct worker *w, const char *platform, const struct outbound *o)
+{
+	char ct[128];
+	const char *headers[OUTBOUND_MAX_HEADERS + 1];
+	size_t n = 0;
+	struct delivery d;
+
+	snprintf(ct, sizeof(ct), "Content-Type: %s", o->content_type[0] ? o->content_type : "application/json");
+	headers[n++] = ct;
+	for (int i = 0; i < o->nheaders && n < OUTBOUND_MAX_HEADERS + 1; i++)
+		headers[n++] = o->headers[i];
+	d = (struct delivery){ platform, "POST", o->url, headers, n, o->body.ptr ? o->body.ptr : "", o->body.len };
+	return outbox_push(w->outbox, &d);
+}
+
+/* the answer to ev, inline in res or acknowledged in res and posted */
+static void reply(struct worker *w, const struct platform_ops *ops, const struct sb_event *ev,
+		  const char *text, struct http_response *res)
+{
+	struct outbound o;
+	int r;
+
+	outbound_init(&o);
+	r = ops->reply(&w->svc->pcfg, ev, text, res, &o);
+	if (r == 1 && post(w, ops->name, &o) < 0)
+		log_warn("reply", "platform=%s result=dropped reason=\"delivery queue full\"", ops->name);
+	else if (r < 0)
+		http_response_text(res, 500, "cannot build a reply (is the platform's token configured?)\n");
+	outbound_release(&o);
+}
+
+static void handle(struct worker *w, const struct platform_ops *ops, const struct http_request *req,
+		   struct http_response *res)
+{
+	struct sb_event *ev;
+	struct buf text;
+	enum platform_parse_result pr;
+
+	if (!service_platform_on(w->svc, ops->name)) {
+		http_response_text(res, 404, "this platform is not configured\n");
+		return;
+	}
+	if (ops->verify(&w->svc->pcfg, req, (int64_t)time(NULL)) != 0) {
+		log_warn("auth", "platform=%s result=rejected peer=%s", ops->name, req->peer ? req->peer : "-");
+		http_response_text(res, 401, "unauthorized\n");
+		return;
+	}
+	if (!(ev = calloc(1, sizeof(*ev)))) {
+		http_response_text(res, 503, "busy\n");
+		return;
+	}
+	pr = ops->parse(&w->svc->pcfg, req, ev, res);
+	if (pr == PP_BAD) {
+		http_response_text(res, 400, "bad request: not a payload this endpoint understands\n");
+	} else if (pr == PP_EVENT) {
+		enum metrics_answer what;
+		buf_init(&text, SB_MAX_ANSWER + 4096);
+		what = service_handle(w->svc, w->scratch, ev, loop_now_ms(), &text);
+		if (what != MA_IGNORED && what != MA_DUPLICATE)
+			reply(w, ops, ev, text.ptr ? text.ptr : "", res);
+		log_info("event", "platform=%s result=%s", ops->name,
+			 what == MA_MATCHED ? "answered" : what == MA_DECLINED ? "declined" :
+			 what == MA_COMMAND ? "command" : what == MA_DUPLICATE ? "duplicate" : "ignored");
+		buf_release(&text);
+	}
+	free(ev);
+}
+
+void webhooks_handle_polled(struct worker *w, const struct sb_event *ev)
+{
+	struct http_response res;
+	struct buf text;
+	enum metrics_answer what;
+
+	memset(&res, 0, sizeof(res));
+	buf_init(&res.body, SB_MAX_RESPONSE);
+	buf_init(&text, SB_MAX_ANSWER + 4096);
+	what = service_handle(w->svc, w->scratch, ev, loop_now_ms(), &text);
+	if (what != MA_IGNORED && what != MA_DUPLICATE)
+		reply(w, platform_find(ev->platform), ev, text.ptr ? text.ptr : "", &res);
+	buf_release(&text);
+	buf_release(&res.body);
+}
+
+#define PLATFORM_HANDLER(fn, ops)                                                                  \
+	static void fn(const struct http_request *req, struct http_response *res, void *ud)       \
+	{                                                                                          \
+		struct worker *w = ud;                                                             \
+		int64_t t0 = now_us();                                                             \
+		handle(w, &(ops), req, res);                                                       \
+		metrics_request(&w->svc->metrics, metrics_platform((ops).name), res->status,       \
+				now_us() - t0);                                                    \
+	}
+
+PLATFORM_HANDLER(on_generic, platform_generic)
+PLATFORM_HANDLER(on_slack, platform_slack)
+PLATFORM_HANDLER(on_discord, platform_discord)
+PLATFORM_HANDLER(on_mattermost, platform_mattermost)
+PLATFORM_HANDLER(on_teams, platform_teams)
+PLATFORM_HANDLER(on_telegram, platform_telegram)
+PLATFORM_HANDLER(on_zulip, platform_zulip)
+PLATFORM_HANDLER(on_rocketchat, platform_rocketchat)
+
+const struct route webhook_routes[] = {
+	{ "GET", "/healthz", on_healthz },
+	{ "GET", "/metrics", on_metrics },
+	{ "POST", "/webhook", on_generic },
+	{ "POST", "/slack/events", on_slack },
+	{ "POST", "/slack/commands", on_slack },
+	{ "POST", "/discord/interactions", on_discord },
+	{ "POST", "/mattermost", on_mattermost },
+	{ "POST", "/teams", on_teams },
+	{ "POST", "/telegram", on_telegram },
+	{ "POST", "/zulip", on_zulip },
+	{ "POST", "/rocketchat", on_rocketchat },
+};
+const size_t webhook_nroutes = sizeof(webhook_routes) / sizeof(webhook_routes[0]);

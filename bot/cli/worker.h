@@ -1,0 +1,49 @@
+/*
+ * worker.h - one event loop of `serve`: its HTTP server (a SO_REUSEPORT socket
+ * of its own when there are several workers), its outbound client and delivery
+ * queue, and its matcher scratch. Workers share only the struct service.
+ *
+ *   webhooks.c   the HTTP endpoints (healthz, metrics, the platforms' webhooks)
+ *   serve.c      starting workers, signals, reloads, draining (telegram_poll.c polls)
+ */
+#ifndef STUDYBOT_WORKER_H
+#define STUDYBOT_WORKER_H
+
+#include <pthread.h>
+
+#include "http_client.h"
+#include "http_server.h"
+#include "loop.h"
+#include "matcher.h"
+#include "outbox.h"
+#include "router.h"
+#include "service.h"
+
+#define SERVE_MAX_WORKERS 64
+
+struct worker {
+	int id;
+	struct service *svc;
+	struct loop *loop;
+	struct http_server *http;
+	struct http_client *client;
+	struct outbox *outbox;
+	struct matcher_scratch *scratch;
+	struct router router;
+	pthread_t thread;
+	int wake_fd;                 /* eventfd: another thread asks this worker to drain */
+	int draining;
+	int64_t drain_deadline_ms;
+	struct worker *const *all;   /* every worker, for /metrics */
+	int nworkers;
+};
+
+/* the route table of the HTTP endpoints (webhooks.c) */
+extern const struct route webhook_routes[];
+extern const size_t webhook_nroutes;
+
+/* answers one event that came by another way than a webhook (Telegram polling):
+ * the reply is always posted through the outbox */
+void webhooks_handle_polled(struct worker *w, const struct sb_event *ev);
+
+#endif

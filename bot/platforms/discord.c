@@ -1,0 +1,202 @@
+/*
+ * platforms/discord.c - Discord interactions (POST /discord/interactions).
+ *
+ *   verify   Ed25519 over X-Signature-Timestamp || raw body, the signature in
+ *            X-Signature-Ed25519 (hex), the application's public key (hex).
+ *            No replay window: Discord documents none, and a replayed
+ *            interaction only returns an answer to whoever replays it.
+ *   parse    PING (type 1) -> PP_CHALLENGE {"type":1}; APPLICATION_COMMAND
+ *            (type 2) -> PP_EVENT, the question from option "question" (or the
+ *            first string option); components, autocomplete and modals ->
+ *            PP_IGNORE with the "nothing to do" answer Discord expects
+ *   reply    inline type 4 with allowed_mentions {"parse": []}, 2000 bytes
+ *
+ *   ev->reply_token = the interaction token; ev->reply_url = the follow-up
+ *   webhook (<api>/webhooks/<application id>/<token>) when it can be built.
+ * Also: the /ask command's registration body and request.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "platform.h"
+#include "platform_format.h"
+#include "platform_util.h"
+#include "verify.h"
+
+#include "banned.h"
+
+#ifndef STUDYBOT_VERSION
+#define STUDYBOT_VERSION "0"
+#endif
+
+#define DISCORD_LIMIT 2000
+#define DISCORD_API "https://discord.com/api/v10"
+
+static int discord_verify(const struct platform_config *cfg, const struct http_request *req,
+			  int64_t now_s)
+{
+	unsigned char pub[VERIFY_ED25519_KEY], sig[VERIFY_ED25519_SIG];
+	char ts[40], hex[2 * VERIFY_ED25519_SIG + 2];
+	long tslen = pu_header(req, "X-Signature-Timestamp", ts, sizeof(ts));
+	long hexlen = pu_header(req, "X-Signature-Ed25519", hex, sizeof(hex));
+	const char *key = cfg->discord_public_key;
+	unsigned char *msg;
+	int r;
+
+	if (!pu_set(key) || tslen < 1 || hexlen != 2 * VERIFY_ED25519_SIG ||
+	    verify_hex_decode(key, strlen(key), pub, sizeof(pub)) != VERIFY_ED25519_KEY ||
+	    verify_hex_decode(hex, (size_t)hexlen, sig, sizeof(sig)) != VERIFY_ED25519_SIG)
+		return -1;
+	msg = malloc((size_t)tslen + req->body_len + 1);
+	if (!msg)
+		return -1;
+	memcpy(msg, ts, (size_t)tslen);
+	if (req->body_len)
+		memcpy(msg + tslen, req->body, req->body_len);
+	r = verify_ed25519_verify(pub, sizeof(pub), sig, sizeof(sig), msg,
+			       (size_t)tslen + req->body_len);
+	free(msg);
+	return r;
+}
+
+/* the question: option "question", else the first string option, one level of
+ * subcommand nesting looked into */
+static const char *question(const cJSON *options, int depth)
+{
+	const cJSON *o;
+	const char *first = NULL;
+
+	if (!cJSON_IsArray(options))
+		return NULL;
+	cJSON_ArrayForEach(o, options) {
+		const cJSON *type = cJSON_GetObjectItemCaseSensitive(o, "type");
+		const char *value = pu_jstr(o, "value"), *name = pu_jstr(o, "name");
+		if (cJSON_IsNumber(type) && type->valueint == 3 && value) {
+			if (name && strcmp(name, "question") == 0)
+				return value;
+			if (!first)
+				first = value;
+		} else if (depth == 0 && !first) {
+			first = question(cJSON_GetObjectItemCaseSensitive(o, "options"), 1);
+		}
+	}
+	return first;
+}
+
+static int url_safe(const char *s)
+{
+	for (; *s; s++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-", *s))
+			return 0;
+	return 1;
+}
+
+static enum platform_parse_result discord_command(const struct platform_config *cfg,
+						  const cJSON *root, struct sb_event *ev)
+{
+	const cJSON *user = pu_jobj(pu_jobj(root, "member"), "user");
+	const char *app = pu_jstr(root, "application_id");
+
+	if (!user)
+		user = pu_jobj(root, "user");
+	if (pu_set_id(ev->id, sizeof(ev->id), cJSON_GetObjectItemCaseSensitive(root, "id")) ||
+	    pu_set_id(ev->user, sizeof(ev->user), cJSON_GetObjectItemCaseSensitive(user, "id")) ||
+	    pu_set_id(ev->channel, sizeof(ev->channel),
+		      cJSON_GetObjectItemCaseSensitive(root, "channel_id")) ||
+	    pu_set_idstr(ev->reply_token, sizeof(ev->reply_token), pu_jstr(root, "token")) ||
+	    !ev->id[0] || !ev->reply_token[0])
+		return PP_BAD;
+	pu_set_text(ev->user_name, sizeof(ev->user_name), pu_jstr(user, "username"));
+	pu_set_text(ev->text, sizeof(ev->text),
+		    question(cJSON_GetObjectItemCaseSensitive(pu_jobj(root, "data"), "options"), 0));
+	pu_trim(ev->text);
+	ev->is_dm = cJSON_GetObjectItemCaseSensitive(root, "guild_id") == NULL;
+	ev->is_command = ev->addressed = 1;
+	ev->from_bot = pu_jtrue(user, "bot");
+	app = pu_set(app) ? app : cfg->discord_application_id;
+	if (pu_set(app) && url_safe(app) && url_safe(ev->reply_token) &&
+	    snprintf(ev->reply_url, sizeof(ev->reply_url), "%s/webhooks/%s/%s",
+		     pu_or(cfg->discord_api_url, DISCORD_API), app, ev->reply_token) >=
+		    (int)sizeof(ev->reply_url))
+		ev->reply_url[0] = '\0';        /* cut: useless */
+	return ev->from_bot ? PP_IGNORE : PP_EVENT;
+}
+
+static enum platform_parse_result discord_parse(const struct platform_config *cfg,
+						const struct http_request *req,
+						struct sb_event *ev, struct http_response *res)
+{
+	cJSON *root = cJSON_ParseWithLength(req->body, req->body_len);
+	const cJSON *type = cJSON_GetObjectItemCaseSensitive(root, "type");
+	enum platform_parse_result r = PP_IGNORE;
+	int t = cJSON_IsNumber(type) ? type->valueint : -1;
+
+	memset(ev, 0, sizeof(*ev));
+	snprintf(ev->platform, sizeof(ev->platform), "discord");
+	if (!cJSON_IsObject(root) || t < 0) {
+		r = PP_BAD;
+	} else if (t == 0 || t == 1) {          /* webhook-events PING / interactions PING */
+		pu_json_begin(res);
+		if (t == 0)
+			res->status = 204;
+		else
+			buf_adds(&res->body, "{\"type\":1}");
+		r = PP_CHALLENGE;
+	} else if (t == 2) {
+		r = discord_command(cfg, root, ev);
+	} else {
+		pu_json_begin(res);
+		buf_adds(&res->body, t == 4 ? "{\"type\":8,\"data\":{\"choices\":[]}}"
+					    : "{\"type\":6}");
+	}
+	cJSON_Delete(root);
+	return r;
+}
+
+static int discord_reply(const struct platform_config *cfg, const struct sb_event *ev,
+			 const char *answer, struct http_response *inline_res,
+			 struct outbound *post)
+{
+	struct buf *b = &inline_res->body;
+
+	pu_json_begin(inline_res);
+	if (buf_adds(b, "{\"type\":4,\"data\":{\"content\":") < 0 ||
+	    pu_add_answer(b, answer, FMT_AT | FMT_AT_ANGLE, DISCORD_LIMIT) < 0 ||
+	    buf_adds(b, ",\"allowed_mentions\":{\"parse\":[]}}}") < 0)
+		return -1;
+	return 0;
+}
+
+int discord_command_json(struct buf *out)
+{
+	return buf_printf(out,
+		"{\"name\":\"ask\",\"type\":1,"
+		"\"description\":\"Ask a study question about EMS, EMR, EMT or paramedic training\","
+		"\"options\":[{\"type\":3,\"name\":\"question\",\"description\":\"Your question\","
+		"\"required\":true,\"max_length\":%d}]}", SB_MAX_QUESTION);
+}
+
+int discord_register_command(const struct platform_config *cfg, struct outbound *post)
+{
+	char line[512];
+	const char *app = cfg->discord_application_id, *token = cfg->discord_bot_token;
+
+	if (!pu_set(app) || !pu_set(token) || !url_safe(app) ||
+	    pu_outbound(post, "application/json", "%s/applications/%s/commands",
+			pu_or(cfg->discord_api_url, DISCORD_API), app) < 0)
+		return -1;
+	if (snprintf(line, sizeof(line), "Bot %s", token) >= (int)sizeof(line) ||
+	    pu_add_header(post, "Authorization", line) < 0 ||
+	    pu_add_header(post, "User-Agent",
+			  "DiscordBot (https://github.com/studybot, " STUDYBOT_VERSION ")") < 0)
+		return -1;
+	return discord_command_json(&post->body);
+}
+
+const struct platform_ops platform_discord = {
+	.name = "discord",
+	.verify = discord_verify,
+	.parse = discord_parse,
+	.reply = discord_reply,
+};

@@ -1,0 +1,156 @@
+/*
+ * platform.h - the chat platforms as pure functions: one neutral event, and per
+ * platform an adapter of three calls.
+ *
+ *   struct sb_event          one question, platform-neutral, fixed-size fields
+ *   struct platform_config   the secrets, tokens and API addresses of every platform
+ *   struct outbound          an HTTP POST the caller must send later (libcurl)
+ *   struct platform_ops      verify / parse / reply of one platform
+ *   platform_find()          the adapter table, by name ("slack", "discord", ...)
+ *   discord_command_json()   the body that registers Discord's /ask command
+ *   discord_register_command() the whole registration POST
+ *   telegram_parse_updates() the events in a getUpdates answer (polling mode)
+ *
+ * The order of one request is always: verify() on the raw bytes, then parse(),
+ * then, for PP_EVENT, reply(). Adapters do no I/O, keep no state and never log a
+ * secret; the caller (the server) owns routing, dedupe and delivery. Field names
+ * of a platform's payloads never appear outside its platforms/<name>.c.
+ */
+#ifndef STUDYBOT_PLATFORM_H
+#define STUDYBOT_PLATFORM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "http.h"
+#include "caps.h"
+
+#define SB_EVENT_ID 128
+
+/* One question. Every field is a NUL-terminated string, "" when the platform did
+ * not give it; ids are kept as strings (never numbers). Text is valid UTF-8, cut
+ * at SB_MAX_QUESTION bytes on a character boundary. */
+struct sb_event {
+	char platform[16];              /* the adapter's name */
+	char id[SB_EVENT_ID];           /* delivery id for dedupe; "" = none given */
+	char user[SB_EVENT_ID];         /* platform user id (printable ASCII) */
+	char user_name[SB_EVENT_ID];    /* display or login name, may be "" */
+	char channel[256];              /* channel / chat / room / stream id */
+	char thread[256];               /* thread / topic to answer in, "" if none */
+	char text[SB_MAX_QUESTION + 1]; /* the question, mentions of the bot stripped */
+	int is_dm;                      /* a direct (private) conversation */
+	int addressed;                  /* mention, command, DM or reply to the bot */
+	int from_bot;                   /* sent by a bot (never answered) */
+	int is_command;                 /* a slash command or interaction */
+	char reply_url[512];            /* response_url / webhook URL, "" if none */
+	char reply_token[512];          /* per adapter: Discord interaction token,
+	                                   Telegram message id to reply to, Slack ts */
+};
+
+enum platform_parse_result {
+	PP_EVENT,      /* a question for the bot: answer it with reply() */
+	PP_IGNORE,     /* valid, nothing to answer (bots, other events, not addressed) */
+	PP_CHALLENGE,  /* handshake (Slack url_verification, Discord PING): send res */
+	PP_BAD         /* malformed: answer 400 */
+};
+
+/* Every member is a plain NUL-terminated string owned by the caller; NULL and ""
+ * both mean "not configured". An adapter whose secret is not configured refuses
+ * every request. */
+struct platform_config {
+	const char *bot_name;             /* display name, used to strip mentions */
+	const char *answer_channels;      /* channel ids answered without a mention, comma-separated */
+	const char *generic_token;        /* Bearer token of POST /webhook */
+	const char *generic_reply_url;    /* if set, replies are POSTed there */
+	const char *slack_signing_secret;
+	const char *slack_bot_token;      /* xoxb-..., for chat.postMessage */
+	const char *slack_bot_user_id;    /* from auth.test; optional */
+	const char *slack_api_url;        /* default https://slack.com/api */
+	const char *discord_public_key;   /* 64 hex digits */
+	const char *discord_application_id;
+	const char *discord_bot_token;    /* only to register /ask */
+	const char *discord_api_url;      /* default https://discord.com/api/v10 */
+	const char *mattermost_token;     /* webhook / slash command tokens, comma-separated */
+	const char *teams_secret;         /* base64, as Teams shows it */
+	const char *telegram_bot_token;   /* 123456:ABC...; the bot id is its prefix */
+	const char *telegram_secret_token;/* X-Telegram-Bot-Api-Secret-Token */
+	const char *telegram_bot_username;/* without '@'; to see mentions in groups */
+	const char *telegram_api_url;     /* default https://api.telegram.org */
+	const char *zulip_token;
+	const char *rocketchat_token;
+};
+
+#define OUTBOUND_MAX_HEADERS 4
+#define OUTBOUND_MAX_BODY    (64 * 1024)
+
+/* An HTTP POST to send later. headers[] hold "Name: value" lines and may carry a
+ * credential (Authorization), and so may the url (Telegram puts the bot token in
+ * the path): never log either. */
+struct outbound {
+	char url[1024];
+	char content_type[64];
+	char headers[OUTBOUND_MAX_HEADERS][512];
+	int nheaders;
+	struct buf body;
+};
+
+void outbound_init(struct outbound *o);
+void outbound_release(struct outbound *o);
+
+struct platform_ops {
+	const char *name;
+
+	/* 0 when req (its raw body and headers) provably comes from the platform, -1
+	 * otherwise (answer 401). now_s is the Unix time, for replay windows. */
+	int (*verify)(const struct platform_config *cfg, const struct http_request *req,
+		      int64_t now_s);
+
+	/* Reads a verified request into ev. For PP_CHALLENGE (and for some
+	 * PP_IGNOREs) the adapter fills res with what the platform expects; res
+	 * untouched means "200, empty body". res->body must be initialised. */
+	enum platform_parse_result (*parse)(const struct platform_config *cfg,
+					    const struct http_request *req,
+					    struct sb_event *ev, struct http_response *res);
+
+	/* Builds the answer to ev. Returns 0 when inline_res holds the answer, 1 when
+	 * post holds a request to send and inline_res the acknowledgement, -1 when
+	 * no answer can be built (a missing token...). answer is UTF-8; it is
+	 * escaped so it cannot ping anyone and cut to the platform's length limit.
+	 * inline_res->body must be initialised, post must be outbound_init()ed. */
+	int (*reply)(const struct platform_config *cfg, const struct sb_event *ev,
+		     const char *answer, struct http_response *inline_res,
+		     struct outbound *post);
+};
+
+/* the adapter called name, or NULL */
+const struct platform_ops *platform_find(const char *name);
+
+/* the adapters, NULL-terminated */
+extern const struct platform_ops *const platform_all[];
+
+extern const struct platform_ops platform_generic, platform_slack, platform_discord,
+	platform_mattermost, platform_teams, platform_telegram, platform_zulip,
+	platform_rocketchat;
+
+/* appends the JSON body of the Discord command "/ask question:<text>" to out */
+int discord_command_json(struct buf *out);
+
+/* fills post with the upsert of /ask (POST .../applications/<id>/commands with
+ * the bot token); -1 when application id or bot token are not configured */
+int discord_register_command(const struct platform_config *cfg, struct outbound *post);
+
+/* Reads a getUpdates answer ({"ok":true,"result":[Update...]}). Fills up to max
+ * events with the updates to answer (as the webhook parse would, without the
+ * secret check) and sets *next_offset to the offset of the next call (last
+ * update_id + 1; unchanged when there was none). The number of events, or -1 when
+ * the body is not a successful getUpdates answer. */
+int telegram_parse_updates(const struct platform_config *cfg, const char *body,
+			   size_t len, struct sb_event *events, int max,
+			   int64_t *next_offset);
+
+/* fills post with the getUpdates long-poll call at offset, waiting timeout_s */
+int telegram_poll_request(const struct platform_config *cfg, int64_t offset,
+			  int timeout_s, struct outbound *post);
+
+#endif

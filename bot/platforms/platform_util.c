@@ -1,0 +1,279 @@
+/*
+ * platform_util.c - plumbing shared by the adapters; see platform_util.h.
+ */
+#include "platform_util.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "platform_format.h"
+#include "verify.h"
+
+#include "hex.h"
+#include "banned.h"
+
+
+/* decodes v[0..vlen) into out; the full decoded length */
+static long form_decode(const char *v, size_t vlen, char *out, size_t outsz)
+{
+	size_t i, o = 0, total = 0;
+
+	for (i = 0; i < vlen; i++) {
+		char c = v[i];
+		if (c == '+') {
+			c = ' ';
+		} else if (c == '%' && i + 2 < vlen && hex_digit(v[i + 1]) >= 0 && hex_digit(v[i + 2]) >= 0) {
+			c = (char)(hex_digit(v[i + 1]) << 4 | hex_digit(v[i + 2]));
+			i += 2;
+		}
+		if (c == '\0')
+			continue;
+		if (o + 1 < outsz)
+			out[o++] = c;
+		total++;
+	}
+	out[o] = '\0';
+	return (long)total;
+}
+
+long form_get(const char *body, size_t len, const char *key, char *out, size_t outsz)
+{
+	size_t klen = strlen(key), i = 0;
+
+	if (outsz == 0)
+		return -1;
+	out[0] = '\0';
+	while (i < len) {
+		const char *field = body + i, *amp = memchr(field, '&', len - i);
+		size_t flen = amp ? (size_t)(amp - field) : len - i;
+		const char *eq = memchr(field, '=', flen);
+		size_t nlen = eq ? (size_t)(eq - field) : flen;
+		if (nlen == klen && memcmp(field, key, klen) == 0) {
+			if (!eq)
+				return form_decode("", 0, out, outsz);
+			return form_decode(eq + 1, flen - nlen - 1, out, outsz);
+		}
+		i += flen + 1;
+	}
+	return -1;
+}
+
+int pu_body_is_json(const struct http_request *req)
+{
+	size_t i;
+
+	for (i = 0; i < req->body_len; i++) {
+		char c = req->body[i];
+		if (c != ' ' && c != '\t' && c != '\r' && c != '\n')
+			return c == '{';
+	}
+	return 0;
+}
+
+int pu_secret_ok(const char *expected, const char *got, size_t gotlen)
+{
+	if (!pu_set(expected) || !got)
+		return 0;
+	return verify_equal(expected, strlen(expected), got, gotlen);
+}
+
+int pu_secret_in_list(const char *list, const char *got, size_t gotlen)
+{
+	const char *p = list;
+	int ok = 0;
+
+	if (!pu_set(list) || !got || gotlen == 0)
+		return 0;
+	while (*p) {
+		size_t n = strcspn(p, ","), len = n;
+		const char *start = p;
+		while (len && (*start == ' ' || *start == '\t'))
+			start++, len--;
+		while (len && (start[len - 1] == ' ' || start[len - 1] == '\t'))
+			len--;
+		if (len)
+			ok |= verify_equal(start, len, got, gotlen);
+		p += n + (p[n] == ',');
+	}
+	return ok;
+}
+
+long pu_header(const struct http_request *req, const char *name, char *out, size_t outsz)
+{
+	size_t len = 0;
+	const char *v = http_header_get(req, name, &len);
+
+	if (!v || len >= outsz)
+		return -1;
+	memcpy(out, v, len);
+	out[len] = '\0';
+	return (long)len;
+}
+
+const char *pu_jstr(const cJSON *obj, const char *key)
+{
+	const cJSON *v = cJSON_IsObject(obj) ? cJSON_GetObjectItemCaseSensitive(obj, key) : NULL;
+
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+const cJSON *pu_jobj(const cJSON *obj, const char *key)
+{
+	const cJSON *v = cJSON_IsObject(obj) ? cJSON_GetObjectItemCaseSensitive(obj, key) : NULL;
+
+	return cJSON_IsObject(v) ? v : NULL;
+}
+
+int pu_jtrue(const cJSON *obj, const char *key)
+{
+	const cJSON *v = cJSON_IsObject(obj) ? cJSON_GetObjectItemCaseSensitive(obj, key) : NULL;
+
+	return cJSON_IsTrue(v) || cJSON_IsObject(v);
+}
+
+int pu_set_idstr(char *dst, size_t n, const char *s)
+{
+	size_t i, len = s ? strlen(s) : 0;
+
+	dst[0] = '\0';
+	if (len >= n)
+		return -1;
+	for (i = 0; i < len; i++)
+		if ((unsigned char)s[i] <= 0x20 || (unsigned char)s[i] >= 0x7f)
+			return -1;
+	if (len)
+		memcpy(dst, s, len + 1);
+	return 0;
+}
+
+int pu_set_id(char *dst, size_t n, const cJSON *v)
+{
+	char num[32];
+	double d;
+
+	dst[0] = '\0';
+	if (!v || cJSON_IsNull(v))
+		return 0;
+	if (cJSON_IsString(v))
+		return pu_set_idstr(dst, n, v->valuestring);
+	if (!cJSON_IsNumber(v))
+		return -1;
+	d = v->valuedouble;
+	if (!isfinite(d) || d != floor(d) || fabs(d) > 9007199254740992.0)
+		return -1;
+	snprintf(num, sizeof(num), "%" PRId64, (int64_t)d);
+	return pu_set_idstr(dst, n, num);
+}
+
+void pu_set_text(char *dst, size_t n, const char *s)
+{
+	fmt_utf8_copy(dst, n, s ? s : "", s ? strlen(s) : 0);
+}
+
+int pu_remove_all(char *s, const char *needle)
+{
+	size_t nlen = strlen(needle);
+	char *p;
+	int count = 0;
+
+	if (nlen == 0)
+		return 0;
+	while ((p = strstr(s, needle)) != NULL) {
+		memmove(p, p + nlen, strlen(p + nlen) + 1);
+		count++;
+	}
+	return count;
+}
+
+static int blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+void pu_trim(char *s)
+{
+	size_t len = strlen(s), start = 0;
+
+	while (len > 0 && blank(s[len - 1]))
+		len--;
+	while (start < len && blank(s[start]))
+		start++;
+	memmove(s, s + start, len - start);
+	s[len - start] = '\0';
+}
+
+int pu_starts_ci(const char *s, const char *prefix)
+{
+	return strncasecmp(s, prefix, strlen(prefix)) == 0;
+}
+
+void pu_json_begin(struct http_response *res)
+{
+	res->status = 200;
+	res->content_type = "application/json";
+	buf_reset(&res->body);
+}
+
+int pu_add_answer(struct buf *b, const char *answer, unsigned style, size_t limit)
+{
+	struct buf tmp;
+	int r = -1;
+
+	buf_init(&tmp, limit + 8);
+	if (fmt_fit(&tmp, answer ? answer : "", style, limit) != (size_t)-1 &&
+	    buf_addc(b, '"') == 0 && buf_add_json_str(b, tmp.ptr ? tmp.ptr : "") == 0 &&
+	    buf_addc(b, '"') == 0)
+		r = 0;
+	buf_release(&tmp);
+	return r;
+}
+
+int pu_outbound(struct outbound *o, const char *content_type, const char *url_fmt, ...)
+{
+	va_list ap;
+	int n;
+	size_t i;
+
+	va_start(ap, url_fmt);
+	n = vsnprintf(o->url, sizeof(o->url), url_fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(o->url))
+		goto bad;
+	for (i = 0; i < (size_t)n; i++)
+		if ((unsigned char)o->url[i] <= 0x20 || (unsigned char)o->url[i] == 0x7f)
+			goto bad;
+	snprintf(o->content_type, sizeof(o->content_type), "%s", content_type);
+	return 0;
+bad:
+	o->url[0] = '\0';
+	return -1;
+}
+
+int pu_add_header(struct outbound *o, const char *name, const char *value)
+{
+	int n;
+
+	if (o->nheaders >= OUTBOUND_MAX_HEADERS)
+		return -1;
+	n = snprintf(o->headers[o->nheaders], sizeof(o->headers[0]), "%s: %s", name, value);
+	if (n < 0 || (size_t)n >= sizeof(o->headers[0]) || strpbrk(value, "\r\n")) {
+		o->headers[o->nheaders][0] = '\0';
+		return -1;
+	}
+	o->nheaders++;
+	return 0;
+}
+
+const char *pu_or(const char *value, const char *dflt)
+{
+	return pu_set(value) ? value : dflt;
+}
+
+int pu_set(const char *s)
+{
+	return s && *s;
+}

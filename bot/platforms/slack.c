@@ -1,0 +1,252 @@
+/*
+ * platforms/slack.c - Slack: Events API (POST /slack/events) and slash commands
+ * (POST /slack/commands), told apart by the body (JSON or form).
+ *
+ *   verify   v0 signature: HMAC-SHA256(signing secret, "v0:" ts ":" body) in
+ *            X-Slack-Signature, X-Slack-Request-Timestamp within 5 minutes
+ *   parse    url_verification -> PP_CHALLENGE {"challenge": ...}; ssl_check ->
+ *            PP_CHALLENGE (empty 200); event_callback with a message or
+ *            app_mention -> PP_EVENT; bots (bot_id, subtype bot_message, the
+ *            bot's own user) and edits -> PP_IGNORE; a slash command -> PP_EVENT
+ *   reply    slash command: inline {"response_type":"in_channel","text":...};
+ *            event: chat.postMessage with thread_ts (the thread, or the message
+ *            itself outside DMs), acknowledged by an empty 200
+ *
+ * A channel message is addressed only by an app_mention (Slack sends both
+ * events for a mention; answering the message event too would answer twice), a
+ * DM, or a reply in a thread the bot started.
+ *   ev->reply_token = the message's ts; ev->reply_url = the slash response_url.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "platform.h"
+#include "platform_format.h"
+#include "platform_util.h"
+#include "verify.h"
+
+#include "banned.h"
+
+#define SLACK_WINDOW_S 300
+#define SLACK_LIMIT 3900
+
+static int slack_verify(const struct platform_config *cfg, const struct http_request *req,
+			int64_t now_s)
+{
+	char ts[16], sig[80], want[2 * VERIFY_SHA256_LEN + 4];
+	unsigned char mac[VERIFY_SHA256_LEN];
+	long tslen = pu_header(req, "X-Slack-Request-Timestamp", ts, sizeof(ts));
+	long siglen = pu_header(req, "X-Slack-Signature", sig, sizeof(sig));
+	struct verify_part parts[4];
+	int64_t t = 0;
+	long i;
+
+	if (!pu_set(cfg->slack_signing_secret) || tslen < 1 || tslen > 12 || siglen < 0)
+		return -1;
+	for (i = 0; i < tslen; i++) {
+		if (ts[i] < '0' || ts[i] > '9')
+			return -1;
+		t = t * 10 + (ts[i] - '0');
+	}
+	if (t > now_s + SLACK_WINDOW_S || t < now_s - SLACK_WINDOW_S)
+		return -1;
+	parts[0] = (struct verify_part){ "v0:", 3 };
+	parts[1] = (struct verify_part){ ts, (size_t)tslen };
+	parts[2] = (struct verify_part){ ":", 1 };
+	parts[3] = (struct verify_part){ req->body, req->body_len };
+	if (verify_hmac_sha256_parts(cfg->slack_signing_secret, strlen(cfg->slack_signing_secret),
+				  parts, 4, mac) < 0)
+		return -1;
+	memcpy(want, "v0=", 3);
+	verify_hex_encode(mac, sizeof(mac), want + 3, sizeof(want) - 3);
+	return verify_equal(want, strlen(want), sig, (size_t)siglen) ? 0 : -1;
+}
+
+/* removes every <@U...> / <@U...|name> mention from s */
+static void strip_mentions(char *s)
+{
+	char *p;
+
+	while ((p = strstr(s, "<@")) != NULL) {
+		char *end = strchr(p, '>');
+		if (!end)
+			break;
+		memmove(p, end + 1, strlen(end + 1) + 1);
+	}
+	pu_trim(s);
+}
+
+/* the bot's own user id: configured, or the installing bot of authorizations[0] */
+static const char *own_user(const struct platform_config *cfg, const cJSON *root)
+{
+	const cJSON *auths = cJSON_GetObjectItemCaseSensitive(root, "authorizations");
+	const cJSON *first = cJSON_IsArray(auths) ? cJSON_GetArrayItem(auths, 0) : NULL;
+
+	if (pu_set(cfg->slack_bot_user_id))
+		return cfg->slack_bot_user_id;
+	if (pu_jtrue(first, "is_bot"))
+		return pu_jstr(first, "user_id");
+	return NULL;
+}
+
+static int same(const char *a, const char *b)
+{
+	return a && b && *a && strcmp(a, b) == 0;
+}
+
+static enum platform_parse_result slack_event(const struct platform_config *cfg,
+					      const cJSON *root, struct sb_event *ev)
+{
+	const cJSON *e = pu_jobj(root, "event");
+	const char *type = pu_jstr(e, "type"), *subtype = pu_jstr(e, "subtype");
+	const char *own = own_user(cfg, root), *user = pu_jstr(e, "user");
+	int mention = same(type, "app_mention");
+
+	if (!type || (!mention && strcmp(type, "message") != 0))
+		return PP_IGNORE;
+	if (pu_set_id(ev->id, sizeof(ev->id), cJSON_GetObjectItemCaseSensitive(root, "event_id")) ||
+	    pu_set_idstr(ev->user, sizeof(ev->user), user) ||
+	    pu_set_idstr(ev->channel, sizeof(ev->channel), pu_jstr(e, "channel")) ||
+	    pu_set_idstr(ev->thread, sizeof(ev->thread), pu_jstr(e, "thread_ts")) ||
+	    pu_set_idstr(ev->reply_token, sizeof(ev->reply_token), pu_jstr(e, "ts")))
+		return PP_BAD;
+	ev->from_bot = pu_jstr(e, "bot_id") != NULL || same(subtype, "bot_message") ||
+		       same(user, own);
+	if (ev->from_bot)
+		return PP_IGNORE;
+	if (subtype && strcmp(subtype, "file_share") != 0 && strcmp(subtype, "thread_broadcast") != 0)
+		return PP_IGNORE;               /* edits, deletes, joins... */
+	ev->is_dm = same(pu_jstr(e, "channel_type"), "im");
+	pu_set_text(ev->text, sizeof(ev->text), pu_jstr(e, "text"));
+	ev->addressed = mention || ev->is_dm;
+	if (!ev->addressed && own && same(pu_jstr(e, "parent_user_id"), own)) {
+		char tag[SB_EVENT_ID + 4];
+		snprintf(tag, sizeof(tag), "<@%s", own);
+		ev->addressed = strstr(ev->text, tag) == NULL;  /* else app_mention answers */
+	}
+	if (!ev->addressed && !mention && pu_set(cfg->answer_channels) &&
+	    pu_secret_in_list(cfg->answer_channels, ev->channel, strlen(ev->channel))) {
+		char tag[SB_EVENT_ID + 4];
+		snprintf(tag, sizeof(tag), "<@%s", own ? own : "");
+		ev->addressed = !own || strstr(ev->text, tag) == NULL;   /* else app_mention answers */
+	}
+	strip_mentions(ev->text);
+	if (!ev->addressed || !ev->user[0] || !ev->channel[0])
+		return PP_IGNORE;
+	return PP_EVENT;
+}
+
+static enum platform_parse_result slack_json(const struct platform_config *cfg,
+					     const struct http_request *req,
+					     struct sb_event *ev, struct http_response *res)
+{
+	cJSON *root = cJSON_ParseWithLength(req->body, req->body_len);
+	const char *type = pu_jstr(root, "type"), *challenge = pu_jstr(root, "challenge");
+	enum platform_parse_result r = PP_IGNORE;
+
+	if (!cJSON_IsObject(root)) {
+		r = PP_BAD;
+	} else if (same(type, "url_verification")) {
+		r = challenge ? PP_CHALLENGE : PP_BAD;
+		pu_json_begin(res);
+		if (challenge && (buf_adds(&res->body, "{\"challenge\":\"") < 0 ||
+				  buf_add_json_str(&res->body, challenge) < 0 ||
+				  buf_adds(&res->body, "\"}") < 0))
+			r = PP_BAD;
+	} else if (same(type, "event_callback")) {
+		r = slack_event(cfg, root, ev);
+	}
+	cJSON_Delete(root);
+	return r;
+}
+
+static enum platform_parse_result slack_command(const struct http_request *req,
+						struct sb_event *ev)
+{
+	const char *b = req->body;
+	size_t len = req->body_len;
+	char tmp[SB_MAX_QUESTION * 3 + 1];
+	char where[64];
+
+	ev->is_command = ev->addressed = 1;
+	if (form_get(b, len, "trigger_id", tmp, SB_EVENT_ID) >= SB_EVENT_ID ||
+	    pu_set_idstr(ev->id, sizeof(ev->id), tmp) ||
+	    form_get(b, len, "user_id", tmp, SB_EVENT_ID) >= SB_EVENT_ID ||
+	    pu_set_idstr(ev->user, sizeof(ev->user), tmp) ||
+	    form_get(b, len, "channel_id", tmp, SB_EVENT_ID) >= SB_EVENT_ID ||
+	    pu_set_idstr(ev->channel, sizeof(ev->channel), tmp) ||
+	    form_get(b, len, "response_url", tmp, sizeof(ev->reply_url)) >=
+		    (long)sizeof(ev->reply_url) ||
+	    pu_set_idstr(ev->reply_url, sizeof(ev->reply_url), tmp))
+		return PP_BAD;
+	if (form_get(b, len, "user_name", tmp, sizeof(tmp)) >= 0)
+		pu_set_text(ev->user_name, sizeof(ev->user_name), tmp);
+	if (form_get(b, len, "channel_name", where, sizeof(where)) >= 0)
+		ev->is_dm = strcmp(where, "directmessage") == 0;
+	form_get(b, len, "text", tmp, sizeof(tmp));
+	pu_set_text(ev->text, sizeof(ev->text), tmp);
+	strip_mentions(ev->text);
+	return ev->user[0] && ev->channel[0] ? PP_EVENT : PP_BAD;
+}
+
+static enum platform_parse_result slack_parse(const struct platform_config *cfg,
+					      const struct http_request *req,
+					      struct sb_event *ev, struct http_response *res)
+{
+	char tmp[8];
+
+	memset(ev, 0, sizeof(*ev));
+	snprintf(ev->platform, sizeof(ev->platform), "slack");
+	if (pu_body_is_json(req))
+		return slack_json(cfg, req, ev, res);
+	if (form_get(req->body, req->body_len, "ssl_check", tmp, sizeof(tmp)) >= 0) {
+		res->status = 200;
+		return PP_CHALLENGE;
+	}
+	if (form_get(req->body, req->body_len, "payload", tmp, sizeof(tmp)) >= 0)
+		return PP_IGNORE;               /* interactivity: not handled */
+	if (form_get(req->body, req->body_len, "command", tmp, sizeof(tmp)) >= 0)
+		return slack_command(req, ev);
+	return PP_BAD;
+}
+
+static int slack_reply(const struct platform_config *cfg, const struct sb_event *ev,
+		       const char *answer, struct http_response *inline_res,
+		       struct outbound *post)
+{
+	const char *thread = ev->thread[0] ? ev->thread : ev->is_dm ? "" : ev->reply_token;
+	struct buf *b = &post->body;
+	char auth[512];
+
+	if (ev->is_command) {
+		pu_json_begin(inline_res);
+		return buf_adds(&inline_res->body, "{\"response_type\":\"in_channel\",\"text\":") ||
+		       pu_add_answer(&inline_res->body, answer, FMT_SLACK, SLACK_LIMIT) ||
+		       buf_addc(&inline_res->body, '}') ? -1 : 0;
+	}
+	if (!pu_set(cfg->slack_bot_token) ||
+	    snprintf(auth, sizeof(auth), "Bearer %s", cfg->slack_bot_token) >= (int)sizeof(auth) ||
+	    pu_add_header(post, "Authorization", auth) < 0 ||
+	    pu_outbound(post, "application/json; charset=utf-8", "%s/chat.postMessage",
+			pu_or(cfg->slack_api_url, "https://slack.com/api")) < 0)
+		return -1;
+	if (buf_adds(b, "{\"channel\":\"") < 0 || buf_add_json_str(b, ev->channel) < 0 ||
+	    buf_adds(b, "\",\"text\":") < 0 || pu_add_answer(b, answer, FMT_SLACK, SLACK_LIMIT) < 0)
+		return -1;
+	if (thread[0] && (buf_adds(b, ",\"thread_ts\":\"") < 0 ||
+			  buf_add_json_str(b, thread) < 0 || buf_addc(b, '"') < 0))
+		return -1;
+	if (buf_addc(b, '}') < 0)
+		return -1;
+	inline_res->status = 200;
+	buf_reset(&inline_res->body);
+	return 1;
+}
+
+const struct platform_ops platform_slack = {
+	.name = "slack",
+	.verify = slack_verify,
+	.parse = slack_parse,
+	.reply = slack_reply,
+};

@@ -1,0 +1,66 @@
+/*
+ * verify.h - the cryptography the platform adapters need, over libcrypto (OpenSSL 3).
+ *
+ *   verify_hmac_sha256()       HMAC-SHA256 of one buffer        (Teams)
+ *   verify_hmac_sha256_parts() HMAC-SHA256 of several buffers   (Slack "v0:ts:body")
+ *   verify_hex_encode()        bytes -> lowercase hex
+ *   verify_hex_decode()        hex -> bytes, strict
+ *   verify_base64_encode()     bytes -> standard base64 with padding
+ *   verify_base64_decode()     standard base64 -> bytes, strict
+ *   verify_ed25519_verify()    RFC 8032 pure Ed25519 verification (Discord)
+ *   verify_equal()             constant-time comparison of secrets
+ *
+ * Nothing here logs, and nothing keeps a key past the call. Every output buffer
+ * has its size passed in; nothing writes past it.
+ */
+#ifndef STUDYBOT_VERIFY_H
+#define STUDYBOT_VERIFY_H
+
+#include <stddef.h>
+
+#define VERIFY_SHA256_LEN   32
+#define VERIFY_ED25519_KEY  32
+#define VERIFY_ED25519_SIG  64
+
+struct verify_part {               /* one piece of a message signed in pieces */
+	const void *ptr;
+	size_t len;
+};
+
+/* out = HMAC-SHA256(key, msg); 0 on success, -1 on a libcrypto failure */
+int verify_hmac_sha256(const void *key, size_t keylen, const void *msg, size_t msglen,
+		    unsigned char out[VERIFY_SHA256_LEN]);
+
+/* out = HMAC-SHA256(key, parts[0] || parts[1] || ...); 0 or -1 */
+int verify_hmac_sha256_parts(const void *key, size_t keylen, const struct verify_part *parts,
+			  size_t nparts, unsigned char out[VERIFY_SHA256_LEN]);
+
+/* lowercase hex of HMAC-SHA256(key, msg) into out (65 bytes, NUL-terminated); 0 or -1 */
+int verify_hmac_sha256_hex(const void *key, size_t keylen, const void *msg, size_t msglen,
+			char out[2 * VERIFY_SHA256_LEN + 1]);
+
+/* writes 2*n lowercase hex digits and a NUL into out (outsz >= 2*n+1), else -1 */
+int verify_hex_encode(const unsigned char *in, size_t n, char *out, size_t outsz);
+
+/* decodes exactly inlen hex digits (either case) into out; the number of bytes, or
+ * -1 for an odd length, a non-hex digit or an output that does not fit */
+long verify_hex_decode(const char *in, size_t inlen, unsigned char *out, size_t outsz);
+
+/* standard base64 with '=' padding and a NUL; the length written (without the NUL)
+ * or -1 when out is too small */
+long verify_base64_encode(const unsigned char *in, size_t n, char *out, size_t outsz);
+
+/* decodes standard base64 (RFC 4648 section 4). The length must be a multiple of
+ * 4 and padding is required; whitespace and the URL alphabet are refused. The
+ * number of bytes written, or -1 */
+long verify_base64_decode(const char *in, size_t inlen, unsigned char *out, size_t outsz);
+
+/* 0 when sig (64 bytes) is a valid Ed25519 signature of msg under the raw 32-byte
+ * public key pub; -1 when it is not, or the inputs are malformed */
+int verify_ed25519_verify(const unsigned char *pub, size_t publen, const unsigned char *sig,
+		       size_t siglen, const void *msg, size_t msglen);
+
+/* 1 when a and b hold the same bytes, else 0. Time depends only on the lengths. */
+int verify_equal(const void *a, size_t alen, const void *b, size_t blen);
+
+#endif

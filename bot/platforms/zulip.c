@@ -1,0 +1,109 @@
+/*
+ * platforms/zulip.c - Zulip outgoing-webhook bots, native JSON format
+ * (POST /zulip). Zulip calls on an @-mention of the bot or a direct message.
+ *
+ *   verify   the body's "token" against zulip.token (no signature exists)
+ *   parse    -> PP_EVENT; the bot's own @**Name** / @_**Name** mentions are
+ *            stripped; the thread is the topic; messages the bot sent itself
+ *            -> PP_IGNORE answered {"response_not_required":true}
+ *   reply    inline {"content": ...}, @-mentions neutralised
+ *
+ * The Slack-compatible (form) format is not supported: configure the bot with
+ * the Zulip format.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "platform.h"
+#include "platform_format.h"
+#include "platform_util.h"
+
+#include "banned.h"
+
+#define ZULIP_LIMIT 4000
+
+static int zulip_verify(const struct platform_config *cfg, const struct http_request *req,
+			int64_t now_s)
+{
+	cJSON *root = cJSON_ParseWithLength(req->body, req->body_len);
+	const char *tok = pu_jstr(root, "token");
+	int ok = tok && pu_secret_ok(cfg->zulip_token, tok, strlen(tok));
+
+	cJSON_Delete(root);
+	return ok ? 0 : -1;
+}
+
+static void strip_bot(char *text, const char *name)
+{
+	char tag[SB_EVENT_ID * 2];
+
+	if (!pu_set(name))
+		return;
+	if (snprintf(tag, sizeof(tag), "@**%s**", name) < (int)sizeof(tag))
+		pu_remove_all(text, tag);
+	if (snprintf(tag, sizeof(tag), "@_**%s**", name) < (int)sizeof(tag))
+		pu_remove_all(text, tag);
+	pu_trim(text);
+}
+
+static enum platform_parse_result zulip_fill(const cJSON *root, struct sb_event *ev)
+{
+	const cJSON *msg = pu_jobj(root, "message");
+	const char *type = pu_jstr(msg, "type"), *text = pu_jstr(root, "data");
+	const char *sender = pu_jstr(msg, "sender_email"), *bot = pu_jstr(root, "bot_email");
+
+	if (!msg)
+		return PP_BAD;
+	ev->is_dm = type && strcmp(type, "private") == 0;
+	if (pu_set_id(ev->id, sizeof(ev->id), cJSON_GetObjectItemCaseSensitive(msg, "id")) ||
+	    pu_set_id(ev->user, sizeof(ev->user), cJSON_GetObjectItemCaseSensitive(msg, "sender_id")) ||
+	    pu_set_id(ev->channel, sizeof(ev->channel),
+		      cJSON_GetObjectItemCaseSensitive(msg, ev->is_dm ? "recipient_id" : "stream_id")))
+		return PP_BAD;
+	if (!ev->is_dm)
+		pu_set_text(ev->thread, sizeof(ev->thread), pu_jstr(msg, "subject"));
+	pu_set_text(ev->user_name, sizeof(ev->user_name), pu_jstr(msg, "sender_full_name"));
+	pu_set_text(ev->text, sizeof(ev->text), text ? text : pu_jstr(msg, "content"));
+	strip_bot(ev->text, pu_jstr(root, "bot_full_name"));
+	ev->addressed = 1;
+	ev->from_bot = sender && bot && strcmp(sender, bot) == 0;
+	return ev->from_bot || !ev->text[0] ? PP_IGNORE : PP_EVENT;
+}
+
+static enum platform_parse_result zulip_parse(const struct platform_config *cfg,
+					      const struct http_request *req,
+					      struct sb_event *ev, struct http_response *res)
+{
+	cJSON *root = cJSON_ParseWithLength(req->body, req->body_len);
+	enum platform_parse_result r;
+
+	memset(ev, 0, sizeof(*ev));
+	snprintf(ev->platform, sizeof(ev->platform), "zulip");
+	r = cJSON_IsObject(root) ? zulip_fill(root, ev) : PP_BAD;
+	cJSON_Delete(root);
+	if (r == PP_IGNORE || r == PP_EVENT) {   /* an event's reply replaces it; a duplicate keeps it */
+		pu_json_begin(res);
+		buf_adds(&res->body, "{\"response_not_required\":true}");
+	}
+	return r;
+}
+
+static int zulip_reply(const struct platform_config *cfg, const struct sb_event *ev,
+		       const char *answer, struct http_response *inline_res,
+		       struct outbound *post)
+{
+	struct buf *b = &inline_res->body;
+
+	pu_json_begin(inline_res);
+	if (buf_adds(b, "{\"content\":") < 0 ||
+	    pu_add_answer(b, answer, FMT_AT, ZULIP_LIMIT) < 0 || buf_addc(b, '}') < 0)
+		return -1;
+	return 0;
+}
+
+const struct platform_ops platform_zulip = {
+	.name = "zulip",
+	.verify = zulip_verify,
+	.parse = zulip_parse,
+	.reply = zulip_reply,
+};

@@ -1,0 +1,242 @@
+/* answer.c - compose and render answers; see answer.h. */
+#include "answer.h"
+
+#define ANSWER_SUGGEST_SCORE 0.28
+
+#include <stdio.h>
+#include <string.h>
+
+#include "caps.h"
+#include "banned.h"
+
+#define MAX_REPLY (SB_MAX_ANSWER + 1024)
+
+/* topics offered when the bot has nothing better to suggest, in order of preference */
+static const char *const default_suggestions[] = {
+	"emr-vs-emt", "emt-course-length", "become-paramedic", "emr-training-length", "nremt", NULL
+};
+
+void answer_init(struct answer *a)
+{
+	memset(a, 0, sizeof(*a));
+	buf_init(&a->text, MAX_REPLY);
+}
+
+void answer_release(struct answer *a)
+{
+	buf_release(&a->text);
+}
+
+static void suggest_topic(const struct knowledge *k, struct answer *a, int t)
+{
+	const struct kb_topic *topic;
+
+	if (t < 0 || a->nsuggestions >= SB_MAX_SUGGESTIONS)
+		return;
+	topic = &k->kb.topics[t];
+	if (!topic->nexamples)
+		return;
+	for (size_t i = 0; i < a->nsuggestions; i++)
+		if (a->suggestions[i] == topic->examples[0])
+			return;
+	a->suggestions[a->nsuggestions++] = topic->examples[0];
+}
+
+static void suggest(const struct knowledge *k, const struct match_result *res, struct answer *a)
+{
+	for (size_t i = 0; i < res->nrank; i++)
+		if (res->rank[i].score >= ANSWER_SUGGEST_SCORE)
+			suggest_topic(k, a, res->rank[i].topic);
+	if (res->nroles) {
+		for (size_t t = 0; t < k->kb.ntopics; t++)
+			if (k->kb.topics[t].role == res->roles[0])
+				suggest_topic(k, a, (int)t);
+	}
+	for (int i = 0; default_suggestions[i]; i++)
+		suggest_topic(k, a, kb_topic_find(&k->kb, default_suggestions[i]));
+	for (size_t t = 0; t < k->kb.ntopics && a->nsuggestions < SB_MAX_SUGGESTIONS; t++)
+		suggest_topic(k, a, (int)t);
+}
+
+static void add_suggestions(struct answer *a, const char *lead)
+{
+	if (!a->nsuggestions)
+		return;
+	buf_printf(&a->text, " %s", lead);
+	for (size_t i = 0; i < a->nsuggestions; i++)
+		buf_printf(&a->text, "%s\"%s\"", i ? (i + 1 == a->nsuggestions ? " or " : ", ") : " ",
+			   a->suggestions[i]);
+	buf_addc(&a->text, '.');
+}
+
+static void compose_topic(const struct knowledge *k, const struct match_result *res, struct answer *a)
+{
+	const struct kb_topic *t = &k->kb.topics[res->topic];
+
+	suggest_topic(k, a, res->second_topic);     /* the other question of a double one */
+	a->matched = 1;
+	a->topic = t->id;
+	buf_adds(&a->text, t->answer);
+	for (size_t i = 0; i < t->nsources && a->nsources < ANSWER_MAX_SOURCES; i++)
+		a->sources[a->nsources++] = k->kb.sources[t->sources[i]].title;
+	if (a->nsources) {
+		buf_adds(&a->text, a->nsources > 1 ? "\nSources: " : "\nSource: ");
+		for (size_t i = 0; i < a->nsources; i++)
+			buf_printf(&a->text, "%s\"%s\"", i ? "; " : "", a->sources[i]);
+	}
+	if (res->second_topic >= 0 && k->kb.topics[res->second_topic].nexamples)
+		buf_printf(&a->text, "\nYou also asked something else - for that, ask me \"%s\".",
+			   k->kb.topics[res->second_topic].examples[0]);
+	for (size_t i = 0; i < t->nrelated; i++)
+		suggest_topic(k, a, kb_topic_find(&k->kb, t->related[i]));
+}
+
+static const char *role_name(const struct knowledge *k, int role)
+{
+	return role >= 0 ? k->kb.roles[role].name : "that role";
+}
+
+static const char *stage_name(enum match_stage st)
+{
+	return st == STAGE_RANKER ? "model" : st == STAGE_CONTEXT ? "context" : "patterns";
+}
+
+void answer_compose(const struct knowledge *k, const struct match_result *res, struct answer *a)
+{
+	a->score = res->score > 1 ? 1 : res->score;
+	a->stage = stage_name(res->stage);
+	a->intent = res->intent >= 0 ? k->lang.intents[res->intent].id : NULL;
+	switch (res->outcome) {
+	case MATCH_TOPIC:
+		compose_topic(k, res, a);
+		return;
+	case MATCH_DECLINE:
+		buf_adds(&a->text, k->lang.intents[res->intent].target);
+		return;
+	case MATCH_NEED_ROLE:
+		buf_adds(&a->text, "Which role do you mean: EMR, EMT or paramedic? Ask again with the role, "
+				   "for example \"how long is EMT training?\"");
+		return;
+	case MATCH_NO_FACT:
+		suggest(k, res, a);
+		buf_printf(&a->text, "My study notes don't cover that for %s.", role_name(k, res->used_roles[0]));
+		add_suggestions(a, "I can answer questions like");
+		return;
+	case MATCH_NONE:
+		a->score = 0;
+		suggest(k, res, a);
+		buf_adds(&a->text, "I don't know that one: I only know about EMS roles (EMR, EMT, paramedic) "
+				   "and how to train for them.");
+		add_suggestions(a, "Try");
+		return;
+	}
+}
+
+void answer_json(const struct answer *a, struct buf *out)
+{
+	buf_printf(out, "{\"matched\": %s, \"answer\": \"", a->matched ? "true" : "false");
+	buf_add_json_str(out, a->text.ptr ? a->text.ptr : "");
+	buf_adds(out, "\", \"intent\": ");
+	if (a->intent) {
+		buf_addc(out, '"');
+		buf_add_json_str(out, a->intent);
+		buf_addc(out, '"');
+	} else {
+		buf_adds(out, "null");
+	}
+	buf_adds(out, ", \"topic\": ");
+	if (a->topic) {
+		buf_addc(out, '"');
+		buf_add_json_str(out, a->topic);
+		buf_addc(out, '"');
+	} else {
+		buf_adds(out, "null");
+	}
+	buf_printf(out, ", \"score\": %.2f, \"stage\": \"%s\", \"sources\": [", a->score,
+		   a->stage ? a->stage : "patterns");
+	for (size_t i = 0; i < a->nsources; i++) {
+		buf_printf(out, "%s{\"title\": \"", i ? ", " : "");
+		buf_add_json_str(out, a->sources[i]);
+		buf_adds(out, "\"}");
+	}
+	buf_adds(out, "], \"suggestions\": [");
+	for (size_t i = 0; i < a->nsuggestions; i++) {
+		buf_adds(out, i ? ", \"" : "\"");
+		buf_add_json_str(out, a->suggestions[i]);
+		buf_addc(out, '"');
+	}
+	buf_adds(out, "]}");
+}
+
+static const char *outcome_name(enum match_outcome o)
+{
+	static const char *const names[] = { "no confident intent", "answered", "declined on purpose",
+					     "needs a role", "no fact for that role" };
+	return names[o];
+}
+
+static void explain_candidates(const struct knowledge *k, const struct match_result *res, struct buf *out)
+{
+	buf_adds(out, "candidates:\n");
+	if (!res->ncands)
+		buf_adds(out, "  (no intent pattern matched)\n");
+	for (size_t c = 0; c < res->ncands; c++) {
+		const struct candidate *cd = &res->cands[c];
+		const struct lang_intent *in = &k->lang.intents[cd->intent];
+		buf_printf(out, "  %-28s score %.2f%s  patterns at %s:", in->id, cd->score,
+			   cd->excluded ? " (ruled out: need/not/min_roles, or nothing matched)" :
+			   cd->score < MATCHER_CONFIDENT ? " (below 1.00)" : "", in->file);
+		for (int h = 0; h < cd->nhits; h++)
+			buf_printf(out, "%s%d", h ? "," : "", cd->hit_lines[h]);
+		buf_addc(out, '\n');
+	}
+}
+
+static void explain_model(const struct knowledge *k, const struct match_result *res, struct buf *out)
+{
+	if (!res->ranked) {
+		buf_adds(out, "model: not needed (a pattern decided)\n");
+		return;
+	}
+	buf_adds(out, "model (answers at 0.46, suggests at 0.28):\n");
+	for (size_t i = 0; i < res->nrank; i++)
+		buf_printf(out, "  %-28s score %.2f\n", k->kb.topics[res->rank[i].topic].id, res->rank[i].score);
+	if (!res->nrank)
+		buf_adds(out, "  (no topic shares a word with the question)\n");
+	if (res->context_used[0]) {
+		buf_printf(out, "context: %s\nmodel, reading the context too (answers at 0.40):\n", res->context_used);
+		for (size_t i = 0; i < res->nrank_ctx; i++)
+			buf_printf(out, "  %-28s score %.2f\n", k->kb.topics[res->rank_ctx[i].topic].id,
+				   res->rank_ctx[i].score);
+	}
+}
+
+void answer_explain(const struct knowledge *k, const struct match_result *res, const struct answer *a,
+		    struct buf *out)
+{
+	if (res->split)
+		buf_printf(out, "question clause: chars %zu-%zu of the message (the rest is read for its roles)\n",
+			   res->focus_start, res->focus_end);
+	if (res->second_topic >= 0)
+		buf_printf(out, "second question: offered as %s\n", k->kb.topics[res->second_topic].id);
+	buf_printf(out, "normalised: %s\n", res->norm);
+	buf_printf(out, "with roles: %s\n", res->tagged);
+	buf_adds(out, "roles:");
+	for (size_t i = 0; i < res->nmentions; i++)
+		buf_printf(out, " %s (\"%.*s\")", k->kb.roles[res->mentions[i].role].id,
+			   (int)(res->mentions[i].end - res->mentions[i].start), res->norm + res->mentions[i].start);
+	buf_adds(out, res->nmentions ? "\n" : " none\n");
+	explain_candidates(k, res, out);
+	buf_printf(out, "patterns alone: %s, topic %s, score %.2f\n", outcome_name(res->pat_outcome),
+		   res->pat_topic >= 0 ? k->kb.topics[res->pat_topic].id : "-", res->pat_score);
+	explain_model(k, res, out);
+	buf_printf(out, "outcome: %s%s, by the %s\n", outcome_name(res->outcome), res->followup ? " (follow-up)" : "",
+		   stage_name(res->stage));
+	if (res->why)
+		buf_printf(out, "why: %s\n", res->why);
+	if (res->intent >= 0)
+		buf_printf(out, "intent: %s\n", k->lang.intents[res->intent].id);
+	if (res->topic >= 0)
+		buf_printf(out, "topic: %s (%s)\n", k->kb.topics[res->topic].id, k->kb.topics[res->topic].file);
+	buf_printf(out, "answer: %s\n", a->text.ptr ? a->text.ptr : "");
+}

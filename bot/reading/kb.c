@@ -1,0 +1,511 @@
+/* kb.c - load data/ (sources, roles, topics) into our own structs; see kb.h. */
+#include "kb.h"
+
+#include <cjson/cJSON.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "caps.h"
+#include "banned.h"
+
+struct ctx {                       /* one file being read */
+	const char *path, *text;
+	struct diag *d;
+	int errors;
+};
+
+static void bad(struct ctx *c, const char *near, const char *fmt, const char *arg)
+{
+	char msg[512];
+
+	snprintf(msg, sizeof(msg), fmt, arg);
+	diag_add(c->d, c->path, near ? diag_line_find(c->text, near) : 1, "%s", msg);
+	c->errors++;
+}
+
+char *kb_read_file(const char *path, size_t *len, struct diag *d)
+{
+	FILE *f = fopen(path, "rb");
+	char *text;
+	size_t n;
+
+	if (!f) {
+		diag_add(d, path, 0, "cannot open: %s", strerror(errno));
+		return NULL;
+	}
+	text = malloc(SB_MAX_KB_FILE + 2);
+	n = text ? fread(text, 1, SB_MAX_KB_FILE + 1, f) : 0;
+	fclose(f);
+	if (!text || n > SB_MAX_KB_FILE) {
+		diag_add(d, path, 0, "file larger than %d bytes", SB_MAX_KB_FILE);
+		free(text);
+		return NULL;
+	}
+	text[n] = '\0';
+	if (len)
+		*len = n;
+	return text;
+}
+
+int kb_valid_id(const char *id)
+{
+	size_t n = strlen(id);
+
+	if (n == 0 || n >= SB_MAX_ID)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!((id[i] >= 'a' && id[i] <= 'z') || (id[i] >= '0' && id[i] <= '9') || id[i] == '-'))
+			return 0;
+	return 1;
+}
+
+static cJSON *parse(struct ctx *c)
+{
+	const char *end = NULL;
+	cJSON *root = cJSON_ParseWithLengthOpts(c->text, strlen(c->text) + 1, &end, 1);
+
+	if (!root) {
+		size_t off = end ? (size_t)(end - c->text) : 0;
+		diag_add(c->d, c->path, diag_line_of(c->text, off), "bad JSON near byte %zu", off);
+		c->errors++;
+	}
+	return root;
+}
+
+/* a string member, or NULL (reporting it when required or of the wrong type) */
+static const char *str_member(struct ctx *c, const cJSON *obj, const char *key, int required)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+	char near[80];
+
+	snprintf(near, sizeof(near), "\"%s\"", key);
+	if (!v) {
+		if (required)
+			bad(c, NULL, "missing \"%s\"", key);
+		return NULL;
+	}
+	if (!cJSON_IsString(v) || !v->valuestring[0]) {
+		bad(c, near, "\"%s\" must be a non-empty string", key);
+		return NULL;
+	}
+	return v->valuestring;
+}
+
+static char *dup_or_null(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+static void load_sources(struct kb *kb, struct ctx *c, const cJSON *root)
+{
+	const cJSON *arr = cJSON_GetObjectItemCaseSensitive(root, "sources"), *it;
+
+	if (!cJSON_IsArray(arr)) {
+		bad(c, NULL, "%s", "expected {\"sources\": [...]}");
+		return;
+	}
+	kb->sources = calloc((size_t)cJSON_GetArraySize(arr) + 1, sizeof(*kb->sources));
+	cJSON_ArrayForEach(it, arr) {
+		const char *id = str_member(c, it, "id", 1), *title = str_member(c, it, "title", 1);
+		if (!id || !title)
+			continue;
+		if (strmap_get(&kb->source_ids, id, strlen(id)) >= 0) {
+			bad(c, id, "duplicate source id \"%s\"", id);
+			continue;
+		}
+		strmap_put(&kb->source_ids, id, strlen(id), (int)kb->nsources);
+		kb->sources[kb->nsources].id = strdup(id);
+		kb->sources[kb->nsources++].title = strdup(title);
+	}
+}
+
+static void load_roles(struct kb *kb, struct ctx *c, const cJSON *root)
+{
+	const cJSON *arr = cJSON_GetObjectItemCaseSensitive(root, "roles"), *it;
+	if (!cJSON_IsArray(arr)) {
+		bad(c, NULL, "%s", "expected {\"roles\": [...]}");
+		return;
+	}
+	kb->roles = calloc((size_t)cJSON_GetArraySize(arr) + 1, sizeof(*kb->roles));
+	cJSON_ArrayForEach(it, arr) {
+		const char *id = str_member(c, it, "id", 1), *name = str_member(c, it, "name", 1);
+		const cJSON *lv = cJSON_GetObjectItemCaseSensitive(it, "level");
+		if (!id || !name)
+			continue;
+		if (!kb_valid_id(id) || strmap_get(&kb->role_ids, id, strlen(id)) >= 0) {
+			bad(c, id, "bad or duplicate role id \"%s\"", id);
+			continue;
+		}
+		strmap_put(&kb->role_ids, id, strlen(id), (int)kb->nroles);
+		kb->roles[kb->nroles].id = strdup(id);
+		kb->roles[kb->nroles].name = strdup(name);
+		kb->roles[kb->nroles].level = cJSON_IsNumber(lv) ? lv->valueint : 0;
+		kb->roles[kb->nroles++].parent = -1;
+	}
+	cJSON_ArrayForEach(it, arr) {          /* parents, once every id is known */
+		const cJSON *p = cJSON_GetObjectItemCaseSensitive(it, "parent");
+		const char *id = str_member(c, it, "id", 0);
+		int r = id ? kb_role_find(kb, id) : -1;
+		if (r < 0 || !p || cJSON_IsNull(p))
+			continue;
+		if (!cJSON_IsString(p) || kb_role_find(kb, p->valuestring) < 0 ||
+		    kb_role_find(kb, p->valuestring) == r)
+			bad(c, id, "role \"%s\" has an unknown parent", id);
+		else
+			kb->roles[r].parent = kb_role_find(kb, p->valuestring);
+	}
+}
+
+
+/* an array of strings member; NULL when absent (reported when required) */
+static const cJSON *str_array(struct ctx *c, const cJSON *obj, const char *key, int required)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key), *it;
+	char near[80];
+
+	snprintf(near, sizeof(near), "\"%s\"", key);
+	if (!v) {
+		if (required)
+			bad(c, NULL, "missing \"%s\"", key);
+		return NULL;
+	}
+	if (!cJSON_IsArray(v) || (required && cJSON_GetArraySize(v) == 0)) {
+		bad(c, near, "\"%s\" must be a non-empty array of strings", key);
+		return NULL;
+	}
+	cJSON_ArrayForEach(it, v) {
+		if (!cJSON_IsString(it) || !it->valuestring[0]) {
+			bad(c, near, "\"%s\" must hold only non-empty strings", key);
+			return NULL;
+		}
+	}
+	return v;
+}
+
+static const char *const topic_keys[] = {
+	"id", "title", "role", "attribute", "compare", "answer", "sources", "examples", "related", NULL
+};
+
+static void check_keys(struct ctx *c, const cJSON *root)
+{
+	const cJSON *it;
+
+	cJSON_ArrayForEach(it, root) {
+		int known = 0;
+		for (int i = 0; topic_keys[i]; i++)
+			known |= strcmp(it->string, topic_keys[i]) == 0;
+		if (!known) {
+			char near[80];
+			snprintf(near, sizeof(near), "\"%s\"", it->string);
+			bad(c, near, "unknown key \"%s\"", it->string);
+		}
+	}
+}
+
+static void topic_roles(struct kb *kb, struct ctx *c, const cJSON *root, struct kb_topic *t)
+{
+	const char *role = str_member(c, root, "role", 0), *attr = str_member(c, root, "attribute", 0);
+	const cJSON *cmp = str_array(c, root, "compare", 0), *it;
+	int k = 0;
+
+	if (role && (t->role = kb_role_find(kb, role)) < 0)
+		bad(c, "\"role\"", "unknown role \"%s\"", role);
+	if (attr && !role)
+		bad(c, "\"attribute\"", "%s", "\"attribute\" needs a \"role\"");
+	if (attr && !kb_valid_id(attr))
+		bad(c, "\"attribute\"", "bad attribute name \"%s\"", attr);
+	t->attribute = role && attr ? strdup(attr) : NULL;
+	if (!cmp)
+		return;
+	if (cJSON_GetArraySize(cmp) != 2) {
+		bad(c, "\"compare\"", "%s", "\"compare\" must name two roles");
+		return;
+	}
+	cJSON_ArrayForEach(it, cmp) {
+		t->compare[k] = kb_role_find(kb, it->valuestring);
+		if (t->compare[k++] < 0)
+			bad(c, "\"compare\"", "unknown role \"%s\"", it->valuestring);
+	}
+	if (t->compare[0] >= 0 && t->compare[0] == t->compare[1])
+		bad(c, "\"compare\"", "%s", "\"compare\" must name two different roles");
+}
+
+static void topic_lists(struct kb *kb, struct ctx *c, const cJSON *root, struct kb_topic *t)
+{
+	const cJSON *src = str_array(c, root, "sources", 1), *ex = str_array(c, root, "examples", 0);
+	const cJSON *rel = str_array(c, root, "related", 0), *it;
+
+	t->sources = calloc((size_t)cJSON_GetArraySize(src) + 1, sizeof(int));
+	cJSON_ArrayForEach(it, src) {
+		int s = strmap_get(&kb->source_ids, it->valuestring, strlen(it->valuestring));
+		if (s < 0)
+			bad(c, it->valuestring, "unknown source \"%s\"", it->valuestring);
+		else
+			t->sources[t->nsources++] = s;
+	}
+	t->examples = calloc((size_t)cJSON_GetArraySize(ex) + 1, sizeof(char *));
+	t->example_lines = calloc((size_t)cJSON_GetArraySize(ex) + 1, sizeof(int));
+	cJSON_ArrayForEach(it, ex) {
+		if (strlen(it->valuestring) > SB_MAX_QUESTION) {
+			bad(c, "\"examples\"", "%s", "example question too long");
+			continue;
+		}
+		t->example_lines[t->nexamples] = diag_line_find(c->text, it->valuestring);
+		t->examples[t->nexamples++] = strdup(it->valuestring);
+	}
+	t->related = calloc((size_t)cJSON_GetArraySize(rel) + 1, sizeof(char *));
+	cJSON_ArrayForEach(it, rel)
+		t->related[t->nrelated++] = strdup(it->valuestring);
+}
+
+static void load_topic(struct kb *kb, struct ctx *c, const char *stem)
+{
+	struct kb_topic *t = &kb->topics[kb->ntopics];
+	cJSON *root = parse(c);
+	const char *id, *answer;
+
+	memset(t, 0, sizeof(*t));
+	t->role = t->compare[0] = t->compare[1] = -1;
+	if (!root)
+		return;
+	if (!cJSON_IsObject(root)) {
+		bad(c, NULL, "%s", "a topic file holds one JSON object");
+		cJSON_Delete(root);
+		return;
+	}
+	check_keys(c, root);
+	id = str_member(c, root, "id", 1);
+	answer = str_member(c, root, "answer", 1);
+	if (id && strcmp(id, stem) != 0)
+		bad(c, "\"id\"", "id \"%s\" does not match the file name", id);
+	if (answer && strlen(answer) > SB_MAX_ANSWER)
+		bad(c, "\"answer\"", "answer longer than %s bytes", "1800");
+	t->id = strdup(stem);
+	t->file = strdup(c->path);
+	t->title = dup_or_null(str_member(c, root, "title", 0));
+	t->answer = strdup(answer ? answer : "");
+	topic_roles(kb, c, root, t);
+	topic_lists(kb, c, root, t);
+	if (!t->title)
+		t->title = strdup(t->id);
+	strmap_put(&kb->topic_ids, t->id, strlen(t->id), (int)kb->ntopics);
+	kb->ntopics++;
+	cJSON_Delete(root);
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* the *.json names in dir/topics, sorted; NULL-terminated; *n gets the count */
+static char **topic_files(const char *dir, size_t *n, struct diag *d)
+{
+	char path[4096];
+	DIR *dh;
+	struct dirent *e;
+	char **names = NULL;
+	size_t cap = 0;
+
+	*n = 0;
+	snprintf(path, sizeof(path), "%s/topics", dir);
+	if (!(dh = opendir(path))) {
+		diag_add(d, path, 0, "cannot open: %s", strerror(errno));
+		return NULL;
+	}
+	while ((e = readdir(dh))) {
+		size_t len = strlen(e->d_name);
+		if (e->d_name[0] == '.' || len < 6 || strcmp(e->d_name + len - 5, ".json") != 0)
+			continue;
+		if (*n >= SB_MAX_TOPICS) {
+			diag_add(d, path, 0, "more than %d topics", SB_MAX_TOPICS);
+			break;
+		}
+		if (*n + 1 >= cap) {
+			cap = cap ? cap * 2 : 64;
+			names = realloc(names, cap * sizeof(*names));
+		}
+		names[(*n)++] = strdup(e->d_name);
+	}
+	closedir(dh);
+	if (names)
+		qsort(names, *n, sizeof(*names), by_name);
+	return names;
+}
+
+static void check_related(struct kb *kb, struct diag *d)
+{
+	for (size_t i = 0; i < kb->ntopics; i++) {
+		struct kb_topic *t = &kb->topics[i];
+		for (size_t k = 0; k < t->nrelated; k++) {
+			if (kb_topic_find(kb, t->related[k]) >= 0)
+				continue;
+			char *text = kb_read_file(t->file, NULL, d);
+			diag_add(d, t->file, text ? diag_line_find(text, t->related[k]) : 0,
+				 "related topic \"%s\" does not exist", t->related[k]);
+			free(text);
+		}
+	}
+}
+
+static void load_topics(struct kb *kb, const char *dir, struct diag *d)
+{
+	size_t n = 0;
+	char **names = topic_files(dir, &n, d);
+
+	kb->topics = calloc(n + 1, sizeof(*kb->topics));
+	for (size_t i = 0; i < n; i++) {
+		char path[4096], stem[256];
+		struct ctx c = { path, NULL, d, 0 };
+		size_t len = strlen(names[i]) - 5;
+		snprintf(path, sizeof(path), "%s/topics/%s", dir, names[i]);
+		snprintf(stem, sizeof(stem), "%.*s", (int)(len < 255 ? len : 255), names[i]);
+		if (!kb_valid_id(stem)) {
+			diag_add(d, path, 0, "bad topic file name (want [a-z0-9-].json)");
+		} else if ((c.text = kb_read_file(path, NULL, d))) {
+			load_topic(kb, &c, stem);
+			free((char *)c.text);
+		}
+		free(names[i]);
+	}
+	free(names);
+	check_related(kb, d);
+}
+
+int kb_role_find(const struct kb *kb, const char *id)
+{
+	return strmap_get(&kb->role_ids, id, strlen(id));
+}
+
+int kb_topic_find(const struct kb *kb, const char *id)
+{
+	return strmap_get(&kb->topic_ids, id, strlen(id));
+}
+
+int kb_topic_by_attribute(const struct kb *kb, int role, const char *attribute)
+{
+	for (int depth = 0; role >= 0 && depth < 8; depth++) {
+		for (size_t t = 0; t < kb->ntopics; t++)
+			if (kb->topics[t].role == role && kb->topics[t].attribute &&
+			    strcmp(kb->topics[t].attribute, attribute) == 0)
+				return (int)t;
+		role = kb->roles[role].parent;
+	}
+	return -1;
+}
+
+int kb_has_attribute(const struct kb *kb, const char *attribute)
+{
+	for (size_t t = 0; t < kb->ntopics; t++)
+		if (kb->topics[t].attribute && strcmp(kb->topics[t].attribute, attribute) == 0)
+			return 1;
+	return 0;
+}
+
+static int compare_exact(const struct kb *kb, int a, int b)
+{
+	for (size_t t = 0; t < kb->ntopics; t++) {
+		const int *c = kb->topics[t].compare;
+		if ((c[0] == a && c[1] == b) || (c[0] == b && c[1] == a))
+			return (int)t;
+	}
+	return -1;
+}
+
+int kb_topic_compare(const struct kb *kb, int a, int b)
+{
+	int pa = a >= 0 ? kb->roles[a].parent : -1, pb = b >= 0 ? kb->roles[b].parent : -1;
+	int t;
+
+	if (a < 0 || b < 0 || a == b)
+		return -1;
+	if ((t = compare_exact(kb, a, b)) >= 0)
+		return t;
+	if (pa >= 0 && pa != b && (t = compare_exact(kb, pa, b)) >= 0)
+		return t;
+	if (pb >= 0 && pb != a && (t = compare_exact(kb, a, pb)) >= 0)
+		return t;
+	return -1;
+}
+
+static void release_topic(struct kb_topic *t)
+{
+	for (size_t i = 0; i < t->nexamples; i++)
+		free(t->examples[i]);
+	for (size_t i = 0; i < t->nrelated; i++)
+		free(t->related[i]);
+	free(t->examples);
+	free(t->example_lines);
+	free(t->related);
+	free(t->sources);
+	free(t->id);
+	free(t->title);
+	free(t->answer);
+	free(t->file);
+	free(t->attribute);
+}
+
+void kb_release(struct kb *kb)
+{
+	for (size_t i = 0; i < kb->nsources; i++) {
+		free(kb->sources[i].id);
+		free(kb->sources[i].title);
+	}
+	for (size_t i = 0; i < kb->nroles; i++) {
+		free(kb->roles[i].id);
+		free(kb->roles[i].name);
+	}
+	for (size_t i = 0; i < kb->ntopics; i++)
+		release_topic(&kb->topics[i]);
+	free(kb->sources);
+	free(kb->roles);
+	free(kb->topics);
+	free(kb->dir);
+	strmap_release(&kb->source_ids);
+	strmap_release(&kb->role_ids);
+	strmap_release(&kb->topic_ids);
+	memset(kb, 0, sizeof(*kb));
+}
+
+static int load_json_file(struct kb *kb, const char *dir, const char *name, struct diag *d,
+			  void (*fn)(struct kb *, struct ctx *, const cJSON *))
+{
+	char path[4096];
+	struct ctx c = { path, NULL, d, 0 };
+	cJSON *root;
+	char *text;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	text = kb_read_file(path, NULL, d);
+	if (!text)
+		return -1;
+	c.text = text;
+	root = parse(&c);
+	if (root)
+		fn(kb, &c, root);
+	cJSON_Delete(root);
+	free(text);
+	return c.errors ? -1 : 0;
+}
+
+int kb_load(struct kb *kb, const char *dir, struct diag *d)
+{
+	size_t before = d->count;
+
+	memset(kb, 0, sizeof(*kb));
+	kb->dir = strdup(dir);
+	load_json_file(kb, dir, "sources.json", d, load_sources);
+	load_json_file(kb, dir, "roles.json", d, load_roles);
+	load_topics(kb, dir, d);
+	if (d->count > before) {
+		char *keep = kb->dir;
+		kb->dir = NULL;
+		kb_release(kb);
+		free(keep);
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,213 @@
+/* knowledge.c - immutable, reference-counted knowledge snapshots; see knowledge.h. */
+#include "knowledge.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "normalise.h"
+#include "strmap.h"
+#include "banned.h"
+
+static int64_t wall_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static uint64_t mix(uint64_t h, const char *s)
+{
+	return s ? h ^ (strmap_hash(s, strlen(s)) + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2)) : h;
+}
+
+static uint64_t content_hash(const struct knowledge *k)
+{
+	uint64_t h = 0;
+
+	for (size_t i = 0; i < k->kb.ntopics; i++) {
+		const struct kb_topic *t = &k->kb.topics[i];
+		h = mix(mix(mix(h, t->id), t->answer), t->attribute);
+		for (size_t e = 0; e < t->nexamples; e++)
+			h = mix(h, t->examples[e]);
+	}
+	for (size_t i = 0; i < k->lang.nintents; i++) {
+		const struct lang_intent *in = &k->lang.intents[i];
+		h = mix(mix(h, in->id), in->target);
+		for (size_t p = 0; p < in->patterns.n; p++)
+			h = mix(h, in->patterns.v[p].re);
+	}
+	for (size_t i = 0; i < k->lang.nentities; i++)
+		for (size_t p = 0; p < k->lang.entities[i].patterns.n; p++)
+			h = mix(h, k->lang.entities[i].patterns.v[p].re);
+	return h;
+}
+
+static void knowledge_free(struct knowledge *k)
+{
+	matcher_release(&k->matcher);
+	lang_release(&k->lang);
+	kb_release(&k->kb);
+	free(k);
+}
+
+struct knowledge *knowledge_load(const char *kbdir, const char *intentsdir, struct diag *d)
+{
+	struct knowledge *k = calloc(1, sizeof(*k));
+	int bad = 0;
+
+	if (!k)
+		return NULL;
+	matcher_init(&k->matcher);
+	bad |= kb_load(&k->kb, kbdir, d) < 0;
+	bad |= lang_load(&k->lang, intentsdir, d) < 0;
+	if (k->kb.ntopics || !bad)       /* with a loaded kb, report the intents' problems too */
+		bad |= matcher_build(&k->matcher, &k->kb, &k->lang, d) < 0;
+	if (bad) {
+		knowledge_free(k);
+		return NULL;
+	}
+	k->refs = 1;
+	k->version = content_hash(k);
+	k->loaded_ms = wall_ms();
+	return k;
+}
+
+struct knowledge *knowledge_ref(struct knowledge *k)
+{
+	if (k)
+		__atomic_add_fetch(&k->refs, 1, __ATOMIC_RELAXED);
+	return k;
+}
+
+void knowledge_unref(struct knowledge *k)
+{
+	if (k && __atomic_sub_fetch(&k->refs, 1, __ATOMIC_ACQ_REL) == 0)
+		knowledge_free(k);
+}
+
+struct check_state {
+	int full;                       /* also compare with every pattern run */
+	struct matcher_scratch *s;
+	struct match_result res, all;
+	struct strmap seen;
+};
+
+static void check_example(struct knowledge *k, struct check_state *cs, size_t t, size_t e, struct diag *d)
+{
+	struct matcher_scratch *s = cs->s;
+	struct match_result *r = &cs->res;
+	const struct kb_topic *topic = &k->kb.topics[t];
+	const char *ex = topic->examples[e];
+	int other;
+
+	matcher_match(&k->matcher, s, ex, strlen(ex), NULL, r);
+	if (cs->full) {
+		s->no_prefilter = 1;
+		matcher_match(&k->matcher, s, ex, strlen(ex), NULL, &cs->all);
+		s->no_prefilter = 0;
+		if (r->outcome != cs->all.outcome || r->topic != cs->all.topic)
+			diag_add(d, topic->file, topic->example_lines[e],
+				 "example \"%s\": the prefilter changed the result (a bug: please report it)", ex);
+	}
+	if (r->outcome != MATCH_TOPIC || r->topic != (int)t)
+		diag_add(d, topic->file, topic->example_lines[e], "example \"%s\" reaches %s%s%s", ex,
+			 r->outcome == MATCH_TOPIC ? "topic \"" : "",
+			 r->outcome == MATCH_TOPIC ? k->kb.topics[r->topic].id :
+			 r->outcome == MATCH_DECLINE ? "a decline intent" : "no topic",
+			 r->outcome == MATCH_TOPIC ? "\" instead" : "");
+	other = strmap_get(&cs->seen, r->norm, strlen(r->norm));
+	if (other >= 0 && other != (int)t)
+		diag_add(d, topic->file, topic->example_lines[e],
+			 "example \"%s\" is also an example of topic \"%s\"", ex, k->kb.topics[other].id);
+	else
+		strmap_put(&cs->seen, r->norm, strlen(r->norm), (int)t);
+}
+
+static int check(struct knowledge *k, struct diag *d, int full)
+{
+	size_t before = d->count;
+	struct check_state *cs = calloc(1, sizeof(*cs));
+
+	if (!cs || !(cs->s = matcher_scratch_new())) {
+		free(cs);
+		return -1;
+	}
+	cs->full = full;
+	strmap_init(&cs->seen);
+	for (size_t t = 0; t < k->kb.ntopics; t++)
+		for (size_t e = 0; e < k->kb.topics[t].nexamples; e++)
+			check_example(k, cs, t, e, d);
+	strmap_release(&cs->seen);
+	matcher_scratch_free(cs->s);
+	free(cs);
+	return d->count > before ? -1 : 0;
+}
+
+int knowledge_check(struct knowledge *k, struct diag *d)
+{
+	return check(k, d, 0);
+}
+
+int knowledge_check_full(struct knowledge *k, struct diag *d)
+{
+	return check(k, d, 1);
+}
+
+void knowledge_holder_init(struct knowledge_holder *h, struct knowledge *k)
+{
+	memset(h, 0, sizeof(*h));
+	pthread_mutex_init(&h->lock, NULL);
+	h->live = k;
+	h->last_reload_ms = k ? k->loaded_ms : 0;
+}
+
+void knowledge_holder_release(struct knowledge_holder *h)
+{
+	knowledge_unref(h->live);
+	pthread_mutex_destroy(&h->lock);
+	h->live = NULL;
+}
+
+struct knowledge *knowledge_acquire(struct knowledge_holder *h)
+{
+	struct knowledge *k;
+
+	pthread_mutex_lock(&h->lock);
+	k = knowledge_ref(h->live);
+	pthread_mutex_unlock(&h->lock);
+	return k;
+}
+
+void knowledge_swap(struct knowledge_holder *h, struct knowledge *k)
+{
+	struct knowledge *old;
+
+	pthread_mutex_lock(&h->lock);
+	old = h->live;
+	h->live = k;
+	h->last_reload_ms = k->loaded_ms;
+	h->last_error[0] = '\0';
+	pthread_mutex_unlock(&h->lock);
+	knowledge_unref(old);
+}
+
+void knowledge_holder_set_status(struct knowledge_holder *h, int64_t reload_ms, const char *error)
+{
+	pthread_mutex_lock(&h->lock);
+	if (reload_ms)
+		h->last_reload_ms = reload_ms;
+	snprintf(h->last_error, sizeof(h->last_error), "%s", error ? error : "");
+	pthread_mutex_unlock(&h->lock);
+}
+
+void knowledge_holder_status(struct knowledge_holder *h, int64_t *reload_ms, char *error, size_t cap)
+{
+	pthread_mutex_lock(&h->lock);
+	*reload_ms = h->last_reload_ms;
+	if (cap)
+		snprintf(error, cap, "%s", h->last_error);
+	pthread_mutex_unlock(&h->lock);
+}
