@@ -56,7 +56,8 @@ struct matcher_scratch {
 	struct candidate *tried;
 	size_t work_cap;
 	struct ranker_scratch rank;
-	struct match_result *aside;    /* the backstory of a long message, read for its roles */
+	struct match_result *aside;    /* the whole of a long message, read for its roles */
+	char story[SB_MAX_QUESTION + 1];  /* its tagged text, for the model */
 };
 
 #define MATCH_CONTEXT_TEXT 240
@@ -142,7 +143,7 @@ struct matcher_scratch *matcher_scratch_new(void);
 void matcher_scratch_free(struct matcher_scratch *s);
 
 /* reads question q[0..len) with the conversation context ctx (may be NULL):
- * the question clause, the patterns, the model, the context (reading.c) */
+ * the question clause, the patterns, the model, the context (reader.c) */
 void matcher_match(const struct matcher *m, struct matcher_scratch *s, const char *q, size_t len,
 		   const struct match_context *ctx, struct match_result *res);
 /* the first stage alone: patterns over q (matcher_match.c) */

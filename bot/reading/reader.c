@@ -1,5 +1,5 @@
 /*
- * reading.c - how a whole message is read: the question clause of a long
+ * reader.c - how a whole message is read: the question clause of a long
  * message (focus.c), the PCRE2 intents (matcher_match.c), the statistical model
  * (ranker.c) when the patterns are unsure or silent, and the conversation's
  * context for follow-ups ("by who?", "why not?", "which one is the top").
@@ -23,7 +23,8 @@
 #define READ_CONTEXT     0.40   /* the model answers a follow-up read with its context */
 #define READ_SUGGEST     0.28   /* the model offers its best topics */
 #define LEAN_MAX_WORDS   10
-#define CONTEXT_WEIGHT   0.5f
+#define CONTEXT_WEIGHT   0.5f    /* an earlier turn, for a follow-up */
+#define BACKSTORY_WEIGHT 0.5f    /* the rest of a long message */
 
 static int topic_intent(const struct matcher *m, const struct kb_topic *t)
 {
@@ -196,14 +197,17 @@ static enum match_outcome redirect(const struct matcher *m, const struct match_r
 	return MATCH_TOPIC;
 }
 
-static size_t rank(const struct matcher *m, struct matcher_scratch *s, const char *text, const char *context,
-		   struct ranker_hit *top)
+/* the model's best topics for the question, the backstory of its message and an earlier turn */
+static size_t rank(const struct matcher *m, struct matcher_scratch *s, const char *text, const char *backstory,
+		   const char *earlier, struct ranker_hit *top)
 {
 	struct ranker_feature f[RANKER_MAX_FEATURES];
 	size_t n = ranker_features(text, 1.0f, f, RANKER_MAX_FEATURES);
 
-	if (context && context[0])
-		n += ranker_features(context, CONTEXT_WEIGHT, f + n, RANKER_MAX_FEATURES - n);
+	if (backstory && backstory[0])
+		n += ranker_features(backstory, BACKSTORY_WEIGHT, f + n, RANKER_MAX_FEATURES - n);
+	if (earlier && earlier[0])
+		n += ranker_features(earlier, CONTEXT_WEIGHT, f + n, RANKER_MAX_FEATURES - n);
 	return ranker_rank(&m->ranker, &s->rank, f, n, NULL, top);
 }
 
@@ -231,38 +235,37 @@ static void answer_with(const struct matcher *m, struct match_result *res, const
 
 /*
  * The second stage: when the patterns are silent or unsure, the model reads the
- * question (and, for a question that leans on an earlier one, that one too).
+ * question clause with its message's backstory (weighted down), and, for a
+ * question that leans on an earlier turn, that turn too.
  */
 static void second_stage(const struct matcher *m, struct matcher_scratch *s, struct match_result *res,
-			 const char *context)
+			 const char *backstory, const char *earlier)
 {
 	struct ranker_hit alone[RANKER_TOP], with[RANKER_TOP];
 	size_t na, nw = 0;
 	struct words w;
-	int lean;
-
-	int decided = res->outcome == MATCH_DECLINE ||
-		      (res->outcome == MATCH_TOPIC && (res->score >= PATTERN_DECISIVE || res->followup));
+	int lean, decided = res->outcome == MATCH_DECLINE ||
+			    (res->outcome == MATCH_TOPIC && (res->score >= PATTERN_DECISIVE || res->followup));
 
 	if (decided && !s->explain)
 		return;
-	na = rank(m, s, res->tagged, NULL, alone);
+	na = rank(m, s, res->tagged, backstory, NULL, alone);
 	res->ranked = 1;
 	memcpy(res->rank, alone, na * sizeof(alone[0]));
 	res->nrank = na;
 	if (decided)
 		return;
 	count(m, res->tagged, &w);
-	lean = context && context[0] && leans(res, &w);
+	lean = earlier && earlier[0] && leans(res, &w);
 	if (lean && switch_elsewhere(res, &w)) {
 		res->why = "a follow-up about something that is not an EMS role";
 		return;
 	}
 	if (lean) {
-		nw = rank(m, s, res->tagged, context, with);
+		nw = rank(m, s, res->tagged, backstory, earlier, with);
 		memcpy(res->rank_ctx, with, nw * sizeof(with[0]));
 		res->nrank_ctx = nw;
-		copy_text(res->context_used, context);
+		copy_text(res->context_used, earlier);
 		if (nw && with[0].score >= READ_CONTEXT) {
 			answer_with(m, res, &with[0], STAGE_CONTEXT);
 			res->why = "the model, reading the question with the earlier one";
@@ -271,38 +274,47 @@ static void second_stage(const struct matcher *m, struct matcher_scratch *s, str
 	}
 	if (res->outcome == MATCH_TOPIC)
 		return;
-	if (na && alone[0].score >= READ_ANSWER && w.known > 0) {
+	if (na && alone[0].score >= READ_ANSWER) {
 		answer_with(m, res, &alone[0], STAGE_RANKER);
 		res->why = "the model's best topic scored above the answer threshold";
-	} else if (na && alone[0].score >= READ_SUGGEST && w.known > 0 && res->outcome == MATCH_NONE) {
+	} else if (na && alone[0].score >= READ_SUGGEST && res->outcome == MATCH_NONE) {
 		res->why = "the model was unsure: suggesting its best topics";
 	}
 }
 
 /* ---------------------------------------------------------------- a message */
 
-/* the backstory's roles stand in for a focus clause that names none */
+/* the whole message: its roles stand in for a focus clause that names none */
 static void backstory(const struct matcher *m, struct matcher_scratch *s, const char *q, size_t len,
 		      const struct match_context *ctx, struct match_context *local)
 {
-	if (!s->aside && !(s->aside = malloc(sizeof(*s->aside))))
-		return;
-	matcher_read(m, s, q, len, s->aside);
 	if (ctx)
 		*local = *ctx;
 	else
 		*local = (struct match_context)MATCH_CONTEXT_EMPTY;
+	matcher_read(m, s, q, len, s->aside);
 	if (s->aside->nroles) {
 		local->roles[0] = s->aside->roles[0];
 		local->roles[1] = s->aside->nroles > 1 ? s->aside->roles[1] : -1;
 	}
-	copy_text(local->text, s->aside->tagged);
+	memcpy(s->story, s->aside->tagged, sizeof(s->story));
+}
+
+/* a focus clause the patterns cannot read: the whole message, as before clauses */
+static void whole_message(const struct matcher *m, struct matcher_scratch *s, const char *q, size_t len,
+			  const struct match_context *ctx, struct match_result *res)
+{
+	if (res->outcome == MATCH_TOPIC || res->outcome == MATCH_DECLINE)
+		return;
+	matcher_patterns(m, s, q, len, ctx, s->aside);
+	if (s->aside->outcome == MATCH_TOPIC)
+		memcpy(res, s->aside, sizeof(*res));
 }
 
 static void second_question(const struct matcher *m, struct matcher_scratch *s, const char *q,
 			    const struct focus *f, const struct match_context *ctx, struct match_result *res)
 {
-	if (f->second_end <= f->second_start || !s->aside)
+	if (f->second_end <= f->second_start)
 		return;
 	matcher_patterns(m, s, q + f->second_start, f->second_end - f->second_start, ctx, s->aside);
 	if (s->aside->outcome == MATCH_TOPIC && s->aside->topic != res->topic)
@@ -315,15 +327,18 @@ void matcher_match(const struct matcher *m, struct matcher_scratch *s, const cha
 	struct focus f;
 	struct match_context local;
 	const struct match_context *use = ctx;
-	const char *context = ctx && ctx->text[0] ? ctx->text : NULL;
+	const char *earlier = ctx && ctx->text[0] ? ctx->text : NULL;
 
 	focus_find(q, len, &f);
+	if (f.split && !s->aside && !(s->aside = malloc(sizeof(*s->aside))))
+		f = (struct focus){ 0, len, 0, 0, 0 };
 	if (f.split) {
 		backstory(m, s, q, len, ctx, &local);
 		use = &local;
-		context = local.text;
 	}
 	matcher_patterns(m, s, q + f.start, f.end - f.start, use, res);
+	if (f.split)
+		whole_message(m, s, q, len, ctx, res);
 	res->stage = STAGE_PATTERNS;
 	res->pat_outcome = res->outcome;
 	res->pat_topic = res->topic;
@@ -337,7 +352,7 @@ void matcher_match(const struct matcher *m, struct matcher_scratch *s, const cha
 	res->context_used[0] = '\0';
 	res->why = res->outcome == MATCH_NONE ? "no pattern was confident and the model was not either" :
 		   "a pattern matched";
-	second_stage(m, s, res, context);
+	second_stage(m, s, res, f.split ? s->story : NULL, earlier);
 	if (f.split)
 		second_question(m, s, q, &f, use, res);
 }
