@@ -140,8 +140,10 @@ int cli_read_line(FILE *in, char *line, size_t cap)
 }
 
 /* answers q and prints one line: the reply (newlines folded) or the JSON object */
+enum line_mode { LINE_TEXT, LINE_JSON, LINE_EXPLAIN };
+
 static void answer_line(struct knowledge *k, struct matcher_scratch *s, const char *q,
-			struct match_context *ctx, int json)
+			struct match_context *ctx, enum line_mode mode)
 {
 	struct match_result *res = malloc(sizeof(*res));
 	struct match_context next;
@@ -154,13 +156,17 @@ static void answer_line(struct knowledge *k, struct matcher_scratch *s, const ch
 	buf_init(&out, 1 << 16);
 	matcher_match(&k->matcher, s, q, strlen(q), ctx, res);
 	answer_compose(k, res, &a);
+	if (mode == LINE_EXPLAIN) {
+		buf_printf(&out, "> %s\n", q);
+		answer_explain(k, res, &a, &out);
+	}
 	if (ctx) {
 		matcher_next_context(res, ctx, &next);
 		*ctx = next;
 	}
-	if (json) {
+	if (mode == LINE_JSON) {
 		answer_json(&a, &out);
-	} else {
+	} else if (mode == LINE_TEXT) {
 		buf_adds(&out, a.text.ptr ? a.text.ptr : "");
 		for (char *p = out.ptr; p && *p; p++)
 			if (*p == '\n')
@@ -197,10 +203,10 @@ int cmd_ask(struct cli *c, int argc, char **argv)
 	s = matcher_scratch_new();
 	if (argc > 0) {
 		join_args(argc, argv, q, sizeof(q));
-		answer_line(k, s, q, NULL, c->json);
+		answer_line(k, s, q, NULL, c->json ? LINE_JSON : LINE_TEXT);
 	} else {
 		while (cli_read_line(stdin, q, sizeof(q)) >= 0)
-			answer_line(k, s, q, NULL, c->json);
+			answer_line(k, s, q, NULL, c->json ? LINE_JSON : LINE_TEXT);
 	}
 	matcher_scratch_free(s);
 	knowledge_unref(k);
@@ -226,7 +232,7 @@ int cmd_chat(struct cli *c, int argc, char **argv)
 		printf("studybot: ask me about EMS, EMR, EMT and paramedic roles (Ctrl-D to quit)\n> ");
 	fflush(stdout);
 	while (cli_read_line(stdin, q, sizeof(q)) >= 0) {
-		answer_line(k, s, q, &ctx, c->json);
+		answer_line(k, s, q, &ctx, c->json ? LINE_JSON : LINE_TEXT);
 		if (tty)
 			fputs("> ", stdout);
 		fflush(stdout);
@@ -269,6 +275,25 @@ int cmd_check(struct cli *c, int argc, char **argv)
 	return rc;
 }
 
+/* `studybot explain < turns`: every turn explained, with the context it leaned on */
+static int explain_conversation(struct knowledge *k)
+{
+	char q[SB_MAX_QUESTION + 1];
+	struct match_context ctx = MATCH_CONTEXT_EMPTY;
+	struct matcher_scratch *s = matcher_scratch_new();
+
+	if (!s) {
+		knowledge_unref(k);
+		return 1;
+	}
+	s->explain = 1;
+	while (cli_read_line(stdin, q, sizeof(q)) >= 0)
+		answer_line(k, s, q, &ctx, LINE_EXPLAIN);
+	matcher_scratch_free(s);
+	knowledge_unref(k);
+	return 0;
+}
+
 int cmd_explain(struct cli *c, int argc, char **argv)
 {
 	char q[SB_MAX_QUESTION + 1];
@@ -278,12 +303,14 @@ int cmd_explain(struct cli *c, int argc, char **argv)
 	struct answer a;
 	struct buf out;
 
-	if (argc == 0) {
-		fprintf(stderr, "usage: studybot explain QUESTION\n");
+	if (argc == 0 && isatty(0)) {
+		fprintf(stderr, "usage: studybot explain QUESTION, or a conversation on stdin (one turn a line)\n");
 		return 2;
 	}
 	if (!(k = cli_load(c)))
 		return 1;
+	if (argc == 0)
+		return explain_conversation(k);
 	join_args(argc, argv, q, sizeof(q));
 	s = matcher_scratch_new();
 	if (s)

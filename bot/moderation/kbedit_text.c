@@ -15,7 +15,8 @@
 #define TEXT_MAX (SB_MAX_KB_FILE + 65536)
 
 static const char *const topic_order[] = {
-	"id", "title", "role", "attribute", "compare", "answer", "sources", "examples", "related", NULL
+	"id", "title", "role", "attribute", "compare", "answer", "sources", "examples", "related", "followups",
+	NULL
 };
 
 static void put_string(struct buf *b, const char *s)

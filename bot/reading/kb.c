@@ -186,7 +186,8 @@ static const cJSON *str_array(struct ctx *c, const cJSON *obj, const char *key, 
 }
 
 static const char *const topic_keys[] = {
-	"id", "title", "role", "attribute", "compare", "answer", "sources", "examples", "related", NULL
+	"id", "title", "role", "attribute", "compare", "answer", "sources", "examples", "related", "followups",
+	NULL
 };
 
 static void check_keys(struct ctx *c, const cJSON *root)
@@ -261,6 +262,38 @@ static void topic_lists(struct kb *kb, struct ctx *c, const cJSON *root, struct 
 		t->related[t->nrelated++] = strdup(it->valuestring);
 }
 
+/* "followups": [{"q": ["which one is the top", ...], "topic": "paramedic-most-advanced"}, ...] */
+static void topic_followups(struct ctx *c, const cJSON *root, struct kb_topic *t)
+{
+	const cJSON *fu = cJSON_GetObjectItemCaseSensitive(root, "followups"), *it;
+
+	if (!fu)
+		return;
+	if (!cJSON_IsArray(fu)) {
+		bad(c, "\"followups\"", "%s", "\"followups\" must be an array of {\"q\": [...], \"topic\": ID}");
+		return;
+	}
+	t->followups = calloc((size_t)cJSON_GetArraySize(fu) + 1, sizeof(*t->followups));
+	cJSON_ArrayForEach(it, fu) {
+		const cJSON *q = cJSON_IsObject(it) ? str_array(c, it, "q", 1) : NULL, *e;
+		const cJSON *to = cJSON_IsObject(it) ? cJSON_GetObjectItemCaseSensitive(it, "topic") : NULL;
+		struct kb_followup *f = &t->followups[t->nfollowups];
+		if (!q || !cJSON_IsString(to) || !kb_valid_id(to->valuestring)) {
+			bad(c, "\"followups\"", "%s", "each follow-up needs \"q\" (questions) and \"topic\" (a topic id)");
+			continue;
+		}
+		f->questions = calloc((size_t)cJSON_GetArraySize(q) + 1, sizeof(char *));
+		cJSON_ArrayForEach(e, q) {
+			if (strlen(e->valuestring) <= SB_MAX_QUESTION)
+				f->questions[f->nquestions++] = strdup(e->valuestring);
+			else
+				bad(c, "\"followups\"", "%s", "follow-up question too long");
+		}
+		f->topic = strdup(to->valuestring);
+		t->nfollowups++;
+	}
+}
+
 static void load_topic(struct kb *kb, struct ctx *c, const char *stem)
 {
 	struct kb_topic *t = &kb->topics[kb->ntopics];
@@ -289,6 +322,7 @@ static void load_topic(struct kb *kb, struct ctx *c, const char *stem)
 	t->answer = strdup(answer ? answer : "");
 	topic_roles(kb, c, root, t);
 	topic_lists(kb, c, root, t);
+	topic_followups(c, root, t);
 	if (!t->title)
 		t->title = strdup(t->id);
 	strmap_put(&kb->topic_ids, t->id, strlen(t->id), (int)kb->ntopics);
@@ -336,18 +370,24 @@ static char **topic_files(const char *dir, size_t *n, struct diag *d)
 	return names;
 }
 
+static void missing_topic(struct diag *d, const struct kb_topic *t, const char *what, const char *id)
+{
+	char *text = kb_read_file(t->file, NULL, d);
+
+	diag_add(d, t->file, text ? diag_line_find(text, id) : 0, "%s topic \"%s\" does not exist", what, id);
+	free(text);
+}
+
 static void check_related(struct kb *kb, struct diag *d)
 {
 	for (size_t i = 0; i < kb->ntopics; i++) {
 		struct kb_topic *t = &kb->topics[i];
-		for (size_t k = 0; k < t->nrelated; k++) {
-			if (kb_topic_find(kb, t->related[k]) >= 0)
-				continue;
-			char *text = kb_read_file(t->file, NULL, d);
-			diag_add(d, t->file, text ? diag_line_find(text, t->related[k]) : 0,
-				 "related topic \"%s\" does not exist", t->related[k]);
-			free(text);
-		}
+		for (size_t k = 0; k < t->nrelated; k++)
+			if (kb_topic_find(kb, t->related[k]) < 0)
+				missing_topic(d, t, "related", t->related[k]);
+		for (size_t k = 0; k < t->nfollowups; k++)
+			if (kb_topic_find(kb, t->followups[k].topic) < 0)
+				missing_topic(d, t, "follow-up", t->followups[k].topic);
 	}
 }
 
@@ -437,6 +477,13 @@ static void release_topic(struct kb_topic *t)
 		free(t->examples[i]);
 	for (size_t i = 0; i < t->nrelated; i++)
 		free(t->related[i]);
+	for (size_t i = 0; i < t->nfollowups; i++) {
+		for (size_t k = 0; k < t->followups[i].nquestions; k++)
+			free(t->followups[i].questions[k]);
+		free(t->followups[i].questions);
+		free(t->followups[i].topic);
+	}
+	free(t->followups);
 	free(t->examples);
 	free(t->example_lines);
 	free(t->related);

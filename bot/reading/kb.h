@@ -28,6 +28,14 @@ struct kb_role {
 	int parent;          /* role index or -1 */
 };
 
+/* Questions that only make sense right after a topic ("which one is the top"),
+ * and the topic that answers them. */
+struct kb_followup {
+	char **questions;
+	size_t nquestions;
+	char *topic;         /* topic id */
+};
+
 struct kb_topic {
 	char *id, *title, *answer;
 	char *file;          /* path it was loaded from */
@@ -41,6 +49,8 @@ struct kb_topic {
 	size_t nexamples;
 	char **related;      /* topic ids */
 	size_t nrelated;
+	struct kb_followup *followups;
+	size_t nfollowups;
 };
 
 struct kb {

@@ -38,7 +38,6 @@ void matcher_release(struct matcher *m)
 	speller_release(&m->speller);
 	ranker_release(&m->ranker);
 	free(m->topic_intent);
-	free(m->link_from);
 	memset(m, 0, sizeof(*m));
 }
 

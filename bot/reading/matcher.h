@@ -39,7 +39,6 @@ struct matcher {
 	struct speller speller;                           /* misspellings -> the vocabulary */
 	struct ranker ranker;                             /* the second stage, from the examples */
 	int *topic_intent;                                /* per topic: an intent that answers it, or -1 */
-	int *link_from;                                   /* per ranker document: the topic it follows, or -1 */
 };
 
 struct pending;

@@ -11,7 +11,7 @@
 #define W_BIGRAM  0.6f
 #define W_CHAR    0.22f
 #define NN_SHARE  0.7     /* nearest example vs centroid */
-#define UNKNOWN_IDF_SHARE 0.6f
+#define UNKNOWN_IDF_SHARE 1.0f
 
 static const char *const stopwords[] = {
 	"a", "about", "after", "again", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be",
@@ -152,6 +152,7 @@ void ranker_init(struct ranker *r)
 void ranker_release(struct ranker *r)
 {
 	free(r->doc_topic);
+	free(r->doc_after);
 	free(r->feat_hash);
 	free(r->idf);
 	free(r->post_start);
@@ -263,12 +264,12 @@ static int centroids(struct ranker *r, struct build *b, size_t ndocs, size_t nto
 	for (size_t t = 0; t < ntopics; t++) {
 		size_t total = 0, o = 0;
 		for (size_t d = 0; d < ndocs; d++)
-			total += r->doc_topic[d] == (int)t ? b->n[d] : 0;
+			total += r->doc_topic[d] == (int)t && r->doc_after[d] < 0 ? b->n[d] : 0;
 		b->f[ndocs + t] = malloc((total ? total : 1) * sizeof(**b->f));
 		if (!b->f[ndocs + t])
 			return -1;
 		for (size_t d = 0; d < ndocs; d++) {
-			if (r->doc_topic[d] != (int)t)
+			if (r->doc_topic[d] != (int)t || r->doc_after[d] >= 0)
 				continue;
 			memcpy(b->f[ndocs + t] + o, b->f[d], b->n[d] * sizeof(**b->f));
 			o += b->n[d];
@@ -319,10 +320,13 @@ int ranker_build(struct ranker *r, const struct ranker_doc *docs, size_t ndocs, 
 	r->ndocs = ndocs;
 	r->ntopics = ntopics;
 	r->doc_topic = malloc((ndocs ? ndocs : 1) * sizeof(*r->doc_topic));
-	if (!r->doc_topic || collect(&b, docs, ndocs, ntopics) < 0 || vocabulary(r, &b, ndocs, &df) < 0)
+	r->doc_after = malloc((ndocs ? ndocs : 1) * sizeof(*r->doc_after));
+	if (!r->doc_topic || !r->doc_after || collect(&b, docs, ndocs, ntopics) < 0 || vocabulary(r, &b, ndocs, &df) < 0)
 		goto out;
-	for (size_t d = 0; d < ndocs; d++)
+	for (size_t d = 0; d < ndocs; d++) {
 		r->doc_topic[d] = docs[d].topic;
+		r->doc_after[d] = docs[d].after;
+	}
 	r->idf = malloc((r->nfeat + 1) * sizeof(*r->idf));
 	if (!r->idf)
 		goto out;
@@ -387,7 +391,7 @@ static double query_norm(const struct ranker *r, struct ranker_feature *f, size_
 }
 
 size_t ranker_rank(const struct ranker *r, struct ranker_scratch *s, struct ranker_feature *f, size_t n,
-		   const unsigned char *allow, struct ranker_hit *top)
+		   int after, struct ranker_hit *top)
 {
 	size_t nacc = r->ndocs + r->ntopics, ntop = 0;
 	long idx[RANKER_MAX_FEATURES];
@@ -409,11 +413,11 @@ size_t ranker_rank(const struct ranker *r, struct ranker_scratch *s, struct rank
 			s->acc[r->post_doc[p]] += f[k].w * r->post_w[p];
 	}
 	for (size_t d = 0; d < r->ndocs; d++)
-		if (s->acc[d] > best[r->doc_topic[d]])
+		if (s->acc[d] > best[r->doc_topic[d]] && (r->doc_after[d] < 0 || r->doc_after[d] == after))
 			best[r->doc_topic[d]] = s->acc[d];
 	for (size_t t = 0; t < r->ntopics; t++) {
 		double sc = (NN_SHARE * best[t] + (1 - NN_SHARE) * s->acc[r->ndocs + t]) / norm;
-		if ((!allow || allow[t]) && sc > 0)
+		if (sc > 0)
 			keep_best(top, &ntop, (int)t, sc);
 	}
 	return ntop;

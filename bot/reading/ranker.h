@@ -28,6 +28,7 @@ struct ranker_feature {
 struct ranker {
 	size_t ndocs, ntopics, nfeat;
 	int *doc_topic;                 /* per document: topic index */
+	int *doc_after;                 /* per document: -1, or the topic it only follows */
 	uint32_t *feat_hash;            /* per feature */
 	float *idf;                     /* per feature */
 	uint32_t *post_start;           /* nfeat + 1: postings of feature f */
@@ -47,10 +48,12 @@ struct ranker_hit {
 	double score;                   /* 0..1 */
 };
 
-/* A text to learn from: tagged text and the topic it belongs to. */
+/* A text to learn from: tagged text and the topic it belongs to; a follow-up
+ * question (after >= 0) counts only right after that topic, and not in centroids. */
 struct ranker_doc {
 	const char *text;
 	int topic;
+	int after;
 };
 
 void ranker_init(struct ranker *r);
@@ -65,10 +68,10 @@ size_t ranker_features(const char *text, float w, struct ranker_feature *out, si
 /*
  * Scores every topic for the features f[0..n) (merged and normalised here) and
  * writes the best (at most RANKER_TOP, best first) to top; returns how many.
- * allow, when not NULL, has ntopics entries: topics with 0 are skipped.
+ * after: the topic the conversation was on (-1 none), for follow-up documents.
  */
 size_t ranker_rank(const struct ranker *r, struct ranker_scratch *s, struct ranker_feature *f, size_t n,
-		   const unsigned char *allow, struct ranker_hit *top);
+		   int after, struct ranker_hit *top);
 /* 1 when the text has a content word the model has seen (its vocabulary) */
 int ranker_knows_word(const struct ranker *r, const char *word, size_t len);
 /* 1 when word[0..len) is a function word that carries no topic */

@@ -20,7 +20,7 @@
 
 #define PATTERN_DECISIVE 2.0    /* a pattern score the model never overrides */
 #define READ_ANSWER      0.46   /* the model answers on its own */
-#define READ_CONTEXT     0.40   /* the model answers a follow-up read with its context */
+#define READ_CONTEXT     0.25   /* the model answers a follow-up read with its context */
 #define READ_SUGGEST     0.28   /* the model offers its best topics */
 #define LEAN_MAX_WORDS   10
 #define CONTEXT_WEIGHT   0.5f    /* an earlier turn, for a follow-up */
@@ -38,10 +38,35 @@ static int topic_intent(const struct matcher *m, const struct kb_topic *t)
 	return -1;
 }
 
-static char *tag(const struct matcher *m, struct matcher_scratch *s, struct match_result *res, const char *text)
+/* adds one document; 0, or -1 when out of memory */
+static int add_doc(const struct matcher *m, struct matcher_scratch *s, struct match_result *res,
+		   struct ranker_doc *doc, const char *text, int topic, int after)
 {
 	matcher_read(m, s, text, strlen(text), res);
-	return strdup(res->tagged);
+	doc->topic = topic;
+	doc->after = after;
+	return (doc->text = strdup(res->tagged)) ? 0 : -1;
+}
+
+/* the title and examples of every topic, and the follow-up questions it declares */
+static size_t topic_docs(const struct matcher *m, struct matcher_scratch *s, struct match_result *res,
+			 struct ranker_doc *docs, int *failed)
+{
+	const struct kb *kb = m->kb;
+	size_t n = 0;
+
+	for (size_t t = 0; t < kb->ntopics && !*failed; t++) {
+		const struct kb_topic *tp = &kb->topics[t];
+		*failed |= add_doc(m, s, res, &docs[n++], tp->title, (int)t, -1);
+		for (size_t e = 0; e < tp->nexamples && !*failed; e++)
+			*failed |= add_doc(m, s, res, &docs[n++], tp->examples[e], (int)t, -1);
+		for (size_t f = 0; f < tp->nfollowups && !*failed; f++) {
+			int to = kb_topic_find(kb, tp->followups[f].topic);
+			for (size_t q = 0; to >= 0 && q < tp->followups[f].nquestions && !*failed; q++)
+				*failed |= add_doc(m, s, res, &docs[n++], tp->followups[f].questions[q], to, (int)t);
+		}
+	}
+	return n;
 }
 
 int matcher_build_ranker(struct matcher *m)
@@ -51,27 +76,22 @@ int matcher_build_ranker(struct matcher *m)
 	struct match_result *res = malloc(sizeof(*res));
 	struct ranker_doc *docs = NULL;
 	size_t n = 0, cap = kb->ntopics;
-	int rc = -1;
+	int failed = 0, rc = -1;
 
-	for (size_t t = 0; t < kb->ntopics; t++)
+	for (size_t t = 0; t < kb->ntopics; t++) {
 		cap += kb->topics[t].nexamples;
+		for (size_t f = 0; f < kb->topics[t].nfollowups; f++)
+			cap += kb->topics[t].followups[f].nquestions;
+	}
 	docs = calloc(cap + 1, sizeof(*docs));
 	m->topic_intent = malloc((kb->ntopics + 1) * sizeof(*m->topic_intent));
 	if (!s || !res || !docs || !m->topic_intent)
 		goto out;
-	for (size_t t = 0; t < kb->ntopics; t++) {
-		const struct kb_topic *tp = &kb->topics[t];
-		m->topic_intent[t] = topic_intent(m, tp);
-		if (!(docs[n].text = tag(m, s, res, tp->title)))
-			goto out;
-		docs[n++].topic = (int)t;
-		for (size_t e = 0; e < tp->nexamples; e++) {
-			if (!(docs[n].text = tag(m, s, res, tp->examples[e])))
-				goto out;
-			docs[n++].topic = (int)t;
-		}
-	}
-	rc = ranker_build(&m->ranker, docs, n, kb->ntopics);
+	for (size_t t = 0; t < kb->ntopics; t++)
+		m->topic_intent[t] = topic_intent(m, &kb->topics[t]);
+	n = topic_docs(m, s, res, docs, &failed);
+	if (!failed)
+		rc = ranker_build(&m->ranker, docs, n, kb->ntopics);
 out:
 	for (size_t i = 0; docs && i < n; i++)
 		free((char *)docs[i].text);
@@ -171,26 +191,41 @@ static int switch_elsewhere(const struct match_result *res, const struct words *
 
 /* ---------------------------------------------------------------- the model */
 
-/* the topic for the question's roles: an attribute or comparison topic follows them */
-static enum match_outcome redirect(const struct matcher *m, const struct match_result *res, int *topic,
-				   int used[2])
+/* The roles a model answer follows: the question's, else the conversation's. */
+struct roles {
+	int r[SB_MAX_ENTITIES];
+	size_t n;
+};
+
+static void pick_roles(const struct match_result *res, const struct match_context *conv, struct roles *out)
+{
+	out->n = 0;
+	for (size_t i = 0; i < res->nroles; i++)
+		out->r[out->n++] = res->roles[i];
+	for (int i = 0; out->n == 0 && conv && i < 2; i++)
+		if (conv->roles[i] >= 0)
+			out->r[out->n++] = conv->roles[i];
+}
+
+/* the topic for those roles: an attribute or comparison topic follows them */
+static enum match_outcome redirect(const struct matcher *m, const struct roles *rl, int *topic, int used[2])
 {
 	const struct kb_topic *t = &m->kb->topics[*topic];
 	int named = 0, other;
 
 	used[0] = used[1] = -1;
-	if (t->attribute && res->nroles) {
-		for (size_t r = 0; r < res->nroles; r++)
-			named |= res->roles[r] == t->role || m->kb->roles[res->roles[r]].parent == t->role;
+	if (t->attribute && rl->n) {
+		for (size_t r = 0; r < rl->n; r++)
+			named |= rl->r[r] == t->role || m->kb->roles[rl->r[r]].parent == t->role;
 		if (!named) {
-			other = kb_topic_by_attribute(m->kb, res->roles[0], t->attribute);
-			used[0] = res->roles[0];
+			other = kb_topic_by_attribute(m->kb, rl->r[0], t->attribute);
+			used[0] = rl->r[0];
 			if (other < 0)
 				return MATCH_NO_FACT;
 			*topic = other;
 		}
-	} else if (t->compare[0] >= 0 && res->nroles >= 2) {
-		other = kb_topic_compare(m->kb, res->roles[0], res->roles[1]);
+	} else if (t->compare[0] >= 0 && rl->n >= 2) {
+		other = kb_topic_compare(m->kb, rl->r[0], rl->r[1]);
 		if (other >= 0)
 			*topic = other;
 	}
@@ -199,24 +234,27 @@ static enum match_outcome redirect(const struct matcher *m, const struct match_r
 
 /* the model's best topics for the question, the backstory of its message and an earlier turn */
 static size_t rank(const struct matcher *m, struct matcher_scratch *s, const char *text, const char *backstory,
-		   const char *earlier, struct ranker_hit *top)
+		   const struct match_context *earlier, struct ranker_hit *top)
 {
 	struct ranker_feature f[RANKER_MAX_FEATURES];
 	size_t n = ranker_features(text, 1.0f, f, RANKER_MAX_FEATURES);
 
 	if (backstory && backstory[0])
 		n += ranker_features(backstory, BACKSTORY_WEIGHT, f + n, RANKER_MAX_FEATURES - n);
-	if (earlier && earlier[0])
-		n += ranker_features(earlier, CONTEXT_WEIGHT, f + n, RANKER_MAX_FEATURES - n);
-	return ranker_rank(&m->ranker, &s->rank, f, n, NULL, top);
+	if (earlier && earlier->text[0])
+		n += ranker_features(earlier->text, CONTEXT_WEIGHT, f + n, RANKER_MAX_FEATURES - n);
+	return ranker_rank(&m->ranker, &s->rank, f, n, earlier ? earlier->topic : -1, top);
 }
 
-static void answer_with(const struct matcher *m, struct match_result *res, const struct ranker_hit *hit,
-			enum match_stage stage)
+static void answer_with(const struct matcher *m, struct match_result *res, const struct match_context *conv,
+			const struct ranker_hit *hit, enum match_stage stage)
 {
 	int topic = hit->topic, used[2];
-	enum match_outcome o = redirect(m, res, &topic, used);
+	struct roles rl;
+	enum match_outcome o;
 
+	pick_roles(res, stage == STAGE_CONTEXT ? conv : NULL, &rl);
+	o = redirect(m, &rl, &topic, used);
 	res->outcome = o;
 	res->stage = stage;
 	res->topic = o == MATCH_TOPIC ? topic : -1;
@@ -228,8 +266,36 @@ static void answer_with(const struct matcher *m, struct match_result *res, const
 	if (o == MATCH_TOPIC && res->used_roles[0] < 0) {
 		const struct kb_topic *t = &m->kb->topics[topic];
 		res->used_roles[0] = t->role >= 0 ? t->role : t->compare[0] >= 0 ? t->compare[0] :
-				     res->nroles ? res->roles[0] : -1;
+				     rl.n ? rl.r[0] : -1;
 		res->used_roles[1] = t->role < 0 ? t->compare[1] : -1;
+	}
+}
+
+/*
+ * A question that leans on the turn before ("by who?", "why not?", "how long
+ * do they run?"): the model on the question alone when it is sure, else the
+ * model reading the earlier turn too (follow-up questions the last topic
+ * declared count here), else the last topic again.
+ */
+static void follow_up(const struct matcher *m, struct matcher_scratch *s, struct match_result *res,
+		      const char *backstory, const struct match_context *conv, const struct ranker_hit *alone,
+		      size_t na)
+{
+	struct ranker_hit with[RANKER_TOP], last = { conv->topic, 0 };
+	size_t nw = rank(m, s, res->tagged, backstory, conv, with);
+
+	memcpy(res->rank_ctx, with, nw * sizeof(with[0]));
+	res->nrank_ctx = nw;
+	copy_text(res->context_used, conv->text);
+	if (na && alone[0].score >= READ_ANSWER) {
+		answer_with(m, res, conv, &alone[0], STAGE_CONTEXT);
+		res->why = "a follow-up the model could read on its own (roles from the conversation)";
+	} else if (nw && with[0].score >= READ_CONTEXT) {
+		answer_with(m, res, conv, &with[0], STAGE_CONTEXT);
+		res->why = "the model, reading the question with the earlier one";
+	} else {
+		answer_with(m, res, conv, &last, STAGE_CONTEXT);
+		res->why = "a follow-up with nothing new to go on: the last topic again";
 	}
 }
 
@@ -239,10 +305,10 @@ static void answer_with(const struct matcher *m, struct match_result *res, const
  * question that leans on an earlier turn, that turn too.
  */
 static void second_stage(const struct matcher *m, struct matcher_scratch *s, struct match_result *res,
-			 const char *backstory, const char *earlier)
+			 const char *backstory, const struct match_context *conv)
 {
-	struct ranker_hit alone[RANKER_TOP], with[RANKER_TOP];
-	size_t na, nw = 0;
+	struct ranker_hit alone[RANKER_TOP];
+	size_t na;
 	struct words w;
 	int lean, decided = res->outcome == MATCH_DECLINE ||
 			    (res->outcome == MATCH_TOPIC && (res->score >= PATTERN_DECISIVE || res->followup));
@@ -256,26 +322,19 @@ static void second_stage(const struct matcher *m, struct matcher_scratch *s, str
 	if (decided)
 		return;
 	count(m, res->tagged, &w);
-	lean = earlier && earlier[0] && leans(res, &w);
+	lean = conv && conv->topic >= 0 && leans(res, &w);
 	if (lean && switch_elsewhere(res, &w)) {
 		res->why = "a follow-up about something that is not an EMS role";
 		return;
 	}
-	if (lean) {
-		nw = rank(m, s, res->tagged, backstory, earlier, with);
-		memcpy(res->rank_ctx, with, nw * sizeof(with[0]));
-		res->nrank_ctx = nw;
-		copy_text(res->context_used, earlier);
-		if (nw && with[0].score >= READ_CONTEXT) {
-			answer_with(m, res, &with[0], STAGE_CONTEXT);
-			res->why = "the model, reading the question with the earlier one";
-			return;
-		}
+	if (lean && res->outcome != MATCH_TOPIC) {
+		follow_up(m, s, res, backstory, conv, alone, na);
+		return;
 	}
 	if (res->outcome == MATCH_TOPIC)
 		return;
 	if (na && alone[0].score >= READ_ANSWER) {
-		answer_with(m, res, &alone[0], STAGE_RANKER);
+		answer_with(m, res, conv, &alone[0], STAGE_RANKER);
 		res->why = "the model's best topic scored above the answer threshold";
 	} else if (na && alone[0].score >= READ_SUGGEST && res->outcome == MATCH_NONE) {
 		res->why = "the model was unsure: suggesting its best topics";
@@ -327,7 +386,6 @@ void matcher_match(const struct matcher *m, struct matcher_scratch *s, const cha
 	struct focus f;
 	struct match_context local;
 	const struct match_context *use = ctx;
-	const char *earlier = ctx && ctx->text[0] ? ctx->text : NULL;
 
 	focus_find(q, len, &f);
 	if (f.split && !s->aside && !(s->aside = malloc(sizeof(*s->aside))))
@@ -352,7 +410,7 @@ void matcher_match(const struct matcher *m, struct matcher_scratch *s, const cha
 	res->context_used[0] = '\0';
 	res->why = res->outcome == MATCH_NONE ? "no pattern was confident and the model was not either" :
 		   "a pattern matched";
-	second_stage(m, s, res, f.split ? s->story : NULL, earlier);
+	second_stage(m, s, res, f.split ? s->story : NULL, ctx && ctx->topic >= 0 ? ctx : NULL);
 	if (f.split)
 		second_question(m, s, q, &f, use, res);
 }
