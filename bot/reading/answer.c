@@ -98,7 +98,8 @@ static const char *role_name(const struct knowledge *k, int role)
 
 static const char *stage_name(enum match_stage st)
 {
-	return st == STAGE_RANKER ? "model" : st == STAGE_CONTEXT ? "context" : "patterns";
+	return st == STAGE_RANKER ? "model" : st == STAGE_CONTEXT ? "context" : st == STAGE_EXAMPLE ? "example" :
+	       "patterns";
 }
 
 void answer_compose(const struct knowledge *k, const struct match_result *res, struct answer *a)

@@ -19,6 +19,7 @@ void matcher_init(struct matcher *m)
 	patset_init(&m->guards);
 	speller_init(&m->speller);
 	ranker_init(&m->ranker);
+	strmap_init(&m->example_topic);
 }
 
 void matcher_release(struct matcher *m)
@@ -37,6 +38,7 @@ void matcher_release(struct matcher *m)
 	free(m->role_scored);
 	speller_release(&m->speller);
 	ranker_release(&m->ranker);
+	strmap_release(&m->example_topic);
 	free(m->topic_intent);
 	memset(m, 0, sizeof(*m));
 }

@@ -39,6 +39,7 @@ struct matcher {
 	struct speller speller;                           /* misspellings -> the vocabulary */
 	struct ranker ranker;                             /* the second stage, from the examples */
 	int *topic_intent;                                /* per topic: an intent that answers it, or -1 */
+	struct strmap example_topic;                      /* tagged example -> its topic: taught, so decisive */
 };
 
 struct pending;
@@ -78,6 +79,7 @@ enum match_stage {
 	STAGE_PATTERNS,      /* a PCRE2 intent */
 	STAGE_RANKER,        /* the statistical model, on the question alone */
 	STAGE_CONTEXT,       /* the model, with the earlier turn or the backstory */
+	STAGE_EXAMPLE,       /* the question is one of a topic's examples */
 };
 
 struct mention {

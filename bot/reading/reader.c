@@ -58,8 +58,12 @@ static size_t topic_docs(const struct matcher *m, struct matcher_scratch *s, str
 	for (size_t t = 0; t < kb->ntopics && !*failed; t++) {
 		const struct kb_topic *tp = &kb->topics[t];
 		*failed |= add_doc(m, s, res, &docs[n++], tp->title, (int)t, -1);
-		for (size_t e = 0; e < tp->nexamples && !*failed; e++)
+		for (size_t e = 0; e < tp->nexamples && !*failed; e++) {
 			*failed |= add_doc(m, s, res, &docs[n++], tp->examples[e], (int)t, -1);
+			if (!*failed && strmap_put((struct strmap *)&m->example_topic, docs[n - 1].text,
+						   strlen(docs[n - 1].text), (int)t) < 0)
+				*failed = 1;
+		}
 		for (size_t f = 0; f < tp->nfollowups && !*failed; f++) {
 			int to = kb_topic_find(kb, tp->followups[f].topic);
 			for (size_t q = 0; to >= 0 && q < tp->followups[f].nquestions && !*failed; q++)
@@ -254,6 +258,8 @@ static void answer_with(const struct matcher *m, struct match_result *res, const
 	enum match_outcome o;
 
 	pick_roles(res, stage == STAGE_CONTEXT ? conv : NULL, &rl);
+	if (stage == STAGE_EXAMPLE)
+		rl.n = 0;                           /* taught as it is: no role follows */
 	o = redirect(m, &rl, &topic, used);
 	res->outcome = o;
 	res->stage = stage;
@@ -343,6 +349,19 @@ static void second_stage(const struct matcher *m, struct matcher_scratch *s, str
 
 /* ---------------------------------------------------------------- a message */
 
+/* a question a moderator taught word for word goes to its topic, whatever the patterns say */
+static int taught(const struct matcher *m, struct match_result *res)
+{
+	int t = strmap_get(&m->example_topic, res->tagged, strlen(res->tagged));
+	struct ranker_hit hit = { t, 1.0 };
+
+	if (t < 0 || (res->outcome == MATCH_TOPIC && res->topic == t))
+		return 0;
+	answer_with(m, res, NULL, &hit, STAGE_EXAMPLE);
+	res->why = "the question is one of the topic's examples";
+	return 1;
+}
+
 /* the whole message: its roles stand in for a focus clause that names none */
 static void backstory(const struct matcher *m, struct matcher_scratch *s, const char *q, size_t len,
 		      const struct match_context *ctx, struct match_context *local)
@@ -410,7 +429,8 @@ void matcher_match(const struct matcher *m, struct matcher_scratch *s, const cha
 	res->context_used[0] = '\0';
 	res->why = res->outcome == MATCH_NONE ? "no pattern was confident and the model was not either" :
 		   "a pattern matched";
-	second_stage(m, s, res, f.split ? s->story : NULL, ctx && ctx->topic >= 0 ? ctx : NULL);
+	if (!taught(m, res))
+		second_stage(m, s, res, f.split ? s->story : NULL, ctx && ctx->topic >= 0 ? ctx : NULL);
 	if (f.split)
 		second_question(m, s, q, &f, use, res);
 }
