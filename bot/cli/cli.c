@@ -303,13 +303,14 @@ int cmd_explain(struct cli *c, int argc, char **argv)
 	struct answer a;
 	struct buf out;
 
-	if (argc == 0 && isatty(0)) {
-		fprintf(stderr, "usage: studybot explain QUESTION, or a conversation on stdin (one turn a line)\n");
+	if (argc == 0) {
+		fprintf(stderr, "usage: studybot explain QUESTION, or studybot explain - (a conversation on stdin, "
+				"one turn a line)\n");
 		return 2;
 	}
 	if (!(k = cli_load(c)))
 		return 1;
-	if (argc == 0)
+	if (argc == 1 && strcmp(argv[0], "-") == 0)
 		return explain_conversation(k);
 	join_args(argc, argv, q, sizeof(q));
 	s = matcher_scratch_new();

@@ -280,6 +280,7 @@ static int commit(struct kbedit_ctx *c, struct kbedit_out *out)
 {
 	size_t n = 0;
 	struct diag d;
+	char note[512];
 
 	for (size_t i = 0; i < c->nfiles; i++) {     /* keep only the files that change */
 		struct store_file *f = &c->files[i];
@@ -294,10 +295,12 @@ static int commit(struct kbedit_ctx *c, struct kbedit_out *out)
 	c->nfiles = n;
 	if (n == 0)
 		return ctx_fail(c, "nothing to change");
+	snprintf(note, sizeof(note), "%s", c->msg->ptr ? c->msg->ptr : "");   /* the edit's own note */
 	buf_reset(c->msg);
 	out->change = store_commit(c->env->history, c->env->who, c->command, c->files, n, c->msg);
 	if (out->change < 0)
 		return -1;
+	buf_adds(c->msg, note);
 	log_info("kb_change", "change=%ld who=%s files=%zu", out->change, c->env->who, n);
 	diag_init(&d);
 	out->k = knowledge_load(c->env->kbdir, c->env->intentsdir, &d);

@@ -37,7 +37,6 @@
 #define KBEDIT_MODERATORS_FILE "moderators.txt"   /* in the intents folder */
 #define KBEDIT_DEFAULT_SOURCE  "moderators"
 #define KBEDIT_DEFAULT_TITLE   "Course moderators"
-#define KBEDIT_MAX_WORDS       3                  /* words in a generated pattern */
 
 struct kbedit_env {
 	const char *kbdir, *intentsdir;   /* as configured (messages use these) */

@@ -75,9 +75,9 @@ const char *intent_file_base(const struct lang_intent *in);
 int topic_intent(const struct knowledge *k, const char *topic, int moderators_only);
 /* appends line to the topic's intent, or to a new [intent] in moderators.txt */
 int add_intent_line(struct kbedit_ctx *c, const char *topic, const char *line, int moderators_only);
-/* ^(?=.*\bw1\b)... from the rarest content words of question; 0, or -1 if none */
-int generate_pattern(const struct knowledge *k, const char *question, struct buf *re);
-/* validates; when the new example does not reach topic, tries a generated pattern */
+/* validates the staged copy with the new example (taught, so it reaches its topic
+ * unless it is declined on purpose or another topic has it); says which topic
+ * answered the question until now, when another did */
 int example_reach(struct kbedit_ctx *c, const char *topic, const char *question);
 
 /* 1 when s is valid UTF-8 with no control characters (but \n and \t if multiline) */

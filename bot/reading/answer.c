@@ -153,8 +153,7 @@ void answer_json(const struct answer *a, struct buf *out)
 	} else {
 		buf_adds(out, "null");
 	}
-	buf_printf(out, ", \"score\": %.2f, \"stage\": \"%s\", \"sources\": [", a->score,
-		   a->stage ? a->stage : "patterns");
+	buf_printf(out, ", \"score\": %.2f, \"sources\": [", a->score);
 	for (size_t i = 0; i < a->nsources; i++) {
 		buf_printf(out, "%s{\"title\": \"", i ? ", " : "");
 		buf_add_json_str(out, a->sources[i]);

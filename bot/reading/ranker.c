@@ -14,13 +14,16 @@
 #define UNKNOWN_IDF_SHARE 1.0f
 
 static const char *const stopwords[] = {
-	"a", "about", "after", "again", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be",
-	"been", "being", "but", "by", "can", "could", "did", "do", "does", "doing", "for", "from", "get",
-	"got", "had", "has", "have", "he", "her", "hey", "hi", "him", "his", "how", "i", "if", "im", "in",
-	"into", "is", "it", "its", "just", "kinda", "like", "lol", "me", "might", "my", "of", "ok", "okay",
-	"on", "or", "our", "pls", "please", "really", "she", "so", "some", "that", "thats", "the", "their",
-	"them", "then", "there", "they", "this", "to", "u", "um", "ur", "us", "was", "we", "were", "what",
-	"whats", "when", "where", "which", "who", "whos", "why", "will", "with", "would", "you", "your",
+	"a", "about", "actually", "after", "again", "all", "also", "am", "an", "and", "any", "anyone", "are", "as",
+	"at", "basically", "be", "been", "being", "bit", "but", "by", "can", "could", "did", "do", "does", "doing",
+	"even", "ever", "every", "exactly", "for", "from", "get", "gonna", "got", "guys", "had", "has", "have", "he",
+	"her", "hey", "hi", "him", "his", "honestly", "how", "i", "if", "im", "in", "into", "is", "it",
+	"its", "just", "kind", "kinda", "know", "like", "literally", "lol", "lot", "lots", "many", "maybe", "me", "might",
+	"much", "my", "no", "not", "of", "ok", "okay", "on", "or", "our", "please", "pls", "probably", "question",
+	"quick", "quickly", "really", "she", "so", "some", "somebody", "someone", "sort", "sorta", "still", "stuff", "that", "thats",
+	"the", "their", "them", "then", "there", "they", "thing", "things", "think", "this", "to", "too", "truly", "u",
+	"um", "ur", "us", "very", "wanna", "was", "we", "well", "were", "what", "whats", "when", "where", "which",
+	"who", "whos", "why", "will", "with", "wondering", "would", "yeah", "yes", "you", "your",
 };
 
 int ranker_stopword(const char *word, size_t len)
@@ -347,6 +350,18 @@ out:
 int ranker_knows_word(const struct ranker *r, const char *word, size_t len)
 {
 	return find(r, fnv(hash_kind('u'), word, len)) >= 0;
+}
+
+int ranker_word_topics(const struct ranker *r, const char *word, size_t len)
+{
+	long f = find(r, fnv(hash_kind('u'), word, len));
+	int n = 0;
+
+	if (f < 0)
+		return -1;
+	for (uint32_t p = r->post_start[f]; p < r->post_start[f + 1]; p++)
+		n += r->post_doc[p] >= r->ndocs;
+	return n;
 }
 
 static int ensure(struct ranker_scratch *s, size_t n)

@@ -22,7 +22,10 @@
 #define READ_ANSWER      0.46   /* the model answers on its own */
 #define READ_CONTEXT     0.25   /* the model answers a follow-up read with its context */
 #define READ_SUGGEST     0.28   /* the model offers its best topics */
+#define READ_CLEAR       0.34   /* ... or answers when its best topic is this far ahead: */
+#define READ_MARGIN      0.25
 #define LEAN_MAX_WORDS   10
+#define ANCHOR_TOPICS    3      /* a word at most this many topics use says what is asked */
 #define CONTEXT_WEIGHT   0.5f    /* an earlier turn, for a follow-up */
 #define BACKSTORY_WEIGHT 0.5f    /* the rest of a long message */
 
@@ -145,6 +148,7 @@ static int opens_with(const char *t, const char *p)
 
 struct words {
 	size_t n, content, known;   /* words; not function words; of those, ones the model knows */
+	size_t anchors;             /* known words only a few topics use: what the question is about */
 	int anaphor;
 };
 
@@ -162,8 +166,10 @@ static void count(const struct matcher *m, const char *t, struct words *w)
 		w->n++;
 		w->anaphor |= word_in(p, len, anaphors, sizeof(anaphors) / sizeof(anaphors[0]));
 		if (!ranker_stopword(p, len)) {
+			int topics = ranker_word_topics(&m->ranker, p, len);
 			w->content++;
-			w->known += ranker_knows_word(&m->ranker, p, len);
+			w->known += topics >= 0;
+			w->anchors += topics >= 0 && topics <= ANCHOR_TOPICS;
 		}
 		p += len;
 	}
@@ -194,6 +200,42 @@ static int switch_elsewhere(const struct match_result *res, const struct words *
 }
 
 /* ---------------------------------------------------------------- the model */
+
+/* the best topic scores high, or clearly above the rest (a small topic a moderator
+ * taught with a few examples scores lower on its paraphrases, but alone) */
+static int confident(const struct ranker_hit *top, size_t n)
+{
+	double second = n > 1 ? top[1].score : 0;
+
+	return top[0].score >= READ_ANSWER || (top[0].score >= READ_CLEAR && top[0].score - second >= READ_MARGIN);
+}
+
+/*
+ * The patterns' own verdict stands when the model's best topic depends on roles
+ * the question leaves open: "how long is the training?" asks back which role,
+ * "emt vs" with one role is no comparison.
+ */
+static int keeps_question(const struct matcher *m, const struct match_result *res, const char *backstory,
+			  const struct ranker_hit *best, size_t na)
+{
+	const struct kb_topic *t;
+
+	if (!na)
+		return 0;
+	t = &m->kb->topics[best->topic];
+	if (res->outcome == MATCH_NEED_ROLE && t->attribute)
+		return 1;
+	return t->compare[0] >= 0 && res->nroles < 2 && !backstory;
+}
+
+/* enough to let the model answer a question no pattern read: it names a role or
+ * a word few topics use, and most of its words are ones the topics use */
+static int on_topic(const struct match_result *res, const struct words *w)
+{
+	if (res->nroles == 0 && w->anchors == 0)
+		return 0;
+	return w->known * 2 >= w->content;
+}
 
 /* The roles a model answer follows: the question's, else the conversation's. */
 struct roles {
@@ -337,9 +379,9 @@ static void second_stage(const struct matcher *m, struct matcher_scratch *s, str
 		follow_up(m, s, res, backstory, conv, alone, na);
 		return;
 	}
-	if (res->outcome == MATCH_TOPIC)
+	if (res->outcome == MATCH_TOPIC || keeps_question(m, res, backstory, &alone[0], na))
 		return;
-	if (na && alone[0].score >= READ_ANSWER) {
+	if (na && confident(alone, na) && on_topic(res, &w)) {
 		answer_with(m, res, conv, &alone[0], STAGE_RANKER);
 		res->why = "the model's best topic scored above the answer threshold";
 	} else if (na && alone[0].score >= READ_SUGGEST && res->outcome == MATCH_NONE) {
@@ -349,14 +391,14 @@ static void second_stage(const struct matcher *m, struct matcher_scratch *s, str
 
 /* ---------------------------------------------------------------- a message */
 
-/* a question a moderator taught word for word goes to its topic, whatever the patterns say */
+/* a question a moderator taught word for word goes to its topic, whatever topic the patterns say */
 static int taught(const struct matcher *m, struct match_result *res)
 {
 	int t = strmap_get(&m->example_topic, res->tagged, strlen(res->tagged));
 	struct ranker_hit hit = { t, 1.0 };
 
-	if (t < 0 || (res->outcome == MATCH_TOPIC && res->topic == t))
-		return 0;
+	if (t < 0 || (res->outcome == MATCH_TOPIC && res->topic == t) || res->outcome == MATCH_DECLINE)
+		return 0;                               /* declines (clinical, off-topic) always hold */
 	answer_with(m, res, NULL, &hit, STAGE_EXAMPLE);
 	res->why = "the question is one of the topic's examples";
 	return 1;

@@ -235,6 +235,17 @@ def refused(s, name, cmd, words):
     return text
 
 
+def taught_from_another_topic(s):
+    """an example is taught: a question another topic answered now answers from the
+    moderator's topic, and the reply says whose it was; undo gives it back"""
+    before = snapshot(s)
+    text = reply(s, "!kb example zz-refuse | " + QUESTION_COMPARE)
+    R.check("taught example: accepted, says whose it was", done(text) and "emr-vs-emt" in text, text)
+    R.check("taught example: answered from the new topic", say(s, QUESTION_COMPARE, "u")[1].startswith("A topic for"))
+    R.check("taught example: undone", done(reply(s, "!kb undo")) and snapshot(s) == before, diff(before, snapshot(s)))
+    R.check("taught example: the shipped answer again", say(s, QUESTION_COMPARE, "u")[1].startswith(ANSWER_COMPARE))
+
+
 def catch_all(s):
     """a pattern matching everything: moderators' intents rank below the shipped
     ones, so it steals no example and is accepted; but then it answers every
@@ -256,8 +267,9 @@ def test_refusals(s, api):
     R.check("refusals: setup topic", done(text), text)
     refused(s, "bad pattern", "!kb pattern zz-refuse | ([unclosed", ["compile", "pattern"])
     refused(s, "bad pattern (lookbehind not fixed)", r"!kb pattern zz-refuse | (?<=a+)b", ["compile", "pattern"])
-    refused(s, "example reaching another topic", "!kb example zz-refuse | " + QUESTION_COMPARE,
-            ["reaches", "emr-vs-emt"])
+    taught_from_another_topic(s)
+    refused(s, "clinical example", "!kb example zz-refuse | what dose of narcan does an emr give",
+            ["decline"])
     catch_all(s)
     long_answer = ("This answer is far too long for a chat platform. " * 40)[:1900]
     refused(s, "over-long answer (answer)", "!kb answer zz-refuse | " + long_answer, ["1800", "long", "bytes"])

@@ -125,15 +125,31 @@ static void test_example_reaching_other_topic(void **state)
 	write_file(path("data/topics/nremt.json"),
 		   "{\"id\": \"nremt\", \"answer\": \"a\", \"sources\": [\"a\"],\n"
 		   "\"examples\": [\"what is the nremt\",\n \"emr vs emt\"]}");
-	expect("nremt.json:3: example \"emr vs emt\" reaches topic \"emr-vs-emt\" instead");
-	expect("is also an example of topic");
+	expect("nremt.json:3: example \"emr vs emt\" is also an example of topic \"emr-vs-emt\"");
 }
 
-static void test_example_reaching_nothing(void **state)
+/* an example is taught: it reaches its topic even where no pattern reads it... */
+static void test_taught_example_reaches_its_topic(void **state)
 {
+	struct diag d;
+	struct knowledge *k;
+
 	write_file(path("data/topics/nremt.json"),
 		   "{\"id\": \"nremt\", \"answer\": \"a\", \"sources\": [\"a\"], \"examples\": [\"what is the weather\"]}");
-	expect("example \"what is the weather\" reaches no topic");
+	diag_init(&d);
+	k = knowledge_load(path("data"), path("intents"), &d);
+	assert_non_null(k);
+	assert_int_equal(knowledge_check_full(k, &d), 0);
+	knowledge_unref(k);
+	diag_release(&d);
+}
+
+/* ...but never past a decline: a clinical example is refused */
+static void test_example_reaching_a_decline(void **state)
+{
+	write_file(path("data/topics/nremt.json"),
+		   "{\"id\": \"nremt\", \"answer\": \"a\", \"sources\": [\"a\"], \"examples\": [\"what dose of narcan\"]}");
+	expect("example \"what dose of narcan\" reaches a decline intent");
 }
 
 static void test_bad_pattern(void **state)
@@ -185,7 +201,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_id_and_keys, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_long_answer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_example_reaching_other_topic, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_example_reaching_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_taught_example_reaches_its_topic, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_example_reaching_a_decline, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_pattern, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_intent_problems, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_garbage_files, setup, teardown),

@@ -101,13 +101,16 @@ static void test_refusals_change_nothing(void **state)
 	REFUSED(kbedit_undo(&T.env, 0, OUT), "nothing to undo");
 	REFUSED(kbedit_undo(&T.env, 42, OUT), "no change 42");
 	REFUSED(kbedit_add_pattern(&T.env, "nremt", "(unclosed", OUT), "does not compile");
-	{	/* a second pattern makes emr-vs-emt's new intent beat nremt's on its example */
+	{	/* patterns cannot take a topic's examples away: they are taught, so they hold */
 		struct kbedit_out o;
+		struct knowledge *k;
 		kbedit_out_init(&o);
 		knowledge_unref(applied(kbedit_add_pattern(&T.env, "emr-vs-emt", "registry", &o), &o));
+		k = applied(kbedit_add_pattern(&T.env, "emr-vs-emt", "national", &o), &o);
+		assert_string_equal(kbtest_ask(k, "what is the nremt"), "nremt");
+		knowledge_unref(k);
 		kbedit_out_release(&o);
 	}
-	REFUSED(kbedit_add_pattern(&T.env, "emr-vs-emt", "national", OUT), "reaches topic \"emr-vs-emt\" instead");
 	REFUSED(kbedit_add_example(&T.env, "nremt", "how long is emr training", OUT), "emr-training-length");
 	REFUSED(kbedit_set_answer(&T.env, "nremt", long_answer, OUT), "at most 1800");
 	REFUSED(kbedit_set_answer(&T.env, "nremt", "  ", OUT), "empty");
@@ -124,12 +127,12 @@ static void test_refusals_change_nothing(void **state)
 	REFUSED(kbedit_add_synonym(&T.env, "traning", "training", OUT), "already replaces");
 	REFUSED(kbedit_set_answer(&T.env, "nremt", "The NREMT is the National Registry of Emergency Medical Technicians.",
 				  OUT), "nothing to change");
-	{	/* only the one accepted change was journaled */
+	{	/* only the accepted changes (the two patterns) were journaled */
 		struct store_journal j;
 		struct buf err;
 		buf_init(&err, 256);
 		assert_int_equal(store_journal_load(T.history, &j, &err), 0);
-		assert_int_equal(j.n, 1);
+		assert_int_equal(j.n, 2);
 		store_journal_release(&j);
 		buf_release(&err);
 	}
@@ -189,11 +192,11 @@ static void test_intents_edits(void **state)
 	int absent;
 
 	kbedit_out_init(&o);
-	k = applied(kbedit_add_pattern(&T.env, "nremt", "registry exam", &o), &o);
-	assert_string_equal(kbtest_ask(k, "when is the registry exam"), "nremt");
+	k = applied(kbedit_add_pattern(&T.env, "nremt", "parking permits?", &o), &o);
+	assert_string_equal(kbtest_ask(k, "where do i get parking permits"), "nremt");
 	knowledge_unref(k);
-	k = applied(kbedit_remove_pattern(&T.env, "nremt", "registry exam", &o), &o);
-	assert_string_equal(kbtest_ask(k, "when is the registry exam"), "");
+	k = applied(kbedit_remove_pattern(&T.env, "nremt", "parking permits?", &o), &o);
+	assert_string_equal(kbtest_ask(k, "where do i get parking permits"), "");
 	knowledge_unref(k);
 	/* a role synonym and a lexicon word */
 	k = applied(kbedit_add_synonym(&T.env, "emr", "first responder", &o), &o);
@@ -259,25 +262,6 @@ static void test_topic_json_round_trip(void **state)
 		free(again);
 	}
 	free(names);
-}
-
-static void test_generated_pattern(void **state)
-{
-	struct diag d;
-	struct knowledge *k;
-	struct buf re;
-
-	diag_init(&d);
-	k = knowledge_load(T.kb, T.intents, &d);
-	assert_non_null(k);
-	buf_init(&re, 1024);
-	assert_int_equal(generate_pattern(k, "How much does an EMR get paid?", &re), 0);
-	assert_string_equal(re.ptr, "^(?=.*\\bemr\\b)(?=.*\\bpaid\\b)");
-	buf_reset(&re);
-	assert_int_equal(generate_pattern(k, "what is it?", &re), -1);
-	buf_release(&re);
-	knowledge_unref(k);
-	diag_release(&d);
 }
 
 /* ---- processes --------------------------------------------------------------- */
@@ -392,7 +376,6 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_intents_edits, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_catastrophic_pattern_is_fast, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_topic_json_round_trip, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_generated_pattern, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_concurrent_processes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_kill_during_writes, setup, teardown),
 	};

@@ -127,7 +127,7 @@ static void test_add_multiline_then_ask(void **state)
 	knowledge_unref(k);
 	assert_int_equal(run(0, "show emr-pay", &r), 0);              /* read-only: open */
 	assert_non_null(strstr(r, "how much do emrs get paid"));
-	assert_non_null(strstr(r, "moderators.txt"));
+	assert_null(strstr(r, "moderators.txt"));                     /* taught by example: no pattern needed */
 	assert_int_equal(run(1, "history", &r), 0);
 	assert_non_null(strstr(r, "slack:UMOD"));
 	assert_int_equal(run(1, "undo", &r), 0);
