@@ -22,10 +22,9 @@ static const char *opt(const struct config *cfg, const char *section, const char
 	return v && *v ? v : NULL;
 }
 
-static void platform_settings(struct service *svc, const struct config *cfg)
+void service_platform_config(const struct config *cfg, struct platform_config *p)
 {
-	struct platform_config *p = &svc->pcfg;
-
+	memset(p, 0, sizeof(*p));
 	p->bot_name = opt(cfg, "bot", "name");
 	p->answer_channels = opt(cfg, "bot", "answer_channels");
 	p->generic_token = opt(cfg, "generic", "token");
@@ -92,7 +91,7 @@ int service_init(struct service *svc, struct cli *c)
 	svc->prefix = config_str(c->cfg, "bot", "command_prefix");
 	svc->history = config_str(c->cfg, "bot", "history");
 	svc->unanswered = config_str(c->cfg, "bot", "unanswered_log");
-	platform_settings(svc, c->cfg);
+	service_platform_config(c->cfg, &svc->pcfg);
 	warn_unconfigured(c->cfg);
 	moderation_env_from_config(&svc->moderation, c->cfg, c->kb, c->intents, &svc->holder, svc->state_dir,
 				   sizeof(svc->state_dir));

@@ -33,8 +33,7 @@ static void on_metrics(const struct http_request *req, struct http_response *res
 		struct http_server_stats hs;
 		if (!w->all[i] || !w->all[i]->outbox || !w->all[i]->http)
 			continue;
-		outbox_stats(w->all[i]->outbox, &st);
-		http_server_stats(w->all[i]->http, &hs);
+		worker_stats(w, w->all[i], &st, &hs);
 		ob.delivered += st.delivered;
 		ob.retried += st.retried;
 		ob.failed += st.failed;
@@ -61,14 +60,10 @@ static int64_t now_us(void)
 static int post(struct worker *w, const char *platform, const struct outbound *o)
 {
 	char ct[128];
-	const char *headers[OUTBOUND_MAX_HEADERS + 1];
-	size_t n = 0;
+	const char *headers[OUTBOUND_MAX_LINES];
+	size_t n = outbound_header_lines(o, ct, headers);
 	struct delivery d;
 
-	snprintf(ct, sizeof(ct), "Content-Type: %s", o->content_type[0] ? o->content_type : "application/json");
-	headers[n++] = ct;
-	for (int i = 0; i < o->nheaders && n < OUTBOUND_MAX_HEADERS + 1; i++)
-		headers[n++] = o->headers[i];
 	d = (struct delivery){ platform, "POST", o->url, headers, n, o->body.ptr ? o->body.ptr : "", o->body.len };
 	return outbox_push(w->outbox, &d);
 }
@@ -82,6 +77,8 @@ static void reply(struct worker *w, const struct platform_ops *ops, const struct
 
 	outbound_init(&o);
 	r = ops->reply(&w->svc->pcfg, ev, text, res, &o);
+	if (r == 1 && buf_failed(&o.body))
+		r = -1;                                   /* the request did not fit */
 	if (r == 1 && post(w, ops->name, &o) < 0)
 		log_warn("reply", "platform=%s result=dropped reason=\"delivery queue full\"", ops->name);
 	else if (r < 0)

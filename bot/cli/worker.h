@@ -36,7 +36,15 @@ struct worker {
 	int64_t drain_deadline_ms;
 	struct worker *const *all;   /* every worker, for /metrics */
 	int nworkers;
+	/* this worker's counters as of its last loop round, for another worker's
+	 * /metrics: the live ones are only ever touched by this worker's thread */
+	pthread_mutex_t stats_lock;
+	struct outbox_stats outbox_snap;
+	struct http_server_stats http_snap;
 };
+
+/* this worker's counters: live for w itself, else its last published snapshot */
+void worker_stats(struct worker *self, struct worker *w, struct outbox_stats *ob, struct http_server_stats *hs);
 
 /* the route table of the HTTP endpoints (webhooks.c) */
 extern const struct route webhook_routes[];

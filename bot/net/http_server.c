@@ -251,6 +251,8 @@ static void dispatch(struct conn *c)
 	s->handler(req, res, s->ud);
 	if (res->status < 100 || res->status > 999)
 		res->status = 500;
+	if (buf_failed(&res->body))               /* one check for every add of the handler */
+		http_response_text(res, 500, "the response did not fit\n");
 	c->rbuf[consumed] = saved;
 	keep = http_keep_alive(req) && !res->close && !s->draining;
 	if (http_response_serialise(&c->wbuf, res, req->method_len == 4 && !memcmp(req->method, "HEAD", 4),

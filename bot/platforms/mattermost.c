@@ -89,17 +89,8 @@ static int id_field(const struct fields *f, const char *key, char *dst, size_t n
 static void strip_trigger(const struct fields *f, const char *bot_name, char *text)
 {
 	char trig[SB_EVENT_ID];
-	size_t n;
 
-	if (field(f, "trigger_word", trig, sizeof(trig)) > 0 &&
-	    strncmp(text, trig, (n = strlen(trig))) == 0)
-		memmove(text, text + n, strlen(text + n) + 1);
-	pu_trim(text);
-	if (text[0] == '@' && pu_set(bot_name) && pu_starts_ci(text + 1, bot_name)) {
-		n = 1 + strlen(bot_name);
-		memmove(text, text + n, strlen(text + n) + 1);
-		pu_trim(text);
-	}
+	pu_strip_trigger(text, field(f, "trigger_word", trig, sizeof(trig)) > 0 ? trig : NULL, bot_name);
 }
 
 static enum platform_parse_result mm_fill(const struct platform_config *cfg,

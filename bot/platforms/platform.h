@@ -82,7 +82,7 @@ struct platform_config {
 };
 
 #define OUTBOUND_MAX_HEADERS 4
-#define OUTBOUND_MAX_BODY    (64 * 1024)
+#define OUTBOUND_MAX_BODY    SB_MAX_OUTBOUND_BODY
 
 /* An HTTP POST to send later. headers[] hold "Name: value" lines and may carry a
  * credential (Authorization), and so may the url (Telegram puts the bot token in
@@ -97,6 +97,11 @@ struct outbound {
 
 void outbound_init(struct outbound *o);
 void outbound_release(struct outbound *o);
+
+#define OUTBOUND_MAX_LINES (OUTBOUND_MAX_HEADERS + 1)
+/* the header lines to send o with: "Content-Type: ..." (written into ct, default
+ * application/json) and then o's own; pointers into ct and o. The count. */
+size_t outbound_header_lines(const struct outbound *o, char ct[128], const char *lines[OUTBOUND_MAX_LINES]);
 
 struct platform_ops {
 	const char *name;

@@ -4,6 +4,7 @@
  */
 #include "platform.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "banned.h"
@@ -35,4 +36,15 @@ void outbound_release(struct outbound *o)
 	buf_release(&o->body);
 	memset(o->headers, 0, sizeof(o->headers));   /* they may hold a token */
 	o->nheaders = 0;
+}
+
+size_t outbound_header_lines(const struct outbound *o, char ct[128], const char *lines[OUTBOUND_MAX_LINES])
+{
+	size_t n = 0;
+
+	snprintf(ct, 128, "Content-Type: %s", o->content_type[0] ? o->content_type : "application/json");
+	lines[n++] = ct;
+	for (int i = 0; i < o->nheaders && n < OUTBOUND_MAX_LINES; i++)
+		lines[n++] = o->headers[i];
+	return n;
 }

@@ -211,6 +211,20 @@ int pu_starts_ci(const char *s, const char *prefix)
 	return strncasecmp(s, prefix, strlen(prefix)) == 0;
 }
 
+void pu_strip_trigger(char *text, const char *trigger, const char *bot_name)
+{
+	size_t n;
+
+	if (trigger && *trigger && strncmp(text, trigger, (n = strlen(trigger))) == 0)
+		memmove(text, text + n, strlen(text + n) + 1);
+	pu_trim(text);
+	if (text[0] == '@' && pu_set(bot_name) && pu_starts_ci(text + 1, bot_name)) {
+		n = 1 + strlen(bot_name);
+		memmove(text, text + n, strlen(text + n) + 1);
+	}
+	pu_trim(text);
+}
+
 void pu_json_begin(struct http_response *res)
 {
 	res->status = 200;
