@@ -122,7 +122,7 @@ static struct worker *worker_new(struct service *svc, int id, int reuseport)
 	w->svc = svc;
 	w->wake_fd = -1;
 	pthread_mutex_init(&w->stats_lock, NULL);
-	w->router = (struct router){ webhook_routes, webhook_nroutes, w };
+	w->router = (struct router){ w->routes, webhook_routes(w->routes, WEBHOOK_MAX_ROUTES), w };
 	outbox_config_default(&oc);
 	if (!(w->loop = loop_new()) || !(w->http = http_server_new(w->loop, &hc, router_handle, &w->router)) ||
 	    !(w->client = http_client_new(w->loop)) || !(w->outbox = outbox_new(w->loop, w->client, &oc)) ||

@@ -84,7 +84,7 @@ int poller_start(struct worker *w, struct poller **out)
 	*out = NULL;
 	if (!config_section_on(cfg, "telegram") || strcmp(config_str(cfg, "telegram", "mode"), "poll") != 0)
 		return 0;
-	if (!w->svc->pcfg.telegram_bot_token)
+	if (!platform_setting(&w->svc->pcfg, "telegram", "bot_token"))
 		return error("telegram.mode = poll needs telegram.bot_token");
 	if (!(p = calloc(1, sizeof(*p))))
 		return -1;

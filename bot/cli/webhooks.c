@@ -139,36 +139,31 @@ void webhooks_handle_polled(struct worker *w, const struct sb_event *ev)
 	buf_release(&res.body);
 }
 
-#define PLATFORM_HANDLER(fn, ops)                                                                  \
-	static void fn(const struct http_request *req, struct http_response *res, void *ud)       \
-	{                                                                                          \
-		struct worker *w = ud;                                                             \
-		int64_t t0 = now_us();                                                             \
-		handle(w, &(ops), req, res);                                                       \
-		metrics_request(&w->svc->metrics, metrics_platform((ops).name), res->status,       \
-				now_us() - t0);                                                    \
+/* every platform's endpoints: the adapter is the one that serves the path */
+static void on_platform(const struct http_request *req, struct http_response *res, void *ud)
+{
+	struct worker *w = ud;
+	const struct platform_ops *ops = platform_for_path(req->path, req->path_len);
+	int64_t t0 = now_us();
+
+	if (!ops) {                                 /* the router only sends their paths */
+		http_response_text(res, 404, "Not Found\n");
+		return;
 	}
+	handle(w, ops, req, res);
+	metrics_request(&w->svc->metrics, metrics_platform(ops->name), res->status, now_us() - t0);
+}
 
-PLATFORM_HANDLER(on_generic, platform_generic)
-PLATFORM_HANDLER(on_slack, platform_slack)
-PLATFORM_HANDLER(on_discord, platform_discord)
-PLATFORM_HANDLER(on_mattermost, platform_mattermost)
-PLATFORM_HANDLER(on_teams, platform_teams)
-PLATFORM_HANDLER(on_telegram, platform_telegram)
-PLATFORM_HANDLER(on_zulip, platform_zulip)
-PLATFORM_HANDLER(on_rocketchat, platform_rocketchat)
+size_t webhook_routes(struct route *out, size_t max)
+{
+	size_t n = 0;
 
-const struct route webhook_routes[] = {
-	{ "GET", "/healthz", on_healthz },
-	{ "GET", "/metrics", on_metrics },
-	{ "POST", "/webhook", on_generic },
-	{ "POST", "/slack/events", on_slack },
-	{ "POST", "/slack/commands", on_slack },
-	{ "POST", "/discord/interactions", on_discord },
-	{ "POST", "/mattermost", on_mattermost },
-	{ "POST", "/teams", on_teams },
-	{ "POST", "/telegram", on_telegram },
-	{ "POST", "/zulip", on_zulip },
-	{ "POST", "/rocketchat", on_rocketchat },
-};
-const size_t webhook_nroutes = sizeof(webhook_routes) / sizeof(webhook_routes[0]);
+	if (max < 2)
+		return 0;
+	out[n++] = (struct route){ "GET", "/healthz", on_healthz };
+	out[n++] = (struct route){ "GET", "/metrics", on_metrics };
+	for (size_t i = 0; platform_all[i]; i++)
+		for (const char *const *p = platform_all[i]->paths; *p && n < max; p++)
+			out[n++] = (struct route){ "POST", *p, on_platform };
+	return n;
+}

@@ -20,6 +20,7 @@
 #include "service.h"
 
 #define SERVE_MAX_WORKERS 64
+#define WEBHOOK_MAX_ROUTES 64
 
 struct worker {
 	int id;
@@ -30,6 +31,7 @@ struct worker {
 	struct outbox *outbox;
 	struct matcher_scratch *scratch;
 	struct router router;
+	struct route routes[WEBHOOK_MAX_ROUTES];
 	pthread_t thread;
 	int wake_fd;                 /* eventfd: another thread asks this worker to drain */
 	int draining;
@@ -46,9 +48,9 @@ struct worker {
 /* this worker's counters: live for w itself, else its last published snapshot */
 void worker_stats(struct worker *self, struct worker *w, struct outbox_stats *ob, struct http_server_stats *hs);
 
-/* the route table of the HTTP endpoints (webhooks.c) */
-extern const struct route webhook_routes[];
-extern const size_t webhook_nroutes;
+/* fills out with the routes: /healthz, /metrics and every platform's paths
+ * (platform_all); the count */
+size_t webhook_routes(struct route *out, size_t max);
 
 /* answers one event that came by another way than a webhook (Telegram polling):
  * the reply is always posted through the outbox */

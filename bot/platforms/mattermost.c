@@ -58,13 +58,13 @@ static int mm_verify(const struct platform_config *cfg, const struct http_reques
 	int ok = 0;
 
 	if (n > 6 && pu_starts_ci(tok, "Token "))
-		ok = pu_secret_in_list(cfg->mattermost_token, tok + 6, (size_t)n - 6);
+		ok = pu_secret_in_list(platform_setting(cfg, "mattermost", "token"), tok + 6, (size_t)n - 6);
 	if (!ok) {
 		if (pu_body_is_json(req))
 			f.root = cJSON_ParseWithLength(req->body, req->body_len);
 		n = field(&f, "token", tok, sizeof(tok));
 		ok = n > 0 && (size_t)n < sizeof(tok) &&
-		     pu_secret_in_list(cfg->mattermost_token, tok, (size_t)n);
+		     pu_secret_in_list(platform_setting(cfg, "mattermost", "token"), tok, (size_t)n);
 		cJSON_Delete(f.root);
 	}
 	return ok ? 0 : -1;
@@ -158,6 +158,8 @@ static int mm_reply(const struct platform_config *cfg, const struct sb_event *ev
 
 const struct platform_ops platform_mattermost = {
 	.name = "mattermost",
+	.paths = { "/mattermost", NULL },
+	.keys = { PLATFORM_NEEDS("token", PLATFORM_NO_401), PLATFORM_KEY(NULL) },
 	.verify = mm_verify,
 	.parse = mm_parse,
 	.reply = mm_reply,

@@ -27,7 +27,7 @@ static int rc_verify(const struct platform_config *cfg, const struct http_reques
 {
 	cJSON *root = cJSON_ParseWithLength(req->body, req->body_len);
 	const char *tok = pu_jstr(root, "token");
-	int ok = tok && pu_secret_ok(cfg->rocketchat_token, tok, strlen(tok));
+	int ok = tok && pu_secret_ok(platform_setting(cfg, "rocketchat", "token"), tok, strlen(tok));
 
 	cJSON_Delete(root);
 	return ok ? 0 : -1;
@@ -85,6 +85,8 @@ static int rc_reply(const struct platform_config *cfg, const struct sb_event *ev
 
 const struct platform_ops platform_rocketchat = {
 	.name = "rocketchat",
+	.paths = { "/rocketchat", NULL },
+	.keys = { PLATFORM_NEEDS("token", PLATFORM_NO_401), PLATFORM_KEY(NULL) },
 	.verify = rc_verify,
 	.parse = rc_parse,
 	.reply = rc_reply,

@@ -27,7 +27,7 @@ static int teams_verify(const struct platform_config *cfg, const struct http_req
 {
 	unsigned char key[256], mac[VERIFY_SHA256_LEN];
 	char got[128], want[64];
-	const char *secret = cfg->teams_secret;
+	const char *secret = platform_setting(cfg, "teams", "secret");
 	long n = pu_header(req, "Authorization", got, sizeof(got)), keylen;
 	int ok;
 
@@ -133,6 +133,8 @@ static int teams_reply(const struct platform_config *cfg, const struct sb_event 
 
 const struct platform_ops platform_teams = {
 	.name = "teams",
+	.paths = { "/teams", NULL },
+	.keys = { PLATFORM_NEEDS("secret", PLATFORM_NO_401), PLATFORM_KEY(NULL) },
 	.verify = teams_verify,
 	.parse = teams_parse,
 	.reply = teams_reply,
