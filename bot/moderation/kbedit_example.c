@@ -34,14 +34,14 @@ static int is_stopword(const char *w)
 	return 0;
 }
 
-const char *intent_file_base(const struct lang_intent *in)
+const char *kbe_intent_file_base(const struct lang_intent *in)
 {
 	const char *b = strrchr(in->file, '/');
 
 	return b ? b + 1 : in->file;
 }
 
-int topic_intent(const struct knowledge *k, const char *topic, int moderators_only)
+int kbe_topic_intent(const struct knowledge *k, const char *topic, int moderators_only)
 {
 	int found = -1;
 
@@ -49,7 +49,7 @@ int topic_intent(const struct knowledge *k, const char *topic, int moderators_on
 		const struct lang_intent *in = &k->lang.intents[i];
 		if (in->kind != INTENT_TOPIC || strcmp(in->target, topic) != 0)
 			continue;
-		if (strcmp(intent_file_base(in), KBEDIT_MODERATORS_FILE) == 0)
+		if (strcmp(kbe_intent_file_base(in), KBEDIT_MODERATORS_FILE) == 0)
 			return (int)i;
 		if (found < 0 && !moderators_only)
 			found = (int)i;
@@ -71,34 +71,34 @@ static int new_intent_id(const struct knowledge *k, const char *topic, char *id,
 	return -1;
 }
 
-int add_intent_line(struct kbedit_ctx *c, const char *topic, const char *line, int moderators_only)
+int kbe_add_intent_line(struct kbedit_ctx *c, const char *topic, const char *line, int moderators_only)
 {
 	char path[KBEDIT_PATH], id[SB_MAX_ID], sec[KBEDIT_PATH + 128];
-	int i = topic_intent(c->cur, topic, moderators_only), absent;
+	int i = kbe_topic_intent(c->cur, topic, moderators_only), absent;
 	const char *text;
 	char *next;
 	size_t start, end;
 
 	if (i >= 0) {
 		const struct lang_intent *in = &c->cur->lang.intents[i];
-		ctx_intents_path(c, intent_file_base(in), path, sizeof(path));
-		if (!(text = ctx_get(c, path, &absent)) ||
-		    text_find_section(text, "intent", in->id, &start, &end) < 0)
-			return ctx_fail(c, "cannot find [intent %s] in %s", in->id, intent_file_base(in));
-		next = text_insert_line(text, text_section_tail(text, start, end), line);
+		kbe_ctx_intents_path(c, kbe_intent_file_base(in), path, sizeof(path));
+		if (!(text = kbe_ctx_get(c, path, &absent)) ||
+		    kbe_text_find_section(text, "intent", in->id, &start, &end) < 0)
+			return kbe_ctx_fail(c, "cannot find [intent %s] in %s", in->id, kbe_intent_file_base(in));
+		next = kbe_text_insert_line(text, kbe_text_section_tail(text, start, end), line);
 	} else {
 		if (new_intent_id(c->cur, topic, id, sizeof(id)) < 0)
-			return ctx_fail(c, "no free intent id for topic \"%s\"", topic);
-		ctx_intents_path(c, KBEDIT_MODERATORS_FILE, path, sizeof(path));
-		text = ctx_get(c, path, &absent);
+			return kbe_ctx_fail(c, "no free intent id for topic \"%s\"", topic);
+		kbe_ctx_intents_path(c, KBEDIT_MODERATORS_FILE, path, sizeof(path));
+		text = kbe_ctx_get(c, path, &absent);
 		if (!text && !absent)
 			return -1;
 		snprintf(sec, sizeof(sec), "[intent %s]\ntopic = %s\n%s", id, topic, line);
-		next = text_append_section(text, sec);
+		next = kbe_text_append_section(text, sec);
 	}
 	if (!next)
-		return ctx_fail(c, "the intents file would grow too large");
-	i = ctx_put(c, path, next);
+		return kbe_ctx_fail(c, "the intents file would grow too large");
+	i = kbe_ctx_put(c, path, next);
 	free(next);
 	return i;
 }
@@ -139,7 +139,7 @@ static void add_word_re(struct buf *b, const char *w)
 	buf_adds(b, ascii ? "\\b)" : "(?!\\S))");
 }
 
-int generate_pattern(const struct knowledge *k, const char *question, struct buf *re)
+int kbe_generate_pattern(const struct knowledge *k, const char *question, struct buf *re)
 {
 	struct matcher_scratch *s = matcher_scratch_new();
 	struct match_result *res = malloc(sizeof(*res));
@@ -183,12 +183,12 @@ int generate_pattern(const struct knowledge *k, const char *question, struct buf
 	return rc;
 }
 
-int example_reach(struct kbedit_ctx *c, const char *topic, const char *question)
+int kbe_example_reach(struct kbedit_ctx *c, const char *topic, const char *question)
 {
 	struct buf re, line;
-	int own = topic_intent(c->cur, topic, 0), mod = topic_intent(c->cur, topic, 1), rc;
+	int own = kbe_topic_intent(c->cur, topic, 0), mod = kbe_topic_intent(c->cur, topic, 1), rc;
 
-	if (ctx_validate(c) == 0)
+	if (kbe_ctx_validate(c) == 0)
 		return 0;
 	if (own >= 0 && mod < 0) {
 		buf_printf(c->msg, "\n(to make it reach \"%s\", add a pattern: kb pattern %s | REGEX)", topic, topic);
@@ -196,13 +196,13 @@ int example_reach(struct kbedit_ctx *c, const char *topic, const char *question)
 	}
 	buf_init(&re, SB_MAX_PATTERN);
 	buf_init(&line, SB_MAX_PATTERN + 64);
-	if (generate_pattern(c->cur, question, &re) < 0) {
-		rc = ctx_fail(c, "the question has no distinctive words to build a pattern from; "
+	if (kbe_generate_pattern(c->cur, question, &re) < 0) {
+		rc = kbe_ctx_fail(c, "the question has no distinctive words to build a pattern from; "
 				 "add one with: kb pattern %s | REGEX", topic);
 	} else {
 		buf_printf(&line, "pattern = %s", re.ptr);
-		rc = add_intent_line(c, topic, line.ptr, 1);
-		if (rc == 0 && (rc = ctx_validate(c)) < 0)
+		rc = kbe_add_intent_line(c, topic, line.ptr, 1);
+		if (rc == 0 && (rc = kbe_ctx_validate(c)) < 0)
 			buf_printf(c->msg, "\n(with the generated pattern %.300s)", re.ptr);
 	}
 	buf_release(&re);

@@ -44,7 +44,7 @@ static int discord_verify(const struct platform_config *cfg, const struct http_r
 	unsigned char *msg;
 	int r;
 
-	if (!pu_set(key) || tslen < 1 || hexlen != 2 * VERIFY_ED25519_SIG ||
+	if (!pu_has(key) || tslen < 1 || hexlen != 2 * VERIFY_ED25519_SIG ||
 	    verify_hex_decode(key, strlen(key), pub, sizeof(pub)) != VERIFY_ED25519_KEY ||
 	    verify_hex_decode(hex, (size_t)hexlen, sig, sizeof(sig)) != VERIFY_ED25519_SIG)
 		return -1;
@@ -114,8 +114,8 @@ static enum platform_parse_result discord_command(const struct platform_config *
 	ev->is_dm = cJSON_GetObjectItemCaseSensitive(root, "guild_id") == NULL;
 	ev->is_command = ev->addressed = 1;
 	ev->from_bot = pu_jtrue(user, "bot");
-	app = pu_set(app) ? app : platform_setting(cfg, "discord", "application_id");
-	if (pu_set(app) && url_safe(app) && url_safe(ev->reply_token) &&
+	app = pu_has(app) ? app : platform_setting(cfg, "discord", "application_id");
+	if (pu_has(app) && url_safe(app) && url_safe(ev->reply_token) &&
 	    snprintf(ev->reply_url, sizeof(ev->reply_url), "%s/webhooks/%s/%s",
 		     pu_or(platform_setting(cfg, "discord", "api_url"), DISCORD_API), app, ev->reply_token) >=
 		    (int)sizeof(ev->reply_url))
@@ -182,7 +182,7 @@ int discord_register_command(const struct platform_config *cfg, struct outbound 
 	char line[512];
 	const char *app = platform_setting(cfg, "discord", "application_id"), *token = platform_setting(cfg, "discord", "bot_token");
 
-	if (!pu_set(app) || !pu_set(token) || !url_safe(app) ||
+	if (!pu_has(app) || !pu_has(token) || !url_safe(app) ||
 	    pu_outbound(post, "application/json", "%s/applications/%s/commands",
 			pu_or(platform_setting(cfg, "discord", "api_url"), DISCORD_API), app) < 0)
 		return -1;

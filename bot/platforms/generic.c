@@ -88,7 +88,7 @@ static int generic_reply(const struct platform_config *cfg, const struct sb_even
 			 const char *answer, struct http_response *inline_res,
 			 struct outbound *post)
 {
-	if (!pu_set(platform_setting(cfg, "generic", "reply_url"))) {
+	if (!pu_has(platform_setting(cfg, "generic", "reply_url"))) {
 		pu_json_begin(inline_res);
 		return generic_body(ev, answer, 0, &inline_res->body);
 	}

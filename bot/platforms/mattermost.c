@@ -116,7 +116,7 @@ static enum platform_parse_result mm_fill(const struct platform_config *cfg,
 		strip_trigger(f, cfg->bot_name, ev->text);
 	pu_trim(ev->text);
 	ev->addressed = 1;
-	ev->from_bot = pu_set(cfg->bot_name) && strcmp(ev->user_name, cfg->bot_name) == 0;
+	ev->from_bot = pu_has(cfg->bot_name) && strcmp(ev->user_name, cfg->bot_name) == 0;
 	if (ev->from_bot || (!ev->is_command && !ev->text[0]))
 		return PP_IGNORE;
 	return PP_EVENT;

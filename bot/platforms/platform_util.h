@@ -97,6 +97,6 @@ int pu_add_header(struct outbound *o, const char *name, const char *value);
 const char *pu_or(const char *value, const char *dflt);
 
 /* 1 when s is set (not NULL, not "") */
-int pu_set(const char *s);
+int pu_has(const char *s);
 
 #endif

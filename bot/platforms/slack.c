@@ -42,7 +42,7 @@ static int slack_verify(const struct platform_config *cfg, const struct http_req
 	int64_t t = 0;
 	long i;
 
-	if (!pu_set(platform_setting(cfg, "slack", "signing_secret")) || tslen < 1 || tslen > 12 || siglen < 0)
+	if (!pu_has(platform_setting(cfg, "slack", "signing_secret")) || tslen < 1 || tslen > 12 || siglen < 0)
 		return -1;
 	for (i = 0; i < tslen; i++) {
 		if (ts[i] < '0' || ts[i] > '9')
@@ -83,7 +83,7 @@ static const char *own_user(const struct platform_config *cfg, const cJSON *root
 	const cJSON *auths = cJSON_GetObjectItemCaseSensitive(root, "authorizations");
 	const cJSON *first = cJSON_IsArray(auths) ? cJSON_GetArrayItem(auths, 0) : NULL;
 
-	if (pu_set(platform_setting(cfg, "slack", "bot_user_id")))
+	if (pu_has(platform_setting(cfg, "slack", "bot_user_id")))
 		return platform_setting(cfg, "slack", "bot_user_id");
 	if (pu_jtrue(first, "is_bot"))
 		return pu_jstr(first, "user_id");
@@ -125,7 +125,7 @@ static enum platform_parse_result slack_event(const struct platform_config *cfg,
 		snprintf(tag, sizeof(tag), "<@%s", own);
 		ev->addressed = strstr(ev->text, tag) == NULL;  /* else app_mention answers */
 	}
-	if (!ev->addressed && !mention && pu_set(cfg->answer_channels) &&
+	if (!ev->addressed && !mention && pu_has(cfg->answer_channels) &&
 	    pu_secret_in_list(cfg->answer_channels, ev->channel, strlen(ev->channel))) {
 		char tag[SB_EVENT_ID + 4];
 		snprintf(tag, sizeof(tag), "<@%s", own ? own : "");
@@ -225,7 +225,7 @@ static int slack_reply(const struct platform_config *cfg, const struct sb_event 
 		       pu_add_answer(&inline_res->body, answer, FMT_SLACK, SLACK_LIMIT) ||
 		       buf_addc(&inline_res->body, '}') ? -1 : 0;
 	}
-	if (!pu_set(platform_setting(cfg, "slack", "bot_token")) ||
+	if (!pu_has(platform_setting(cfg, "slack", "bot_token")) ||
 	    snprintf(auth, sizeof(auth), "Bearer %s", platform_setting(cfg, "slack", "bot_token")) >= (int)sizeof(auth) ||
 	    pu_add_header(post, "Authorization", auth) < 0 ||
 	    pu_outbound(post, "application/json; charset=utf-8", "%s/chat.postMessage",

@@ -31,7 +31,7 @@ static int teams_verify(const struct platform_config *cfg, const struct http_req
 	long n = pu_header(req, "Authorization", got, sizeof(got)), keylen;
 	int ok;
 
-	if (!pu_set(secret) || n < 0)
+	if (!pu_has(secret) || n < 0)
 		return -1;
 	keylen = verify_base64_decode(secret, strlen(secret), key, sizeof(key));
 	if (keylen <= 0 || verify_hmac_sha256(key, (size_t)keylen, req->body, req->body_len, mac) < 0)
@@ -48,7 +48,7 @@ static void remove_at(char *s, const char *name)
 {
 	char tag[SB_EVENT_ID + 16];
 
-	if (pu_set(name) && snprintf(tag, sizeof(tag), "<at>%s</at>", name) < (int)sizeof(tag))
+	if (pu_has(name) && snprintf(tag, sizeof(tag), "<at>%s</at>", name) < (int)sizeof(tag))
 		pu_remove_all(s, tag);
 }
 

@@ -111,7 +111,7 @@ static int replies_to_bot(const struct platform_config *cfg, const cJSON *msg)
 	if (pu_set_id(id, sizeof(id), cJSON_GetObjectItemCaseSensitive(from, "id")) == 0 &&
 	    me[0] && strcmp(id, me) == 0)
 		return 1;
-	return name && pu_set(platform_setting(cfg, "telegram", "bot_username")) &&
+	return name && pu_has(platform_setting(cfg, "telegram", "bot_username")) &&
 	       strcasecmp(name, platform_setting(cfg, "telegram", "bot_username")) == 0;
 }
 
@@ -145,7 +145,7 @@ static enum platform_parse_result tg_message(const struct platform_config *cfg,
 	mentioned = strip_mention(ev->text, pu_or(platform_setting(cfg, "telegram", "bot_username"), "")) > 0;
 	pu_trim(ev->text);
 	ev->addressed = ev->is_dm || ask || mentioned || replies_to_bot(cfg, msg) ||
-			(pu_set(cfg->answer_channels) &&
+			(pu_has(cfg->answer_channels) &&
 			 pu_secret_in_list(cfg->answer_channels, ev->channel, strlen(ev->channel)));
 	return ev->addressed ? PP_EVENT : PP_IGNORE;
 }
@@ -180,7 +180,7 @@ static enum platform_parse_result tg_parse(const struct platform_config *cfg,
 /* the base of every Bot API call: "<api>/bot<token>/<method>" into post */
 static int tg_call(const struct platform_config *cfg, const char *method, struct outbound *post)
 {
-	if (!pu_set(platform_setting(cfg, "telegram", "bot_token")))
+	if (!pu_has(platform_setting(cfg, "telegram", "bot_token")))
 		return -1;
 	return pu_outbound(post, "application/json", "%s/bot%s/%s",
 			   pu_or(platform_setting(cfg, "telegram", "api_url"), TG_API), platform_setting(cfg, "telegram", "bot_token"), method);

@@ -37,7 +37,7 @@ static void strip_bot(char *text, const char *name)
 {
 	char tag[SB_EVENT_ID * 2];
 
-	if (!pu_set(name))
+	if (!pu_has(name))
 		return;
 	if (snprintf(tag, sizeof(tag), "@**%s**", name) < (int)sizeof(tag))
 		pu_remove_all(text, tag);

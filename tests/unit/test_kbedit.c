@@ -251,7 +251,7 @@ static void test_topic_json_round_trip(void **state)
 		if (!strstr(path, ".json") || !(text = store_read_file(path, NULL, &absent)))
 			continue;
 		root = cJSON_Parse(text);
-		again = topic_print(root);
+		again = kbe_topic_print(root);
 		if (strcmp(text, again) != 0)
 			fail_msg("%s does not print back the same", path);
 		cJSON_Delete(root);
@@ -271,10 +271,10 @@ static void test_generated_pattern(void **state)
 	k = knowledge_load(T.kb, T.intents, &d);
 	assert_non_null(k);
 	buf_init(&re, 1024);
-	assert_int_equal(generate_pattern(k, "How much does an EMR get paid?", &re), 0);
+	assert_int_equal(kbe_generate_pattern(k, "How much does an EMR get paid?", &re), 0);
 	assert_string_equal(re.ptr, "^(?=.*\\bemr\\b)(?=.*\\bpaid\\b)");
 	buf_reset(&re);
-	assert_int_equal(generate_pattern(k, "what is it?", &re), -1);
+	assert_int_equal(kbe_generate_pattern(k, "what is it?", &re), -1);
 	buf_release(&re);
 	knowledge_unref(k);
 	diag_release(&d);
