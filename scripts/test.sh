@@ -8,6 +8,9 @@ set -eu
 cd "$(dirname "$0")/.."
 sh scripts/setup.sh
 jobs="$(nproc)"
+# tests must never write into the checkout: what git does not track, before and after
+stray() { git status --porcelain --ignored --untracked-files=all 2>/dev/null | grep '^[?!][?!]' | grep -v ' build[^/]*/' || true; }
+stray_before="$(stray)"
 
 echo "== gcc -Werror"
 cmake -S . -B build -DCMAKE_C_COMPILER=gcc -DSTUDYBOT_WERROR=ON >/dev/null
@@ -30,4 +33,9 @@ echo "== valgrind --leak-check=full (unit and regression tests)"
 		--errors-for-leak-kinds=definite --error-exitcode=99 "build/{}" >"build/valgrind-{}.log" 2>&1 ||
 		{ echo "valgrind: {} failed (build/valgrind-{}.log):"; tail -30 "build/valgrind-{}.log"; exit 255; }'
 echo "valgrind: clean"
+if [ "$(stray)" != "$stray_before" ]; then
+	echo "the tests wrote into the checkout:"
+	stray | grep -vxF "$stray_before"
+	exit 1
+fi
 echo "all tests passed"

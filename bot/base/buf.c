@@ -10,6 +10,7 @@ void buf_init(struct buf *b, size_t max)
 	b->ptr = NULL;
 	b->len = b->alloc = 0;
 	b->max = max;
+	b->failed = 0;
 }
 
 void buf_release(struct buf *b)
@@ -21,6 +22,7 @@ void buf_release(struct buf *b)
 void buf_reset(struct buf *b)
 {
 	b->len = 0;
+	b->failed = 0;
 	if (b->ptr)
 		b->ptr[0] = '\0';
 }
@@ -31,7 +33,7 @@ static int grow(struct buf *b, size_t extra)
 	char *p;
 
 	if (extra > b->max || b->len > b->max - extra)
-		return -1;
+		return b->failed = 1, -1;
 	need = b->len + extra + 1;
 	if (need <= b->alloc)
 		return 0;
@@ -42,7 +44,7 @@ static int grow(struct buf *b, size_t extra)
 		n = b->max + 1;
 	p = realloc(b->ptr, n);
 	if (!p)
-		return -1;
+		return b->failed = 1, -1;
 	b->ptr = p;
 	b->alloc = n;
 	return 0;

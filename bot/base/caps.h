@@ -34,4 +34,8 @@
 #define SB_DEFAULT_MAX_BODY  (256 * 1024)
 #define SB_DEFAULT_MAX_CONNS 1024
 
+/* talking to the platforms */
+#define SB_MAX_OUTBOUND_BODY (64 * 1024)     /* bytes of one API call's body */
+#define SB_MAX_RETRY_WAIT_MS (24 * 3600 * 1000L) /* the longest Retry-After or backoff obeyed */
+
 #endif

@@ -516,11 +516,6 @@ long long config_int(const struct config *c, const char *section, const char *ke
 	return v ? v->num : 0;
 }
 
-int config_bool(const struct config *c, const char *section, const char *key)
-{
-	return config_int(c, section, key) != 0;
-}
-
 size_t config_list_count(const struct config *c, const char *section, const char *key)
 {
 	const struct value *v = lookup(c, section, key);

@@ -121,7 +121,6 @@ struct config *config_load(const char *path, char **envp, struct buf *errors);
  */
 const char *config_str(const struct config *c, const char *section, const char *key);
 long long config_int(const struct config *c, const char *section, const char *key);
-int config_bool(const struct config *c, const char *section, const char *key);
 
 /*
  * Splits a list value: copies the next comma-separated item of *p, trimmed of spaces

@@ -20,11 +20,13 @@ static size_t keep_body(char *ptr, size_t size, size_t n, void *ud)
 
 int cmd_discord(struct cli *c, int argc, char **argv)
 {
-	struct service svc;
+	struct platform_config pcfg;
 	struct outbound o;
 	struct curl_slist *hl = NULL;
 	struct buf resp;
 	char ct[128];
+	const char *lines[OUTBOUND_MAX_LINES];
+	size_t lines_n;
 	long status = 0;
 	CURL *h;
 	int rc = 1;
@@ -34,18 +36,18 @@ int cmd_discord(struct cli *c, int argc, char **argv)
 				"registers the /ask slash command (needs discord.application_id and discord.bot_token)\n");
 		return 2;
 	}
-	if (cli_paths(c) || service_init(&svc, c) < 0)
-		return 1;
+	if (cli_paths(c))
+		return 1;                        /* the config only: no knowledge, no state */
+	service_platform_config(c->cfg, &pcfg);
 	outbound_init(&o);
 	buf_init(&resp, 1 << 16);
-	if (discord_register_command(&svc.pcfg, &o) < 0) {
+	if (discord_register_command(&pcfg, &o) < 0) {
 		error("discord register needs discord.application_id and discord.bot_token in the config");
 		goto out;
 	}
-	snprintf(ct, sizeof(ct), "Content-Type: %s", o.content_type[0] ? o.content_type : "application/json");
-	hl = CURLX(slist_append)(hl, ct);
-	for (int i = 0; i < o.nheaders; i++)
-		hl = CURLX(slist_append)(hl, o.headers[i]);
+	lines_n = outbound_header_lines(&o, ct, lines);
+	for (size_t i = 0; i < lines_n; i++)
+		hl = CURLX(slist_append)(hl, lines[i]);
 	if (curl_api() && (h = CURLX(easy_init)())) {
 		CURLX(easy_setopt)(h, CURLOPT_URL, o.url);
 		CURLX(easy_setopt)(h, CURLOPT_CUSTOMREQUEST, "POST");
@@ -69,6 +71,5 @@ out:
 	CURLX(slist_free_all)(hl);
 	buf_release(&resp);
 	outbound_release(&o);
-	service_release(&svc);
 	return rc;
 }

@@ -3,11 +3,9 @@
 
 #include <string.h>
 
+#include "platform.h"
 #include "banned.h"
 
-static const char *const platform_names[MP_COUNT] = {
-	"generic", "slack", "discord", "mattermost", "teams", "telegram", "zulip", "rocketchat", "other"
-};
 static const char *const status_names[MS_COUNT] = { "2xx", "401", "4xx", "5xx" };
 static const char *const answer_names[MA_COUNT] = { "matched", "declined", "command", "ignored", "duplicate" };
 static const int64_t bounds_us[METRICS_BUCKETS] = { 50, 100, 250, 500, 1000, 5000, 25000, 100000, 1000000 };
@@ -15,15 +13,25 @@ static const int64_t bounds_us[METRICS_BUCKETS] = { 50, 100, 250, 500, 1000, 500
 #define ADD(p, v) __atomic_add_fetch((p), (v), __ATOMIC_RELAXED)
 #define GET(p) __atomic_load_n((p), __ATOMIC_RELAXED)
 
-enum metrics_platform metrics_platform(const char *name)
+#define MP_OTHER METRICS_MAX_PLATFORMS
+
+int metrics_platform(const char *name)
 {
-	for (int i = 0; i < MP_OTHER; i++)
-		if (strcmp(name, platform_names[i]) == 0)
-			return (enum metrics_platform)i;
-	return MP_OTHER;
+	int i = platform_index(platform_find(name));
+
+	return i >= 0 && i < MP_OTHER ? i : MP_OTHER;
 }
 
-void metrics_request(struct metrics *m, enum metrics_platform p, int status, int64_t us)
+/* the label of index p, or NULL past the last platform */
+static const char *platform_label(int p)
+{
+	for (int i = 0; platform_all[i] && i < MP_OTHER; i++)
+		if (i == p)
+			return platform_all[i]->name;
+	return p == MP_OTHER ? "other" : NULL;
+}
+
+void metrics_request(struct metrics *m, int p, int status, int64_t us)
 {
 	enum metrics_status s = status < 400 ? MS_2XX : status == 401 ? MS_4XX_AUTH : status < 500 ? MS_4XX : MS_5XX;
 	int b = 0;
@@ -46,9 +54,9 @@ static void render_requests(const struct metrics *m, struct buf *out)
 	buf_adds(out, "# HELP studybot_requests_total Webhook requests by platform and status.\n"
 		      "# TYPE studybot_requests_total counter\n");
 	for (int p = 0; p < MP_COUNT; p++)
-		for (int s = 0; s < MS_COUNT; s++)
+		for (int s = 0; s < MS_COUNT && platform_label(p); s++)
 			buf_printf(out, "studybot_requests_total{platform=\"%s\",status=\"%s\"} %llu\n",
-				   platform_names[p], status_names[s], (unsigned long long)GET(&m->requests[p][s]));
+				   platform_label(p), status_names[s], (unsigned long long)GET(&m->requests[p][s]));
 	buf_adds(out, "# HELP studybot_answers_total Questions by outcome.\n# TYPE studybot_answers_total counter\n");
 	for (int a = 0; a < MA_COUNT; a++)
 		buf_printf(out, "studybot_answers_total{result=\"%s\"} %llu\n", answer_names[a],

@@ -11,10 +11,9 @@
 #include "buf.h"
 #include "reload.h"
 
-enum metrics_platform {
-	MP_GENERIC, MP_SLACK, MP_DISCORD, MP_MATTERMOST, MP_TEAMS, MP_TELEGRAM, MP_ZULIP,
-	MP_ROCKETCHAT, MP_OTHER, MP_COUNT
-};
+/* the platforms are platform_all's adapters, in its order, then "other" */
+#define METRICS_MAX_PLATFORMS 16
+#define MP_COUNT (METRICS_MAX_PLATFORMS + 1)
 enum metrics_status { MS_2XX, MS_4XX_AUTH, MS_4XX, MS_5XX, MS_COUNT };
 enum metrics_answer { MA_MATCHED, MA_DECLINED, MA_COMMAND, MA_IGNORED, MA_DUPLICATE, MA_COUNT };
 
@@ -32,8 +31,9 @@ struct metrics_outbox {
 	uint64_t delivered, retried, failed, dropped, queued, in_flight;
 };
 
-enum metrics_platform metrics_platform(const char *name);
-void metrics_request(struct metrics *m, enum metrics_platform p, int status, int64_t us);
+/* the platform's label index (platform_all's order; "other" for an unknown name) */
+int metrics_platform(const char *name);
+void metrics_request(struct metrics *m, int platform, int status, int64_t us);
 void metrics_answer(struct metrics *m, enum metrics_answer a);
 /* appends the Prometheus text of m, ob and the reloads to out */
 void metrics_render(const struct metrics *m, const struct metrics_outbox *ob, uint64_t open_conns,

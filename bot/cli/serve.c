@@ -78,6 +78,30 @@ static void on_wake(struct loop *l, int fd, unsigned events, void *ud)
 
 /* ---- workers ---- */
 
+/* before each sleep: publish the counters another worker's /metrics reads */
+static void publish_stats(struct loop *l, void *ud)
+{
+	struct worker *w = ud;
+
+	pthread_mutex_lock(&w->stats_lock);
+	outbox_stats(w->outbox, &w->outbox_snap);
+	http_server_stats(w->http, &w->http_snap);
+	pthread_mutex_unlock(&w->stats_lock);
+}
+
+void worker_stats(struct worker *self, struct worker *w, struct outbox_stats *ob, struct http_server_stats *hs)
+{
+	if (w == self) {
+		outbox_stats(w->outbox, ob);
+		http_server_stats(w->http, hs);
+		return;
+	}
+	pthread_mutex_lock(&w->stats_lock);
+	*ob = w->outbox_snap;
+	*hs = w->http_snap;
+	pthread_mutex_unlock(&w->stats_lock);
+}
+
 static struct worker *worker_new(struct service *svc, int id, int reuseport)
 {
 	struct worker *w = calloc(1, sizeof(*w));
@@ -97,13 +121,15 @@ static struct worker *worker_new(struct service *svc, int id, int reuseport)
 	w->id = id;
 	w->svc = svc;
 	w->wake_fd = -1;
-	w->router = (struct router){ webhook_routes, webhook_nroutes, w };
+	pthread_mutex_init(&w->stats_lock, NULL);
+	w->router = (struct router){ w->routes, webhook_routes(w->routes, WEBHOOK_MAX_ROUTES), w };
 	outbox_config_default(&oc);
 	if (!(w->loop = loop_new()) || !(w->http = http_server_new(w->loop, &hc, router_handle, &w->router)) ||
 	    !(w->client = http_client_new(w->loop)) || !(w->outbox = outbox_new(w->loop, w->client, &oc)) ||
 	    !(w->scratch = matcher_scratch_new()) || (w->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) < 0 ||
 	    loop_add_fd(w->loop, w->wake_fd, LOOP_READ, on_wake, w) < 0)
 		return w;                      /* the caller sees what is missing and frees */
+	loop_set_before_sleep(w->loop, publish_stats, w);
 	return w;
 }
 
@@ -129,6 +155,7 @@ static void worker_free(struct worker *w)
 	matcher_scratch_free(w->scratch);
 	if (w->loop)
 		loop_free(w->loop);
+	pthread_mutex_destroy(&w->stats_lock);
 	free(w);
 }
 
@@ -234,7 +261,7 @@ static int start_workers(struct serve *s)
 int cmd_serve(struct cli *c, int argc, char **argv)
 {
 	struct serve *s;
-	int rc = 0;
+	int rc = 0, started = 1;
 
 	if (argc > 0) {
 		fprintf(stderr, "usage: studybot serve [--config FILE]\n");
@@ -261,8 +288,19 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 		rc = 1;
 		goto out;
 	}
-	for (int i = 1; i < s->n; i++)
-		pthread_create(&s->workers[i]->thread, NULL, worker_main, s->workers[i]);
+	for (started = 1; started < s->n; started++)
+		if (pthread_create(&s->workers[started]->thread, NULL, worker_main, s->workers[started]) != 0)
+			break;
+	if (started < s->n) {
+		error("cannot start the thread of worker %d", started);
+		rc = 1;
+		for (int i = 1; i < started; i++) {             /* the started ones stop at once */
+			uint64_t v = 1;
+			if (write(s->workers[i]->wake_fd, &v, sizeof(v)) < 0)
+				log_err("shutdown", "worker=%d error=\"cannot wake\"", i);
+		}
+		goto join;
+	}
 	{
 		char host[256] = "";
 		int port = 0;
@@ -272,9 +310,11 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 	}
 	malloc_trim(0);                     /* give back what loading the knowledge used */
 	loop_run(s->workers[0]->loop);
-	for (int i = 1; i < s->n; i++)
+join:
+	for (int i = 1; i < started; i++)
 		pthread_join(s->workers[i]->thread, NULL);
-	log_info("shutdown", "result=clean");
+	if (!rc)
+		log_info("shutdown", "result=clean");
 out:
 	poller_free(s->poller);
 	if (s->inotify_fd >= 0)

@@ -22,49 +22,32 @@ static const char *opt(const struct config *cfg, const char *section, const char
 	return v && *v ? v : NULL;
 }
 
-static void platform_settings(struct service *svc, const struct config *cfg)
+void service_platform_config(const struct config *cfg, struct platform_config *p)
 {
-	struct platform_config *p = &svc->pcfg;
-
+	memset(p, 0, sizeof(*p));
 	p->bot_name = opt(cfg, "bot", "name");
 	p->answer_channels = opt(cfg, "bot", "answer_channels");
-	p->generic_token = opt(cfg, "generic", "token");
-	p->generic_reply_url = opt(cfg, "generic", "reply_url");
-	p->slack_signing_secret = opt(cfg, "slack", "signing_secret");
-	p->slack_bot_token = opt(cfg, "slack", "bot_token");
-	p->slack_bot_user_id = opt(cfg, "slack", "bot_user_id");
-	p->slack_api_url = opt(cfg, "slack", "api_url");
-	p->discord_public_key = opt(cfg, "discord", "public_key");
-	p->discord_application_id = opt(cfg, "discord", "application_id");
-	p->discord_bot_token = opt(cfg, "discord", "bot_token");
-	p->discord_api_url = opt(cfg, "discord", "api_url");
-	p->mattermost_token = opt(cfg, "mattermost", "token");
-	p->teams_secret = opt(cfg, "teams", "secret");
-	p->telegram_bot_token = opt(cfg, "telegram", "bot_token");
-	p->telegram_secret_token = opt(cfg, "telegram", "secret_token");
-	p->telegram_bot_username = opt(cfg, "telegram", "bot_username");
-	p->telegram_api_url = opt(cfg, "telegram", "api_url");
-	p->zulip_token = opt(cfg, "zulip", "token");
-	p->rocketchat_token = opt(cfg, "rocketchat", "token");
+	for (size_t i = 0; platform_all[i]; i++)
+		for (const struct platform_key *k = platform_all[i]->keys; k->key; k++)
+			if (platform_setting_set(p, platform_all[i]->name, k->key,
+						 opt(cfg, platform_all[i]->name, k->key)) < 0)
+				log_err("config", "error=\"too many platform settings\" key=%s.%s",
+					platform_all[i]->name, k->key);
 }
 
 /* a platform that is on but cannot verify or answer anything is worth a warning */
-static void warn_unconfigured(const struct config *cfg)
+static void warn_unconfigured(const struct config *cfg, const struct platform_config *p)
 {
-	static const char *const need[][2] = {
-		{ "generic", "token" }, { "slack", "signing_secret" }, { "slack", "bot_token" },
-		{ "discord", "public_key" }, { "mattermost", "token" }, { "teams", "secret" },
-		{ "telegram", "bot_token" }, { "zulip", "token" }, { "rocketchat", "token" },
-	};
-
-	for (size_t i = 0; i < sizeof(need) / sizeof(need[0]); i++)
-		if (config_section_on(cfg, need[i][0]) && !opt(cfg, need[i][0], need[i][1]))
-			log_warn("config", "platform=%s missing=%s.%s effect=\"%s\"", need[i][0], need[i][0],
-				 need[i][1], strcmp(need[i][1], "bot_token") == 0 ? "replies cannot be posted" :
-				 "every request will get 401");
-	if (config_section_on(cfg, "telegram") && strcmp(config_str(cfg, "telegram", "mode"), "webhook") == 0 &&
-	    !opt(cfg, "telegram", "secret_token"))
-		log_warn("config", "platform=telegram missing=telegram.secret_token effect=\"every request will get 401\"");
+	for (size_t i = 0; platform_all[i]; i++) {
+		const char *name = platform_all[i]->name, *mode = platform_setting(p, name, "mode");
+		if (!config_section_on(cfg, name))
+			continue;
+		for (const struct platform_key *k = platform_all[i]->keys; k->key; k++)
+			if (k->without && !platform_setting(p, name, k->key) &&
+			    (!k->mode || (mode && strcmp(mode, k->mode) == 0)))
+				log_warn("config", "platform=%s missing=%s.%s effect=\"%s\"", name, name, k->key,
+					 k->without);
+	}
 }
 
 /* an edit a crash interrupted (journal written, files not yet) is finished before
@@ -92,8 +75,8 @@ int service_init(struct service *svc, struct cli *c)
 	svc->prefix = config_str(c->cfg, "bot", "command_prefix");
 	svc->history = config_str(c->cfg, "bot", "history");
 	svc->unanswered = config_str(c->cfg, "bot", "unanswered_log");
-	platform_settings(svc, c->cfg);
-	warn_unconfigured(c->cfg);
+	service_platform_config(c->cfg, &svc->pcfg);
+	warn_unconfigured(c->cfg, &svc->pcfg);
 	moderation_env_from_config(&svc->moderation, c->cfg, c->kb, c->intents, &svc->holder, svc->state_dir,
 				   sizeof(svc->state_dir));
 	recover_edits(svc);

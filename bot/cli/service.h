@@ -41,6 +41,8 @@ struct service {
 /* loads the knowledge and sets everything up from c (cli_paths() done); 0 or -1 (explained) */
 int service_init(struct service *svc, struct cli *c);
 void service_release(struct service *svc);
+/* the platforms' settings from cfg (strings point into cfg) */
+void service_platform_config(const struct config *cfg, struct platform_config *p);
 /* 1 when the platform's section is in the config */
 int service_platform_on(const struct service *svc, const char *platform);
 

@@ -55,19 +55,16 @@ static long poll_timer(struct loop *l, long long id, void *ud)
 {
 	struct poller *p = ud;
 	struct outbound o;
-	const char *headers[OUTBOUND_MAX_HEADERS + 1];
+	const char *headers[OUTBOUND_MAX_LINES];
 	char ct[128];
-	size_t nh = 0;
+	size_t nh;
 
 	p->timer = 0;
 	if (p->w->draining)
 		return -1;
 	outbound_init(&o);
 	if (telegram_poll_request(&p->w->svc->pcfg, p->offset, POLL_WAIT_S, &o) == 0) {
-		snprintf(ct, sizeof(ct), "Content-Type: %s", o.content_type[0] ? o.content_type : "application/json");
-		headers[nh++] = ct;
-		for (int i = 0; i < o.nheaders; i++)
-			headers[nh++] = o.headers[i];
+		nh = outbound_header_lines(&o, ct, headers);
 		struct http_call call = { "POST", o.url, headers, nh, o.body.ptr, o.body.len,
 					  (POLL_WAIT_S + 10) * 1000L };
 		if (http_client_send(p->w->client, &call, poll_done, p) < 0)
@@ -87,7 +84,7 @@ int poller_start(struct worker *w, struct poller **out)
 	*out = NULL;
 	if (!config_section_on(cfg, "telegram") || strcmp(config_str(cfg, "telegram", "mode"), "poll") != 0)
 		return 0;
-	if (!w->svc->pcfg.telegram_bot_token)
+	if (!platform_setting(&w->svc->pcfg, "telegram", "bot_token"))
 		return error("telegram.mode = poll needs telegram.bot_token");
 	if (!(p = calloc(1, sizeof(*p))))
 		return -1;

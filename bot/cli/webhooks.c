@@ -33,8 +33,7 @@ static void on_metrics(const struct http_request *req, struct http_response *res
 		struct http_server_stats hs;
 		if (!w->all[i] || !w->all[i]->outbox || !w->all[i]->http)
 			continue;
-		outbox_stats(w->all[i]->outbox, &st);
-		http_server_stats(w->all[i]->http, &hs);
+		worker_stats(w, w->all[i], &st, &hs);
 		ob.delivered += st.delivered;
 		ob.retried += st.retried;
 		ob.failed += st.failed;
@@ -61,14 +60,10 @@ static int64_t now_us(void)
 static int post(struct worker *w, const char *platform, const struct outbound *o)
 {
 	char ct[128];
-	const char *headers[OUTBOUND_MAX_HEADERS + 1];
-	size_t n = 0;
+	const char *headers[OUTBOUND_MAX_LINES];
+	size_t n = outbound_header_lines(o, ct, headers);
 	struct delivery d;
 
-	snprintf(ct, sizeof(ct), "Content-Type: %s", o->content_type[0] ? o->content_type : "application/json");
-	headers[n++] = ct;
-	for (int i = 0; i < o->nheaders && n < OUTBOUND_MAX_HEADERS + 1; i++)
-		headers[n++] = o->headers[i];
 	d = (struct delivery){ platform, "POST", o->url, headers, n, o->body.ptr ? o->body.ptr : "", o->body.len };
 	return outbox_push(w->outbox, &d);
 }
@@ -82,6 +77,8 @@ static void reply(struct worker *w, const struct platform_ops *ops, const struct
 
 	outbound_init(&o);
 	r = ops->reply(&w->svc->pcfg, ev, text, res, &o);
+	if (r == 1 && buf_failed(&o.body))
+		r = -1;                                   /* the request did not fit */
 	if (r == 1 && post(w, ops->name, &o) < 0)
 		log_warn("reply", "platform=%s result=dropped reason=\"delivery queue full\"", ops->name);
 	else if (r < 0)
@@ -142,36 +139,31 @@ void webhooks_handle_polled(struct worker *w, const struct sb_event *ev)
 	buf_release(&res.body);
 }
 
-#define PLATFORM_HANDLER(fn, ops)                                                                  \
-	static void fn(const struct http_request *req, struct http_response *res, void *ud)       \
-	{                                                                                          \
-		struct worker *w = ud;                                                             \
-		int64_t t0 = now_us();                                                             \
-		handle(w, &(ops), req, res);                                                       \
-		metrics_request(&w->svc->metrics, metrics_platform((ops).name), res->status,       \
-				now_us() - t0);                                                    \
+/* every platform's endpoints: the adapter is the one that serves the path */
+static void on_platform(const struct http_request *req, struct http_response *res, void *ud)
+{
+	struct worker *w = ud;
+	const struct platform_ops *ops = platform_for_path(req->path, req->path_len);
+	int64_t t0 = now_us();
+
+	if (!ops) {                                 /* the router only sends their paths */
+		http_response_text(res, 404, "Not Found\n");
+		return;
 	}
+	handle(w, ops, req, res);
+	metrics_request(&w->svc->metrics, metrics_platform(ops->name), res->status, now_us() - t0);
+}
 
-PLATFORM_HANDLER(on_generic, platform_generic)
-PLATFORM_HANDLER(on_slack, platform_slack)
-PLATFORM_HANDLER(on_discord, platform_discord)
-PLATFORM_HANDLER(on_mattermost, platform_mattermost)
-PLATFORM_HANDLER(on_teams, platform_teams)
-PLATFORM_HANDLER(on_telegram, platform_telegram)
-PLATFORM_HANDLER(on_zulip, platform_zulip)
-PLATFORM_HANDLER(on_rocketchat, platform_rocketchat)
+size_t webhook_routes(struct route *out, size_t max)
+{
+	size_t n = 0;
 
-const struct route webhook_routes[] = {
-	{ "GET", "/healthz", on_healthz },
-	{ "GET", "/metrics", on_metrics },
-	{ "POST", "/webhook", on_generic },
-	{ "POST", "/slack/events", on_slack },
-	{ "POST", "/slack/commands", on_slack },
-	{ "POST", "/discord/interactions", on_discord },
-	{ "POST", "/mattermost", on_mattermost },
-	{ "POST", "/teams", on_teams },
-	{ "POST", "/telegram", on_telegram },
-	{ "POST", "/zulip", on_zulip },
-	{ "POST", "/rocketchat", on_rocketchat },
-};
-const size_t webhook_nroutes = sizeof(webhook_routes) / sizeof(webhook_routes[0]);
+	if (max < 2)
+		return 0;
+	out[n++] = (struct route){ "GET", "/healthz", on_healthz };
+	out[n++] = (struct route){ "GET", "/metrics", on_metrics };
+	for (size_t i = 0; platform_all[i]; i++)
+		for (const char *const *p = platform_all[i]->paths; *p && n < max; p++)
+			out[n++] = (struct route){ "POST", *p, on_platform };
+	return n;
+}

@@ -20,6 +20,7 @@
 #include "service.h"
 
 #define SERVE_MAX_WORKERS 64
+#define WEBHOOK_MAX_ROUTES 64
 
 struct worker {
 	int id;
@@ -30,17 +31,26 @@ struct worker {
 	struct outbox *outbox;
 	struct matcher_scratch *scratch;
 	struct router router;
+	struct route routes[WEBHOOK_MAX_ROUTES];
 	pthread_t thread;
 	int wake_fd;                 /* eventfd: another thread asks this worker to drain */
 	int draining;
 	int64_t drain_deadline_ms;
 	struct worker *const *all;   /* every worker, for /metrics */
 	int nworkers;
+	/* this worker's counters as of its last loop round, for another worker's
+	 * /metrics: the live ones are only ever touched by this worker's thread */
+	pthread_mutex_t stats_lock;
+	struct outbox_stats outbox_snap;
+	struct http_server_stats http_snap;
 };
 
-/* the route table of the HTTP endpoints (webhooks.c) */
-extern const struct route webhook_routes[];
-extern const size_t webhook_nroutes;
+/* this worker's counters: live for w itself, else its last published snapshot */
+void worker_stats(struct worker *self, struct worker *w, struct outbox_stats *ob, struct http_server_stats *hs);
+
+/* fills out with the routes: /healthz, /metrics and every platform's paths
+ * (platform_all); the count */
+size_t webhook_routes(struct route *out, size_t max);
 
 /* answers one event that came by another way than a webhook (Telegram polling):
  * the reply is always posted through the outbox */

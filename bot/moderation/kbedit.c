@@ -36,7 +36,7 @@ void kbedit_out_release(struct kbedit_out *o)
 	buf_release(&o->msg);
 }
 
-int ctx_fail(struct kbedit_ctx *c, const char *fmt, ...)
+int kbe_ctx_fail(struct kbedit_ctx *c, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -47,7 +47,7 @@ int ctx_fail(struct kbedit_ctx *c, const char *fmt, ...)
 	return -1;
 }
 
-int path_fmt(char *out, size_t cap, const char *fmt, ...)
+int kbe_path_fmt(char *out, size_t cap, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
@@ -62,12 +62,12 @@ int path_fmt(char *out, size_t cap, const char *fmt, ...)
 	return 0;
 }
 
-void ctx_topic_path(const struct kbedit_ctx *c, const char *id, char *out, size_t cap)
+void kbe_ctx_topic_path(const struct kbedit_ctx *c, const char *id, char *out, size_t cap)
 {
 	snprintf(out, cap, "%s/topics/%s.json", c->realkb, id);
 }
 
-void ctx_intents_path(const struct kbedit_ctx *c, const char *name, char *out, size_t cap)
+void kbe_ctx_intents_path(const struct kbedit_ctx *c, const char *name, char *out, size_t cap)
 {
 	snprintf(out, cap, "%s/%s", c->realin, name);
 }
@@ -80,7 +80,7 @@ static struct store_file *ctx_file(struct kbedit_ctx *c, const char *path)
 	return NULL;
 }
 
-const char *ctx_get(struct kbedit_ctx *c, const char *path, int *absent)
+const char *kbe_ctx_get(struct kbedit_ctx *c, const char *path, int *absent)
 {
 	struct store_file *f = ctx_file(c, path), *v;
 	char *text;
@@ -88,7 +88,7 @@ const char *ctx_get(struct kbedit_ctx *c, const char *path, int *absent)
 	if (!f) {
 		text = store_read_file(path, NULL, absent);
 		if (!text && !*absent) {
-			ctx_fail(c, "cannot read %s: %s", path, strerror(errno));
+			kbe_ctx_fail(c, "cannot read %s: %s", path, strerror(errno));
 			return NULL;
 		}
 		if (!(v = realloc(c->files, (c->nfiles + 1) * sizeof(*v)))) {
@@ -105,12 +105,12 @@ const char *ctx_get(struct kbedit_ctx *c, const char *path, int *absent)
 	return f->after;
 }
 
-int ctx_put(struct kbedit_ctx *c, const char *path, const char *text)
+int kbe_ctx_put(struct kbedit_ctx *c, const char *path, const char *text)
 {
 	int absent;
 	struct store_file *f;
 
-	if (!ctx_get(c, path, &absent) && !absent)
+	if (!kbe_ctx_get(c, path, &absent) && !absent)
 		return -1;
 	f = ctx_file(c, path);
 	free(f->after);
@@ -177,9 +177,9 @@ static int stage_path(const struct kbedit_ctx *c, const char *stage, const char 
 	size_t nk = strlen(c->realkb), ni = strlen(c->realin);
 
 	if (strncmp(path, c->realkb, nk) == 0 && path[nk] == '/')
-		return path_fmt(out, cap, "%s/data%s", stage, path + nk);
+		return kbe_path_fmt(out, cap, "%s/data%s", stage, path + nk);
 	if (strncmp(path, c->realin, ni) == 0 && path[ni] == '/')
-		return path_fmt(out, cap, "%s/intents%s", stage, path + ni);
+		return kbe_path_fmt(out, cap, "%s/intents%s", stage, path + ni);
 	return -1;
 }
 
@@ -187,8 +187,8 @@ static int stage_build(const struct kbedit_ctx *c, const char *stage)
 {
 	char a[KBEDIT_PATH], b[KBEDIT_PATH], t[KBEDIT_PATH], p[KBEDIT_PATH];
 
-	if (path_fmt(a, sizeof(a), "%s/data", stage) < 0 || path_fmt(t, sizeof(t), "%s/data/topics", stage) < 0 ||
-	    path_fmt(b, sizeof(b), "%s/intents", stage) < 0 || path_fmt(p, sizeof(p), "%s/topics", c->realkb) < 0)
+	if (kbe_path_fmt(a, sizeof(a), "%s/data", stage) < 0 || kbe_path_fmt(t, sizeof(t), "%s/data/topics", stage) < 0 ||
+	    kbe_path_fmt(b, sizeof(b), "%s/intents", stage) < 0 || kbe_path_fmt(p, sizeof(p), "%s/topics", c->realkb) < 0)
 		return -1;
 	if (mkdir(a, 0755) < 0 || mkdir(t, 0755) < 0 || mkdir(b, 0755) < 0 ||
 	    link_dir(c->realkb, a, "topics") < 0 || link_dir(p, t, NULL) < 0 || link_dir(c->realin, b, NULL) < 0)
@@ -217,8 +217,8 @@ static void stage_reason(struct kbedit_ctx *c, const char *stage, const struct d
 	size_t nd, ni;
 	int lines = 0;
 
-	path_fmt(sd, sizeof(sd), "%s/data", stage);
-	path_fmt(si, sizeof(si), "%s/intents", stage);
+	kbe_path_fmt(sd, sizeof(sd), "%s/data", stage);
+	kbe_path_fmt(si, sizeof(si), "%s/intents", stage);
 	nd = strlen(sd);
 	ni = strlen(si);
 	buf_reset(c->msg);
@@ -241,7 +241,7 @@ static void stage_reason(struct kbedit_ctx *c, const char *stage, const struct d
 		c->msg->ptr[--c->msg->len] = '\0';
 }
 
-int ctx_validate(struct kbedit_ctx *c)
+int kbe_ctx_validate(struct kbedit_ctx *c)
 {
 	char stage[KBEDIT_PATH];
 	struct diag d;
@@ -249,17 +249,17 @@ int ctx_validate(struct kbedit_ctx *c)
 
 	knowledge_unref(c->staged);
 	c->staged = NULL;
-	if (path_fmt(stage, sizeof(stage), "%s/.stage-XXXXXX", c->env->state_dir) < 0 || !mkdtemp(stage))
-		return ctx_fail(c, "cannot create a staging folder in %s: %s", c->env->state_dir, strerror(errno));
+	if (kbe_path_fmt(stage, sizeof(stage), "%s/.stage-XXXXXX", c->env->state_dir) < 0 || !mkdtemp(stage))
+		return kbe_ctx_fail(c, "cannot create a staging folder in %s: %s", c->env->state_dir, strerror(errno));
 	if (stage_build(c, stage) < 0) {
-		ctx_fail(c, "cannot stage the change: %s", strerror(errno));
+		kbe_ctx_fail(c, "cannot stage the change: %s", strerror(errno));
 		rm_tree(stage);
 		return -1;
 	}
 	diag_init(&d);
 	{
 		char kd[KBEDIT_PATH], id[KBEDIT_PATH];
-		if (path_fmt(kd, sizeof(kd), "%s/data", stage) == 0 && path_fmt(id, sizeof(id), "%s/intents", stage) == 0)
+		if (kbe_path_fmt(kd, sizeof(kd), "%s/data", stage) == 0 && kbe_path_fmt(id, sizeof(id), "%s/intents", stage) == 0)
 			k = knowledge_load(kd, id, &d);
 	}
 	if (k && knowledge_check(k, &d) < 0) {
@@ -294,7 +294,7 @@ static int commit(struct kbedit_ctx *c, struct kbedit_out *out)
 	}
 	c->nfiles = n;
 	if (n == 0)
-		return ctx_fail(c, "nothing to change");
+		return kbe_ctx_fail(c, "nothing to change");
 	snprintf(note, sizeof(note), "%s", c->msg->ptr ? c->msg->ptr : "");   /* the edit's own note */
 	buf_reset(c->msg);
 	out->change = store_commit(c->env->history, c->env->who, c->command, c->files, n, c->msg);
@@ -338,7 +338,7 @@ static int begin(const struct kbedit_env *e, struct kbedit_ctx *c)
 		return -1;
 	}
 	if (!realpath(e->kbdir, c->realkb) || !realpath(e->intentsdir, c->realin)) {
-		ctx_fail(c, "cannot find %s or %s: %s", e->kbdir, e->intentsdir, strerror(errno));
+		kbe_ctx_fail(c, "cannot find %s or %s: %s", e->kbdir, e->intentsdir, strerror(errno));
 		store_unlock(fd);
 		return -1;
 	}
@@ -363,7 +363,7 @@ int kbedit_run(const struct kbedit_env *e, const char *command, kbedit_fn fn, co
 	diag_release(&d);
 	rc = fn(&c, arg);
 	if (rc == 0 && !c.staged)
-		rc = ctx_validate(&c);
+		rc = kbe_ctx_validate(&c);
 	if (rc == 0)
 		rc = commit(&c, out);
 	ctx_release(&c);
@@ -416,15 +416,15 @@ static int undo_fn(struct kbedit_ctx *c, const void *arg)
 		return -1;
 	en = id ? store_journal_find(&j, id) : last_undoable(&j);
 	if (!en)
-		rc = id ? ctx_fail(c, "there is no change %ld (see history)", id) : ctx_fail(c, "nothing to undo");
+		rc = id ? kbe_ctx_fail(c, "there is no change %ld (see history)", id) : kbe_ctx_fail(c, "nothing to undo");
 	for (size_t i = 0; rc == 0 && en && i < en->nfiles; i++) {
 		const struct store_file *f = &en->files[i];
 		const char *base = strrchr(f->path, '/');
 		if (!store_file_holds(f->path, f->after))
-			rc = ctx_fail(c, "cannot undo change %ld: %s changed since (undo the later changes first)",
+			rc = kbe_ctx_fail(c, "cannot undo change %ld: %s changed since (undo the later changes first)",
 				      en->id, base ? base + 1 : f->path);
 		else
-			rc = ctx_put(c, f->path, f->before);
+			rc = kbe_ctx_put(c, f->path, f->before);
 	}
 	if (rc == 0)
 		snprintf(c->command, sizeof(c->command), "undo %ld (%.200s)", en->id, en->command);

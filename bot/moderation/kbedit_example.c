@@ -14,14 +14,14 @@
 #include "normalise.h"
 #include "banned.h"
 
-const char *intent_file_base(const struct lang_intent *in)
+const char *kbe_intent_file_base(const struct lang_intent *in)
 {
 	const char *b = strrchr(in->file, '/');
 
 	return b ? b + 1 : in->file;
 }
 
-int topic_intent(const struct knowledge *k, const char *topic, int moderators_only)
+int kbe_topic_intent(const struct knowledge *k, const char *topic, int moderators_only)
 {
 	int found = -1;
 
@@ -29,7 +29,7 @@ int topic_intent(const struct knowledge *k, const char *topic, int moderators_on
 		const struct lang_intent *in = &k->lang.intents[i];
 		if (in->kind != INTENT_TOPIC || strcmp(in->target, topic) != 0)
 			continue;
-		if (strcmp(intent_file_base(in), KBEDIT_MODERATORS_FILE) == 0)
+		if (strcmp(kbe_intent_file_base(in), KBEDIT_MODERATORS_FILE) == 0)
 			return (int)i;
 		if (found < 0 && !moderators_only)
 			found = (int)i;
@@ -51,39 +51,38 @@ static int new_intent_id(const struct knowledge *k, const char *topic, char *id,
 	return -1;
 }
 
-int add_intent_line(struct kbedit_ctx *c, const char *topic, const char *line, int moderators_only)
+int kbe_add_intent_line(struct kbedit_ctx *c, const char *topic, const char *line, int moderators_only)
 {
 	char path[KBEDIT_PATH], id[SB_MAX_ID], sec[KBEDIT_PATH + 128];
-	int i = topic_intent(c->cur, topic, moderators_only), absent;
+	int i = kbe_topic_intent(c->cur, topic, moderators_only), absent;
 	const char *text;
 	char *next;
 	size_t start, end;
 
 	if (i >= 0) {
 		const struct lang_intent *in = &c->cur->lang.intents[i];
-		ctx_intents_path(c, intent_file_base(in), path, sizeof(path));
-		if (!(text = ctx_get(c, path, &absent)) ||
-		    text_find_section(text, "intent", in->id, &start, &end) < 0)
-			return ctx_fail(c, "cannot find [intent %s] in %s", in->id, intent_file_base(in));
-		next = text_insert_line(text, text_section_tail(text, start, end), line);
+		kbe_ctx_intents_path(c, kbe_intent_file_base(in), path, sizeof(path));
+		if (!(text = kbe_ctx_get(c, path, &absent)) ||
+		    kbe_text_find_section(text, "intent", in->id, &start, &end) < 0)
+			return kbe_ctx_fail(c, "cannot find [intent %s] in %s", in->id, kbe_intent_file_base(in));
+		next = kbe_text_insert_line(text, kbe_text_section_tail(text, start, end), line);
 	} else {
 		if (new_intent_id(c->cur, topic, id, sizeof(id)) < 0)
-			return ctx_fail(c, "no free intent id for topic \"%s\"", topic);
-		ctx_intents_path(c, KBEDIT_MODERATORS_FILE, path, sizeof(path));
-		text = ctx_get(c, path, &absent);
+			return kbe_ctx_fail(c, "no free intent id for topic \"%s\"", topic);
+		kbe_ctx_intents_path(c, KBEDIT_MODERATORS_FILE, path, sizeof(path));
+		text = kbe_ctx_get(c, path, &absent);
 		if (!text && !absent)
 			return -1;
 		snprintf(sec, sizeof(sec), "[intent %s]\ntopic = %s\n%s", id, topic, line);
-		next = text_append_section(text, sec);
+		next = kbe_text_append_section(text, sec);
 	}
 	if (!next)
-		return ctx_fail(c, "the intents file would grow too large");
-	i = ctx_put(c, path, next);
+		return kbe_ctx_fail(c, "the intents file would grow too large");
+	i = kbe_ctx_put(c, path, next);
 	free(next);
 	return i;
 }
 
-/* how many examples of the knowledge contain word (whole, after normalising) */
 /* the topic that answered question before this edit, or NULL */
 static const char *answered_before(const struct knowledge *k, const char *question)
 {
@@ -101,11 +100,11 @@ static const char *answered_before(const struct knowledge *k, const char *questi
 	return id;
 }
 
-int example_reach(struct kbedit_ctx *c, const char *topic, const char *question)
+int kbe_example_reach(struct kbedit_ctx *c, const char *topic, const char *question)
 {
 	const char *before = answered_before(c->cur, question);
 
-	if (ctx_validate(c) < 0)
+	if (kbe_ctx_validate(c) < 0)
 		return -1;
 	if (before && strcmp(before, topic) != 0)
 		buf_printf(c->msg, "(it was answered from %s until now; from now on it is %s's)", before, topic);

@@ -19,20 +19,20 @@ static int need_cur(struct kbedit_ctx *c)
 {
 	if (c->cur)
 		return 0;
-	return ctx_fail(c, "the knowledge files do not load as they are; run `studybot check` "
+	return kbe_ctx_fail(c, "the knowledge files do not load as they are; run `studybot check` "
 			   "and fix them (or undo) first");
 }
 
 static int check_topic_id(struct kbedit_ctx *c, const char *topic, int must_exist)
 {
 	if (!kb_valid_id(topic))
-		return ctx_fail(c, "bad topic id \"%.80s\": use a-z, 0-9 and -, at most %d bytes", topic, SB_MAX_ID - 1);
+		return kbe_ctx_fail(c, "bad topic id \"%.80s\": use a-z, 0-9 and -, at most %d bytes", topic, SB_MAX_ID - 1);
 	if (need_cur(c) < 0)
 		return -1;
 	if (must_exist && kb_topic_find(&c->cur->kb, topic) < 0)
-		return ctx_fail(c, "there is no topic \"%s\" (see: kb list)", topic);
+		return kbe_ctx_fail(c, "there is no topic \"%s\" (see: kb list)", topic);
 	if (!must_exist && kb_topic_find(&c->cur->kb, topic) >= 0)
-		return ctx_fail(c, "topic \"%s\" already exists", topic);
+		return kbe_ctx_fail(c, "topic \"%s\" already exists", topic);
 	return 0;
 }
 
@@ -41,11 +41,11 @@ static int check_answer(struct kbedit_ctx *c, const char *answer)
 	size_t n = strlen(answer);
 
 	if (n == 0 || strspn(answer, " \t\n") == n)
-		return ctx_fail(c, "the answer is empty");
+		return kbe_ctx_fail(c, "the answer is empty");
 	if (n > SB_MAX_ANSWER)
-		return ctx_fail(c, "the answer is %zu bytes; at most %d fit every platform", n, SB_MAX_ANSWER);
-	if (!text_ok(answer, 1))
-		return ctx_fail(c, "the answer must be UTF-8 text without control characters");
+		return kbe_ctx_fail(c, "the answer is %zu bytes; at most %d fit every platform", n, SB_MAX_ANSWER);
+	if (!kbe_text_ok(answer, 1))
+		return kbe_ctx_fail(c, "the answer must be UTF-8 text without control characters");
 	return 0;
 }
 
@@ -54,11 +54,11 @@ static int check_line(struct kbedit_ctx *c, const char *what, const char *s, siz
 	size_t n = strlen(s);
 
 	if (n == 0 || strspn(s, " \t") == n)
-		return ctx_fail(c, "the %s is empty", what);
+		return kbe_ctx_fail(c, "the %s is empty", what);
 	if (n > max)
-		return ctx_fail(c, "the %s is %zu bytes; at most %zu", what, n, max);
-	if (!text_ok(s, 0))
-		return ctx_fail(c, "the %s must be one line of UTF-8 text", what);
+		return kbe_ctx_fail(c, "the %s is %zu bytes; at most %zu", what, n, max);
+	if (!kbe_text_ok(s, 0))
+		return kbe_ctx_fail(c, "the %s must be one line of UTF-8 text", what);
 	return 0;
 }
 
@@ -70,15 +70,15 @@ static cJSON *topic_load(struct kbedit_ctx *c, const char *topic, char *path, si
 	cJSON *root;
 	int absent;
 
-	ctx_topic_path(c, topic, path, cap);
-	if (!(text = ctx_get(c, path, &absent))) {
+	kbe_ctx_topic_path(c, topic, path, cap);
+	if (!(text = kbe_ctx_get(c, path, &absent))) {
 		if (absent)
-			ctx_fail(c, "there is no topic \"%s\"", topic);
+			kbe_ctx_fail(c, "there is no topic \"%s\"", topic);
 		return NULL;
 	}
 	if (!(root = cJSON_Parse(text)) || !cJSON_IsObject(root)) {
 		cJSON_Delete(root);
-		ctx_fail(c, "%s/topics/%s.json is not a JSON object: fix it by hand", c->env->kbdir, topic);
+		kbe_ctx_fail(c, "%s/topics/%s.json is not a JSON object: fix it by hand", c->env->kbdir, topic);
 		return NULL;
 	}
 	return root;
@@ -87,8 +87,8 @@ static cJSON *topic_load(struct kbedit_ctx *c, const char *topic, char *path, si
 /* writes root as the topic's new text and frees it */
 static int topic_save(struct kbedit_ctx *c, const char *path, cJSON *root)
 {
-	char *text = topic_print(root);
-	int rc = text ? ctx_put(c, path, text) : ctx_fail(c, "the topic would be too large");
+	char *text = kbe_topic_print(root);
+	int rc = text ? kbe_ctx_put(c, path, text) : kbe_ctx_fail(c, "the topic would be too large");
 
 	free(text);
 	cJSON_Delete(root);
@@ -136,23 +136,23 @@ static int default_source(struct kbedit_ctx *c)
 
 	if (strmap_get(&c->cur->kb.source_ids, KBEDIT_DEFAULT_SOURCE, strlen(KBEDIT_DEFAULT_SOURCE)) >= 0)
 		return 0;
-	if (path_fmt(path, sizeof(path), "%s/sources.json", c->realkb) < 0)
-		return ctx_fail(c, "path too long");
-	if (!(text = ctx_get(c, path, &absent)))
-		return ctx_fail(c, "cannot read %s/sources.json", c->env->kbdir);
+	if (kbe_path_fmt(path, sizeof(path), "%s/sources.json", c->realkb) < 0)
+		return kbe_ctx_fail(c, "path too long");
+	if (!(text = kbe_ctx_get(c, path, &absent)))
+		return kbe_ctx_fail(c, "cannot read %s/sources.json", c->env->kbdir);
 	root = cJSON_Parse(text);
 	arr = cJSON_GetObjectItemCaseSensitive(root, "sources");
 	if (!cJSON_IsArray(arr)) {
 		cJSON_Delete(root);
-		return ctx_fail(c, "%s/sources.json has no \"sources\" array", c->env->kbdir);
+		return kbe_ctx_fail(c, "%s/sources.json has no \"sources\" array", c->env->kbdir);
 	}
 	src = cJSON_CreateObject();
 	cJSON_AddStringToObject(src, "id", KBEDIT_DEFAULT_SOURCE);
 	cJSON_AddStringToObject(src, "title", KBEDIT_DEFAULT_TITLE);
 	cJSON_AddItemToArray(arr, src);
-	next = sources_print(root);
+	next = kbe_sources_print(root);
 	cJSON_Delete(root);
-	rc = next ? ctx_put(c, path, next) : -1;
+	rc = next ? kbe_ctx_put(c, path, next) : -1;
 	free(next);
 	return rc;
 }
@@ -174,7 +174,7 @@ static int add_fn(struct kbedit_ctx *c, const void *arg)
 		return -1;
 	for (size_t i = 0; i < a->nsources; i++)
 		if (strmap_get(&c->cur->kb.source_ids, a->sources[i], strlen(a->sources[i])) < 0)
-			return ctx_fail(c, "there is no source \"%.80s\" in sources.json", a->sources[i]);
+			return kbe_ctx_fail(c, "there is no source \"%.80s\" in sources.json", a->sources[i]);
 	if (a->nsources == 0 && default_source(c) < 0)
 		return -1;
 	root = cJSON_CreateObject();
@@ -188,10 +188,10 @@ static int add_fn(struct kbedit_ctx *c, const void *arg)
 	src = cJSON_AddArrayToObject(root, "examples");
 	if (a->example)
 		cJSON_AddItemToArray(src, cJSON_CreateString(a->example));
-	ctx_topic_path(c, a->topic, path, sizeof(path));
+	kbe_ctx_topic_path(c, a->topic, path, sizeof(path));
 	if (topic_save(c, path, root) < 0)
 		return -1;
-	return a->example ? example_reach(c, a->topic, a->example) : 0;
+	return a->example ? kbe_example_reach(c, a->topic, a->example) : 0;
 }
 
 int kbedit_add_topic(const struct kbedit_env *e, const char *topic, const char *const *sources,
@@ -220,7 +220,7 @@ static int answer_fn(struct kbedit_ctx *c, const void *arg)
 	if (cJSON_IsString(cJSON_GetObjectItemCaseSensitive(root, "answer")) &&
 	    strcmp(cJSON_GetObjectItemCaseSensitive(root, "answer")->valuestring, p->b) == 0) {
 		cJSON_Delete(root);
-		return ctx_fail(c, "nothing to change: that is the answer already");
+		return kbe_ctx_fail(c, "nothing to change: that is the answer already");
 	}
 	if (cJSON_GetObjectItemCaseSensitive(root, "answer"))
 		cJSON_ReplaceItemInObjectCaseSensitive(root, "answer", cJSON_CreateString(p->b));
@@ -241,12 +241,12 @@ static int example_fn(struct kbedit_ctx *c, const void *arg)
 	ex = array_member(root, "examples");
 	if (find_example(c->cur, ex, p->b) >= 0) {
 		cJSON_Delete(root);
-		return ctx_fail(c, "\"%.200s\" is already an example of %s", p->b, p->a);
+		return kbe_ctx_fail(c, "\"%.200s\" is already an example of %s", p->b, p->a);
 	}
 	cJSON_AddItemToArray(ex, cJSON_CreateString(p->b));
 	if (topic_save(c, path, root) < 0)
 		return -1;
-	return example_reach(c, p->a, p->b);
+	return kbe_example_reach(c, p->a, p->b);
 }
 
 static int unexample_fn(struct kbedit_ctx *c, const void *arg)
@@ -261,7 +261,7 @@ static int unexample_fn(struct kbedit_ctx *c, const void *arg)
 	ex = array_member(root, "examples");
 	if ((i = find_example(c->cur, ex, p->b)) < 0) {
 		cJSON_Delete(root);
-		return ctx_fail(c, "\"%.200s\" is not an example of %s (see: kb show %s)", p->b, p->a, p->a);
+		return kbe_ctx_fail(c, "\"%.200s\" is not an example of %s (see: kb show %s)", p->b, p->a, p->a);
 	}
 	cJSON_DeleteItemFromArray(ex, i);
 	return topic_save(c, path, root);
@@ -285,10 +285,10 @@ static int pattern_fn(struct kbedit_ctx *c, const void *arg)
 
 	if (check_topic_id(c, p->a, 1) < 0 || check_line(c, "pattern", p->b, SB_MAX_PATTERN) < 0)
 		return -1;
-	if ((i = topic_intent(c->cur, p->a, 0)) >= 0 && has_pattern(&c->cur->lang.intents[i], p->b))
-		return ctx_fail(c, "intent %s already has that pattern", c->cur->lang.intents[i].id);
+	if ((i = kbe_topic_intent(c->cur, p->a, 0)) >= 0 && has_pattern(&c->cur->lang.intents[i], p->b))
+		return kbe_ctx_fail(c, "intent %s already has that pattern", c->cur->lang.intents[i].id);
 	snprintf(line, sizeof(line), "pattern = %s", p->b);
-	return add_intent_line(c, p->a, line, 0);
+	return kbe_add_intent_line(c, p->a, line, 0);
 }
 
 /* removes the section's `pattern = re` lines; how many it removed */
@@ -298,19 +298,19 @@ static int cut_patterns(char **text, const char *id, const char *re, int drop_em
 	char key[32], val[SB_MAX_PATTERN + 2], *next;
 	int removed = 0, left = 0;
 
-	if (text_find_section(*text, "intent", id, &start, &end) < 0)
+	if (kbe_text_find_section(*text, "intent", id, &start, &end) < 0)
 		return 0;
 	for (off = start; off < end; off += n) {
 		const char *p = *text + off, *nl = strchr(p, '\n');
 		n = nl ? (size_t)(nl - p) + 1 : strlen(p);
-		if (text_key_value(p, nl ? n - 1 : n, key, sizeof(key), val, sizeof(val)) < 0 ||
+		if (kbe_text_key_value(p, nl ? n - 1 : n, key, sizeof(key), val, sizeof(val)) < 0 ||
 		    strcmp(key, "pattern") != 0)
 			continue;
 		if (strcmp(val, re) != 0) {
 			left++;
 			continue;
 		}
-		if (!(next = text_cut(*text, off, off + n)))
+		if (!(next = kbe_text_cut(*text, off, off + n)))
 			break;
 		free(*text);
 		*text = next;
@@ -318,7 +318,7 @@ static int cut_patterns(char **text, const char *id, const char *re, int drop_em
 		n = 0;
 		removed++;
 	}
-	if (removed && !left && drop_empty && (next = text_cut(*text, start, end))) {
+	if (removed && !left && drop_empty && (next = kbe_text_cut(*text, start, end))) {
 		free(*text);
 		*text = next;
 	}
@@ -335,24 +335,24 @@ static int unpattern_fn(struct kbedit_ctx *c, const void *arg)
 		return -1;
 	for (size_t i = 0; i < c->cur->lang.nintents; i++) {
 		const struct lang_intent *in = &c->cur->lang.intents[i];
-		const char *base = intent_file_base(in), *text;
+		const char *base = kbe_intent_file_base(in), *text;
 		char *copy;
 		int mod = strcmp(base, KBEDIT_MODERATORS_FILE) == 0, n;
 		if (in->kind != INTENT_TOPIC || strcmp(in->target, p->a) != 0 || !has_pattern(in, p->b))
 			continue;
-		ctx_intents_path(c, base, path, sizeof(path));
-		if (!(text = ctx_get(c, path, &absent)) || !(copy = strdup(text)))
+		kbe_ctx_intents_path(c, base, path, sizeof(path));
+		if (!(text = kbe_ctx_get(c, path, &absent)) || !(copy = strdup(text)))
 			return -1;
 		n = cut_patterns(&copy, in->id, p->b, mod);
 		removed += n;
-		if (n && ctx_put(c, path, copy) < 0) {
+		if (n && kbe_ctx_put(c, path, copy) < 0) {
 			free(copy);
 			return -1;
 		}
 		free(copy);
 	}
 	if (!removed)
-		return ctx_fail(c, "no intent of topic %s has that pattern (see: kb show %s)", p->a, p->a);
+		return kbe_ctx_fail(c, "no intent of topic %s has that pattern (see: kb show %s)", p->a, p->a);
 	return 0;
 }
 
@@ -379,18 +379,18 @@ static int add_section_line(struct kbedit_ctx *c, const char *first_file, const 
 	int absent, rc;
 
 	for (int f = 0; f < 2 && !next; f++) {
-		ctx_intents_path(c, files[f], path, sizeof(path));
-		text = ctx_get(c, path, &absent);
+		kbe_ctx_intents_path(c, files[f], path, sizeof(path));
+		text = kbe_ctx_get(c, path, &absent);
 		if (!text && !absent)
 			return -1;
-		if (text && text_find_section(text, kind, id, &start, &end) == 0)
-			next = text_insert_line(text, text_section_tail(text, start, end), line);
+		if (text && kbe_text_find_section(text, kind, id, &start, &end) == 0)
+			next = kbe_text_insert_line(text, kbe_text_section_tail(text, start, end), line);
 		else if (f == 1) {
 			snprintf(sec, sizeof(sec), "[%s%s%s]\n%s", kind, id ? " " : "", id ? id : "", line);
-			next = text_append_section(text, sec);
+			next = kbe_text_append_section(text, sec);
 		}
 	}
-	rc = next ? ctx_put(c, path, next) : ctx_fail(c, "the intents file would grow too large");
+	rc = next ? kbe_ctx_put(c, path, next) : kbe_ctx_fail(c, "the intents file would grow too large");
 	free(next);
 	return rc;
 }
@@ -408,7 +408,7 @@ static int synonym_fn(struct kbedit_ctx *c, const void *arg)
 	if ((role = kb_role_find(&c->cur->kb, p->a)) >= 0) {
 		normalise(&c->cur->lang.lexicon, p->b, strlen(p->b), norm, sizeof(norm));
 		if (!norm[0])
-			return ctx_fail(c, "the phrase has no words");
+			return kbe_ctx_fail(c, "the phrase has no words");
 		for (size_t i = 0; i < c->cur->lang.nentities; i++)
 			if (strcmp(c->cur->lang.entities[i].role, p->a) == 0) {
 				file = strrchr(c->cur->lang.entities[i].file, '/');
@@ -423,12 +423,12 @@ static int synonym_fn(struct kbedit_ctx *c, const void *arg)
 	}
 	normalise(NULL, p->a, strlen(p->a), norm, sizeof(norm));
 	if (!norm[0] || strchr(norm, ' ') || strcmp(norm, p->a) != 0)
-		return ctx_fail(c, "\"%.80s\" is neither a role id nor one lower-case word", p->a);
+		return kbe_ctx_fail(c, "\"%.80s\" is neither a role id nor one lower-case word", p->a);
 	if (strmap_get(&c->cur->lang.lexicon.words, p->a, strlen(p->a)) >= 0)
-		return ctx_fail(c, "the lexicon already replaces \"%s\"", p->a);
+		return kbe_ctx_fail(c, "the lexicon already replaces \"%s\"", p->a);
 	normalise(NULL, p->b, strlen(p->b), norm, sizeof(norm));
 	if (!norm[0])
-		return ctx_fail(c, "the replacement has no words");
+		return kbe_ctx_fail(c, "the replacement has no words");
 	snprintf(line, sizeof(line), "%.80s = %.400s", p->a, norm);
 	rc = add_section_line(c, "lexicon.txt", "lexicon", NULL, line);
 	return rc;
@@ -466,8 +466,8 @@ static int remove_fn(struct kbedit_ctx *c, const void *arg)
 
 	if (check_topic_id(c, topic, 1) < 0)
 		return -1;
-	ctx_topic_path(c, topic, path, sizeof(path));
-	if (ctx_put(c, path, NULL) < 0)
+	kbe_ctx_topic_path(c, topic, path, sizeof(path));
+	if (kbe_ctx_put(c, path, NULL) < 0)
 		return -1;
 	for (size_t t = 0; t < c->cur->kb.ntopics; t++)
 		for (size_t r = 0; r < c->cur->kb.topics[t].nrelated; r++)
@@ -482,10 +482,10 @@ static int remove_fn(struct kbedit_ctx *c, const void *arg)
 		char *next;
 		if (in->kind != INTENT_TOPIC || strcmp(in->target, topic) != 0)
 			continue;
-		ctx_intents_path(c, intent_file_base(in), path, sizeof(path));
-		if (!(text = ctx_get(c, path, &absent)) || text_find_section(text, "intent", in->id, &start, &end) < 0)
-			return ctx_fail(c, "cannot find [intent %s] in %s", in->id, intent_file_base(in));
-		if (!(next = text_cut(text, start, text_section_tail(text, start, end))) || ctx_put(c, path, next) < 0) {
+		kbe_ctx_intents_path(c, kbe_intent_file_base(in), path, sizeof(path));
+		if (!(text = kbe_ctx_get(c, path, &absent)) || kbe_text_find_section(text, "intent", in->id, &start, &end) < 0)
+			return kbe_ctx_fail(c, "cannot find [intent %s] in %s", in->id, kbe_intent_file_base(in));
+		if (!(next = kbe_text_cut(text, start, kbe_text_section_tail(text, start, end))) || kbe_ctx_put(c, path, next) < 0) {
 			free(next);
 			return -1;
 		}

@@ -55,7 +55,7 @@ static int known_key(const char *k)
 	return 0;
 }
 
-char *topic_print(const cJSON *root)
+char *kbe_topic_print(const cJSON *root)
 {
 	struct buf b;
 	const cJSON *it;
@@ -87,7 +87,7 @@ char *topic_print(const cJSON *root)
 	return buf_detach(&b);
 }
 
-char *sources_print(const cJSON *root)
+char *kbe_sources_print(const cJSON *root)
 {
 	const cJSON *arr = cJSON_GetObjectItemCaseSensitive(root, "sources"), *it, *kv;
 	struct buf b;
@@ -155,7 +155,7 @@ static size_t line_len(const char *p)
 	return nl ? (size_t)(nl - p) : strlen(p);
 }
 
-int text_find_section(const char *text, const char *kind, const char *id, size_t *start, size_t *end)
+int kbe_text_find_section(const char *text, const char *kind, const char *id, size_t *start, size_t *end)
 {
 	char k[32], i[SB_MAX_ID + 8];
 	int found = 0;
@@ -178,7 +178,7 @@ int text_find_section(const char *text, const char *kind, const char *id, size_t
 	return found ? 0 : -1;
 }
 
-size_t text_section_tail(const char *text, size_t start, size_t end)
+size_t kbe_text_section_tail(const char *text, size_t start, size_t end)
 {
 	size_t tail = start;
 
@@ -193,7 +193,7 @@ size_t text_section_tail(const char *text, size_t start, size_t end)
 	return tail;
 }
 
-char *text_insert_line(const char *text, size_t at, const char *line)
+char *kbe_text_insert_line(const char *text, size_t at, const char *line)
 {
 	struct buf b;
 
@@ -210,7 +210,7 @@ char *text_insert_line(const char *text, size_t at, const char *line)
 	return buf_detach(&b);
 }
 
-char *text_cut(const char *text, size_t from, size_t to)
+char *kbe_text_cut(const char *text, size_t from, size_t to)
 {
 	struct buf b;
 
@@ -223,7 +223,7 @@ char *text_cut(const char *text, size_t from, size_t to)
 	return buf_detach(&b);
 }
 
-char *text_append_section(const char *text, const char *lines)
+char *kbe_text_append_section(const char *text, const char *lines)
 {
 	struct buf b;
 	size_t n = text ? strlen(text) : 0;
@@ -245,7 +245,7 @@ char *text_append_section(const char *text, const char *lines)
 	return buf_detach(&b);
 }
 
-int text_key_value(const char *p, size_t len, char *key, size_t kcap, char *val, size_t vcap)
+int kbe_text_key_value(const char *p, size_t len, char *key, size_t kcap, char *val, size_t vcap)
 {
 	const char *eq = memchr(p, '=', len), *k = p, *v;
 	size_t kl, vl;
@@ -267,7 +267,7 @@ int text_key_value(const char *p, size_t len, char *key, size_t kcap, char *val,
 	return 0;
 }
 
-int text_ok(const char *s, int multiline)
+int kbe_text_ok(const char *s, int multiline)
 {
 	const unsigned char *p = (const unsigned char *)s;
 

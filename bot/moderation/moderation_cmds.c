@@ -236,15 +236,13 @@ int mod_explain(struct moderation_call *c)
 
 static void last_change(struct moderation_call *c)
 {
-	struct store_journal j;
+	struct store_entry e;
 	struct buf err;
 
 	buf_init(&err, 512);
-	if (store_journal_load(c->env->history_path, &j, &err) == 0 && j.n) {
-		const struct store_entry *e = &j.v[j.n - 1];
-		buf_printf(c->out, "\nlast change: %ld by %s at %s: %s", e->id, e->who, e->when, e->command);
-	}
-	store_journal_release(&j);
+	if (store_journal_last(c->env->history_path, &e, &err) == 1)
+		buf_printf(c->out, "\nlast change: %ld by %s at %s: %s", e.id, e.who, e.when, e.command);
+	store_entry_release(&e);
 	buf_release(&err);
 }
 

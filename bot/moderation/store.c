@@ -205,7 +205,7 @@ static char *json_strdup(const cJSON *obj, const char *key)
 	return cJSON_IsString(v) ? strdup(v->valuestring) : NULL;
 }
 
-static void entry_release(struct store_entry *e)
+void store_entry_release(struct store_entry *e)
 {
 	for (size_t i = 0; i < e->nfiles; i++) {
 		free(e->files[i].path);
@@ -244,7 +244,7 @@ static int entry_from_json(const cJSON *root, struct store_entry *e)
 		e->nfiles++;
 	}
 	if (!e->who || !e->when || !e->command || e->nfiles != (size_t)cJSON_GetArraySize(files)) {
-		entry_release(e);
+		store_entry_release(e);
 		return -1;
 	}
 	return 0;
@@ -255,7 +255,7 @@ static void journal_add(struct store_journal *j, struct store_entry *e)
 	struct store_entry *v = realloc(j->v, (j->n + 1) * sizeof(*v));
 
 	if (!v) {
-		entry_release(e);
+		store_entry_release(e);
 		return;
 	}
 	j->v = v;
@@ -285,10 +285,7 @@ static int journal_line(struct store_journal *j, const char *line, size_t len)
 	return ok;
 }
 
-/* scans the journal; *good_end gets the offset after the last line that parsed
- * (and ended with a newline), *size the file's size */
-static int journal_scan(const char *path, struct store_journal *j, long *good_end, long *size,
-			struct buf *err)
+int store_journal_load(const char *path, struct store_journal *j, struct buf *err)
 {
 	FILE *f = fopen(path, "rb");
 	char *line = NULL;
@@ -297,7 +294,6 @@ static int journal_scan(const char *path, struct store_journal *j, long *good_en
 	long off = 0;
 
 	memset(j, 0, sizeof(*j));
-	*good_end = *size = 0;
 	if (!f) {
 		if (errno == ENOENT)
 			return 0;
@@ -308,28 +304,115 @@ static int journal_scan(const char *path, struct store_journal *j, long *good_en
 		off += n;
 		if (line[n - 1] != '\n')
 			break;                          /* torn: no newline */
-		if ((size_t)n <= STORE_MAX_LINE && journal_line(j, line, (size_t)n))
-			*good_end = off;
-		else if (n > 1)
+		if (((size_t)n > STORE_MAX_LINE || !journal_line(j, line, (size_t)n)) && n > 1)
 			log_warn("history_bad_line", "path=%s offset=%ld", path, off - n);
 	}
-	*size = off;
 	free(line);
 	fclose(f);
 	return 0;
 }
 
-int store_journal_load(const char *path, struct store_journal *j, struct buf *err)
-{
-	long good, size;
+/* called with the journal's whole lines, newest first, and the file offset just
+ * after the line; nonzero stops the walk and is returned */
+typedef int journal_line_fn(const char *line, size_t len, long end, void *ud);
 
-	return journal_scan(path, j, &good, &size, err);
+/* walks the journal backwards, reading windows from its end (so the cost is that
+ * of the lines walked, not of the journal); a torn last line is passed over.
+ * *size gets the file's size. What fn stopped with, 0, or -1 with err. */
+static int journal_backwards(const char *path, journal_line_fn *fn, void *ud, long *size, struct buf *err)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), rc = 0, torn = 1;
+	size_t win = 64 << 10;
+	struct stat st;
+	char *buf = NULL;
+	long seen;                              /* where the lines not yet walked end */
+
+	*size = 0;
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return 0;
+		buf_printf(err, "cannot read the history %s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) < 0)
+		st.st_size = 0;
+	*size = seen = (long)st.st_size;
+	for (;;) {
+		size_t n = (size_t)st.st_size < win ? (size_t)st.st_size : win, end;
+		long off = (long)st.st_size - (long)n;
+		char *p = realloc(buf, n + 1);
+		if (!p || pread(fd, p, n, off) != (ssize_t)n) {
+			buf = p ? p : buf;
+			rc = -1;
+			buf_printf(err, "cannot read the history %s: %s", path, p ? strerror(errno) : "out of memory");
+			break;
+		}
+		buf = p;
+		end = (size_t)(seen - off);
+		if (torn) {                     /* no newline at the end: killed mid-line */
+			while (end && buf[end - 1] != '\n')
+				end--;
+			torn = !end && off > 0;
+			seen = off + (long)end;
+		}
+		while (end > 0) {
+			size_t start = end - 1;
+			while (start > 0 && buf[start - 1] != '\n')
+				start--;
+			if (start == 0 && off > 0)
+				break;          /* the line goes on before the window */
+			if ((rc = fn(buf + start, end - start, off + (long)end, ud)))
+				goto out;
+			end = start;
+			seen = off + (long)start;
+		}
+		if (off == 0)
+			break;
+		win *= 4;
+	}
+out:
+	free(buf);
+	close(fd);
+	return rc;
+}
+
+/* what one line is: 1 an entry (into *e), 2 a done mark, 0 neither */
+static int line_kind(const char *line, size_t len, struct store_entry *e)
+{
+	cJSON *root = len <= STORE_MAX_LINE ? cJSON_ParseWithLength(line, len) : NULL;
+	const cJSON *done = cJSON_GetObjectItemCaseSensitive(root, "done");
+	int kind = 0;
+
+	if (cJSON_IsNumber(done) && done->valuedouble >= 1 && done->valuedouble <= 1e15)
+		kind = 2;
+	else if (root && entry_from_json(root, e) == 0)
+		kind = 1;
+	cJSON_Delete(root);
+	return kind;
+}
+
+static int last_entry_line(const char *line, size_t len, long end, void *ud)
+{
+	struct store_entry tmp;
+
+	if (line_kind(line, len, &tmp) != 1)
+		return 0;
+	*(struct store_entry *)ud = tmp;
+	return 1;
+}
+
+int store_journal_last(const char *path, struct store_entry *e, struct buf *err)
+{
+	long size;
+
+	memset(e, 0, sizeof(*e));
+	return journal_backwards(path, last_entry_line, e, &size, err);
 }
 
 void store_journal_release(struct store_journal *j)
 {
 	for (size_t i = 0; i < j->n; i++)
-		entry_release(&j->v[i]);
+		store_entry_release(&j->v[i]);
 	free(j->v);
 	memset(j, 0, sizeof(*j));
 }
@@ -394,24 +477,42 @@ static int roll_forward(const char *journal, const struct store_entry *e, struct
 	return append_done(journal, e->id, err);
 }
 
+struct last_line {
+	int kind;                               /* line_kind() of the last good line */
+	long good_end;                          /* the offset after it */
+	struct store_entry e;
+};
+
+static int last_good_line(const char *line, size_t len, long end, void *ud)
+{
+	struct last_line *l = ud;
+
+	l->kind = line_kind(line, len, &l->e);
+	l->good_end = end;
+	return l->kind != 0;
+}
+
 int store_recover(const char *journal, struct buf *err)
 {
-	struct store_journal j;
-	long good, size;
+	struct last_line l;
+	long size;
 	int rc = 0;
 
-	if (journal_scan(journal, &j, &good, &size, err) < 0)
+	memset(&l, 0, sizeof(l));
+	if (journal_backwards(journal, last_good_line, &l, &size, err) < 0)
 		return -1;
-	if (size > good) {                      /* a torn or unreadable last line */
-		log_warn("history_truncated", "path=%s bytes=%ld", journal, size - good);
-		if (truncate(journal, good) < 0) {
+	if (!l.kind)
+		l.good_end = 0;
+	if (size > l.good_end) {                /* a torn or unreadable last line */
+		log_warn("history_truncated", "path=%s bytes=%ld", journal, size - l.good_end);
+		if (truncate(journal, l.good_end) < 0) {
 			buf_printf(err, "cannot repair the history %s: %s", journal, strerror(errno));
 			rc = -1;
 		}
 	}
-	if (rc == 0 && j.n && !j.v[j.n - 1].done)
-		rc = roll_forward(journal, &j.v[j.n - 1], err);
-	store_journal_release(&j);
+	if (rc == 0 && l.kind == 1)             /* an entry without its done mark */
+		rc = roll_forward(journal, &l.e, err);
+	store_entry_release(&l.e);
 	return rc;
 }
 
@@ -449,15 +550,15 @@ static char *entry_json(long id, const char *who, const char *command, const str
 long store_commit(const char *journal, const char *who, const char *command,
 		  const struct store_file *files, size_t nfiles, struct buf *err)
 {
-	struct store_journal j;
-	long good, size, id;
+	struct store_entry last;
+	long size, id;
 	char *text;
 	int rc;
 
-	if (journal_scan(journal, &j, &good, &size, err) < 0)
+	if ((rc = store_journal_last(journal, &last, err)) < 0)
 		return -1;
-	id = j.last_id + 1;
-	store_journal_release(&j);
+	id = rc ? last.id + 1 : 1;
+	store_entry_release(&last);
 	if (!(text = entry_json(id, who, command, files, nfiles))) {
 		buf_printf(err, "out of memory");
 		return -1;

@@ -14,7 +14,9 @@
  *   Recovery   store_recover(): cuts a torn last line, and rolls forward a last entry
  *              without its "done" mark (its files that still hold "before" get "after"),
  *              so a kill -9 at any moment loses nothing and leaves the files whole.
- *   Reading    store_journal_load(): the entries, for history and undo.
+ *   Reading    store_journal_load(): the entries, for history and undo;
+ *              store_journal_last(): the last entry only, read from the end, so
+ *              its cost does not grow with the journal (status, the next id).
  *
  * Every function that changes something expects the caller to hold the lock. File
  * contents are text (no NUL bytes). Paths in the journal are as given: pass absolute
@@ -72,6 +74,10 @@ void store_unlock(int fd);
 /* reads the journal (a missing one is empty); 0, or -1 with the reason in err */
 int store_journal_load(const char *path, struct store_journal *j, struct buf *err);
 void store_journal_release(struct store_journal *j);
+/* the last entry, read backwards from the end of the journal: 1 with *e filled
+ * (store_entry_release() it), 0 when there is none, -1 with the reason in err */
+int store_journal_last(const char *path, struct store_entry *e, struct buf *err);
+void store_entry_release(struct store_entry *e);
 /* the entry with this id, or NULL */
 const struct store_entry *store_journal_find(const struct store_journal *j, long id);
 

@@ -24,6 +24,8 @@
 
 #include <stddef.h>
 
+#include "caps.h"
+
 struct loop;
 struct http_client;
 
@@ -31,7 +33,7 @@ struct http_client;
 #define HTTP_CLIENT_MAX_HEADERS  32            /* request headers per call */
 #define HTTP_CLIENT_MAX_TIMEOUT  (5 * 60 * 1000L)
 #define HTTP_CLIENT_DEFAULT_TIMEOUT 10000L
-#define HTTP_CLIENT_MAX_RETRY_AFTER (24 * 3600 * 1000L)
+#define HTTP_CLIENT_MAX_RETRY_AFTER SB_MAX_RETRY_WAIT_MS
 
 struct http_call {
 	const char *method;              /* "GET", "POST", "PUT", ... (token chars) */

@@ -11,8 +11,9 @@
  *   input       one read buffer per connection, grown up to the head cap + the
  *               body cap; a chunked body is de-chunked in place, so the buffer
  *               holds [head][body][next pipelined bytes]
- *   requests    process(): parse, frame, dispatch every complete request in the
- *               buffer in order; responses queue in one write buffer
+ *   requests    conn_process() (http_server_requests.c): parse, frame, dispatch
+ *               every complete request in the buffer in order; responses queue in
+ *               one write buffer
  *   output      written at once, the rest when the socket is writable
  *   deadlines   one periodic sweep timer checks every connection's deadline
  *   accepting   over max_connections: accept, answer 503, close; EMFILE pauses
@@ -27,59 +28,14 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "http_parse.h"
 #include "http_response.h"
+#include "http_server_int.h"
 #include "log.h"
-#include "net.h"
 #include "banned.h"
-
-enum conn_state { CONN_HEAD, CONN_BODY, CONN_IDLE, CONN_WRITE, CONN_LINGER };
 
 static const char *const state_names[] = { "head", "body", "idle", "write", "linger" };
 
-struct conn {
-	struct http_server *s;
-	struct conn *prev, *next;
-	int fd;
-	enum conn_state state;
-	int64_t deadline;
-	int64_t started_ms;          /* when the current request began */
-	char peer[NET_PEER_MAX];
-	char *rbuf;
-	size_t rlen, ralloc;
-	size_t scanned;              /* the parser's header_bytes */
-	size_t head_len;             /* > 0 once the head is parsed */
-	size_t body_have;            /* body bytes after the head (decoded) */
-	int rbuf_moved;              /* req's pointers must be parsed again */
-	struct http_request req;
-	struct http_body_framing framing;
-	struct http_dechunker dech;
-	struct buf wbuf;
-	size_t woff;
-	int close_after;             /* close once wbuf is flushed */
-};
-
-struct http_server {
-	struct loop *loop;
-	struct http_server_config cfg;
-	http_handler_fn *handler;
-	void *ud;
-	int lfd, port;
-	long long sweep_id, retry_id;
-	struct conn *conns;
-	size_t lingering;            /* connections in CONN_LINGER */
-	int draining;
-	struct http_server_stats stats;
-	struct http_response res;
-};
-
-#define LINGER_MS    1000
-#define RBUF_INITIAL 4096
-#define BUF_KEEP     65536              /* larger buffers are freed between requests */
-#define WBUF_HIGH    SB_MAX_RESPONSE    /* stop answering pipelined requests above */
-
 static void on_conn(struct loop *l, int fd, unsigned events, void *ud);
-static int process(struct conn *c);
 
 /* ---- state and lifetime ---- */
 
@@ -94,7 +50,7 @@ static long state_timeout(const struct http_server *s, enum conn_state st)
 }
 
 /* the one place a connection changes state */
-static void conn_set_state(struct conn *c, enum conn_state st)
+void conn_set_state(struct conn *c, enum conn_state st)
 {
 	int64_t now = loop_now_ms();
 
@@ -110,7 +66,7 @@ static void conn_set_state(struct conn *c, enum conn_state st)
 	c->state = st;
 }
 
-static void conn_close(struct conn *c)
+void conn_close(struct conn *c)
 {
 	struct http_server *s = c->s;
 
@@ -131,7 +87,7 @@ static void conn_close(struct conn *c)
 }
 
 /* read interest while input is wanted and fits; write interest while output waits */
-static void conn_update_events(struct conn *c)
+void conn_update_events(struct conn *c)
 {
 	unsigned ev = 0;
 
@@ -144,32 +100,8 @@ static void conn_update_events(struct conn *c)
 
 /* ---- output ---- */
 
-static void count_status(struct http_server *s, int status)
-{
-	s->stats.requests++;
-	if (status >= 500)
-		s->stats.status_5xx++;
-	else if (status >= 400)
-		s->stats.status_4xx++;
-	else if (status >= 300)
-		s->stats.status_3xx++;
-	else
-		s->stats.status_2xx++;
-}
-
-static void log_request(struct conn *c, const char *method, size_t ml, const char *path,
-			size_t pl, int status, size_t bytes)
-{
-	count_status(c->s, status);
-	if (pl > 128)
-		pl = 128;
-	log_info("http", "method=%.*s path=%.*s status=%d bytes=%zu ms=%lld",
-		 (int)ml, method, (int)pl, path, status, bytes,
-		 (long long)(loop_now_ms() - c->started_ms));
-}
-
 /* writes what it can; returns -1 when the connection is gone (closed here) */
-static int flush(struct conn *c)
+int conn_flush(struct conn *c)
 {
 	while (c->woff < c->wbuf.len) {
 		ssize_t n = send(c->fd, c->wbuf.ptr + c->woff, c->wbuf.len - c->woff,
@@ -194,185 +126,6 @@ static int flush(struct conn *c)
 			conn_set_state(c, CONN_LINGER);
 		}
 	}
-	return 0;
-}
-
-/* the parsed head, its pointers refreshed if the read buffer moved */
-static struct http_request *conn_req(struct conn *c)
-{
-	if (c->rbuf_moved)
-		http_parse_request(c->rbuf, c->head_len, &c->req, NULL);
-	c->rbuf_moved = 0;
-	return &c->req;
-}
-
-/* the server's own answer to a bad or late request; the connection then closes */
-static void answer_error(struct conn *c, int status)
-{
-	struct http_response *res = &c->s->res;
-	const struct http_request *req = c->head_len ? conn_req(c) : NULL;
-
-	res->nextra = 0;
-	http_response_text(res, status, http_reason(status));
-	buf_addc(&res->body, '\n');
-	log_request(c, req ? req->method : "-", req ? req->method_len : 1,
-		    req ? req->path : "-", req ? req->path_len : 1, status, res->body.len);
-	http_response_serialise(&c->wbuf, res, 0, 0, 1);
-	c->close_after = 1;
-	c->rlen = 0;
-	conn_set_state(c, CONN_WRITE);
-}
-
-/* ---- requests ---- */
-
-static void reset_request(struct conn *c)
-{
-	c->head_len = 0;
-	c->body_have = 0;
-	c->scanned = 0;
-	memset(&c->dech, 0, sizeof(c->dech));
-}
-
-static void dispatch(struct conn *c)
-{
-	struct http_server *s = c->s;
-	struct http_response *res = &s->res;
-	struct http_request *req = conn_req(c);
-	size_t consumed = c->head_len + c->body_have, before = c->wbuf.len;
-	char saved = consumed < c->rlen ? c->rbuf[consumed] : '\0';
-	int keep;
-
-	req->body = c->rbuf + c->head_len;
-	req->body_len = c->body_have;
-	req->peer = c->peer;
-	req->received_ms = loop_now_ms();
-	c->rbuf[consumed] = '\0';    /* the buffer always has a byte to spare */
-	http_response_reset(res);
-	s->handler(req, res, s->ud);
-	if (res->status < 100 || res->status > 999)
-		res->status = 500;
-	c->rbuf[consumed] = saved;
-	keep = http_keep_alive(req) && !res->close && !s->draining;
-	if (http_response_serialise(&c->wbuf, res, req->method_len == 4 && !memcmp(req->method, "HEAD", 4),
-			   keep, req->minor_version) < 0) {
-		c->wbuf.len = before;     /* too big to send: say so instead */
-		answer_error(c, 500);
-		return;
-	}
-	log_request(c, req->method, req->method_len, req->path, req->path_len,
-		    res->status, res->body.len);
-	memmove(c->rbuf, c->rbuf + consumed, c->rlen - consumed);
-	c->rlen -= consumed;
-	if (c->rlen == 0 && c->ralloc > BUF_KEEP) {
-		free(c->rbuf);
-		c->rbuf = NULL;
-		c->ralloc = 0;
-	}
-	reset_request(c);
-	conn_set_state(c, CONN_IDLE);
-	if (!keep) {
-		c->close_after = 1;
-		c->rlen = 0;
-	}
-}
-
-/* the head is complete: decide the body's framing; returns 0 or a status */
-static int begin_body(struct conn *c)
-{
-	struct http_server *s = c->s;
-	int status = http_body_framing(&c->req, &c->framing);
-
-	if (status)
-		return status;
-	if (!c->framing.chunked && c->framing.content_length > s->cfg.max_body_bytes)
-		return 413;
-	c->dech.max = s->cfg.max_body_bytes;
-	if (c->req.minor_version >= 1 && (c->framing.chunked ||
-					  c->head_len + c->framing.content_length > c->rlen) &&
-	    http_header_has_token(&c->req, "Expect", "100-continue"))
-		buf_adds(&c->wbuf, "HTTP/1.1 100 Continue\r\n\r\n");
-	conn_set_state(c, CONN_BODY);
-	return 0;
-}
-
-/* one step on the head: 1 progress, 0 need more, -1 answered with an error */
-static int step_head(struct conn *c)
-{
-	int rc, status;
-
-	if (c->rlen == 0) {
-		if (c->state != CONN_IDLE && c->state != CONN_HEAD)
-			conn_set_state(c, CONN_IDLE);
-		return 0;
-	}
-	conn_set_state(c, CONN_HEAD);
-	rc = http_parse_request(c->rbuf, c->rlen, &c->req, &c->scanned);
-	if (rc == HTTP_PARSE_PARTIAL)
-		return 0;
-	if (rc < 0) {
-		answer_error(c, rc == HTTP_PARSE_TOO_LARGE ? 431 : 400);
-		return -1;
-	}
-	c->head_len = (size_t)rc;
-	c->rbuf_moved = 0;
-	if ((status = begin_body(c)) != 0) {
-		answer_error(c, status);
-		return -1;
-	}
-	return 1;
-}
-
-/* one step on the body: 1 complete, 0 need more, -1 answered with an error */
-static int step_body(struct conn *c)
-{
-	size_t start, n;
-	ssize_t rc;
-
-	if (!c->framing.chunked) {
-		if (c->rlen - c->head_len < c->framing.content_length)
-			return 0;
-		c->body_have = c->framing.content_length;
-		return 1;
-	}
-	start = c->head_len + c->body_have;
-	n = c->rlen - start;
-	rc = http_dechunk(&c->dech, c->rbuf + start, &n);
-	c->body_have += n;
-	c->rlen = c->head_len + c->body_have + (rc > 0 ? (size_t)rc : 0);
-	if (rc == HTTP_PARSE_PARTIAL)
-		return 0;
-	if (rc < 0) {
-		answer_error(c, rc == HTTP_PARSE_TOO_LARGE ? 413 : 400);
-		return -1;
-	}
-	return 1;
-}
-
-/* answers every complete request buffered, in order, then flushes;
- * returns -1 when the connection was closed */
-static int process(struct conn *c)
-{
-	while (!c->close_after && c->wbuf.len < WBUF_HIGH) {
-		int rc;
-		if (c->head_len == 0 && (rc = step_head(c)) <= 0)
-			break;
-		if ((rc = step_body(c)) <= 0)
-			break;
-		dispatch(c);
-	}
-	if (c->wbuf.len > c->woff && c->state != CONN_BODY)
-		conn_set_state(c, CONN_WRITE);
-	if (flush(c) < 0)
-		return -1;
-	if (c->state == CONN_WRITE && c->wbuf.len == 0) {
-		conn_set_state(c, c->rlen ? CONN_HEAD : CONN_IDLE);
-		return process(c);   /* everything went out: continue with the input */
-	}
-	if (c->s->draining && c->state == CONN_IDLE) {
-		conn_close(c);
-		return -1;
-	}
-	conn_update_events(c);
 	return 0;
 }
 
@@ -415,8 +168,8 @@ static void on_readable(struct conn *c)
 		return;
 	}
 	if (c->rlen == c->ralloc && grow_rbuf(c) < 0) {
-		answer_error(c, c->head_len ? 413 : 431);
-		process(c);
+		conn_answer_error(c, c->head_len ? 413 : 431);
+		conn_process(c);
 		return;
 	}
 	n = read(c->fd, c->rbuf + c->rlen, c->ralloc - c->rlen);
@@ -427,7 +180,7 @@ static void on_readable(struct conn *c)
 		return;
 	}
 	c->rlen += (size_t)n;
-	process(c);
+	conn_process(c);
 }
 
 static void on_conn(struct loop *l, int fd, unsigned events, void *ud)
@@ -435,10 +188,10 @@ static void on_conn(struct loop *l, int fd, unsigned events, void *ud)
 	struct conn *c = ud;
 
 	if (events & LOOP_WRITE) {
-		if (flush(c) < 0)
+		if (conn_flush(c) < 0)
 			return;
 		if (c->wbuf.len == 0 && c->state == CONN_WRITE) {
-			if (process(c) < 0)
+			if (conn_process(c) < 0)
 				return;
 		} else {
 			conn_update_events(c);
@@ -540,8 +293,8 @@ static void expire(struct conn *c)
 	log_debug("http_timeout", "fd=%d peer=%s state=%s", c->fd, c->peer,
 		  state_names[c->state]);
 	if ((c->state == CONN_HEAD && c->rlen) || c->state == CONN_BODY) {
-		answer_error(c, 408);
-		process(c);
+		conn_answer_error(c, 408);
+		conn_process(c);
 	} else {
 		conn_close(c);
 	}

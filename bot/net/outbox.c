@@ -25,7 +25,7 @@
 
 #include "banned.h"
 
-#define MAX_WAIT_MS (24 * 3600 * 1000L)
+#define MAX_WAIT_MS SB_MAX_RETRY_WAIT_MS
 
 enum state { ST_READY, ST_WAITING, ST_FLIGHT };
 

@@ -21,8 +21,9 @@
  * line, the failed counter and the failures ring. Retries go to the front of the
  * queue (they are older). Logs name the platform and the URL's origin only.
  *
- * Not here: per-platform rate-limit buckets (a 429 delays only the delivery that
- * got it), application-level errors inside a 2xx (Slack's {"ok":false}).
+ * A 2xx whose JSON body says {"ok": false} (Slack's Web API errors) is a failure
+ * that is not retried. Not here: per-platform rate-limit buckets (a 429 delays
+ * only the delivery that got it).
  */
 #ifndef STUDYBOT_OUTBOX_H
 #define STUDYBOT_OUTBOX_H
@@ -31,12 +32,14 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "caps.h"
+
 struct loop;
 struct http_client;
 struct outbox;
 
-#define OUTBOX_FAILURES      50              /* failures remembered for status */
-#define OUTBOX_MAX_BODY      (64 * 1024)     /* bytes of one delivery's body */
+#define OUTBOX_FAILURES      50              /* give-ups remembered (outbox_failures; shown nowhere yet) */
+#define OUTBOX_MAX_BODY      SB_MAX_OUTBOUND_BODY   /* bytes of one delivery's body */
 #define OUTBOX_MAX_HEADERS   16
 
 struct outbox_config {

@@ -40,11 +40,11 @@ static int discord_verify(const struct platform_config *cfg, const struct http_r
 	char ts[40], hex[2 * VERIFY_ED25519_SIG + 2];
 	long tslen = pu_header(req, "X-Signature-Timestamp", ts, sizeof(ts));
 	long hexlen = pu_header(req, "X-Signature-Ed25519", hex, sizeof(hex));
-	const char *key = cfg->discord_public_key;
+	const char *key = platform_setting(cfg, "discord", "public_key");
 	unsigned char *msg;
 	int r;
 
-	if (!pu_set(key) || tslen < 1 || hexlen != 2 * VERIFY_ED25519_SIG ||
+	if (!pu_has(key) || tslen < 1 || hexlen != 2 * VERIFY_ED25519_SIG ||
 	    verify_hex_decode(key, strlen(key), pub, sizeof(pub)) != VERIFY_ED25519_KEY ||
 	    verify_hex_decode(hex, (size_t)hexlen, sig, sizeof(sig)) != VERIFY_ED25519_SIG)
 		return -1;
@@ -114,10 +114,10 @@ static enum platform_parse_result discord_command(const struct platform_config *
 	ev->is_dm = cJSON_GetObjectItemCaseSensitive(root, "guild_id") == NULL;
 	ev->is_command = ev->addressed = 1;
 	ev->from_bot = pu_jtrue(user, "bot");
-	app = pu_set(app) ? app : cfg->discord_application_id;
-	if (pu_set(app) && url_safe(app) && url_safe(ev->reply_token) &&
+	app = pu_has(app) ? app : platform_setting(cfg, "discord", "application_id");
+	if (pu_has(app) && url_safe(app) && url_safe(ev->reply_token) &&
 	    snprintf(ev->reply_url, sizeof(ev->reply_url), "%s/webhooks/%s/%s",
-		     pu_or(cfg->discord_api_url, DISCORD_API), app, ev->reply_token) >=
+		     pu_or(platform_setting(cfg, "discord", "api_url"), DISCORD_API), app, ev->reply_token) >=
 		    (int)sizeof(ev->reply_url))
 		ev->reply_url[0] = '\0';        /* cut: useless */
 	return ev->from_bot ? PP_IGNORE : PP_EVENT;
@@ -180,11 +180,11 @@ int discord_command_json(struct buf *out)
 int discord_register_command(const struct platform_config *cfg, struct outbound *post)
 {
 	char line[512];
-	const char *app = cfg->discord_application_id, *token = cfg->discord_bot_token;
+	const char *app = platform_setting(cfg, "discord", "application_id"), *token = platform_setting(cfg, "discord", "bot_token");
 
-	if (!pu_set(app) || !pu_set(token) || !url_safe(app) ||
+	if (!pu_has(app) || !pu_has(token) || !url_safe(app) ||
 	    pu_outbound(post, "application/json", "%s/applications/%s/commands",
-			pu_or(cfg->discord_api_url, DISCORD_API), app) < 0)
+			pu_or(platform_setting(cfg, "discord", "api_url"), DISCORD_API), app) < 0)
 		return -1;
 	if (snprintf(line, sizeof(line), "Bot %s", token) >= (int)sizeof(line) ||
 	    pu_add_header(post, "Authorization", line) < 0 ||
@@ -196,6 +196,9 @@ int discord_register_command(const struct platform_config *cfg, struct outbound 
 
 const struct platform_ops platform_discord = {
 	.name = "discord",
+	.paths = { "/discord/interactions", NULL },
+	.keys = { PLATFORM_NEEDS("public_key", PLATFORM_NO_401), PLATFORM_KEY("application_id"),
+		  PLATFORM_KEY("bot_token"), PLATFORM_KEY("api_url"), PLATFORM_KEY(NULL) },
 	.verify = discord_verify,
 	.parse = discord_parse,
 	.reply = discord_reply,

@@ -29,7 +29,7 @@ static int generic_verify(const struct platform_config *cfg, const struct http_r
 
 	if (n < 7 || !pu_starts_ci(auth, "Bearer "))
 		return -1;
-	return pu_secret_ok(cfg->generic_token, auth + 7, (size_t)n - 7) ? 0 : -1;
+	return pu_secret_ok(platform_setting(cfg, "generic", "token"), auth + 7, (size_t)n - 7) ? 0 : -1;
 }
 
 static enum platform_parse_result generic_parse(const struct platform_config *cfg,
@@ -88,11 +88,11 @@ static int generic_reply(const struct platform_config *cfg, const struct sb_even
 			 const char *answer, struct http_response *inline_res,
 			 struct outbound *post)
 {
-	if (!pu_set(cfg->generic_reply_url)) {
+	if (!pu_has(platform_setting(cfg, "generic", "reply_url"))) {
 		pu_json_begin(inline_res);
 		return generic_body(ev, answer, 0, &inline_res->body);
 	}
-	if (pu_outbound(post, "application/json", "%s", cfg->generic_reply_url) < 0 ||
+	if (pu_outbound(post, "application/json", "%s", platform_setting(cfg, "generic", "reply_url")) < 0 ||
 	    generic_body(ev, answer, 1, &post->body) < 0)
 		return -1;
 	inline_res->status = 202;
@@ -102,6 +102,8 @@ static int generic_reply(const struct platform_config *cfg, const struct sb_even
 
 const struct platform_ops platform_generic = {
 	.name = "generic",
+	.paths = { "/webhook", NULL },
+	.keys = { PLATFORM_NEEDS("token", PLATFORM_NO_401), PLATFORM_KEY("reply_url"), PLATFORM_KEY(NULL) },
 	.verify = generic_verify,
 	.parse = generic_parse,
 	.reply = generic_reply,

@@ -58,13 +58,13 @@ static int mm_verify(const struct platform_config *cfg, const struct http_reques
 	int ok = 0;
 
 	if (n > 6 && pu_starts_ci(tok, "Token "))
-		ok = pu_secret_in_list(cfg->mattermost_token, tok + 6, (size_t)n - 6);
+		ok = pu_secret_in_list(platform_setting(cfg, "mattermost", "token"), tok + 6, (size_t)n - 6);
 	if (!ok) {
 		if (pu_body_is_json(req))
 			f.root = cJSON_ParseWithLength(req->body, req->body_len);
 		n = field(&f, "token", tok, sizeof(tok));
 		ok = n > 0 && (size_t)n < sizeof(tok) &&
-		     pu_secret_in_list(cfg->mattermost_token, tok, (size_t)n);
+		     pu_secret_in_list(platform_setting(cfg, "mattermost", "token"), tok, (size_t)n);
 		cJSON_Delete(f.root);
 	}
 	return ok ? 0 : -1;
@@ -89,17 +89,8 @@ static int id_field(const struct fields *f, const char *key, char *dst, size_t n
 static void strip_trigger(const struct fields *f, const char *bot_name, char *text)
 {
 	char trig[SB_EVENT_ID];
-	size_t n;
 
-	if (field(f, "trigger_word", trig, sizeof(trig)) > 0 &&
-	    strncmp(text, trig, (n = strlen(trig))) == 0)
-		memmove(text, text + n, strlen(text + n) + 1);
-	pu_trim(text);
-	if (text[0] == '@' && pu_set(bot_name) && pu_starts_ci(text + 1, bot_name)) {
-		n = 1 + strlen(bot_name);
-		memmove(text, text + n, strlen(text + n) + 1);
-		pu_trim(text);
-	}
+	pu_strip_trigger(text, field(f, "trigger_word", trig, sizeof(trig)) > 0 ? trig : NULL, bot_name);
 }
 
 static enum platform_parse_result mm_fill(const struct platform_config *cfg,
@@ -125,7 +116,7 @@ static enum platform_parse_result mm_fill(const struct platform_config *cfg,
 		strip_trigger(f, cfg->bot_name, ev->text);
 	pu_trim(ev->text);
 	ev->addressed = 1;
-	ev->from_bot = pu_set(cfg->bot_name) && strcmp(ev->user_name, cfg->bot_name) == 0;
+	ev->from_bot = pu_has(cfg->bot_name) && strcmp(ev->user_name, cfg->bot_name) == 0;
 	if (ev->from_bot || (!ev->is_command && !ev->text[0]))
 		return PP_IGNORE;
 	return PP_EVENT;
@@ -167,6 +158,8 @@ static int mm_reply(const struct platform_config *cfg, const struct sb_event *ev
 
 const struct platform_ops platform_mattermost = {
 	.name = "mattermost",
+	.paths = { "/mattermost", NULL },
+	.keys = { PLATFORM_NEEDS("token", PLATFORM_NO_401), PLATFORM_KEY(NULL) },
 	.verify = mm_verify,
 	.parse = mm_parse,
 	.reply = mm_reply,

@@ -3,10 +3,13 @@
  * platform an adapter of three calls.
  *
  *   struct sb_event          one question, platform-neutral, fixed-size fields
- *   struct platform_config   the secrets, tokens and API addresses of every platform
+ *   struct platform_config   the bot's name and every platform's settings
+ *                            (platform_setting(cfg, "slack", "bot_token"))
  *   struct outbound          an HTTP POST the caller must send later (libcurl)
- *   struct platform_ops      verify / parse / reply of one platform
- *   platform_find()          the adapter table, by name ("slack", "discord", ...)
+ *   struct platform_ops      one platform: its name (= config section and metrics
+ *                            label), endpoints, settings, and verify / parse / reply
+ *   platform_all[]           the adapter table: a platform is its file + one line
+ *   platform_find()          an adapter by name ("slack", "discord", ...) or path
  *   discord_command_json()   the body that registers Discord's /ask command
  *   discord_register_command() the whole registration POST
  *   telegram_parse_updates() the events in a getUpdates answer (polling mode)
@@ -55,34 +58,28 @@ enum platform_parse_result {
 	PP_BAD         /* malformed: answer 400 */
 };
 
-/* Every member is a plain NUL-terminated string owned by the caller; NULL and ""
+#define PLATFORM_MAX_SETTINGS 48
+
+/* Every string is a plain NUL-terminated string owned by the caller; NULL and ""
  * both mean "not configured". An adapter whose secret is not configured refuses
- * every request. */
+ * every request. The settings are the keys each adapter names in its ops->keys,
+ * read from its config section. */
 struct platform_config {
 	const char *bot_name;             /* display name, used to strip mentions */
 	const char *answer_channels;      /* channel ids answered without a mention, comma-separated */
-	const char *generic_token;        /* Bearer token of POST /webhook */
-	const char *generic_reply_url;    /* if set, replies are POSTed there */
-	const char *slack_signing_secret;
-	const char *slack_bot_token;      /* xoxb-..., for chat.postMessage */
-	const char *slack_bot_user_id;    /* from auth.test; optional */
-	const char *slack_api_url;        /* default https://slack.com/api */
-	const char *discord_public_key;   /* 64 hex digits */
-	const char *discord_application_id;
-	const char *discord_bot_token;    /* only to register /ask */
-	const char *discord_api_url;      /* default https://discord.com/api/v10 */
-	const char *mattermost_token;     /* webhook / slash command tokens, comma-separated */
-	const char *teams_secret;         /* base64, as Teams shows it */
-	const char *telegram_bot_token;   /* 123456:ABC...; the bot id is its prefix */
-	const char *telegram_secret_token;/* X-Telegram-Bot-Api-Secret-Token */
-	const char *telegram_bot_username;/* without '@'; to see mentions in groups */
-	const char *telegram_api_url;     /* default https://api.telegram.org */
-	const char *zulip_token;
-	const char *rocketchat_token;
+	struct platform_setting {
+		const char *section, *key, *value;
+	} v[PLATFORM_MAX_SETTINGS];
+	int n;
 };
 
+/* the value of section.key, or NULL when it is not set (or "") */
+const char *platform_setting(const struct platform_config *c, const char *section, const char *key);
+/* sets (or replaces) section.key; the strings must outlive c. 0, or -1 when full */
+int platform_setting_set(struct platform_config *c, const char *section, const char *key, const char *value);
+
 #define OUTBOUND_MAX_HEADERS 4
-#define OUTBOUND_MAX_BODY    (64 * 1024)
+#define OUTBOUND_MAX_BODY    SB_MAX_OUTBOUND_BODY
 
 /* An HTTP POST to send later. headers[] hold "Name: value" lines and may carry a
  * credential (Authorization), and so may the url (Telegram puts the bot token in
@@ -98,8 +95,30 @@ struct outbound {
 void outbound_init(struct outbound *o);
 void outbound_release(struct outbound *o);
 
+#define OUTBOUND_MAX_LINES (OUTBOUND_MAX_HEADERS + 1)
+/* the header lines to send o with: "Content-Type: ..." (written into ct, default
+ * application/json) and then o's own; pointers into ct and o. The count. */
+size_t outbound_header_lines(const struct outbound *o, char ct[128], const char *lines[OUTBOUND_MAX_LINES]);
+
+#define PLATFORM_MAX_PATHS 2
+#define PLATFORM_MAX_KEYS  6
+
+/* a setting an adapter reads from its config section */
+struct platform_key {
+	const char *key;
+	const char *without;    /* non-NULL: needed; what goes wrong without it (a start-up warning) */
+	const char *mode;       /* with without: needed only when the section's mode is this */
+};
+
+#define PLATFORM_KEY(k)                  { (k), NULL, NULL }
+#define PLATFORM_NEEDS(k, without)       { (k), (without), NULL }
+#define PLATFORM_NEEDS_IN(k, without, m) { (k), (without), (m) }
+#define PLATFORM_NO_401 "every request will get 401"
+
 struct platform_ops {
-	const char *name;
+	const char *name;       /* also its config section and its metrics label */
+	const char *paths[PLATFORM_MAX_PATHS + 1];     /* its POST endpoints, NULL-terminated */
+	struct platform_key keys[PLATFORM_MAX_KEYS + 1];   /* the settings it reads, up to { NULL } */
 
 	/* 0 when req (its raw body and headers) provably comes from the platform, -1
 	 * otherwise (answer 401). now_s is the Unix time, for replay windows. */
@@ -125,6 +144,10 @@ struct platform_ops {
 
 /* the adapter called name, or NULL */
 const struct platform_ops *platform_find(const char *name);
+/* the adapter serving POST path (len bytes), or NULL */
+const struct platform_ops *platform_for_path(const char *path, size_t len);
+/* the adapter's place in platform_all, or -1 */
+int platform_index(const struct platform_ops *ops);
 
 /* the adapters, NULL-terminated */
 extern const struct platform_ops *const platform_all[];

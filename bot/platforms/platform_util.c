@@ -76,7 +76,7 @@ int pu_body_is_json(const struct http_request *req)
 
 int pu_secret_ok(const char *expected, const char *got, size_t gotlen)
 {
-	if (!pu_set(expected) || !got)
+	if (!pu_has(expected) || !got)
 		return 0;
 	return verify_equal(expected, strlen(expected), got, gotlen);
 }
@@ -86,7 +86,7 @@ int pu_secret_in_list(const char *list, const char *got, size_t gotlen)
 	const char *p = list;
 	int ok = 0;
 
-	if (!pu_set(list) || !got || gotlen == 0)
+	if (!pu_has(list) || !got || gotlen == 0)
 		return 0;
 	while (*p) {
 		size_t n = strcspn(p, ","), len = n;
@@ -211,6 +211,20 @@ int pu_starts_ci(const char *s, const char *prefix)
 	return strncasecmp(s, prefix, strlen(prefix)) == 0;
 }
 
+void pu_strip_trigger(char *text, const char *trigger, const char *bot_name)
+{
+	size_t n;
+
+	if (trigger && *trigger && strncmp(text, trigger, (n = strlen(trigger))) == 0)
+		memmove(text, text + n, strlen(text + n) + 1);
+	pu_trim(text);
+	if (text[0] == '@' && pu_has(bot_name) && pu_starts_ci(text + 1, bot_name)) {
+		n = 1 + strlen(bot_name);
+		memmove(text, text + n, strlen(text + n) + 1);
+	}
+	pu_trim(text);
+}
+
 void pu_json_begin(struct http_response *res)
 {
 	res->status = 200;
@@ -270,10 +284,10 @@ int pu_add_header(struct outbound *o, const char *name, const char *value)
 
 const char *pu_or(const char *value, const char *dflt)
 {
-	return pu_set(value) ? value : dflt;
+	return pu_has(value) ? value : dflt;
 }
 
-int pu_set(const char *s)
+int pu_has(const char *s)
 {
 	return s && *s;
 }

@@ -10,6 +10,7 @@
  *   pu_set_text()      text into a fixed field (sanitised, cut)
  *   pu_remove_all()    delete every occurrence of a string (mention stripping)
  *   pu_trim()          trim blanks at both ends in place
+ *   pu_strip_trigger() the trigger word and an "@bot" in front of a message
  *   pu_json_begin()    start a JSON HTTP response
  *   pu_add_answer()    an answer as a JSON string, escaped and cut to a limit
  *   pu_outbound()      the URL and content type of an outbound request
@@ -73,6 +74,10 @@ void pu_trim(char *s);
 /* 1 when s starts with prefix, ignoring ASCII case */
 int pu_starts_ci(const char *s, const char *prefix);
 
+/* removes trigger (when set) from the start of text, then "@bot_name" (when set),
+ * and trims (Mattermost and Rocket.Chat outgoing webhooks) */
+void pu_strip_trigger(char *text, const char *trigger, const char *bot_name);
+
 /* status 200, JSON content type, empty body */
 void pu_json_begin(struct http_response *res);
 
@@ -92,6 +97,6 @@ int pu_add_header(struct outbound *o, const char *name, const char *value);
 const char *pu_or(const char *value, const char *dflt);
 
 /* 1 when s is set (not NULL, not "") */
-int pu_set(const char *s);
+int pu_has(const char *s);
 
 #endif

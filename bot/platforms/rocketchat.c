@@ -27,24 +27,10 @@ static int rc_verify(const struct platform_config *cfg, const struct http_reques
 {
 	cJSON *root = cJSON_ParseWithLength(req->body, req->body_len);
 	const char *tok = pu_jstr(root, "token");
-	int ok = tok && pu_secret_ok(cfg->rocketchat_token, tok, strlen(tok));
+	int ok = tok && pu_secret_ok(platform_setting(cfg, "rocketchat", "token"), tok, strlen(tok));
 
 	cJSON_Delete(root);
 	return ok ? 0 : -1;
-}
-
-static void strip_trigger(char *text, const char *trigger, const char *bot_name)
-{
-	size_t n;
-
-	if (trigger && *trigger && strncmp(text, trigger, (n = strlen(trigger))) == 0)
-		memmove(text, text + n, strlen(text + n) + 1);
-	pu_trim(text);
-	if (text[0] == '@' && pu_set(bot_name) && pu_starts_ci(text + 1, bot_name)) {
-		n = 1 + strlen(bot_name);
-		memmove(text, text + n, strlen(text + n) + 1);
-	}
-	pu_trim(text);
 }
 
 static enum platform_parse_result rc_fill(const struct platform_config *cfg,
@@ -59,7 +45,7 @@ static enum platform_parse_result rc_fill(const struct platform_config *cfg,
 		return PP_BAD;
 	pu_set_text(ev->user_name, sizeof(ev->user_name), pu_jstr(root, "user_name"));
 	pu_set_text(ev->text, sizeof(ev->text), pu_jstr(root, "text"));
-	strip_trigger(ev->text, pu_jstr(root, "trigger_word"), cfg->bot_name);
+	pu_strip_trigger(ev->text, pu_jstr(root, "trigger_word"), cfg->bot_name);
 	ev->addressed = 1;
 	ev->from_bot = pu_jtrue(root, "bot");
 	return ev->from_bot || !ev->text[0] ? PP_IGNORE : PP_EVENT;
@@ -99,6 +85,8 @@ static int rc_reply(const struct platform_config *cfg, const struct sb_event *ev
 
 const struct platform_ops platform_rocketchat = {
 	.name = "rocketchat",
+	.paths = { "/rocketchat", NULL },
+	.keys = { PLATFORM_NEEDS("token", PLATFORM_NO_401), PLATFORM_KEY(NULL) },
 	.verify = rc_verify,
 	.parse = rc_parse,
 	.reply = rc_reply,

@@ -42,7 +42,7 @@ static int slack_verify(const struct platform_config *cfg, const struct http_req
 	int64_t t = 0;
 	long i;
 
-	if (!pu_set(cfg->slack_signing_secret) || tslen < 1 || tslen > 12 || siglen < 0)
+	if (!pu_has(platform_setting(cfg, "slack", "signing_secret")) || tslen < 1 || tslen > 12 || siglen < 0)
 		return -1;
 	for (i = 0; i < tslen; i++) {
 		if (ts[i] < '0' || ts[i] > '9')
@@ -55,7 +55,7 @@ static int slack_verify(const struct platform_config *cfg, const struct http_req
 	parts[1] = (struct verify_part){ ts, (size_t)tslen };
 	parts[2] = (struct verify_part){ ":", 1 };
 	parts[3] = (struct verify_part){ req->body, req->body_len };
-	if (verify_hmac_sha256_parts(cfg->slack_signing_secret, strlen(cfg->slack_signing_secret),
+	if (verify_hmac_sha256_parts(platform_setting(cfg, "slack", "signing_secret"), strlen(platform_setting(cfg, "slack", "signing_secret")),
 				  parts, 4, mac) < 0)
 		return -1;
 	memcpy(want, "v0=", 3);
@@ -83,8 +83,8 @@ static const char *own_user(const struct platform_config *cfg, const cJSON *root
 	const cJSON *auths = cJSON_GetObjectItemCaseSensitive(root, "authorizations");
 	const cJSON *first = cJSON_IsArray(auths) ? cJSON_GetArrayItem(auths, 0) : NULL;
 
-	if (pu_set(cfg->slack_bot_user_id))
-		return cfg->slack_bot_user_id;
+	if (pu_has(platform_setting(cfg, "slack", "bot_user_id")))
+		return platform_setting(cfg, "slack", "bot_user_id");
 	if (pu_jtrue(first, "is_bot"))
 		return pu_jstr(first, "user_id");
 	return NULL;
@@ -125,7 +125,7 @@ static enum platform_parse_result slack_event(const struct platform_config *cfg,
 		snprintf(tag, sizeof(tag), "<@%s", own);
 		ev->addressed = strstr(ev->text, tag) == NULL;  /* else app_mention answers */
 	}
-	if (!ev->addressed && !mention && pu_set(cfg->answer_channels) &&
+	if (!ev->addressed && !mention && pu_has(cfg->answer_channels) &&
 	    pu_secret_in_list(cfg->answer_channels, ev->channel, strlen(ev->channel))) {
 		char tag[SB_EVENT_ID + 4];
 		snprintf(tag, sizeof(tag), "<@%s", own ? own : "");
@@ -225,11 +225,11 @@ static int slack_reply(const struct platform_config *cfg, const struct sb_event 
 		       pu_add_answer(&inline_res->body, answer, FMT_SLACK, SLACK_LIMIT) ||
 		       buf_addc(&inline_res->body, '}') ? -1 : 0;
 	}
-	if (!pu_set(cfg->slack_bot_token) ||
-	    snprintf(auth, sizeof(auth), "Bearer %s", cfg->slack_bot_token) >= (int)sizeof(auth) ||
+	if (!pu_has(platform_setting(cfg, "slack", "bot_token")) ||
+	    snprintf(auth, sizeof(auth), "Bearer %s", platform_setting(cfg, "slack", "bot_token")) >= (int)sizeof(auth) ||
 	    pu_add_header(post, "Authorization", auth) < 0 ||
 	    pu_outbound(post, "application/json; charset=utf-8", "%s/chat.postMessage",
-			pu_or(cfg->slack_api_url, "https://slack.com/api")) < 0)
+			pu_or(platform_setting(cfg, "slack", "api_url"), "https://slack.com/api")) < 0)
 		return -1;
 	if (buf_adds(b, "{\"channel\":\"") < 0 || buf_add_json_str(b, ev->channel) < 0 ||
 	    buf_adds(b, "\",\"text\":") < 0 || pu_add_answer(b, answer, FMT_SLACK, SLACK_LIMIT) < 0)
@@ -246,6 +246,10 @@ static int slack_reply(const struct platform_config *cfg, const struct sb_event 
 
 const struct platform_ops platform_slack = {
 	.name = "slack",
+	.paths = { "/slack/events", "/slack/commands", NULL },
+	.keys = { PLATFORM_NEEDS("signing_secret", PLATFORM_NO_401),
+		  PLATFORM_NEEDS("bot_token", "replies cannot be posted"),
+		  PLATFORM_KEY("bot_user_id"), PLATFORM_KEY("api_url"), PLATFORM_KEY(NULL) },
 	.verify = slack_verify,
 	.parse = slack_parse,
 	.reply = slack_reply,

@@ -27,11 +27,11 @@ static int teams_verify(const struct platform_config *cfg, const struct http_req
 {
 	unsigned char key[256], mac[VERIFY_SHA256_LEN];
 	char got[128], want[64];
-	const char *secret = cfg->teams_secret;
+	const char *secret = platform_setting(cfg, "teams", "secret");
 	long n = pu_header(req, "Authorization", got, sizeof(got)), keylen;
 	int ok;
 
-	if (!pu_set(secret) || n < 0)
+	if (!pu_has(secret) || n < 0)
 		return -1;
 	keylen = verify_base64_decode(secret, strlen(secret), key, sizeof(key));
 	if (keylen <= 0 || verify_hmac_sha256(key, (size_t)keylen, req->body, req->body_len, mac) < 0)
@@ -48,7 +48,7 @@ static void remove_at(char *s, const char *name)
 {
 	char tag[SB_EVENT_ID + 16];
 
-	if (pu_set(name) && snprintf(tag, sizeof(tag), "<at>%s</at>", name) < (int)sizeof(tag))
+	if (pu_has(name) && snprintf(tag, sizeof(tag), "<at>%s</at>", name) < (int)sizeof(tag))
 		pu_remove_all(s, tag);
 }
 
@@ -133,6 +133,8 @@ static int teams_reply(const struct platform_config *cfg, const struct sb_event 
 
 const struct platform_ops platform_teams = {
 	.name = "teams",
+	.paths = { "/teams", NULL },
+	.keys = { PLATFORM_NEEDS("secret", PLATFORM_NO_401), PLATFORM_KEY(NULL) },
 	.verify = teams_verify,
 	.parse = teams_parse,
 	.reply = teams_reply,

@@ -35,13 +35,13 @@ static int tg_verify(const struct platform_config *cfg, const struct http_reques
 	size_t len = 0;
 	const char *got = http_header_get(req, "X-Telegram-Bot-Api-Secret-Token", &len);
 
-	return got && pu_secret_ok(cfg->telegram_secret_token, got, len) ? 0 : -1;
+	return got && pu_secret_ok(platform_setting(cfg, "telegram", "secret_token"), got, len) ? 0 : -1;
 }
 
 /* the bot's user id: the digits before ':' in its token, "" when unknown */
 static void bot_id(const struct platform_config *cfg, char *out, size_t n)
 {
-	const char *t = pu_or(cfg->telegram_bot_token, ""), *colon = strchr(t, ':');
+	const char *t = pu_or(platform_setting(cfg, "telegram", "bot_token"), ""), *colon = strchr(t, ':');
 	size_t len = colon ? (size_t)(colon - t) : 0;
 
 	out[0] = '\0';
@@ -82,7 +82,7 @@ static int strip_mention(char *s, const char *name)
  * for this bot (and strips it), 0 otherwise. */
 static int leading_command(const struct platform_config *cfg, struct sb_event *ev)
 {
-	const char *me = pu_or(cfg->telegram_bot_username, "");
+	const char *me = pu_or(platform_setting(cfg, "telegram", "bot_username"), "");
 	char *t = ev->text, *end = t + strcspn(t, " \n\t"), *at;
 	size_t len = (size_t)(end - t);
 
@@ -111,8 +111,8 @@ static int replies_to_bot(const struct platform_config *cfg, const cJSON *msg)
 	if (pu_set_id(id, sizeof(id), cJSON_GetObjectItemCaseSensitive(from, "id")) == 0 &&
 	    me[0] && strcmp(id, me) == 0)
 		return 1;
-	return name && pu_set(cfg->telegram_bot_username) &&
-	       strcasecmp(name, cfg->telegram_bot_username) == 0;
+	return name && pu_has(platform_setting(cfg, "telegram", "bot_username")) &&
+	       strcasecmp(name, platform_setting(cfg, "telegram", "bot_username")) == 0;
 }
 
 static enum platform_parse_result tg_message(const struct platform_config *cfg,
@@ -142,10 +142,10 @@ static enum platform_parse_result tg_message(const struct platform_config *cfg,
 	ev->is_dm = type && strcmp(type, "private") == 0;
 	pu_set_text(ev->text, sizeof(ev->text), text);
 	ask = leading_command(cfg, ev);
-	mentioned = strip_mention(ev->text, pu_or(cfg->telegram_bot_username, "")) > 0;
+	mentioned = strip_mention(ev->text, pu_or(platform_setting(cfg, "telegram", "bot_username"), "")) > 0;
 	pu_trim(ev->text);
 	ev->addressed = ev->is_dm || ask || mentioned || replies_to_bot(cfg, msg) ||
-			(pu_set(cfg->answer_channels) &&
+			(pu_has(cfg->answer_channels) &&
 			 pu_secret_in_list(cfg->answer_channels, ev->channel, strlen(ev->channel)));
 	return ev->addressed ? PP_EVENT : PP_IGNORE;
 }
@@ -180,10 +180,10 @@ static enum platform_parse_result tg_parse(const struct platform_config *cfg,
 /* the base of every Bot API call: "<api>/bot<token>/<method>" into post */
 static int tg_call(const struct platform_config *cfg, const char *method, struct outbound *post)
 {
-	if (!pu_set(cfg->telegram_bot_token))
+	if (!pu_has(platform_setting(cfg, "telegram", "bot_token")))
 		return -1;
 	return pu_outbound(post, "application/json", "%s/bot%s/%s",
-			   pu_or(cfg->telegram_api_url, TG_API), cfg->telegram_bot_token, method);
+			   pu_or(platform_setting(cfg, "telegram", "api_url"), TG_API), platform_setting(cfg, "telegram", "bot_token"), method);
 }
 
 /* s is an integer: emitted as a JSON number, else -1 */
@@ -257,6 +257,10 @@ int telegram_parse_updates(const struct platform_config *cfg, const char *body, 
 
 const struct platform_ops platform_telegram = {
 	.name = "telegram",
+	.paths = { "/telegram", NULL },
+	.keys = { PLATFORM_NEEDS("bot_token", "replies cannot be posted"),
+		  PLATFORM_NEEDS_IN("secret_token", PLATFORM_NO_401, "webhook"),
+		  PLATFORM_KEY("bot_username"), PLATFORM_KEY("api_url"), PLATFORM_KEY("mode"), PLATFORM_KEY(NULL) },
 	.verify = tg_verify,
 	.parse = tg_parse,
 	.reply = tg_reply,

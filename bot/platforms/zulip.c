@@ -27,7 +27,7 @@ static int zulip_verify(const struct platform_config *cfg, const struct http_req
 {
 	cJSON *root = cJSON_ParseWithLength(req->body, req->body_len);
 	const char *tok = pu_jstr(root, "token");
-	int ok = tok && pu_secret_ok(cfg->zulip_token, tok, strlen(tok));
+	int ok = tok && pu_secret_ok(platform_setting(cfg, "zulip", "token"), tok, strlen(tok));
 
 	cJSON_Delete(root);
 	return ok ? 0 : -1;
@@ -37,7 +37,7 @@ static void strip_bot(char *text, const char *name)
 {
 	char tag[SB_EVENT_ID * 2];
 
-	if (!pu_set(name))
+	if (!pu_has(name))
 		return;
 	if (snprintf(tag, sizeof(tag), "@**%s**", name) < (int)sizeof(tag))
 		pu_remove_all(text, tag);
@@ -103,6 +103,8 @@ static int zulip_reply(const struct platform_config *cfg, const struct sb_event 
 
 const struct platform_ops platform_zulip = {
 	.name = "zulip",
+	.paths = { "/zulip", NULL },
+	.keys = { PLATFORM_NEEDS("token", PLATFORM_NO_401), PLATFORM_KEY(NULL) },
 	.verify = zulip_verify,
 	.parse = zulip_parse,
 	.reply = zulip_reply,

@@ -27,19 +27,20 @@ static struct platform_config config(void)
 {
 	struct platform_config c = {
 		.bot_name = "StudyBot",
-		.generic_token = "g",
-		.slack_signing_secret = "s",
-		.slack_bot_token = "xoxb",
-		.discord_public_key = "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a",
-		.discord_application_id = "1",
-		.mattermost_token = "m1,m2",
-		.teams_secret = "vqF0En+Z0ucuRTM/01o2GuhMH3hKKk/N2bOmlM31zaA=",
-		.telegram_bot_token = "1:x",
-		.telegram_secret_token = "t",
-		.telegram_bot_username = "studybot",
-		.zulip_token = "z",
-		.rocketchat_token = "r3dact3d00",
 	};
+
+	platform_setting_set(&c, "generic", "token", "g");
+	platform_setting_set(&c, "slack", "signing_secret", "s");
+	platform_setting_set(&c, "slack", "bot_token", "xoxb");
+	platform_setting_set(&c, "discord", "public_key", "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a");
+	platform_setting_set(&c, "discord", "application_id", "1");
+	platform_setting_set(&c, "mattermost", "token", "m1,m2");
+	platform_setting_set(&c, "teams", "secret", "vqF0En+Z0ucuRTM/01o2GuhMH3hKKk/N2bOmlM31zaA=");
+	platform_setting_set(&c, "telegram", "bot_token", "1:x");
+	platform_setting_set(&c, "telegram", "secret_token", "t");
+	platform_setting_set(&c, "telegram", "bot_username", "studybot");
+	platform_setting_set(&c, "zulip", "token", "z");
+	platform_setting_set(&c, "rocketchat", "token", "r3dact3d00");
 	return c;
 }
 

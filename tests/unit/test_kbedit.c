@@ -254,7 +254,7 @@ static void test_topic_json_round_trip(void **state)
 		if (!strstr(path, ".json") || !(text = store_read_file(path, NULL, &absent)))
 			continue;
 		root = cJSON_Parse(text);
-		again = topic_print(root);
+		again = kbe_topic_print(root);
 		if (strcmp(text, again) != 0)
 			fail_msg("%s does not print back the same", path);
 		cJSON_Delete(root);

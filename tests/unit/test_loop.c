@@ -52,14 +52,16 @@ static void timers_run_in_due_order(void **state)
 	struct lettered a = { &r, 'a' }, b = { &r, 'b' }, c = { &r, 'c' }, z = { &r, 'z' };
 
 	assert_non_null(l);
-	assert_true(loop_add_timer(l, 30, letter_timer, &c) > 0);
-	assert_true(loop_add_timer(l, 10, letter_timer, &a) > 0);
-	assert_true(loop_add_timer(l, 20, letter_timer, &b) > 0);
+	/* 100 ms apart: adding them must not take longer than a gap, even under
+	 * valgrind on a busy machine */
+	assert_true(loop_add_timer(l, 300, letter_timer, &c) > 0);
+	assert_true(loop_add_timer(l, 100, letter_timer, &a) > 0);
+	assert_true(loop_add_timer(l, 200, letter_timer, &b) > 0);
 	assert_true(loop_add_timer(l, 0, letter_timer, &z) > 0);
-	assert_true(loop_add_timer(l, 60, stop_timer, NULL) > 0);
+	assert_true(loop_add_timer(l, 400, stop_timer, NULL) > 0);
 	int64_t t0 = loop_now_ms();
 	assert_int_equal(loop_run(l), 0);
-	assert_true(loop_now_ms() - t0 >= 55);
+	assert_true(loop_now_ms() - t0 >= 395);
 	assert_string_equal(r.order, "zabc");
 	loop_free(l);
 }

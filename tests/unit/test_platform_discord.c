@@ -61,11 +61,11 @@ static void test_bad_key(void **state)
 	treq_init(&t, "{\"type\":1}", 10);
 	treq_header(&t, "X-Signature-Timestamp", "1700000000");
 	treq_header(&t, "X-Signature-Ed25519", vec_sig);
-	cfg.discord_public_key = "d75a98";
+	platform_setting_set(&cfg, "discord", "public_key", "d75a98");
 	assert_int_equal(platform_discord.verify(&cfg, &t.req, 0), -1);
-	cfg.discord_public_key = NULL;
+	platform_setting_set(&cfg, "discord", "public_key", NULL);
 	assert_int_equal(platform_discord.verify(&cfg, &t.req, 0), -1);
-	cfg.discord_public_key = "3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c";
+	platform_setting_set(&cfg, "discord", "public_key", "3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c");
 	assert_int_equal(platform_discord.verify(&cfg, &t.req, 0), -1);     /* another key */
 	treq_free(&t);
 }
@@ -245,7 +245,7 @@ static void test_register_command(void **state)
 	assert_true(cJSON_IsTrue(cJSON_GetObjectItem(opt, "required")));
 	cJSON_Delete(root);
 	outbound_release(&post);
-	cfg.discord_bot_token = "";
+	platform_setting_set(&cfg, "discord", "bot_token", "");
 	outbound_init(&post);
 	assert_int_equal(discord_register_command(&cfg, &post), -1);
 	outbound_release(&post);

@@ -101,23 +101,24 @@ static inline struct platform_config test_config(void)
 {
 	struct platform_config c = {
 		.bot_name = "StudyBot",
-		.generic_token = "gen-secret-token",
-		.slack_signing_secret = "8f742231b10e8888abcd99yyyzzz85a5",
-		.slack_bot_token = "xoxb-test-token",
-		.slack_api_url = "http://127.0.0.1:9/api",
-		.discord_public_key = TEST_ED25519_PUB,
-		.discord_application_id = "775799577604522054",
-		.discord_bot_token = "discord-bot-token",
-		.discord_api_url = "http://127.0.0.1:9/discord",
-		.mattermost_token = "zmigewsanbbsdf59xnmduzypjc, qzgakf1nx3yt9dr4n8585ihbxy",
-		.teams_secret = "vqF0En+Z0ucuRTM/01o2GuhMH3hKKk/N2bOmlM31zaA=",
-		.telegram_bot_token = "6129457865:AAE-test-token",
-		.telegram_secret_token = "tg-secret_123",
-		.telegram_bot_username = "studybot",
-		.telegram_api_url = "http://127.0.0.1:9/tg",
-		.zulip_token = "xvOzfurIutdRRVLzpXrIIHXJvNfaJLJ0",
-		.rocketchat_token = "r3dact3d00",
 	};
+
+	platform_setting_set(&c, "generic", "token", "gen-secret-token");
+	platform_setting_set(&c, "slack", "signing_secret", "8f742231b10e8888abcd99yyyzzz85a5");
+	platform_setting_set(&c, "slack", "bot_token", "xoxb-test-token");
+	platform_setting_set(&c, "slack", "api_url", "http://127.0.0.1:9/api");
+	platform_setting_set(&c, "discord", "public_key", TEST_ED25519_PUB);
+	platform_setting_set(&c, "discord", "application_id", "775799577604522054");
+	platform_setting_set(&c, "discord", "bot_token", "discord-bot-token");
+	platform_setting_set(&c, "discord", "api_url", "http://127.0.0.1:9/discord");
+	platform_setting_set(&c, "mattermost", "token", "zmigewsanbbsdf59xnmduzypjc, qzgakf1nx3yt9dr4n8585ihbxy");
+	platform_setting_set(&c, "teams", "secret", "vqF0En+Z0ucuRTM/01o2GuhMH3hKKk/N2bOmlM31zaA=");
+	platform_setting_set(&c, "telegram", "bot_token", "6129457865:AAE-test-token");
+	platform_setting_set(&c, "telegram", "secret_token", "tg-secret_123");
+	platform_setting_set(&c, "telegram", "bot_username", "studybot");
+	platform_setting_set(&c, "telegram", "api_url", "http://127.0.0.1:9/tg");
+	platform_setting_set(&c, "zulip", "token", "xvOzfurIutdRRVLzpXrIIHXJvNfaJLJ0");
+	platform_setting_set(&c, "rocketchat", "token", "r3dact3d00");
 	return c;
 }
 

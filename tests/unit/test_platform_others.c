@@ -103,7 +103,7 @@ static void test_generic(void **state)
 	assert_int_equal(g->reply(&cfg, &ev, "A paramedic \"trains\" longer.", &res, &post), 0);
 	assert_string_equal(res_body(&res), "{\"text\":\"A paramedic \\\"trains\\\" longer.\","
 					    "\"channel\":\"study-group\",\"thread\":\"t-7\"}");
-	cfg.generic_reply_url = "http://127.0.0.1:9/hook";
+	platform_setting_set(&cfg, "generic", "reply_url", "http://127.0.0.1:9/hook");
 	assert_int_equal(g->reply(&cfg, &ev, "later", &res, &post), 1);
 	assert_int_equal(res.status, 202);
 	assert_string_equal(post.url, "http://127.0.0.1:9/hook");
@@ -182,7 +182,7 @@ static void test_teams(void **state)
 	assert_int_equal(verify_file(t, "teams/outgoing_webhook_ask.json", NULL, NULL), -1);
 	assert_int_equal(verify_file(t, "teams/outgoing_webhook_channel.json", "Authorization",
 				     good), -1);                        /* another body */
-	cfg.teams_secret = "not base64!";
+	platform_setting_set(&cfg, "teams", "secret", "not base64!");
 	{
 		struct treq r;
 		treq_fixture(&r, "teams/outgoing_webhook_ask.json");

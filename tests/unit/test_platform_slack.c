@@ -74,7 +74,7 @@ static void test_bad_signatures(void **state)
 	assert_int_equal(verify_doc(doc_body, "1531420618", sig, 1531420618), -1);
 	assert_int_equal(verify_doc(doc_body, "1531420618", "v0=", 1531420618), -1);
 	/* an unconfigured secret refuses everything */
-	cfg.slack_signing_secret = "";
+	platform_setting_set(&cfg, "slack", "signing_secret", "");
 	treq_init(&t, doc_body, strlen(doc_body));
 	treq_header(&t, "X-Slack-Request-Timestamp", "1531420618");
 	treq_header(&t, "X-Slack-Signature", doc_sig);
@@ -147,7 +147,7 @@ static void test_app_mention_and_reply(void **state)
 	assert_int_equal(res.body.len, 0);
 	outbound_release(&post);
 
-	cfg.slack_bot_token = NULL;                     /* no token: no reply */
+	platform_setting_set(&cfg, "slack", "bot_token", NULL);    /* no token: no reply */
 	outbound_init(&post);
 	assert_int_equal(platform_slack.reply(&cfg, &ev, "x", &res, &post), -1);
 	outbound_release(&post);
@@ -176,7 +176,7 @@ static void test_dm_thread(void **state)
 	cJSON_Delete(body);
 	outbound_release(&post);
 
-	cfg.slack_bot_user_id = "W222";                 /* the bot's own message */
+	platform_setting_set(&cfg, "slack", "bot_user_id", "W222");   /* the bot's own message */
 	assert_int_equal(parse_fixture(&cfg, "slack/event_message_thread_reply_im.json", &ev, &res),
 			 PP_IGNORE);
 	assert_true(ev.from_bot);

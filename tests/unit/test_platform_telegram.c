@@ -21,7 +21,7 @@ static int verify_with(const char *header_value, const char *configured)
 	struct treq t;
 	int r;
 
-	cfg.telegram_secret_token = configured;
+	platform_setting_set(&cfg, "telegram", "secret_token", configured);
 	treq_fixture(&t, "telegram/update_private_command.json");
 	if (header_value)
 		treq_header(&t, "X-Telegram-Bot-Api-Secret-Token", header_value);
@@ -219,7 +219,7 @@ static void test_polling(void **state)
 	assert_non_null(strstr(post.body.ptr, "\"offset\":503"));
 	assert_non_null(strstr(post.body.ptr, "\"timeout\":30"));
 	outbound_release(&post);
-	cfg.telegram_bot_token = NULL;
+	platform_setting_set(&cfg, "telegram", "bot_token", NULL);
 	outbound_init(&post);
 	assert_int_equal(telegram_poll_request(&cfg, 503, 30, &post), -1);
 	outbound_release(&post);

@@ -140,6 +140,46 @@ static void test_torn_line_is_cut(void **state)
 	buf_release(&err);
 }
 
+/* the last entry is read from the end: past done marks, a torn line and other
+ * entries, and across more than one read window (a 200 KB entry) */
+static void test_last_entry(void **state)
+{
+	struct store_file f[1] = { { p("a.txt"), NULL, "A" } };
+	struct store_entry e;
+	struct buf err;
+	char *big = malloc(200000);
+
+	buf_init(&err, 1024);
+	assert_int_equal(store_journal_last(T.history, &e, &err), 0);     /* no journal yet */
+	store_entry_release(&e);
+	memset(big, 'x', 199999);
+	big[199999] = '\0';
+	f[0].after = big;
+	assert_int_equal(store_commit(T.history, "t", "big", f, 1, &err), 1);
+	f[0].before = big;
+	f[0].after = "small";
+	assert_int_equal(store_commit(T.history, "u", "small", f, 1, &err), 2);
+	assert_int_equal(store_journal_last(T.history, &e, &err), 1);
+	assert_int_equal(e.id, 2);
+	assert_string_equal(e.who, "u");
+	store_entry_release(&e);
+	append(T.history, "{\"id\": 3, \"who\": \"t\", \"comm");        /* torn */
+	assert_int_equal(store_journal_last(T.history, &e, &err), 1);
+	assert_int_equal(e.id, 2);
+	store_entry_release(&e);
+	assert_int_equal(store_recover(T.history, &err), 0);
+	f[0].before = "small";
+	f[0].after = big;
+	assert_int_equal(store_commit(T.history, "v", "big again", f, 1, &err), 3);
+	assert_int_equal(store_journal_last(T.history, &e, &err), 1);
+	assert_int_equal(e.id, 3);
+	assert_string_equal(e.command, "big again");
+	assert_string_equal(e.files[0].after, big);
+	store_entry_release(&e);
+	free(big);
+	buf_release(&err);
+}
+
 static void test_roll_forward(void **state)
 {
 	struct store_journal j;
@@ -236,6 +276,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_atomic_write, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_commit_and_load, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_torn_line_is_cut, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_last_entry, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_roll_forward, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_garbage_journal, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lock_excludes_other_process, setup, teardown),
