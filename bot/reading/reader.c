@@ -357,7 +357,7 @@ static void second_stage(const struct matcher *m, struct matcher_scratch *s, str
 {
 	struct ranker_hit alone[RANKER_TOP];
 	size_t na;
-	struct words w;
+	struct words w, whole;
 	int lean, decided = res->outcome == MATCH_DECLINE ||
 			    (res->outcome == MATCH_TOPIC && (res->score >= PATTERN_DECISIVE || res->followup));
 
@@ -371,6 +371,8 @@ static void second_stage(const struct matcher *m, struct matcher_scratch *s, str
 		return;
 	count(m, res->tagged, &w);
 	lean = conv && conv->topic >= 0 && leans(res, &w);
+	if (backstory)
+		count(m, backstory, &whole);            /* a long message is on topic as a whole */
 	if (lean && switch_elsewhere(res, &w)) {
 		res->why = "a follow-up about something that is not an EMS role";
 		return;
@@ -381,7 +383,7 @@ static void second_stage(const struct matcher *m, struct matcher_scratch *s, str
 	}
 	if (res->outcome == MATCH_TOPIC || keeps_question(m, res, backstory, &alone[0], na))
 		return;
-	if (na && confident(alone, na) && on_topic(res, &w)) {
+	if (na && confident(alone, na) && on_topic(backstory ? s->aside : res, backstory ? &whole : &w)) {
 		answer_with(m, res, conv, &alone[0], STAGE_RANKER);
 		res->why = "the model's best topic scored above the answer threshold";
 	} else if (na && alone[0].score >= READ_SUGGEST && res->outcome == MATCH_NONE) {

@@ -166,7 +166,8 @@ static void consider(const struct speller *sp, const char *key, size_t klen, con
 
 /* a known word of any length for the typing slips that never make another real
  * word: two neighbouring letters swapped ("wrok"), a doubled letter typed once
- * ("usualy") or a single one typed twice ("untill") */
+ * ("usualy"), a single one typed twice ("untill"), or, in a word of
+ * SPELL_DROPPED_MIN letters or more, one letter left out ("higest") */
 static int typo_shaped(const struct speller *sp, const char *w, size_t len)
 {
 	char buf[SPELL_MAX_WORD + 2];
@@ -184,6 +185,16 @@ static int typo_shaped(const struct speller *sp, const char *w, size_t len)
 		memcpy(buf + i + 1, w + i, len - i);
 		if ((k = strmap_get(&sp->words, buf, len + 1)) >= 0 && (best < 0 || sp->freq[k] > sp->freq[best]))
 			best = k;
+	}
+	for (size_t i = 0; len >= SPELL_DROPPED_MIN && i <= len && len < SPELL_MAX_WORD; i++) {  /* a letter dropped */
+		memcpy(buf, w, i);
+		memcpy(buf + i + 1, w + i, len - i);
+		for (char c = 'a'; c <= 'z'; c++) {
+			buf[i] = c;
+			if ((k = strmap_get(&sp->words, buf, len + 1)) >= 0 &&
+			    (best < 0 || sp->freq[k] > sp->freq[best]))
+				best = k;
+		}
 	}
 	for (size_t i = 0; i + 1 < len; i++) {                  /* a double undone */
 		if (w[i] != w[i + 1])

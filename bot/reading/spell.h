@@ -14,7 +14,8 @@
  * from the knowledge ("rain", "tire") have no domain term that close, so they stay.
  * Failing that, a word is corrected to any known word when the slip has a typing
  * shape that rarely makes another real word: swapped neighbours ("wrok"), a
- * doubled letter typed once ("usualy") or a single one typed twice.
+ * doubled letter typed once ("usualy"), a single one typed twice, or a letter
+ * left out of a longer word ("higest").
  * Read-only once built.
  */
 #ifndef STUDYBOT_SPELL_H
@@ -27,6 +28,7 @@
 #define SPELL_MIN_LEN 4
 #define SPELL_MIN_TARGET 6
 #define SPELL_MAX_WORD 40
+#define SPELL_DROPPED_MIN 5   /* letters a word needs before a dropped letter is put back */
 
 struct speller {
 	struct strmap words;     /* vocabulary word -> index */

@@ -1,0 +1,226 @@
+/*
+ * test_reader.c - reading whole messages end to end against the shipped
+ * knowledge (data/ and intents/): the question clause of a chatty message, two
+ * questions at once, follow-ups in a conversation, switches away from EMS,
+ * off-topic and clinical questions, and taught examples. Checks behaviours
+ * (which topic, answered or not, which stage), never exact scores.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "knowledge.h"
+#include "test_util.h"
+
+static struct knowledge *k;
+static struct matcher_scratch *s;
+static struct match_result res;
+static struct match_context conv;
+
+static int setup(void **state)
+{
+	struct diag d;
+
+	diag_init(&d);
+	k = knowledge_load(src_path("data"), src_path("intents"), &d);
+	if (!k)
+		fprintf(stderr, "%s", d.text.ptr ? d.text.ptr : "");
+	diag_release(&d);
+	s = matcher_scratch_new();
+	return k && s ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	matcher_scratch_free(s);
+	knowledge_unref(k);
+	return 0;
+}
+
+/* the topic id a question reached (NULL: not answered) is want */
+#define assert_topic(got, want) do { \
+		const char *got_ = (got); \
+		if (!got_ || strcmp(got_, (want)) != 0) \
+			fprintf(stderr, "%s\n", last); \
+		assert_string_equal(got_ ? got_ : "(not answered)", (want)); \
+	} while (0)
+
+static char last[512];     /* how the last question was read, for failures */
+
+static const char *id_of(int topic)
+{
+	return topic >= 0 ? k->kb.topics[topic].id : "(none)";
+}
+
+static const char *const outcomes[] = { "none", "topic", "decline", "need-role", "no-fact" };
+static const char *const stages[] = { "patterns", "ranker", "context", "example" };
+
+/* reads q with the conversation's context (NULL: none); the topic id or NULL */
+static const char *ask_in(const char *q, const struct match_context *ctx)
+{
+	matcher_match(&k->matcher, s, q, strlen(q), ctx, &res);
+	snprintf(last, sizeof(last), "  %.80s -> %s %s (stage %s, %s)", q, outcomes[res.outcome], id_of(res.topic),
+		 stages[res.stage], res.why ? res.why : "");
+	if (getenv("STUDYBOT_TRACE"))           /* STUDYBOT_TRACE=1: every reading */
+		fprintf(stderr, "%s\n", last);
+	return res.outcome == MATCH_TOPIC ? k->kb.topics[res.topic].id : NULL;
+}
+
+static const char *ask(const char *q)
+{
+	return ask_in(q, NULL);
+}
+
+/* a new conversation */
+static void start(void)
+{
+	conv = (struct match_context)MATCH_CONTEXT_EMPTY;
+}
+
+/* one turn of the conversation: read with what it remembers, then remember it */
+static const char *turn(const char *q)
+{
+	struct match_context next;
+	const char *id = ask_in(q, &conv);
+
+	matcher_next_context(&res, &conv, &next);
+	conv = next;
+	return id;
+}
+
+static void test_chatty_message_answers_its_question(void **state)
+{
+	/* the question clause names no role: the backstory's ("emr") fills it. (With "how much
+	 * time does it take" as the clause, the model's best, emr-training-length, falls just
+	 * short of answering, and it is only suggested.) */
+	const char *q = "my dad works at a factory and they want him to do emr training but he's worried about "
+			"missing shifts. how much time does the training take";
+
+	assert_topic(ask(q), "emr-training-length");
+	assert_int_equal(res.split, 1);
+	assert_true(res.focus_start > 0 && res.focus_start < res.focus_end && res.focus_end <= strlen(q));
+	assert_topic(ask("I work at a plant. How long is EMR training? I'm nervous."), "emr-training-length");
+	assert_int_equal(res.split, 1);
+}
+
+static void test_two_questions_first_answered(void **state)
+{
+	const char *first = ask("what is the nremt? also how long is emt school?");
+
+	assert_topic(first, "nremt");
+	assert_true(res.second_topic >= 0);
+	assert_int_not_equal(res.second_topic, res.topic);
+	assert_topic(ask("how long is emr training and what does the nremt do?"), "emr-training-length");
+	assert_true(res.second_topic >= 0);
+	assert_int_not_equal(res.second_topic, res.topic);
+	/* one question: nothing second */
+	assert_topic(ask("what is the nremt"), "nremt");
+	assert_int_equal(res.second_topic, -1);
+}
+
+static void test_followup_by_who(void **state)
+{
+	start();
+	assert_topic(turn("when was the emr role created"), "emr-history");
+	assert_non_null(turn("by who?"));
+	assert_int_equal(res.outcome, MATCH_TOPIC);
+	assert_true(res.followup);
+	assert_int_equal(res.stage, STAGE_CONTEXT);
+	/* without the conversation, "by who?" alone is no question */
+	assert_null(ask("by who?"));
+}
+
+static void test_followup_join_it(void **state)
+{
+	start();
+	assert_topic(turn("what is the nremt"), "nremt");
+	assert_topic(turn("do i have to join it?"), "nremt");
+}
+
+static void test_switch_elsewhere_not_answered(void **state)
+{
+	start();
+	assert_topic(turn("how long is emr training"), "emr-training-length");
+	assert_null(turn("and for plumbers?"));
+	assert_int_not_equal(res.outcome, MATCH_TOPIC);
+}
+
+static void test_new_question_after_topic(void **state)
+{
+	const char *id;
+
+	start();
+	assert_topic(turn("what is the nremt"), "nremt");
+	id = turn("how long is emt school");
+	assert_non_null(id);
+	assert_string_not_equal(id, "nremt");
+	assert_false(res.followup);
+	/* the same as asked without the conversation */
+	id = ask("how long is emt school");
+	assert_non_null(id);
+	assert_topic(turn("what is the nremt"), "nremt");
+	assert_topic(turn("how long is emt school"), id);
+}
+
+static void test_off_topic_not_answered(void **state)
+{
+	assert_null(ask("how do i become a pilot"));
+	start();
+	assert_topic(turn("what is the nremt"), "nremt");
+	assert_null(turn("how do i become a pilot"));
+}
+
+static void test_clinical_declined(void **state)
+{
+	assert_null(ask("what dose of narcan does an emr give"));
+	assert_int_equal(res.outcome, MATCH_DECLINE);
+	/* also inside a conversation, and inside a long message */
+	start();
+	assert_topic(turn("what is the nremt"), "nremt");
+	assert_null(turn("what dose of narcan does an emr give"));
+	assert_int_equal(res.outcome, MATCH_DECLINE);
+	assert_null(ask("I'm in my emr class at the plant. what dose of narcan does an emr give?"));
+	assert_int_equal(res.outcome, MATCH_DECLINE);
+}
+
+static void test_examples_reach_their_topic(void **state)
+{
+	static const char *const topics[] = { "emr-history", "nremt", "emr-training-length" };
+
+	for (size_t i = 0; i < sizeof(topics) / sizeof(topics[0]); i++) {
+		int t = kb_topic_find(&k->kb, topics[i]);
+		const struct kb_topic *tp;
+		assert_true(t >= 0);
+		tp = &k->kb.topics[t];
+		assert_true(tp->nexamples > 0);
+		for (size_t e = 0; e < tp->nexamples; e++) {
+			const char *id = ask(tp->examples[e]);
+			assert_non_null(id);
+			assert_topic(id, tp->id);
+			assert_true(res.stage == STAGE_EXAMPLE || res.stage == STAGE_PATTERNS);
+		}
+	}
+	assert_topic(ask("emr origin story"), "emr-history");
+	assert_true(res.stage == STAGE_EXAMPLE || res.stage == STAGE_PATTERNS);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_chatty_message_answers_its_question),
+		cmocka_unit_test(test_two_questions_first_answered),
+		cmocka_unit_test(test_followup_by_who),
+		cmocka_unit_test(test_followup_join_it),
+		cmocka_unit_test(test_switch_elsewhere_not_answered),
+		cmocka_unit_test(test_new_question_after_topic),
+		cmocka_unit_test(test_off_topic_not_answered),
+		cmocka_unit_test(test_clinical_declined),
+		cmocka_unit_test(test_examples_reach_their_topic),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
