@@ -119,12 +119,29 @@ static int by_hash(const void *a, const void *b)
 	return x->hash < y->hash ? -1 : x->hash > y->hash;
 }
 
+static void sort_features(struct ranker_feature *f, size_t n)
+{
+	if (n > 48) {
+		qsort(f, n, sizeof(*f), by_hash);
+		return;
+	}
+	for (size_t i = 1; i < n; i++) {          /* a few dozen features: insertion sort */
+		struct ranker_feature x = f[i];
+		size_t j = i;
+		while (j > 0 && f[j - 1].hash > x.hash) {
+			f[j] = f[j - 1];
+			j--;
+		}
+		f[j] = x;
+	}
+}
+
 /* sorts f and sums the weights of equal features; returns the new count */
 static size_t merge(struct ranker_feature *f, size_t n)
 {
 	size_t o = 0;
 
-	qsort(f, n, sizeof(*f), by_hash);
+	sort_features(f, n);
 	for (size_t i = 0; i < n; i++) {
 		if (o && f[o - 1].hash == f[i].hash)
 			f[o - 1].w += f[i].w;
@@ -234,9 +251,13 @@ static int vocabulary(struct ranker *r, const struct build *b, size_t ndocs, uin
 	if (!r->table || !r->feat_hash || !*df)
 		return -1;
 	r->tmask = size - 1;
-	for (size_t d = 0; d < ndocs; d++)
-		for (size_t k = 0; k < b->n[d]; k++)
-			(*df)[insert(r, b->f[d][k].hash)]++;
+	for (size_t d = 0; d < ndocs; d++) {
+		for (size_t k = 0; k < b->n[d]; k++) {
+			int f = insert(r, b->f[d][k].hash);
+			(*df)[f]++;
+			b->f[d][k].hash = (uint32_t)f;        /* from here on: the feature's index */
+		}
+	}
 	return 0;
 }
 
@@ -256,7 +277,7 @@ static void weigh(struct ranker *r, struct build *b, size_t ndocs)
 {
 	for (size_t d = 0; d < ndocs; d++) {
 		for (size_t k = 0; k < b->n[d]; k++)
-			b->f[d][k].w *= r->idf[find(r, b->f[d][k].hash)];
+			b->f[d][k].w *= r->idf[b->f[d][k].hash];
 		normalise_vec(b->f[d], b->n[d]);
 	}
 }
@@ -299,12 +320,12 @@ static int postings(struct ranker *r, const struct build *b, size_t nall)
 	}
 	for (size_t d = 0; d < nall; d++)
 		for (size_t k = 0; k < b->n[d]; k++)
-			r->post_start[find(r, b->f[d][k].hash) + 1]++;
+			r->post_start[b->f[d][k].hash + 1]++;
 	for (size_t f = 0; f < r->nfeat; f++)
 		r->post_start[f + 1] += r->post_start[f];
 	for (size_t d = 0; d < nall; d++) {
 		for (size_t k = 0; k < b->n[d]; k++) {
-			size_t f = (size_t)find(r, b->f[d][k].hash), at = r->post_start[f] + fill[f]++;
+			size_t f = b->f[d][k].hash, at = r->post_start[f] + fill[f]++;
 			r->post_doc[at] = (uint32_t)d;
 			r->post_w[at] = b->f[d][k].w;
 		}

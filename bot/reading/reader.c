@@ -363,14 +363,16 @@ static void second_stage(const struct matcher *m, struct matcher_scratch *s, str
 
 	if (decided && !s->explain)
 		return;
+	count(m, res->tagged, &w);
+	lean = !decided && conv && conv->topic >= 0 && leans(res, &w);
+	if (res->outcome == MATCH_TOPIC && !lean && !s->explain)
+		return;                                 /* a pattern answered, and nothing leans on before */
 	na = rank(m, s, res->tagged, backstory, NULL, alone);
 	res->ranked = 1;
 	memcpy(res->rank, alone, na * sizeof(alone[0]));
 	res->nrank = na;
 	if (decided)
 		return;
-	count(m, res->tagged, &w);
-	lean = conv && conv->topic >= 0 && leans(res, &w);
 	if (backstory)
 		count(m, backstory, &whole);            /* a long message is on topic as a whole */
 	if (lean && switch_elsewhere(res, &w)) {
@@ -399,8 +401,10 @@ static int taught(const struct matcher *m, struct match_result *res)
 	int t = strmap_get(&m->example_topic, res->tagged, strlen(res->tagged));
 	struct ranker_hit hit = { t, 1.0 };
 
-	if (t < 0 || (res->outcome == MATCH_TOPIC && res->topic == t) || res->outcome == MATCH_DECLINE)
+	if (t < 0 || res->outcome == MATCH_DECLINE)
 		return 0;                               /* declines (clinical, off-topic) always hold */
+	if (res->outcome == MATCH_TOPIC && res->topic == t)
+		return 1;                               /* the patterns agree: nothing to add */
 	answer_with(m, res, NULL, &hit, STAGE_EXAMPLE);
 	res->why = "the question is one of the topic's examples";
 	return 1;

@@ -11,6 +11,7 @@ void speller_init(struct speller *sp)
 	memset(sp, 0, sizeof(*sp));
 	strmap_init(&sp->words);
 	strmap_init(&sp->deletes);
+	strmap_init(&sp->dropped);
 }
 
 void speller_release(struct speller *sp)
@@ -24,6 +25,7 @@ void speller_release(struct speller *sp)
 	free(sp->link_next);
 	strmap_release(&sp->words);
 	strmap_release(&sp->deletes);
+	strmap_release(&sp->dropped);
 	speller_init(sp);
 }
 
@@ -80,9 +82,9 @@ void speller_add_text(struct speller *sp, const char *text, int target)
 	}
 }
 
-static int link(struct speller *sp, const char *key, size_t len, int word)
+static int link(struct speller *sp, struct strmap *map, const char *key, size_t len, int word)
 {
-	int head = strmap_get(&sp->deletes, key, len);
+	int head = strmap_get(map, key, len);
 
 	for (int k = head; k >= 0; k = sp->link_next[k])
 		if (sp->link_word[k] == word)
@@ -100,26 +102,38 @@ static int link(struct speller *sp, const char *key, size_t len, int word)
 	}
 	sp->link_word[sp->nlinks] = word;
 	sp->link_next[sp->nlinks] = head;
-	return strmap_put(&sp->deletes, key, len, (int)sp->nlinks++);
+	return strmap_put(map, key, len, (int)sp->nlinks++);
+}
+
+/* every one-letter deletion of word i into map */
+static int link_deletions(struct speller *sp, struct strmap *map, size_t i)
+{
+	char buf[SPELL_MAX_WORD + 1];
+	const char *w = sp->vocab[i];
+	size_t len = strlen(w);
+
+	for (size_t d = 0; d < len; d++) {
+		memcpy(buf, w, d);
+		memcpy(buf + d, w + d + 1, len - d - 1);
+		if (link(sp, map, buf, len - 1, (int)i) < 0)
+			return -1;
+	}
+	return 0;
 }
 
 int speller_build(struct speller *sp)
 {
-	char buf[SPELL_MAX_WORD + 1];
-
 	for (size_t i = 0; i < sp->n; i++) {
 		const char *w = sp->vocab[i];
 		size_t len = strlen(w);
-		if (!sp->target[i] || len < SPELL_MIN_TARGET || !is_alpha_word(w, len))
-			continue;                            /* never a correction */
-		if (link(sp, w, len, (int)i) < 0)
+		if (!is_alpha_word(w, len))
+			continue;
+		if (len > SPELL_DROPPED_MIN && link_deletions(sp, &sp->dropped, i) < 0)
 			return -1;
-		for (size_t d = 0; d < len; d++) {
-			memcpy(buf, w, d);
-			memcpy(buf + d, w + d + 1, len - d - 1);
-			if (link(sp, buf, len - 1, (int)i) < 0)
-				return -1;
-		}
+		if (!sp->target[i] || len < SPELL_MIN_TARGET)
+			continue;                            /* never a correction */
+		if (link(sp, &sp->deletes, w, len, (int)i) < 0 || link_deletions(sp, &sp->deletes, i) < 0)
+			return -1;
 	}
 	return 0;
 }
@@ -186,13 +200,10 @@ static int typo_shaped(const struct speller *sp, const char *w, size_t len)
 		if ((k = strmap_get(&sp->words, buf, len + 1)) >= 0 && (best < 0 || sp->freq[k] > sp->freq[best]))
 			best = k;
 	}
-	for (size_t i = 0; len >= SPELL_DROPPED_MIN && i <= len && len < SPELL_MAX_WORD; i++) {  /* a letter dropped */
-		memcpy(buf, w, i);
-		memcpy(buf + i + 1, w + i, len - i);
-		for (char c = 'a'; c <= 'z'; c++) {
-			buf[i] = c;
-			if ((k = strmap_get(&sp->words, buf, len + 1)) >= 0 &&
-			    (best < 0 || sp->freq[k] > sp->freq[best]))
+	if (len >= SPELL_DROPPED_MIN) {                         /* a letter dropped */
+		for (int l = strmap_get(&sp->dropped, w, len); l >= 0; l = sp->link_next[l]) {
+			k = sp->link_word[l];
+			if (best < 0 || sp->freq[k] > sp->freq[best])
 				best = k;
 		}
 	}

@@ -37,6 +37,7 @@ struct speller {
 	char *target;            /* per word: may be a correction */
 	size_t n, cap;
 	struct strmap deletes;   /* a word or one of its deletions -> first link */
+	struct strmap dropped;   /* a known word less one letter -> first link (longer words) */
 	int *link_word, *link_next;
 	size_t nlinks, links_cap;
 };
