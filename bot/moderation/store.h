@@ -1,5 +1,6 @@
 /*
- * store.h - durable, crash-safe changes to the knowledge files.
+ * store.h - durable, crash-safe changes to the knowledge files: atomic files and the
+ * lock (store.c), the change journal (journal.c).
  *
  *   Files      store_read_file(), store_write_file() (temp file in the same folder,
  *              write, fsync, rename, fsync the folder), store_remove_file(), store_mkdirs()
@@ -11,6 +12,8 @@
  *                 "files": [{"path", "before": text|null, "after": text|null}]}
  *              followed by {"done": ID} once the files hold "after".
  *              store_commit() appends the entry with fsync BEFORE writing the files.
+ *   Compaction past STORE_JOURNAL_MAX bytes, a commit keeps only the newest changes
+ *              (store_journal_compact()), so disk use, history and undo stay bounded.
  *   Recovery   store_recover(): cuts a torn last line, and rolls forward a last entry
  *              without its "done" mark (its files that still hold "before" get "after"),
  *              so a kill -9 at any moment loses nothing and leaves the files whole.
@@ -31,6 +34,8 @@
 
 #define STORE_MAX_LINE      (64u << 20)   /* bytes of one journal line; longer lines are skipped */
 #define STORE_LOCK_WAIT_MS  10000         /* store_lock() gives up after this */
+#define STORE_JOURNAL_MAX   (8u << 20)    /* a longer journal is compacted after a change */
+#define STORE_JOURNAL_KEEP  200           /* changes kept by a compaction, at the most */
 
 struct store_file {
 	char *path;
@@ -66,6 +71,11 @@ int store_remove_file(const char *path);
 /* sets path to text (NULL: remove it) */
 int store_set_file(const char *path, const char *text);
 
+/* write(2) all of data, retrying EINTR; 0 or -1 (errno set) */
+int store_write_all(int fd, const char *data, size_t len);
+/* fsyncs the folder holding path (a rename or a new file in it is durable); 0 or -1 */
+int store_fsync_dir(const char *path);
+
 /* takes the exclusive lock on lock_path (created with its folder); the fd, or -1 with
  * the reason in err after waiting up to STORE_LOCK_WAIT_MS */
 int store_lock(const char *lock_path, struct buf *err);
@@ -78,6 +88,11 @@ void store_journal_release(struct store_journal *j);
  * (store_entry_release() it), 0 when there is none, -1 with the reason in err */
 int store_journal_last(const char *path, struct store_entry *e, struct buf *err);
 void store_entry_release(struct store_entry *e);
+/* when the journal is over max bytes: keeps only its newest changes (at most
+ * STORE_JOURNAL_KEEP, in max/2 bytes, at least the last), written atomically, so
+ * its size and the cost of history and undo stay bounded; older changes can no
+ * longer be undone. Called by store_commit(); 0 or -1 (logged) */
+int store_journal_compact(const char *journal, size_t max);
 /* the entry with this id, or NULL */
 const struct store_entry *store_journal_find(const struct store_journal *j, long id);
 

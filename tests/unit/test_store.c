@@ -180,6 +180,38 @@ static void test_last_entry(void **state)
 	buf_release(&err);
 }
 
+/* past its size cap the journal keeps only its newest changes; ids go on */
+static void test_compaction(void **state)
+{
+	struct store_file f[1] = { { p("a.txt"), NULL, NULL } };
+	struct store_journal j;
+	struct buf err;
+	char text[2][600];
+
+	buf_init(&err, 1024);
+	memset(text, 0, sizeof(text));
+	for (int i = 1; i <= 30; i++) {
+		memset(text[i % 2], 'a' + i % 26, 500);
+		f[0].before = i == 1 ? NULL : text[(i + 1) % 2];
+		f[0].after = text[i % 2];
+		assert_int_equal(store_commit(T.history, "t", "change", f, 1, &err), i);
+	}
+	/* about 1.1 KB a change: a 10 KB cap keeps the newest that fit in 5 KB */
+	assert_int_equal(store_journal_compact(T.history, 10000), 0);
+	assert_int_equal(store_journal_load(T.history, &j, &err), 0);
+	assert_true(j.n >= 2 && j.n <= 5);
+	assert_int_equal(j.v[j.n - 1].id, 30);
+	assert_true(j.v[j.n - 1].done);
+	assert_string_equal(j.v[j.n - 1].files[0].after, text[0]);
+	assert_int_equal(strlen(j.v[0].when), 20);                       /* kept as written */
+	store_journal_release(&j);
+	assert_int_equal(store_journal_compact(T.history, 1 << 20), 0);   /* under the cap: untouched */
+	f[0].before = text[0];
+	f[0].after = "short";
+	assert_int_equal(store_commit(T.history, "t", "after", f, 1, &err), 31);
+	buf_release(&err);
+}
+
 static void test_roll_forward(void **state)
 {
 	struct store_journal j;
@@ -277,6 +309,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_commit_and_load, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_torn_line_is_cut, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_last_entry, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_compaction, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_roll_forward, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_garbage_journal, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lock_excludes_other_process, setup, teardown),
