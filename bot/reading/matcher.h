@@ -153,6 +153,9 @@ void matcher_patterns(const struct matcher *m, struct matcher_scratch *s, const 
 /* the normalised, spelling-fixed and role-tagged text of q, in res (norm, tagged, roles) */
 void matcher_read(const struct matcher *m, struct matcher_scratch *s, const char *q, size_t len,
 		  struct match_result *res);
+/* "and for emts?": the context's topic again for the role res names; 1 when res now
+ * holds that (a topic, or no fact for that role), else 0 and res unchanged */
+int matcher_switch_role(const struct matcher *m, const struct match_context *ctx, struct match_result *res);
 /* builds the model from the topics' examples and titles (matcher_build calls it) */
 int matcher_build_ranker(struct matcher *m);
 /* the context to remember after res */

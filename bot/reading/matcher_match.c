@@ -290,7 +290,7 @@ static size_t count_words(const char *t)
 }
 
 /* "and for emts?", "what about paramedics": the last question again, for another role */
-static int try_followup(const struct matcher *m, const struct match_context *ctx, struct match_result *res)
+int matcher_switch_role(const struct matcher *m, const struct match_context *ctx, struct match_result *res)
 {
 	const struct kb_topic *prev;
 	int t = -1;
@@ -594,7 +594,7 @@ void matcher_patterns(const struct matcher *m, struct matcher_scratch *s, const 
 		res->used_roles[0] = miss.used[0];
 		res->score = miss.score;
 	}
-	if (try_followup(m, ctx, res))
+	if (matcher_switch_role(m, ctx, res))
 		return;
 	res->outcome = miss.found ? miss.outcome : MATCH_NONE;
 }

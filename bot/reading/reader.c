@@ -25,6 +25,7 @@
 #define READ_CLEAR       0.34   /* ... or answers when its best topic is this far ahead: */
 #define READ_MARGIN      0.25
 #define LEAN_MAX_WORDS   10
+#define SWITCH_MAX_WORDS 6      /* "and what about emt basic training" */
 #define ANCHOR_TOPICS    3      /* a word at most this many topics use says what is asked */
 #define CONTEXT_WEIGHT   0.5f    /* an earlier turn, for a follow-up */
 #define BACKSTORY_WEIGHT 0.5f    /* the rest of a long message */
@@ -395,6 +396,34 @@ static void second_stage(const struct matcher *m, struct matcher_scratch *s, str
 
 /* ---------------------------------------------------------------- a message */
 
+/* "and emr training?", "what about medics", "same for aemts?": a short switch to
+ * another role takes the last question over for that role, before any pattern
+ * that happens to match the few words left */
+static int switches_role(const struct matcher *m, const struct match_context *conv, struct match_result *res)
+{
+	static const char *const switch_openers[] = { "and", "what about", "how about", "same for", "and what about",
+						     "ok and", "so what about", "then what about" };
+	struct match_result keep;
+	int shaped = 0, n = 0;
+
+	if (!conv || conv->topic < 0 || res->nroles == 0 || res->outcome == MATCH_DECLINE)
+		return 0;
+	for (const char *p = res->norm; *p; p++)
+		n += *p != ' ' && (p == res->norm || p[-1] == ' ');
+	for (size_t i = 0; i < sizeof(switch_openers) / sizeof(switch_openers[0]); i++)
+		shaped |= opens_with(res->norm, switch_openers[i]);
+	if (!shaped || n > SWITCH_MAX_WORDS)
+		return 0;
+	memcpy(&keep, res, sizeof(keep));
+	if (matcher_switch_role(m, conv, res) && res->outcome == MATCH_TOPIC) {
+		res->stage = STAGE_CONTEXT;
+		res->why = "a switch to another role: the last question, for that role";
+		return 1;
+	}
+	memcpy(res, &keep, sizeof(keep));
+	return 0;
+}
+
 /* a question a moderator taught word for word goes to its topic, whatever topic the patterns say */
 static int taught(const struct matcher *m, struct match_result *res)
 {
@@ -477,7 +506,7 @@ void matcher_match(const struct matcher *m, struct matcher_scratch *s, const cha
 	res->context_used[0] = '\0';
 	res->why = res->outcome == MATCH_NONE ? "no pattern was confident and the model was not either" :
 		   "a pattern matched";
-	if (!taught(m, res))
+	if (!taught(m, res) && !switches_role(m, ctx, res))
 		second_stage(m, s, res, f.split ? s->story : NULL, ctx && ctx->topic >= 0 ? ctx : NULL);
 	if (f.split)
 		second_question(m, s, q, &f, use, res);
