@@ -22,9 +22,11 @@
 #define READ_ANSWER      0.46   /* the model answers on its own */
 #define READ_CONTEXT     0.25   /* the model answers a follow-up read with its context */
 #define READ_SUGGEST     0.28   /* the model offers its best topics */
-#define READ_CLEAR       0.34   /* ... or answers when its best topic is this far ahead: */
+#define READ_CLEAR       0.30   /* ... or answers when its best topic is this far ahead: */
 #define READ_MARGIN      0.25
 #define LEAN_MAX_WORDS   10
+#define CLINICAL_PREFIX  "decline-clinical"
+#define ANSWER_AS_EXAMPLE 1     /* the answer's words are the topic's too ("boots", "saturday") */
 #define SWITCH_MAX_WORDS 6      /* "and what about emt basic training" */
 #define ANCHOR_TOPICS    3      /* a word at most this many topics use says what is asked */
 #define CONTEXT_WEIGHT   0.5f    /* an earlier turn, for a follow-up */
@@ -62,6 +64,8 @@ static size_t topic_docs(const struct matcher *m, struct matcher_scratch *s, str
 	for (size_t t = 0; t < kb->ntopics && !*failed; t++) {
 		const struct kb_topic *tp = &kb->topics[t];
 		*failed |= add_doc(m, s, res, &docs[n++], tp->title, (int)t, -1);
+		if (!*failed && ANSWER_AS_EXAMPLE)
+			*failed |= add_doc(m, s, res, &docs[n++], tp->answer, (int)t, -1);
 		for (size_t e = 0; e < tp->nexamples && !*failed; e++) {
 			*failed |= add_doc(m, s, res, &docs[n++], tp->examples[e], (int)t, -1);
 			if (!*failed && strmap_put((struct strmap *)&m->example_topic, docs[n - 1].text,
@@ -83,7 +87,7 @@ int matcher_build_ranker(struct matcher *m)
 	struct matcher_scratch *s = matcher_scratch_new();
 	struct match_result *res = malloc(sizeof(*res));
 	struct ranker_doc *docs = NULL;
-	size_t n = 0, cap = kb->ntopics;
+	size_t n = 0, cap = 2 * kb->ntopics;
 	int failed = 0, rc = -1;
 
 	for (size_t t = 0; t < kb->ntopics; t++) {
@@ -229,12 +233,14 @@ static int keeps_question(const struct matcher *m, const struct match_result *re
 	return t->compare[0] >= 0 && res->nroles < 2 && !backstory;
 }
 
-/* enough to let the model answer a question no pattern read: it names a role or
- * a word few topics use, and most of its words are ones the topics use */
+/* enough to let the model answer a question no pattern read: it names a role and
+ * most of its words are ones the topics use, or it names none but a word few topics
+ * use, and every word is one the topics use ("the dress code at google" is not
+ * the cohort's dress code) */
 static int on_topic(const struct match_result *res, const struct words *w)
 {
-	if (res->nroles == 0 && w->anchors == 0)
-		return 0;
+	if (res->nroles == 0)
+		return w->anchors > 0 && w->known * 3 >= w->content * 2;
 	return w->known * 2 >= w->content;
 }
 
@@ -293,6 +299,20 @@ static size_t rank(const struct matcher *m, struct matcher_scratch *s, const cha
 	return ranker_rank(&m->ranker, &s->rank, f, n, earlier ? earlier->topic : -1, top);
 }
 
+/* topic is one the conversation's last topic declared as its follow-up */
+static int declared_followup(const struct matcher *m, const struct match_context *conv, int topic)
+{
+	const struct kb_topic *t;
+
+	if (!conv || conv->topic < 0)
+		return 0;
+	t = &m->kb->topics[conv->topic];
+	for (size_t i = 0; i < t->nfollowups; i++)
+		if (strcmp(t->followups[i].topic, m->kb->topics[topic].id) == 0)
+			return 1;
+	return 0;
+}
+
 static void answer_with(const struct matcher *m, struct match_result *res, const struct match_context *conv,
 			const struct ranker_hit *hit, enum match_stage stage)
 {
@@ -301,7 +321,7 @@ static void answer_with(const struct matcher *m, struct match_result *res, const
 	enum match_outcome o;
 
 	pick_roles(res, stage == STAGE_CONTEXT ? conv : NULL, &rl);
-	if (stage == STAGE_EXAMPLE)
+	if (stage == STAGE_EXAMPLE || declared_followup(m, conv, hit->topic))
 		rl.n = 0;                           /* taught as it is: no role follows */
 	o = redirect(m, &rl, &topic, used);
 	res->outcome = o;
@@ -424,14 +444,22 @@ static int switches_role(const struct matcher *m, const struct match_context *co
 	return 0;
 }
 
-/* a question a moderator taught word for word goes to its topic, whatever topic the patterns say */
+/* a decline no teaching lifts: doses, drugs, treatment (intents named decline-clinical...) */
+static int clinical(const struct matcher *m, int intent)
+{
+	return intent >= 0 && strncmp(m->lang->intents[intent].id, CLINICAL_PREFIX, strlen(CLINICAL_PREFIX)) == 0;
+}
+
+/* a question a moderator taught word for word goes to its topic, whatever the patterns
+ * say - but for a clinical decline: a cohort may teach what "pay" or "shifts" means to
+ * it, never a dose */
 static int taught(const struct matcher *m, struct match_result *res)
 {
 	int t = strmap_get(&m->example_topic, res->tagged, strlen(res->tagged));
 	struct ranker_hit hit = { t, 1.0 };
 
-	if (t < 0 || res->outcome == MATCH_DECLINE)
-		return 0;                               /* declines (clinical, off-topic) always hold */
+	if (t < 0 || (res->outcome == MATCH_DECLINE && clinical(m, res->intent)))
+		return 0;                               /* clinical declines always hold */
 	if (res->outcome == MATCH_TOPIC && res->topic == t)
 		return 1;                               /* the patterns agree: nothing to add */
 	answer_with(m, res, NULL, &hit, STAGE_EXAMPLE);
