@@ -80,7 +80,19 @@ static size_t char_grams(const char *tok, size_t len, float w, struct ranker_fea
 	return n;
 }
 
+static size_t features(const char *text, float w, int grams, struct ranker_feature *out, size_t cap);
+
 size_t ranker_features(const char *text, float w, struct ranker_feature *out, size_t cap)
+{
+	return features(text, w, 1, out, cap);
+}
+
+size_t ranker_word_features(const char *text, float w, struct ranker_feature *out, size_t cap)
+{
+	return features(text, w, 0, out, cap);
+}
+
+static size_t features(const char *text, float w, int grams, struct ranker_feature *out, size_t cap)
 {
 	const char *prev = NULL;
 	size_t prevlen = 0, n = 0;
@@ -98,7 +110,8 @@ size_t ranker_features(const char *text, float w, struct ranker_feature *out, si
 		stop = ranker_stopword(p, len);
 		if (!stop) {
 			n = put(out, n, cap, fnv(hash_kind('u'), p, len), w * W_UNIGRAM);
-			n = char_grams(p, len, w, out, n, cap);
+			if (grams)
+				n = char_grams(p, len, w, out, n, cap);
 		}
 		if (prev && !(stop && prevstop)) {
 			uint32_t h = fnv(fnv(hash_kind('b'), prev, prevlen), " ", 1);
@@ -214,7 +227,8 @@ static int collect(struct build *b, const struct ranker_doc *docs, size_t ndocs,
 	if (!b->f || !b->n)
 		return -1;
 	for (size_t d = 0; d < ndocs; d++) {
-		size_t n = merge(tmp, ranker_features(docs[d].text, 1.0f, tmp, RANKER_MAX_FEATURES));
+		size_t n = merge(tmp, (docs[d].words_only ? ranker_word_features : ranker_features)(docs[d].text, 1.0f,
+											       tmp, RANKER_MAX_FEATURES));
 		b->f[d] = malloc((n ? n : 1) * sizeof(*tmp));
 		if (!b->f[d])
 			return -1;

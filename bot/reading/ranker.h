@@ -54,6 +54,7 @@ struct ranker_doc {
 	const char *text;
 	int topic;
 	int after;
+	int words_only;      /* 1: no character n-grams (long texts such as answers) */
 };
 
 void ranker_init(struct ranker *r);
@@ -65,6 +66,8 @@ void ranker_scratch_release(struct ranker_scratch *s);
 
 /* The features of a tagged text, weight w each; returns how many were written (<= cap). */
 size_t ranker_features(const char *text, float w, struct ranker_feature *out, size_t cap);
+/* the same without character n-grams */
+size_t ranker_word_features(const char *text, float w, struct ranker_feature *out, size_t cap);
 /*
  * Scores every topic for the features f[0..n) (merged and normalised here) and
  * writes the best (at most RANKER_TOP, best first) to top; returns how many.

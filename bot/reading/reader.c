@@ -51,6 +51,7 @@ static int add_doc(const struct matcher *m, struct matcher_scratch *s, struct ma
 	matcher_read(m, s, text, strlen(text), res);
 	doc->topic = topic;
 	doc->after = after;
+	doc->words_only = 0;
 	return (doc->text = strdup(res->tagged)) ? 0 : -1;
 }
 
@@ -64,8 +65,10 @@ static size_t topic_docs(const struct matcher *m, struct matcher_scratch *s, str
 	for (size_t t = 0; t < kb->ntopics && !*failed; t++) {
 		const struct kb_topic *tp = &kb->topics[t];
 		*failed |= add_doc(m, s, res, &docs[n++], tp->title, (int)t, -1);
-		if (!*failed && ANSWER_AS_EXAMPLE)
-			*failed |= add_doc(m, s, res, &docs[n++], tp->answer, (int)t, -1);
+		if (!*failed && ANSWER_AS_EXAMPLE) {
+			*failed |= add_doc(m, s, res, &docs[n], tp->answer, (int)t, -1);
+			docs[n++].words_only = 1;
+		}
 		for (size_t e = 0; e < tp->nexamples && !*failed; e++) {
 			*failed |= add_doc(m, s, res, &docs[n++], tp->examples[e], (int)t, -1);
 			if (!*failed && strmap_put((struct strmap *)&m->example_topic, docs[n - 1].text,

@@ -18,18 +18,18 @@ enum { T_LENGTH, T_REGISTRY, T_PAY, T_HISTORY, NTOPICS };
 
 /* tagged text is lower case, words separated by single spaces */
 static const struct ranker_doc docs[] = {
-	{ "how long is emr training", T_LENGTH, -1 },
-	{ "how many hours is the emr course", T_LENGTH, -1 },
-	{ "emr training length in weeks", T_LENGTH, -1 },
-	{ "what is the national registry", T_REGISTRY, -1 },
-	{ "nremt registration exam", T_REGISTRY, -1 },
-	{ "should i register with the national registry", T_REGISTRY, -1 },
-	{ "how much does an emt earn", T_PAY, -1 },
-	{ "emt salary and wage", T_PAY, -1 },
-	{ "when was the emr role created", T_HISTORY, -1 },
-	{ "emr history and origin", T_HISTORY, -1 },
+	{ "how long is emr training", T_LENGTH, -1, 0 },
+	{ "how many hours is the emr course", T_LENGTH, -1, 0 },
+	{ "emr training length in weeks", T_LENGTH, -1, 0 },
+	{ "what is the national registry", T_REGISTRY, -1, 0 },
+	{ "nremt registration exam", T_REGISTRY, -1, 0 },
+	{ "should i register with the national registry", T_REGISTRY, -1, 0 },
+	{ "how much does an emt earn", T_PAY, -1, 0 },
+	{ "emt salary and wage", T_PAY, -1, 0 },
+	{ "when was the emr role created", T_HISTORY, -1, 0 },
+	{ "emr history and origin", T_HISTORY, -1, 0 },
 	/* a follow-up: only right after the length topic */
-	{ "who is the founder", T_HISTORY, T_LENGTH },
+	{ "who is the founder", T_HISTORY, T_LENGTH, 0 },
 };
 
 static struct ranker r;
@@ -168,16 +168,16 @@ static void test_followup_only_after_its_topic(void **state)
 static void test_more_topics_than_top(void **state)
 {
 	static const struct ranker_doc many[] = {
-		{ "emt shift length", 0, -1 },
-		{ "emt salary range", 1, -1 },
-		{ "emt uniform colour", 2, -1 },
-		{ "emt exam retake", 3, -1 },
-		{ "emt license renewal", 4, -1 },
-		{ "emt ambulance driving", 5, -1 },
-		{ "emt night work", 6, -1 },
-		{ "emt union dues", 7, -1 },
-		{ "emt emt emt jobs", 8, -1 },
-		{ "paramedic school", 9, -1 },
+		{ "emt shift length", 0, -1, 0 },
+		{ "emt salary range", 1, -1, 0 },
+		{ "emt uniform colour", 2, -1, 0 },
+		{ "emt exam retake", 3, -1, 0 },
+		{ "emt license renewal", 4, -1, 0 },
+		{ "emt ambulance driving", 5, -1, 0 },
+		{ "emt night work", 6, -1, 0 },
+		{ "emt union dues", 7, -1, 0 },
+		{ "emt emt emt jobs", 8, -1, 0 },
+		{ "paramedic school", 9, -1, 0 },
 	};
 	static const char *const qs[] = {
 		"emt", "emt jobs", "emt shift salary uniform exam license", "emt night ambulance", "emt emt",
