@@ -153,3 +153,45 @@ void context_clear(struct context_store *cs)
 	cs->count = 0;
 	pthread_mutex_unlock(&cs->lock);
 }
+
+/* ---- what a conversation remembers after an answer ---- */
+
+/* what the next turn may lean on: this question, and the one before when this
+ * one leaned on it ("by who?" keeps "when was the emr role created") */
+static void context_text(const struct match_result *res, const struct match_context *prev, char *out)
+{
+	size_t n = strlen(res->tagged), cap = MATCH_CONTEXT_TEXT - 1;
+	char tmp[MATCH_CONTEXT_TEXT];
+
+	if (n > cap)
+		n = cap;
+	memcpy(tmp, res->tagged, n);
+	tmp[n] = '\0';
+	if (res->stage == STAGE_CONTEXT && prev && prev->text[0] && n + 1 < cap) {
+		size_t more = strlen(prev->text);
+		if (more > cap - n - 1)
+			more = cap - n - 1;
+		tmp[n] = ' ';
+		memcpy(tmp + n + 1, prev->text, more);
+		tmp[n + 1 + more] = '\0';
+	}
+	memcpy(out, tmp, sizeof(tmp));
+}
+
+void matcher_next_context(const struct match_result *res, const struct match_context *prev,
+			  struct match_context *next)
+{
+	if (res->outcome != MATCH_TOPIC) {
+		if (prev)
+			*next = *prev;
+		else
+			*next = (struct match_context)MATCH_CONTEXT_EMPTY;
+		return;
+	}
+	context_text(res, prev, next->text);
+	next->intent = res->intent;
+	next->topic = res->topic;
+	next->version = prev ? prev->version : 0;
+	next->roles[0] = res->used_roles[0];
+	next->roles[1] = res->used_roles[1];
+}

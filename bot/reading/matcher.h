@@ -158,7 +158,7 @@ void matcher_read(const struct matcher *m, struct matcher_scratch *s, const char
 int matcher_switch_role(const struct matcher *m, const struct match_context *ctx, struct match_result *res);
 /* builds the model from the topics' examples and titles (matcher_build calls it) */
 int matcher_build_ranker(struct matcher *m);
-/* the context to remember after res */
+/* the context to remember after res (context.c) */
 void matcher_next_context(const struct match_result *res, const struct match_context *prev,
 			  struct match_context *next);
 
