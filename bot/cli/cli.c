@@ -213,13 +213,30 @@ int cmd_ask(struct cli *c, int argc, char **argv)
 	return 0;
 }
 
-int cmd_chat(struct cli *c, int argc, char **argv)
+/* one conversation on stdin: every line answered with the context of the earlier ones;
+ * takes k's reference and s */
+static int converse(struct knowledge *k, struct matcher_scratch *s, enum line_mode mode, int prompt)
 {
 	char q[SB_MAX_QUESTION + 1];
-	struct knowledge *k;
-	struct matcher_scratch *s;
 	struct match_context ctx = MATCH_CONTEXT_EMPTY;
-	int tty = isatty(0) && isatty(1);
+
+	if (prompt)
+		printf("studybot: ask me about EMS, EMR, EMT and paramedic roles (Ctrl-D to quit)\n> ");
+	fflush(stdout);
+	while (s && cli_read_line(stdin, q, sizeof(q)) >= 0) {
+		answer_line(k, s, q, &ctx, mode);
+		if (prompt)
+			fputs("> ", stdout);
+		fflush(stdout);
+	}
+	matcher_scratch_free(s);
+	knowledge_unref(k);
+	return s ? 0 : 1;
+}
+
+int cmd_chat(struct cli *c, int argc, char **argv)
+{
+	struct knowledge *k;
 
 	if (argc > 0) {
 		fprintf(stderr, "usage: studybot chat [--json]\n");
@@ -227,19 +244,7 @@ int cmd_chat(struct cli *c, int argc, char **argv)
 	}
 	if (!(k = cli_load(c)))
 		return 1;
-	s = matcher_scratch_new();
-	if (tty)
-		printf("studybot: ask me about EMS, EMR, EMT and paramedic roles (Ctrl-D to quit)\n> ");
-	fflush(stdout);
-	while (cli_read_line(stdin, q, sizeof(q)) >= 0) {
-		answer_line(k, s, q, &ctx, c->json ? LINE_JSON : LINE_TEXT);
-		if (tty)
-			fputs("> ", stdout);
-		fflush(stdout);
-	}
-	matcher_scratch_free(s);
-	knowledge_unref(k);
-	return 0;
+	return converse(k, matcher_scratch_new(), c->json ? LINE_JSON : LINE_TEXT, isatty(0) && isatty(1));
 }
 
 int cmd_check(struct cli *c, int argc, char **argv)
@@ -275,23 +280,15 @@ int cmd_check(struct cli *c, int argc, char **argv)
 	return rc;
 }
 
-/* `studybot explain < turns`: every turn explained, with the context it leaned on */
+/* `studybot explain -`: every turn of a conversation on stdin explained, with the
+ * context it leaned on */
 static int explain_conversation(struct knowledge *k)
 {
-	char q[SB_MAX_QUESTION + 1];
-	struct match_context ctx = MATCH_CONTEXT_EMPTY;
 	struct matcher_scratch *s = matcher_scratch_new();
 
-	if (!s) {
-		knowledge_unref(k);
-		return 1;
-	}
-	s->explain = 1;
-	while (cli_read_line(stdin, q, sizeof(q)) >= 0)
-		answer_line(k, s, q, &ctx, LINE_EXPLAIN);
-	matcher_scratch_free(s);
-	knowledge_unref(k);
-	return 0;
+	if (s)
+		s->explain = 1;
+	return converse(k, s, LINE_EXPLAIN, 0);
 }
 
 int cmd_explain(struct cli *c, int argc, char **argv)

@@ -70,6 +70,16 @@ lines = [json.loads(l) for l in out.splitlines()]
 check("chat follow-up", [l["topic"] for l in lines] == ["emr-training-length", "emt-training-length",
                                                         "emt-training-length"], out)
 
+# explain -: a conversation explained turn by turn, both stages and the context shown
+rc, out, err = run(["explain", "-"], "what is the nremt\nwhy would i join it\n")
+turns = out.split("\n> ")
+check("explain - explains each turn", rc == 0 and out.startswith("> what is the nremt") and len(turns) == 2, out)
+check("explain - shows the model and the context", "model" in turns[1] and "context: what is the nremt" in turns[1]
+      and "(follow-up)" in turns[1], out)
+rc, out, err = run(["explain", "what is the nremt and how long is emr training"])
+check("explain shows the clause read and the second question", rc == 0 and "question clause" in out
+      and "second question: offered as emr-training-length" in out and "topic: nremt" in out, out)
+
 # unknown question: honest, with suggestions
 rc, out, err = run(MINI + ["ask", "--json", "how", "do", "tides", "work"])
 obj = json.loads(out)
