@@ -136,7 +136,7 @@ static const char *const anaphors[] = {
 
 static const char *const openers[] = {
 	"why", "how come", "really", "and", "so", "what about", "how about", "by who", "by whom", "says who",
-	"is that", "does that", "wait", "but", "also", "same for", "what if", "whats that", "huh",
+	"is that", "does that", "wait", "but", "also", "same for", "what if", "whats that", "huh", "which",
 };
 
 static int word_in(const char *w, size_t n, const char *const *list, size_t count)
