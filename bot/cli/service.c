@@ -186,13 +186,14 @@ enum metrics_answer service_handle(struct service *svc, struct matcher_scratch *
 		}
 	}
 	if (moderation_is_command(svc->prefix, ev->text, &rest)) {
-		char who[SB_EVENT_ID + 32];
-		int mod = moderation_is_moderator(svc->cfg, ev->platform, ev->user);
-		snprintf(who, sizeof(who), "%s:%s", ev->platform, ev->user);
-		if (command)
-			*command = rest;
-		else
-			moderation_exec(&svc->moderation, who, mod, rest, reply);
+		if (command) {
+			*command = rest;                /* run by the caller (service_command_job) */
+		} else {
+			char who[SB_EVENT_ID + 32];
+			snprintf(who, sizeof(who), "%s:%s", ev->platform, ev->user);
+			moderation_exec(&svc->moderation, who,
+					moderation_is_moderator(svc->cfg, ev->platform, ev->user), rest, reply);
+		}
 		what = MA_COMMAND;
 	} else if (!ev->text[0]) {
 		buf_adds(reply, "Ask me about EMS, EMR, EMT and paramedic roles, for example \"emt vs emr?\", "

@@ -1,7 +1,9 @@
 /*
  * http_server.h - the HTTP/1.1 server: one listening socket on one loop, its
  * connections, their limits and deadlines. Requests go to one handler, called
- * synchronously on the loop's thread (a router is a handler, see router.h).
+ * synchronously on the loop's thread (a router is a handler, see router.h); a
+ * handler whose answer takes long defers it (http_server_defer) and writes it
+ * later from the loop (http_server_complete).
  *
  *   http_server_new      listen and start accepting
  *   http_server_port     the bound port (tests listen on port 0)
