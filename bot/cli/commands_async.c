@@ -65,9 +65,11 @@ static void answer(struct pending_command *p)
 	http_response_reset(&res);
 	webhooks_reply(w, p->ops, &p->ev, p->job.reply.ptr ? p->job.reply.ptr : "", &res);
 	if (p->ticket) {
-		if (http_server_complete(w->http, p->ticket, &res) < 0)
+		if (http_server_complete(w->http, p->ticket, &res) < 0) {
 			log_warn("kb_command", "who=%s result=unanswered reason=\"the request timed out or its "
 				 "connection closed\"", p->job.who);
+			res.status = 504;               /* counted as the timeout the server answered */
+		}
 		metrics_request(&w->svc->metrics, metrics_platform(p->ops->name), res.status,
 				webhooks_now_us() - p->t0_us);
 	}
