@@ -11,7 +11,8 @@ Here the test holds the lock file itself, with flock(2) the way store.c takes it
   - GET /healthz and an ordinary question on the generic webhook are answered at
     once: the median of several within 50 ms, none near the time the lock is held.
 Once the lock is released, every pending command gets its answer, and the edits
-are live."""
+are live. Then SIGTERM while an edit waits for the lock: the draining server lets
+it finish (its deferred response is written) and exits 0."""
 import fcntl
 import json
 import os
@@ -131,4 +132,24 @@ finally:
     code = s.stop(signal.SIGTERM)
     api.close()
 R.check("SIGTERM exits 0", code == 0, code)
+
+s = Serve({"generic": {"token": TOKEN}}, kb_copy=True, bot={"moderators": "generic:boss"})
+try:
+    lock = open(os.path.join(s.dir, "kb.lock"), "a+")
+    fcntl.flock(lock, fcntl.LOCK_EX)
+    pending = {}
+    t = in_background(pending, "edit", lambda: generic(s, "!kb add zz-drained | Added while draining.", "boss",
+                                                       40, 30.0))
+    time.sleep(0.3)
+    s.send_signal(signal.SIGTERM)
+    time.sleep(0.7)
+    R.check("the edit still pending after SIGTERM", "edit" not in pending, pending)
+    fcntl.flock(lock, fcntl.LOCK_UN)
+    lock.close()
+    t.join(30)
+    (st, text), _ = pending.get("edit", ((None, None), 0))
+    R.check("the edit answered while draining", st == 200 and text.startswith("done:"), pending.get("edit"))
+finally:
+    code = s.stop(signal.SIGTERM)
+R.check("SIGTERM during an edit exits 0", code == 0, code)
 R.finish()
