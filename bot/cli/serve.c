@@ -121,13 +121,15 @@ static struct worker *worker_new(struct service *svc, int id, int reuseport)
 	w->id = id;
 	w->svc = svc;
 	w->wake_fd = -1;
+	w->done_fd = -1;
 	pthread_mutex_init(&w->stats_lock, NULL);
+	pthread_mutex_init(&w->done_lock, NULL);
 	w->router = (struct router){ w->routes, webhook_routes(w->routes, WEBHOOK_MAX_ROUTES), w };
 	outbox_config_default(&oc);
 	if (!(w->loop = loop_new()) || !(w->http = http_server_new(w->loop, &hc, router_handle, &w->router)) ||
 	    !(w->client = http_client_new(w->loop)) || !(w->outbox = outbox_new(w->loop, w->client, &oc)) ||
 	    !(w->scratch = matcher_scratch_new()) || (w->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) < 0 ||
-	    loop_add_fd(w->loop, w->wake_fd, LOOP_READ, on_wake, w) < 0)
+	    loop_add_fd(w->loop, w->wake_fd, LOOP_READ, on_wake, w) < 0 || commands_start(w) < 0)
 		return w;                      /* the caller sees what is missing and frees */
 	loop_set_before_sleep(w->loop, publish_stats, w);
 	return w;
@@ -135,7 +137,7 @@ static struct worker *worker_new(struct service *svc, int id, int reuseport)
 
 static int worker_ok(const struct worker *w)
 {
-	return w && w->loop && w->http && w->client && w->outbox && w->scratch && w->wake_fd >= 0;
+	return w && w->loop && w->http && w->client && w->outbox && w->scratch && w->wake_fd >= 0 && w->done_fd >= 0;
 }
 
 static void worker_free(struct worker *w)
@@ -152,10 +154,12 @@ static void worker_free(struct worker *w)
 		loop_del_fd(w->loop, w->wake_fd);
 		close(w->wake_fd);
 	}
+	commands_stop(w);
 	matcher_scratch_free(w->scratch);
 	if (w->loop)
 		loop_free(w->loop);
 	pthread_mutex_destroy(&w->stats_lock);
+	pthread_mutex_destroy(&w->done_lock);
 	free(w);
 }
 
@@ -319,6 +323,7 @@ out:
 	poller_free(s->poller);
 	if (s->inotify_fd >= 0)
 		close(s->inotify_fd);
+	service_stop_commands(&s->svc);             /* its last answers go to the workers' queues */
 	for (int i = 0; i < s->n; i++)
 		worker_free(s->workers[i]);
 	service_release(&s->svc);

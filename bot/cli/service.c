@@ -101,11 +101,21 @@ int service_init(struct service *svc, struct cli *c)
 	svc->reloader = reloader_new(&svc->reload_env, &svc->holder);
 	svc->moderation.reloader = svc->reloader;
 	svc->moderation.reload_in_background = 1;
-	return svc->contexts && svc->seen && svc->unanswered_writer && svc->reloader ? 0 : error("out of memory");
+	svc->moderation_worker = moderation_worker_new(&svc->moderation);
+	return svc->contexts && svc->seen && svc->unanswered_writer && svc->reloader && svc->moderation_worker
+		       ? 0
+		       : error("out of memory");
+}
+
+void service_stop_commands(struct service *svc)
+{
+	moderation_worker_free(svc->moderation_worker);  /* joins: its edit finishes first */
+	svc->moderation_worker = NULL;
 }
 
 void service_release(struct service *svc)
 {
+	service_stop_commands(svc);
 	reloader_free(svc->reloader);                   /* joins: no reload outlives svc */
 	unanswered_writer_free(svc->unanswered_writer);            /* before the holder: it may hold a snapshot */
 	knowledge_holder_release(&svc->holder);
@@ -157,7 +167,8 @@ static void answer_question(struct service *svc, struct matcher_scratch *s, cons
 }
 
 enum metrics_answer service_handle(struct service *svc, struct matcher_scratch *scratch,
-				   const struct sb_event *ev, int64_t now_ms, struct buf *reply)
+				   const struct sb_event *ev, int64_t now_ms, struct buf *reply,
+				   const char **command)
 {
 	enum metrics_answer what = MA_IGNORED;
 	char key[SB_EVENT_ID + 32];
@@ -175,10 +186,14 @@ enum metrics_answer service_handle(struct service *svc, struct matcher_scratch *
 		}
 	}
 	if (moderation_is_command(svc->prefix, ev->text, &rest)) {
-		char who[SB_EVENT_ID + 32];
-		int mod = moderation_is_moderator(svc->cfg, ev->platform, ev->user);
-		snprintf(who, sizeof(who), "%s:%s", ev->platform, ev->user);
-		moderation_exec(&svc->moderation, who, mod, rest, reply);
+		if (command) {
+			*command = rest;                /* run by the caller (service_command_job) */
+		} else {
+			char who[SB_EVENT_ID + 32];
+			snprintf(who, sizeof(who), "%s:%s", ev->platform, ev->user);
+			moderation_exec(&svc->moderation, who,
+					moderation_is_moderator(svc->cfg, ev->platform, ev->user), rest, reply);
+		}
 		what = MA_COMMAND;
 	} else if (!ev->text[0]) {
 		buf_adds(reply, "Ask me about EMS, EMR, EMT and paramedic roles, for example \"emt vs emr?\", "
@@ -189,4 +204,13 @@ enum metrics_answer service_handle(struct service *svc, struct matcher_scratch *
 	}
 	metrics_answer(&svc->metrics, what);
 	return what;
+}
+
+void service_command_job(const struct service *svc, const struct sb_event *ev, const char *command,
+			 struct moderation_job *job, void (*done)(struct moderation_job *job))
+{
+	char who[SB_EVENT_ID + 32];
+
+	snprintf(who, sizeof(who), "%s:%s", ev->platform, ev->user);
+	moderation_job_init(job, who, moderation_is_moderator(svc->cfg, ev->platform, ev->user), command, done);
 }

@@ -15,6 +15,7 @@
 #include "knowledge.h"
 #include "metrics.h"
 #include "moderation.h"
+#include "moderation_worker.h"
 #include "platform.h"
 #include "reload.h"
 #include "seen.h"
@@ -36,6 +37,7 @@ struct service {
 	struct moderation_env moderation;  /* "!kb" commands from the chat */
 	char state_dir[4096];
 	struct unanswered_writer *unanswered_writer;       /* writes unanswered questions off the request path */
+	struct moderation_worker *moderation_worker;       /* runs "!kb" commands off the event loops */
 };
 
 /* loads the knowledge and sets everything up from c (cli_paths() done); 0 or -1 (explained) */
@@ -49,8 +51,18 @@ int service_platform_on(const struct service *svc, const char *platform);
 /*
  * Handles one event: writes the reply text to reply and says what it was. The
  * reply is empty for MA_IGNORED and MA_DUPLICATE. scratch is the worker's own.
+ * A moderator's command ("!kb ...") is run here when command is NULL; otherwise
+ * it is not run: *command gets the text after the prefix (for
+ * service_command_job), the reply stays empty and the result is MA_COMMAND.
  */
 enum metrics_answer service_handle(struct service *svc, struct matcher_scratch *scratch,
-				   const struct sb_event *ev, int64_t now_ms, struct buf *reply);
+				   const struct sb_event *ev, int64_t now_ms, struct buf *reply,
+				   const char **command);
+/* fills job for the command text of ev (who, the moderator role); see moderation_worker.h */
+void service_command_job(const struct service *svc, const struct sb_event *ev, const char *command,
+			 struct moderation_job *job, void (*done)(struct moderation_job *job));
+/* stops the moderation worker (finishing its command) before the loops it answers
+ * through are freed; service_release does it too */
+void service_stop_commands(struct service *svc);
 
 #endif

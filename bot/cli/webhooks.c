@@ -48,7 +48,7 @@ static void on_metrics(const struct http_request *req, struct http_response *res
 	knowledge_unref(k);
 }
 
-static int64_t now_us(void)
+int64_t webhooks_now_us(void)
 {
 	struct timespec ts;
 
@@ -68,9 +68,8 @@ static int post(struct worker *w, const char *platform, const struct outbound *o
 	return outbox_push(w->outbox, &d);
 }
 
-/* the answer to ev, inline in res or acknowledged in res and posted */
-static void reply(struct worker *w, const struct platform_ops *ops, const struct sb_event *ev,
-		  const char *text, struct http_response *res)
+void webhooks_reply(struct worker *w, const struct platform_ops *ops, const struct sb_event *ev, const char *text,
+		    struct http_response *res)
 {
 	struct outbound o;
 	int r;
@@ -86,41 +85,47 @@ static void reply(struct worker *w, const struct platform_ops *ops, const struct
 	outbound_release(&o);
 }
 
-static void handle(struct worker *w, const struct platform_ops *ops, const struct http_request *req,
-		   struct http_response *res)
+/* 1 when the response is deferred (a moderator's command) */
+static int handle(struct worker *w, const struct platform_ops *ops, const struct http_request *req,
+		  struct http_response *res, int64_t t0)
 {
 	struct sb_event *ev;
 	struct buf text;
 	enum platform_parse_result pr;
+	int deferred = 0;
 
 	if (!service_platform_on(w->svc, ops->name)) {
 		http_response_text(res, 404, "this platform is not configured\n");
-		return;
+		return 0;
 	}
 	if (ops->verify(&w->svc->pcfg, req, (int64_t)time(NULL)) != 0) {
 		log_warn("auth", "platform=%s result=rejected peer=%s", ops->name, req->peer ? req->peer : "-");
 		http_response_text(res, 401, "unauthorized\n");
-		return;
+		return 0;
 	}
 	if (!(ev = calloc(1, sizeof(*ev)))) {
 		http_response_text(res, 503, "busy\n");
-		return;
+		return 0;
 	}
 	pr = ops->parse(&w->svc->pcfg, req, ev, res);
 	if (pr == PP_BAD) {
 		http_response_text(res, 400, "bad request: not a payload this endpoint understands\n");
 	} else if (pr == PP_EVENT) {
 		enum metrics_answer what;
+		const char *command = NULL;
 		buf_init(&text, SB_MAX_ANSWER + 4096);
-		what = service_handle(w->svc, w->scratch, ev, loop_now_ms(), &text);
-		if (what != MA_IGNORED && what != MA_DUPLICATE)
-			reply(w, ops, ev, text.ptr ? text.ptr : "", res);
+		what = service_handle(w->svc, w->scratch, ev, loop_now_ms(), &text, &command);
+		if (command)
+			deferred = commands_submit(w, ops, ev, command, res, t0);
+		else if (what != MA_IGNORED && what != MA_DUPLICATE)
+			webhooks_reply(w, ops, ev, text.ptr ? text.ptr : "", res);
 		log_info("event", "platform=%s result=%s", ops->name,
 			 what == MA_MATCHED ? "answered" : what == MA_DECLINED ? "declined" :
 			 what == MA_COMMAND ? "command" : what == MA_DUPLICATE ? "duplicate" : "ignored");
 		buf_release(&text);
 	}
 	free(ev);
+	return deferred;
 }
 
 void webhooks_handle_polled(struct worker *w, const struct sb_event *ev)
@@ -128,13 +133,16 @@ void webhooks_handle_polled(struct worker *w, const struct sb_event *ev)
 	struct http_response res;
 	struct buf text;
 	enum metrics_answer what;
+	const char *command = NULL;
 
 	memset(&res, 0, sizeof(res));
 	buf_init(&res.body, SB_MAX_RESPONSE);
 	buf_init(&text, SB_MAX_ANSWER + 4096);
-	what = service_handle(w->svc, w->scratch, ev, loop_now_ms(), &text);
-	if (what != MA_IGNORED && what != MA_DUPLICATE)
-		reply(w, platform_find(ev->platform), ev, text.ptr ? text.ptr : "", &res);
+	what = service_handle(w->svc, w->scratch, ev, loop_now_ms(), &text, &command);
+	if (command)
+		commands_submit(w, platform_find(ev->platform), ev, command, &res, webhooks_now_us());
+	else if (what != MA_IGNORED && what != MA_DUPLICATE)
+		webhooks_reply(w, platform_find(ev->platform), ev, text.ptr ? text.ptr : "", &res);
 	buf_release(&text);
 	buf_release(&res.body);
 }
@@ -144,14 +152,15 @@ static void on_platform(const struct http_request *req, struct http_response *re
 {
 	struct worker *w = ud;
 	const struct platform_ops *ops = platform_for_path(req->path, req->path_len);
-	int64_t t0 = now_us();
+	int64_t t0 = webhooks_now_us();
 
 	if (!ops) {                                 /* the router only sends their paths */
 		http_response_text(res, 404, "Not Found\n");
 		return;
 	}
-	handle(w, ops, req, res);
-	metrics_request(&w->svc->metrics, metrics_platform(ops->name), res->status, now_us() - t0);
+	if (handle(w, ops, req, res, t0))
+		return;                                 /* counted when it is answered */
+	metrics_request(&w->svc->metrics, metrics_platform(ops->name), res->status, webhooks_now_us() - t0);
 }
 
 size_t webhook_routes(struct route *out, size_t max)

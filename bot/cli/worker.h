@@ -5,6 +5,8 @@
  *
  *   webhooks.c   the HTTP endpoints (healthz, metrics, the platforms' webhooks)
  *   serve.c      starting workers, signals, reloads, draining (telegram_poll.c polls)
+ *   commands_async.c  moderators' commands: run on the moderation worker, answered
+ *                when done (a deferred HTTP response, or a posted reply)
  */
 #ifndef STUDYBOT_WORKER_H
 #define STUDYBOT_WORKER_H
@@ -34,6 +36,9 @@ struct worker {
 	struct route routes[WEBHOOK_MAX_ROUTES];
 	pthread_t thread;
 	int wake_fd;                 /* eventfd: another thread asks this worker to drain */
+	int done_fd;                 /* eventfd: the moderation worker finished a command */
+	pthread_mutex_t done_lock;
+	struct pending_command *done_head, *done_tail;   /* finished, to answer on this loop */
 	int draining;
 	int64_t drain_deadline_ms;
 	struct worker *const *all;   /* every worker, for /metrics */
@@ -55,5 +60,20 @@ size_t webhook_routes(struct route *out, size_t max);
 /* answers one event that came by another way than a webhook (Telegram polling):
  * the reply is always posted through the outbox */
 void webhooks_handle_polled(struct worker *w, const struct sb_event *ev);
+/* the answer text to ev: inline in res, or acknowledged in res and posted */
+void webhooks_reply(struct worker *w, const struct platform_ops *ops, const struct sb_event *ev, const char *text,
+		    struct http_response *res);
+/* monotonic microseconds, for request durations */
+int64_t webhooks_now_us(void);
+
+/* commands_async.c: the done_fd and its queue (0 or -1) / what is left, freed */
+int commands_start(struct worker *w);
+void commands_stop(struct worker *w);
+/* hands a moderator's command (the text after the prefix) of ev to the moderation
+ * worker. res gets the acknowledgement of a platform that posts its replies; an
+ * inline platform's response is deferred (1 is returned: the request's metrics
+ * are counted when it is answered). A full queue is answered "busy" at once. */
+int commands_submit(struct worker *w, const struct platform_ops *ops, const struct sb_event *ev,
+		    const char *command, struct http_response *res, int64_t t0_us);
 
 #endif

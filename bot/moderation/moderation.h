@@ -22,6 +22,8 @@
  *                  (reloader_publish), so the running bot answers from it at once;
  *                  `reload` asks the same reloader, which keeps the old knowledge on
  *                  failure and records the error for `status`.
+ *   Threads        `serve` runs chat commands on the moderation worker
+ *                  (moderation_worker.h), one at a time, off the event loops.
  */
 #ifndef STUDYBOT_MODERATION_H
 #define STUDYBOT_MODERATION_H

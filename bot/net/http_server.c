@@ -8,6 +8,7 @@
  *                 IDLE    keep-alive, nothing buffered  idle_timeout_ms
  *                 WRITE   output waits for the client   body_timeout_ms
  *                 LINGER  answered and shut, discarding input before close
+ *                 DEFER   the handler answers later (http_server_complete) defer_timeout_ms
  *   input       one read buffer per connection, grown up to the head cap + the
  *               body cap; a chunked body is de-chunked in place, so the buffer
  *               holds [head][body][next pipelined bytes]
@@ -33,7 +34,7 @@
 #include "log.h"
 #include "banned.h"
 
-static const char *const state_names[] = { "head", "body", "idle", "write", "linger" };
+static const char *const state_names[] = { "head", "body", "idle", "write", "linger", "defer" };
 
 static void on_conn(struct loop *l, int fd, unsigned events, void *ud);
 
@@ -45,6 +46,7 @@ static long state_timeout(const struct http_server *s, enum conn_state st)
 	case CONN_HEAD:   return s->cfg.header_timeout_ms;
 	case CONN_IDLE:   return s->cfg.idle_timeout_ms;
 	case CONN_LINGER: return LINGER_MS;
+	case CONN_DEFER:  return s->cfg.defer_timeout_ms;
 	default:          return s->cfg.body_timeout_ms;
 	}
 }
@@ -91,7 +93,7 @@ void conn_update_events(struct conn *c)
 {
 	unsigned ev = 0;
 
-	if (c->state != CONN_WRITE)
+	if (c->state != CONN_WRITE && c->state != CONN_DEFER)
 		ev |= LOOP_READ;
 	if (c->woff < c->wbuf.len)
 		ev |= LOOP_WRITE;
@@ -292,7 +294,9 @@ static void expire(struct conn *c)
 	c->s->stats.timeouts++;
 	log_debug("http_timeout", "fd=%d peer=%s state=%s", c->fd, c->peer,
 		  state_names[c->state]);
-	if ((c->state == CONN_HEAD && c->rlen) || c->state == CONN_BODY) {
+	if (c->state == CONN_DEFER) {
+		conn_expire_deferred(c);
+	} else if ((c->state == CONN_HEAD && c->rlen) || c->state == CONN_BODY) {
 		conn_answer_error(c, 408);
 		conn_process(c);
 	} else {
@@ -328,6 +332,8 @@ static void apply_defaults(struct http_server_config *cfg)
 		cfg->idle_timeout_ms = 60000;
 	if (cfg->body_timeout_ms <= 0)
 		cfg->body_timeout_ms = 30000;
+	if (cfg->defer_timeout_ms <= 0)
+		cfg->defer_timeout_ms = 20000;
 }
 
 struct http_server *http_server_new(struct loop *l, const struct http_server_config *cfg,

@@ -1,7 +1,9 @@
 /*
  * http_server.h - the HTTP/1.1 server: one listening socket on one loop, its
  * connections, their limits and deadlines. Requests go to one handler, called
- * synchronously on the loop's thread (a router is a handler, see router.h).
+ * synchronously on the loop's thread (a router is a handler, see router.h); a
+ * handler whose answer takes long defers it (http_server_defer) and writes it
+ * later from the loop (http_server_complete).
  *
  *   http_server_new      listen and start accepting
  *   http_server_port     the bound port (tests listen on port 0)
@@ -9,6 +11,8 @@
  *   http_server_active   connections still open (0: drained)
  *   http_server_stats    counters for /metrics
  *   http_server_free     close everything
+ *   http_server_defer    (from a handler) the response will come later
+ *   http_server_complete write a deferred response
  *
  * The server answers on its own, with a short plain-text reason and then closes:
  * 400 malformed, 408 header/body timeout, 411 no length, 413 body over
@@ -34,6 +38,7 @@ struct http_server_config {
 	long header_timeout_ms;      /* head must arrive within; 0: 10000 */
 	long idle_timeout_ms;        /* keep-alive wait between requests; 0: 60000 */
 	long body_timeout_ms;        /* body, and the client reading a response; 0: 30000 */
+	long defer_timeout_ms;       /* a deferred response must come within; 0: 20000 */
 };
 
 /* fills res for req; res arrives as status 200, default content type, empty body */
@@ -73,6 +78,17 @@ void http_server_drain(struct http_server *s);
 size_t http_server_active(const struct http_server *s);
 
 void http_server_stats(const struct http_server *s, struct http_server_stats *out);
+
+/*
+ * Called by a handler: the response to the request being handled will be written
+ * later by http_server_complete() (what the handler put in res is dropped). The
+ * connection waits (reading nothing more) at most defer_timeout_ms, then gets 504
+ * and closes. Returns the ticket naming the response (> 0), 0 outside a handler.
+ */
+uint64_t http_server_defer(struct http_server *s);
+/* writes the response of ticket on the loop's thread (keep-alive and pipelined
+ * requests then go on); 0, or -1 when its connection is gone or timed out */
+int http_server_complete(struct http_server *s, uint64_t ticket, struct http_response *res);
 
 /* closes every connection and the listening socket; call on the loop's thread */
 void http_server_free(struct http_server *s);

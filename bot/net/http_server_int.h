@@ -10,7 +10,7 @@
 #include "http_server.h"
 #include "net.h"
 
-enum conn_state { CONN_HEAD, CONN_BODY, CONN_IDLE, CONN_WRITE, CONN_LINGER };
+enum conn_state { CONN_HEAD, CONN_BODY, CONN_IDLE, CONN_WRITE, CONN_LINGER, CONN_DEFER };
 
 struct conn {
 	struct http_server *s;
@@ -32,6 +32,10 @@ struct conn {
 	struct buf wbuf;
 	size_t woff;
 	int close_after;             /* close once wbuf is flushed */
+	/* a deferred response (CONN_DEFER): what writing it later needs */
+	uint64_t ticket;             /* http_server_defer()'s; 0: none */
+	int defer_keep, defer_head, defer_minor;
+	char defer_method[16], defer_path[129];
 };
 
 struct http_server {
@@ -46,6 +50,8 @@ struct http_server {
 	int draining;
 	struct http_server_stats stats;
 	struct http_response res;
+	struct conn *current;        /* the connection whose request the handler has */
+	uint64_t tickets;            /* deferred responses so far */
 };
 
 #define LINGER_MS    1000
@@ -63,5 +69,6 @@ int conn_flush(struct conn *c);                /* -1: the connection is gone (cl
 void conn_reset_request(struct conn *c);
 void conn_answer_error(struct conn *c, int status);   /* then the connection closes */
 int conn_process(struct conn *c);              /* -1: the connection was closed */
+void conn_expire_deferred(struct conn *c);     /* the deferred response is late: 504 */
 
 #endif

@@ -3,6 +3,7 @@
  * and de-chunk the body, dispatch to the handler, queue the response; see
  * http_server_int.h. Connections themselves are in http_server.c.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -71,14 +72,34 @@ void conn_reset_request(struct conn *c)
 	memset(&c->dech, 0, sizeof(c->dech));
 }
 
+/* queues res (checked: a bad status or a body that did not fit is a 500); -1 when
+ * it could not be queued and the connection answers 500 and closes instead */
+static int respond(struct conn *c, struct http_response *res, int head, int keep, int minor, const char *method,
+		   size_t ml, const char *path, size_t pl)
+{
+	size_t before = c->wbuf.len;
+
+	if (res->status < 100 || res->status > 999)
+		res->status = 500;
+	if (buf_failed(&res->body))               /* one check for every add of the handler */
+		http_response_text(res, 500, "the response did not fit\n");
+	if (http_response_serialise(&c->wbuf, res, head, keep, minor) < 0) {
+		c->wbuf.len = before;     /* too big to send: say so instead */
+		conn_answer_error(c, 500);
+		return -1;
+	}
+	log_request(c, method, ml, path, pl, res->status, res->body.len);
+	return 0;
+}
+
 static void dispatch(struct conn *c)
 {
 	struct http_server *s = c->s;
 	struct http_response *res = &s->res;
 	struct http_request *req = conn_req(c);
-	size_t consumed = c->head_len + c->body_have, before = c->wbuf.len;
+	size_t consumed = c->head_len + c->body_have;
 	char saved = consumed < c->rlen ? c->rbuf[consumed] : '\0';
-	int keep;
+	int keep, head;
 
 	req->body = c->rbuf + c->head_len;
 	req->body_len = c->body_have;
@@ -86,21 +107,23 @@ static void dispatch(struct conn *c)
 	req->received_ms = loop_now_ms();
 	c->rbuf[consumed] = '\0';    /* the buffer always has a byte to spare */
 	http_response_reset(res);
+	c->ticket = 0;
+	s->current = c;
 	s->handler(req, res, s->ud);
-	if (res->status < 100 || res->status > 999)
-		res->status = 500;
-	if (buf_failed(&res->body))               /* one check for every add of the handler */
-		http_response_text(res, 500, "the response did not fit\n");
+	s->current = NULL;
 	c->rbuf[consumed] = saved;
 	keep = http_keep_alive(req) && !res->close && !s->draining;
-	if (http_response_serialise(&c->wbuf, res, req->method_len == 4 && !memcmp(req->method, "HEAD", 4),
-			   keep, req->minor_version) < 0) {
-		c->wbuf.len = before;     /* too big to send: say so instead */
-		conn_answer_error(c, 500);
+	head = req->method_len == 4 && !memcmp(req->method, "HEAD", 4);
+	if (c->ticket) {                          /* answered later: remember how */
+		c->defer_keep = keep;
+		c->defer_head = head;
+		c->defer_minor = req->minor_version;
+		snprintf(c->defer_method, sizeof(c->defer_method), "%.*s", (int)req->method_len, req->method);
+		snprintf(c->defer_path, sizeof(c->defer_path), "%.*s", (int)req->path_len, req->path);
+	} else if (respond(c, res, head, keep, req->minor_version, req->method, req->method_len, req->path,
+			   req->path_len) < 0) {
 		return;
 	}
-	log_request(c, req->method, req->method_len, req->path, req->path_len,
-		    res->status, res->body.len);
 	memmove(c->rbuf, c->rbuf + consumed, c->rlen - consumed);
 	c->rlen -= consumed;
 	if (c->rlen == 0 && c->ralloc > BUF_KEEP) {
@@ -109,6 +132,10 @@ static void dispatch(struct conn *c)
 		c->ralloc = 0;
 	}
 	conn_reset_request(c);
+	if (c->ticket) {
+		conn_set_state(c, CONN_DEFER);
+		return;
+	}
 	conn_set_state(c, CONN_IDLE);
 	if (!keep) {
 		c->close_after = 1;
@@ -192,7 +219,7 @@ static int step_body(struct conn *c)
  * returns -1 when the connection was closed */
 int conn_process(struct conn *c)
 {
-	while (!c->close_after && c->wbuf.len < WBUF_HIGH) {
+	while (!c->close_after && c->state != CONN_DEFER && c->wbuf.len < WBUF_HIGH) {
 		int rc;
 		if (c->head_len == 0 && (rc = step_head(c)) <= 0)
 			break;
@@ -200,7 +227,7 @@ int conn_process(struct conn *c)
 			break;
 		dispatch(c);
 	}
-	if (c->wbuf.len > c->woff && c->state != CONN_BODY)
+	if (c->wbuf.len > c->woff && c->state != CONN_BODY && c->state != CONN_DEFER)
 		conn_set_state(c, CONN_WRITE);
 	if (conn_flush(c) < 0)
 		return -1;
@@ -216,3 +243,59 @@ int conn_process(struct conn *c)
 	return 0;
 }
 
+
+/* ---- deferred responses ---- */
+
+uint64_t http_server_defer(struct http_server *s)
+{
+	if (!s->current)
+		return 0;
+	if (!s->current->ticket)
+		s->current->ticket = ++s->tickets;
+	return s->current->ticket;
+}
+
+static struct conn *deferred(struct http_server *s, uint64_t ticket)
+{
+	for (struct conn *c = s->conns; c; c = c->next)
+		if (c->state == CONN_DEFER && c->ticket == ticket)
+			return c;
+	return NULL;
+}
+
+int http_server_complete(struct http_server *s, uint64_t ticket, struct http_response *res)
+{
+	struct conn *c = ticket ? deferred(s, ticket) : NULL;
+	int keep;
+
+	if (!c)
+		return -1;
+	c->ticket = 0;
+	keep = c->defer_keep && !res->close && !s->draining;
+	if (respond(c, res, c->defer_head, keep, c->defer_minor, c->defer_method, strlen(c->defer_method),
+		    c->defer_path, strlen(c->defer_path)) == 0) {
+		conn_set_state(c, CONN_IDLE);
+		if (!keep) {
+			c->close_after = 1;
+			c->rlen = 0;
+		}
+	}
+	conn_process(c);
+	return 0;
+}
+
+void conn_expire_deferred(struct conn *c)
+{
+	struct http_response *res = &c->s->res;
+
+	c->ticket = 0;
+	http_response_reset(res);
+	http_response_text(res, 504, "the answer took too long\n");
+	if (respond(c, res, c->defer_head, 0, c->defer_minor, c->defer_method, strlen(c->defer_method),
+		    c->defer_path, strlen(c->defer_path)) == 0) {
+		c->close_after = 1;
+		c->rlen = 0;
+		conn_set_state(c, CONN_WRITE);
+	}
+	conn_process(c);
+}
