@@ -97,6 +97,11 @@ def test_sighup_reload(s):
         R.check("reload: logged with reason=sighup", s.wait_log("reason=sighup", 1, mark), s.log()[-500:])
         R.check("reload: still answers other questions", answer(s, QUESTION_COMPARE).startswith(ANSWER_COMPARE))
         m1 = s.metrics()
+        deadline = time.time() + 3     # the counters reach /metrics with the workers' next snapshot
+        while m1.get('studybot_reloads_total{result="ok"}', 0) <= m0.get('studybot_reloads_total{result="ok"}', 0) \
+                and time.time() < deadline:
+            time.sleep(0.05)
+            m1 = s.metrics()
         R.check("reload: reloads_total ok moved", m1.get('studybot_reloads_total{result="ok"}', 0) >
                 m0.get('studybot_reloads_total{result="ok"}', 0), m1)
         R.check("reload: knowledge version changed", [k for k in m1 if k.startswith("studybot_knowledge_info")] !=
