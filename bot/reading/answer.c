@@ -1,8 +1,6 @@
 /* answer.c - compose and render answers; see answer.h. */
 #include "answer.h"
 
-#define ANSWER_SUGGEST_SCORE 0.28
-
 #include <stdio.h>
 #include <string.h>
 
@@ -45,7 +43,7 @@ static void suggest_topic(const struct knowledge *k, struct answer *a, int t)
 static void suggest(const struct knowledge *k, const struct match_result *res, struct answer *a)
 {
 	for (size_t i = 0; i < res->nrank; i++)
-		if (res->rank[i].score >= ANSWER_SUGGEST_SCORE)
+		if (res->rank[i].score >= MATCHER_MODEL_SUGGEST)
 			suggest_topic(k, a, res->rank[i].topic);
 	if (res->nroles) {
 		for (size_t t = 0; t < k->kb.ntopics; t++)
@@ -105,7 +103,6 @@ static const char *stage_name(enum match_stage st)
 void answer_compose(const struct knowledge *k, const struct match_result *res, struct answer *a)
 {
 	a->score = res->score > 1 ? 1 : res->score;
-	a->stage = stage_name(res->stage);
 	a->intent = res->intent >= 0 ? k->lang.intents[res->intent].id : NULL;
 	switch (res->outcome) {
 	case MATCH_TOPIC:
@@ -198,13 +195,15 @@ static void explain_model(const struct knowledge *k, const struct match_result *
 		buf_adds(out, "model: not needed (a pattern decided)\n");
 		return;
 	}
-	buf_adds(out, "model (answers at 0.46, suggests at 0.28):\n");
+	buf_printf(out, "model (answers at %.2f, or %.2f with a lead of %.2f; suggests at %.2f):\n",
+		   MATCHER_MODEL_ANSWER, MATCHER_MODEL_CLEAR, MATCHER_MODEL_MARGIN, MATCHER_MODEL_SUGGEST);
 	for (size_t i = 0; i < res->nrank; i++)
 		buf_printf(out, "  %-28s score %.2f\n", k->kb.topics[res->rank[i].topic].id, res->rank[i].score);
 	if (!res->nrank)
 		buf_adds(out, "  (no topic shares a word with the question)\n");
 	if (res->context_used[0]) {
-		buf_printf(out, "context: %s\nmodel, reading the context too (answers at 0.40):\n", res->context_used);
+		buf_printf(out, "context: %s\nmodel, reading the context too (answers at %.2f):\n", res->context_used,
+			   MATCHER_MODEL_CONTEXT);
 		for (size_t i = 0; i < res->nrank_ctx; i++)
 			buf_printf(out, "  %-28s score %.2f\n", k->kb.topics[res->rank_ctx[i].topic].id,
 				   res->rank_ctx[i].score);

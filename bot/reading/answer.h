@@ -22,7 +22,6 @@ struct answer {
 	size_t nsources;
 	const char *suggestions[SB_MAX_SUGGESTIONS];
 	size_t nsuggestions;
-	const char *stage;                          /* "patterns", "model" or "context" */
 };
 
 void answer_init(struct answer *a);

@@ -22,6 +22,12 @@
 #include "spell.h"
 
 #define MATCHER_CONFIDENT 1.0
+/* the second stage's calibrated thresholds (reader.c), on its 0..1 scores */
+#define MATCHER_MODEL_ANSWER  0.46   /* the model answers on its own */
+#define MATCHER_MODEL_CLEAR   0.30   /* ... or at this score when this far ahead of the next: */
+#define MATCHER_MODEL_MARGIN  0.25
+#define MATCHER_MODEL_SUGGEST 0.28   /* the model's best topics are offered as suggestions */
+#define MATCHER_MODEL_CONTEXT 0.25   /* a follow-up read with the earlier turn is answered */
 #define MATCHER_MAX_HITS  8
 
 struct matcher {

@@ -77,7 +77,8 @@ size_t ranker_rank(const struct ranker *r, struct ranker_scratch *s, struct rank
 		   int after, struct ranker_hit *top);
 /* 1 when the text has a content word the model has seen (its vocabulary) */
 int ranker_knows_word(const struct ranker *r, const char *word, size_t len);
-/* how many topics' examples use the word; -1 when none does */
+/* how many topics use the word in their examples, titles or answers (declared
+ * follow-up questions do not count); -1 when no text the model learnt from has it */
 int ranker_word_topics(const struct ranker *r, const char *word, size_t len);
 /* 1 when word[0..len) is a function word that carries no topic */
 int ranker_stopword(const char *word, size_t len);

@@ -5,7 +5,7 @@
  * context for follow-ups ("by who?", "why not?", "which one is the top").
  *
  * One score decides: a confident pattern match stays decisive; otherwise the
- * model's calibrated score answers (>= READ_ANSWER), suggests (>= READ_SUGGEST)
+ * model's calibrated score answers (>= MATCHER_MODEL_ANSWER), suggests (>= MATCHER_MODEL_SUGGEST)
  * or leaves the question declined. The model is built here, at load and at
  * every reload, from the topics' examples and titles.
  */
@@ -19,11 +19,6 @@
 #include "banned.h"
 
 #define PATTERN_DECISIVE 2.0    /* a pattern score the model never overrides */
-#define READ_ANSWER      0.46   /* the model answers on its own */
-#define READ_CONTEXT     0.25   /* the model answers a follow-up read with its context */
-#define READ_SUGGEST     0.28   /* the model offers its best topics */
-#define READ_CLEAR       0.30   /* ... or answers when its best topic is this far ahead: */
-#define READ_MARGIN      0.25
 #define LEAN_MAX_WORDS   10
 #define CLINICAL_PREFIX  "decline-clinical"
 #define ANSWER_AS_EXAMPLE 1     /* the answer's words are the topic's too ("boots", "saturday") */
@@ -154,6 +149,18 @@ static int opens_with(const char *t, const char *p)
 	return strncmp(t, p, n) == 0 && (t[n] == ' ' || t[n] == '\0');
 }
 
+/* "and ...", "what about ...": a turn that switches the last question to something else */
+static int opens_with_switch(const char *norm)
+{
+	static const char *const switches[] = { "and", "what about", "how about", "same for", "ok and",
+						"so what about", "then what about" };
+
+	for (size_t i = 0; i < sizeof(switches) / sizeof(switches[0]); i++)
+		if (opens_with(norm, switches[i]))
+			return 1;
+	return 0;
+}
+
 struct words {
 	size_t n, content, known;   /* words; not function words; of those, ones the model knows */
 	size_t anchors;             /* known words only a few topics use: what the question is about */
@@ -199,12 +206,7 @@ static int leans(const struct match_result *res, const struct words *w)
 /* "and for plumbers?", "what about nurses": a switch to something that is no role */
 static int switch_elsewhere(const struct match_result *res, const struct words *w)
 {
-	static const char *const switches[] = { "and", "what about", "how about", "same for", "and for" };
-	int sw = 0;
-
-	for (size_t i = 0; i < sizeof(switches) / sizeof(switches[0]); i++)
-		sw |= opens_with(res->norm, switches[i]);
-	return sw && res->nroles == 0 && !w->anaphor && w->content > 0 && w->known < w->content && w->n <= 5;
+	return opens_with_switch(res->norm) && res->nroles == 0 && !w->anaphor && w->content > 0 && w->known < w->content && w->n <= 5;
 }
 
 /* ---------------------------------------------------------------- the model */
@@ -215,7 +217,7 @@ static int confident(const struct ranker_hit *top, size_t n)
 {
 	double second = n > 1 ? top[1].score : 0;
 
-	return top[0].score >= READ_ANSWER || (top[0].score >= READ_CLEAR && top[0].score - second >= READ_MARGIN);
+	return top[0].score >= MATCHER_MODEL_ANSWER || (top[0].score >= MATCHER_MODEL_CLEAR && top[0].score - second >= MATCHER_MODEL_MARGIN);
 }
 
 /*
@@ -359,10 +361,10 @@ static void follow_up(const struct matcher *m, struct matcher_scratch *s, struct
 	memcpy(res->rank_ctx, with, nw * sizeof(with[0]));
 	res->nrank_ctx = nw;
 	copy_text(res->context_used, conv->text);
-	if (na && alone[0].score >= READ_ANSWER) {
+	if (na && alone[0].score >= MATCHER_MODEL_ANSWER) {
 		answer_with(m, res, conv, &alone[0], STAGE_CONTEXT);
 		res->why = "a follow-up the model could read on its own (roles from the conversation)";
-	} else if (nw && with[0].score >= READ_CONTEXT) {
+	} else if (nw && with[0].score >= MATCHER_MODEL_CONTEXT) {
 		answer_with(m, res, conv, &with[0], STAGE_CONTEXT);
 		res->why = "the model, reading the question with the earlier one";
 	} else {
@@ -412,7 +414,7 @@ static void second_stage(const struct matcher *m, struct matcher_scratch *s, str
 	if (na && confident(alone, na) && on_topic(backstory ? s->aside : res, backstory ? &whole : &w)) {
 		answer_with(m, res, conv, &alone[0], STAGE_RANKER);
 		res->why = "the model's best topic scored above the answer threshold";
-	} else if (na && alone[0].score >= READ_SUGGEST && res->outcome == MATCH_NONE) {
+	} else if (na && alone[0].score >= MATCHER_MODEL_SUGGEST && res->outcome == MATCH_NONE) {
 		res->why = "the model was unsure: suggesting its best topics";
 	}
 }
@@ -424,18 +426,14 @@ static void second_stage(const struct matcher *m, struct matcher_scratch *s, str
  * that happens to match the few words left */
 static int switches_role(const struct matcher *m, const struct match_context *conv, struct match_result *res)
 {
-	static const char *const switch_openers[] = { "and", "what about", "how about", "same for", "and what about",
-						     "ok and", "so what about", "then what about" };
 	struct match_result keep;
-	int shaped = 0, n = 0;
+	int n = 0;
 
 	if (!conv || conv->topic < 0 || res->nroles == 0 || res->outcome == MATCH_DECLINE)
 		return 0;
 	for (const char *p = res->norm; *p; p++)
 		n += *p != ' ' && (p == res->norm || p[-1] == ' ');
-	for (size_t i = 0; i < sizeof(switch_openers) / sizeof(switch_openers[0]); i++)
-		shaped |= opens_with(res->norm, switch_openers[i]);
-	if (!shaped || n > SWITCH_MAX_WORDS)
+	if (!opens_with_switch(res->norm) || n > SWITCH_MAX_WORDS)
 		return 0;
 	memcpy(&keep, res, sizeof(keep));
 	if (matcher_switch_role(m, conv, res) && res->outcome == MATCH_TOPIC) {
