@@ -33,11 +33,8 @@ static char *json_strdup(const cJSON *obj, const char *key)
 
 void store_entry_release(struct store_entry *e)
 {
-	for (size_t i = 0; i < e->nfiles; i++) {
-		free(e->files[i].path);
-		free(e->files[i].before);
-		free(e->files[i].after);
-	}
+	for (size_t i = 0; i < e->nfiles; i++)
+		store_diff_release(&e->files[i]);
 	free(e->files);
 	free(e->who);
 	free(e->when);
@@ -62,11 +59,8 @@ static int entry_from_json(const cJSON *root, struct store_entry *e)
 	if (!e->files)
 		return -1;
 	cJSON_ArrayForEach(f, files) {
-		struct store_file *sf = &e->files[e->nfiles];
-		if (!(sf->path = json_strdup(f, "path")))
+		if (store_diff_from_json(f, &e->files[e->nfiles]) < 0)
 			break;
-		sf->before = json_strdup(f, "before");
-		sf->after = json_strdup(f, "after");
 		e->nfiles++;
 	}
 	if (!e->who || !e->when || !e->command || e->nfiles != (size_t)cJSON_GetArraySize(files)) {
@@ -283,22 +277,41 @@ static int append_done(const char *path, long id, struct buf *err)
 	return journal_append(path, line, (size_t)n, err);
 }
 
+/* takes one file of an unfinished entry forward: 0 (done, already done, or left
+ * alone with a warning when it is in neither state), or -1 with err */
+static int roll_file(long id, const struct store_diff *d, struct buf *err)
+{
+	int absent, rc = 0, r;
+	char *cur = store_read_file(d->path, NULL, &absent), *after = NULL;
+
+	if (!cur && !absent) {
+		buf_printf(err, "cannot finish change %ld: %s: %s", id, d->path, strerror(errno));
+		return -1;
+	}
+	if (store_text_is(cur, d->after_sha)) {         /* written before the crash */
+		free(cur);
+		return 0;
+	}
+	r = store_diff_apply(d, cur, 0, &after);
+	if (r == STORE_DIFF_CHANGED)
+		log_warn("history_recover_skip", "change=%ld path=%s reason=changed_by_hand", id, d->path);
+	else if (r == STORE_DIFF_BAD)
+		log_warn("history_recover_skip", "change=%ld path=%s reason=entry_does_not_fit", id, d->path);
+	else if (r == STORE_DIFF_OK && store_set_file(d->path, after) < 0) {
+		buf_printf(err, "cannot finish change %ld: %s: %s", id, d->path, strerror(errno));
+		rc = -1;
+	}
+	free(after);
+	free(cur);
+	return rc;
+}
+
 /* rolls the files of an unfinished entry forward */
 static int roll_forward(const char *journal, const struct store_entry *e, struct buf *err)
 {
-	for (size_t i = 0; i < e->nfiles; i++) {
-		const struct store_file *f = &e->files[i];
-		if (store_file_holds(f->path, f->after))
-			continue;
-		if (!store_file_holds(f->path, f->before)) {
-			log_warn("history_recover_skip", "change=%ld path=%s reason=changed_by_hand", e->id, f->path);
-			continue;
-		}
-		if (store_set_file(f->path, f->after) < 0) {
-			buf_printf(err, "cannot finish change %ld: %s: %s", e->id, f->path, strerror(errno));
+	for (size_t i = 0; i < e->nfiles; i++)
+		if (roll_file(e->id, &e->files[i], err) < 0)
 			return -1;
-		}
-	}
 	log_info("history_recovered", "change=%ld files=%zu", e->id, e->nfiles);
 	return append_done(journal, e->id, err);
 }
@@ -343,7 +356,7 @@ int store_recover(const char *journal, struct buf *err)
 }
 
 static char *entry_json(long id, const char *who, const char *when, const char *command,
-			const struct store_file *files, size_t nfiles)
+			const struct store_diff *files, size_t nfiles)
 {
 	cJSON *root = cJSON_CreateObject(), *arr;
 	char *text;
@@ -353,22 +366,46 @@ static char *entry_json(long id, const char *who, const char *when, const char *
 	cJSON_AddStringToObject(root, "when", when);
 	cJSON_AddStringToObject(root, "command", command);
 	arr = cJSON_AddArrayToObject(root, "files");
-	for (size_t i = 0; i < nfiles; i++) {
-		cJSON *f = cJSON_CreateObject();
-		cJSON_AddStringToObject(f, "path", files[i].path);
-		if (files[i].before)
-			cJSON_AddStringToObject(f, "before", files[i].before);
-		else
-			cJSON_AddNullToObject(f, "before");
-		if (files[i].after)
-			cJSON_AddStringToObject(f, "after", files[i].after);
-		else
-			cJSON_AddNullToObject(f, "after");
-		cJSON_AddItemToArray(arr, f);
-	}
+	for (size_t i = 0; i < nfiles; i++)
+		cJSON_AddItemToArray(arr, store_diff_json(&files[i]));
 	text = cJSON_PrintUnformatted(root);
 	cJSON_Delete(root);
 	return text;
+}
+
+static int journal_compact(const char *journal, size_t max);
+
+/* the journal line of a new change (its files made into diffs), or NULL */
+static char *commit_json(long id, const char *who, const char *command, const struct store_file *files,
+			 size_t nfiles)
+{
+	struct store_diff *d = calloc(nfiles + 1, sizeof(*d));
+	char when[32], *text = NULL;
+	size_t n = 0;
+
+	store_now_iso(when, sizeof(when));
+	while (d && n < nfiles && store_diff_make(&files[n], &d[n]) == 0)
+		n++;
+	if (d && n == nfiles)
+		text = entry_json(id, who, when, command, d, n);
+	while (n > 0)
+		store_diff_release(&d[--n]);
+	free(d);
+	return text;
+}
+
+/* the id of the journal's first entry (written first on its line), or 0 */
+static long first_id(const char *journal)
+{
+	char head[64] = "";
+	FILE *f = fopen(journal, "rb");
+	long id = 0;
+
+	if (f && fgets(head, sizeof(head), f) && sscanf(head, "{\"id\":%ld", &id) != 1)
+		id = 0;
+	if (f)
+		fclose(f);
+	return id;
 }
 
 long store_commit(const char *journal, const char *who, const char *command,
@@ -376,15 +413,14 @@ long store_commit(const char *journal, const char *who, const char *command,
 {
 	struct store_entry last;
 	long size, id;
-	char *text, when[32];
+	char *text;
 	int rc;
 
 	if ((rc = store_journal_last(journal, &last, err)) < 0)
 		return -1;
 	id = rc ? last.id + 1 : 1;
 	store_entry_release(&last);
-	store_now_iso(when, sizeof(when));
-	if (!(text = entry_json(id, who, when, command, files, nfiles))) {
+	if (!(text = commit_json(id, who, command, files, nfiles))) {
 		buf_printf(err, "out of memory");
 		return -1;
 	}
@@ -402,7 +438,10 @@ long store_commit(const char *journal, const char *who, const char *command,
 	}
 	if (append_done(journal, id, err) < 0)
 		return -1;
-	store_journal_compact(journal, STORE_JOURNAL_MAX);
+	if (id - first_id(journal) >= STORE_JOURNAL_SPAN)
+		journal_compact(journal, STORE_JOURNAL_MAX);
+	else
+		store_journal_compact(journal, STORE_JOURNAL_MAX);
 	return id;
 }
 
@@ -420,17 +459,27 @@ static int entry_lines(const struct store_entry *e, struct buf *out)
 
 int store_journal_compact(const char *journal, size_t max)
 {
+	struct stat st;
+
+	if (stat(journal, &st) < 0 || (size_t)st.st_size <= max)
+		return 0;
+	return journal_compact(journal, max);
+}
+
+/* keeps the newest changes (see store_journal_compact()), whatever the size */
+static int journal_compact(const char *journal, size_t max)
+{
 	struct store_journal j;
 	struct stat st;
 	struct buf out, one, err;
 	size_t from, total = 0;
 	int rc = 0;
 
-	if (stat(journal, &st) < 0 || (size_t)st.st_size <= max)
+	if (stat(journal, &st) < 0)
 		return 0;
-	buf_init(&err, 512);
-	buf_init(&out, (size_t)st.st_size);
-	buf_init(&one, (size_t)st.st_size);
+	buf_init(&err, 512);                    /* an old whole-text entry rewritten as a */
+	buf_init(&out, 2 * (size_t)st.st_size + (64 << 10));  /* diff gains two hashes */
+	buf_init(&one, 2 * (size_t)st.st_size + (64 << 10));
 	if (store_journal_load(journal, &j, &err) < 0) {
 		rc = -1;
 		goto out;
@@ -445,7 +494,7 @@ int store_journal_compact(const char *journal, size_t max)
 	}
 	for (size_t i = from; i < j.n; i++)
 		entry_lines(&j.v[i], &out);
-	if (!j.n || buf_failed(&out) || store_write_file(journal, out.ptr, out.len) < 0) {
+	if (from == j.n || buf_failed(&out) || store_write_file(journal, out.ptr, out.len) < 0) {
 		log_warn("history_compact", "path=%s result=failed", journal);
 		rc = -1;
 	} else {

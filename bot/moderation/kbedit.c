@@ -405,6 +405,29 @@ static const struct store_entry *last_undoable(const struct store_journal *j)
 	return found;
 }
 
+/* stages the text file d had before change id (from its text now, which must be
+ * the one the change left); 0 or -1 with msg */
+static int undo_file(struct kbedit_ctx *c, long id, const struct store_diff *d)
+{
+	const char *base = strrchr(d->path, '/'), *cur;
+	char *before = NULL;
+	int absent, r, rc;
+
+	base = base ? base + 1 : d->path;
+	if (!(cur = kbe_ctx_get(c, d->path, &absent)) && !absent)
+		return -1;
+	r = store_diff_apply(d, cur, 1, &before);
+	if (r == STORE_DIFF_CHANGED)
+		return kbe_ctx_fail(c, "cannot undo change %ld: %s changed since (undo the later changes first)", id,
+				    base);
+	if (r == STORE_DIFF_BAD)
+		return kbe_ctx_fail(c, "cannot undo change %ld: its history entry for %s is damaged (it does not "
+				    "fit the file); nothing changed", id, base);
+	rc = kbe_ctx_put(c, d->path, before);
+	free(before);
+	return rc;
+}
+
 static int undo_fn(struct kbedit_ctx *c, const void *arg)
 {
 	long id = *(const long *)arg;
@@ -417,15 +440,8 @@ static int undo_fn(struct kbedit_ctx *c, const void *arg)
 	en = id ? store_journal_find(&j, id) : last_undoable(&j);
 	if (!en)
 		rc = id ? kbe_ctx_fail(c, "there is no change %ld (see history)", id) : kbe_ctx_fail(c, "nothing to undo");
-	for (size_t i = 0; rc == 0 && en && i < en->nfiles; i++) {
-		const struct store_file *f = &en->files[i];
-		const char *base = strrchr(f->path, '/');
-		if (!store_file_holds(f->path, f->after))
-			rc = kbe_ctx_fail(c, "cannot undo change %ld: %s changed since (undo the later changes first)",
-				      en->id, base ? base + 1 : f->path);
-		else
-			rc = kbe_ctx_put(c, f->path, f->before);
-	}
+	for (size_t i = 0; rc == 0 && en && i < en->nfiles; i++)
+		rc = undo_file(c, en->id, &en->files[i]);
 	if (rc == 0)
 		snprintf(c->command, sizeof(c->command), "undo %ld (%.200s)", en->id, en->command);
 	store_journal_release(&j);

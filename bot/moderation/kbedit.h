@@ -21,8 +21,9 @@
  *                 not reach the topic or another topic's example now reaches it.
  *   Sources       a new topic cites the sources given; with none, the source
  *                 "moderators" ("Course moderators"), added to sources.json if missing.
- *   Undo          a new change restoring the "before" text of a given change (the last
- *                 by default); refused when one of its files changed since.
+ *   Undo          a new change restoring the text before a given change (the last by
+ *                 default), taken back through the change's journal diff; refused when
+ *                 one of its files changed since (or its entry does not fit the file).
  *
  * Thread-safe: the lock serialises edits across threads and processes.
  */

@@ -9,13 +9,23 @@
  *              processes and other threads of this one alike
  *   Journal    JSON lines, one per change:
  *                {"id", "who", "when" (ISO-8601 UTC), "command",
- *                 "files": [{"path", "before": text|null, "after": text|null}]}
- *              followed by {"done": ID} once the files hold "after".
+ *                 "files": [{"path", "at", "removed", "inserted",
+ *                            "before_sha256": hex|null, "after_sha256": hex|null}]}
+ *              followed by {"done": ID} once the files hold their text after. A file
+ *              is kept as a diff (journal_diff.c): the one span that differs, at byte
+ *              offset "at" ("removed" before, "inserted" after; UTF-8 characters are
+ *              never cut), and the SHA-256 of its whole text before and after (null:
+ *              the file did not exist / is removed). A diff is applied only to a text
+ *              with the expected hash, and the result is checked against the other.
+ *              Entries of the old form, {"path", "before": text|null, "after":
+ *              text|null}, are still read (made into diffs); only diffs are written.
  *              store_commit() appends the entry with fsync BEFORE writing the files.
- *   Compaction past STORE_JOURNAL_MAX bytes, a commit keeps only the newest changes
- *              (store_journal_compact()), so disk use, history and undo stay bounded.
+ *   Compaction past STORE_JOURNAL_MAX bytes or STORE_JOURNAL_SPAN changes, a commit
+ *              keeps only the newest changes (store_journal_compact()), so disk use,
+ *              history and undo stay bounded.
  *   Recovery   store_recover(): cuts a torn last line, and rolls forward a last entry
- *              without its "done" mark (its files that still hold "before" get "after"),
+ *              without its "done" mark (its files that still hold their text before
+ *              get the text after; a file in neither state is left alone),
  *              so a kill -9 at any moment loses nothing and leaves the files whole.
  *   Reading    store_journal_load(): the entries, for history and undo;
  *              store_journal_last(): the last entry only, read from the end, so
@@ -36,17 +46,30 @@
 #define STORE_LOCK_WAIT_MS  10000         /* store_lock() gives up after this */
 #define STORE_JOURNAL_MAX   (8u << 20)    /* a longer journal is compacted after a change */
 #define STORE_JOURNAL_KEEP  200           /* changes kept by a compaction, at the most */
+#define STORE_JOURNAL_SPAN  (2 * STORE_JOURNAL_KEEP) /* ids in a journal before it is compacted */
+#define STORE_SHA_HEX       65                /* SHA-256 in hex, with its NUL */
 
+/* one file of a change as an edit makes it (store_commit() takes these) */
 struct store_file {
 	char *path;
 	char *before;        /* NULL: the file did not exist */
 	char *after;         /* NULL: the change removes the file */
 };
 
+/* one file of a change as the journal keeps it: the text before is the text after
+ * with inserted (at byte offset at) replaced by removed */
+struct store_diff {
+	char *path;
+	size_t at;
+	char *removed, *inserted;
+	char before_sha[STORE_SHA_HEX];   /* of the whole text before; "": no file */
+	char after_sha[STORE_SHA_HEX];    /* of the whole text after; "": removed */
+};
+
 struct store_entry {
 	long id;
 	char *who, *when, *command;
-	struct store_file *files;
+	struct store_diff *files;
 	size_t nfiles;
 	int done;            /* its "done" mark follows it */
 };
@@ -108,6 +131,28 @@ int store_recover(const char *journal, struct buf *err);
  */
 long store_commit(const char *journal, const char *who, const char *command,
 		  const struct store_file *files, size_t nfiles, struct buf *err);
+
+/* ---- diffs (journal_diff.c) ---- */
+
+struct cJSON;
+enum { STORE_DIFF_OK = 0, STORE_DIFF_CHANGED = 1, STORE_DIFF_BAD = -1 };
+
+/* the diff of f's texts with both hashes; 0 or -1 (out of memory) */
+int store_diff_make(const struct store_file *f, struct store_diff *d);
+void store_diff_release(struct store_diff *d);
+/* text (NULL: no file) taken forwards (undo = 0) or backwards (undo = 1) through d:
+ * STORE_DIFF_OK with *out the other text (malloc'd; NULL: no file);
+ * STORE_DIFF_CHANGED when text does not hash to the state d starts from;
+ * STORE_DIFF_BAD when the span does not fit or the result does not hash to the state
+ * d ends in (a damaged entry), or out of memory */
+int store_diff_apply(const struct store_diff *d, const char *text, int undo, char **out);
+/* 1 when text (NULL: no file) hashes to sha ("": no file) */
+int store_text_is(const char *text, const char *sha);
+/* SHA-256 of text[0..len) in lower-case hex; 0 or -1 */
+int store_sha256_hex(const char *text, size_t len, char out[STORE_SHA_HEX]);
+/* d as a JSON object, and back (either form); 0, or -1 when it is not a valid one */
+struct cJSON *store_diff_json(const struct store_diff *d);
+int store_diff_from_json(const struct cJSON *f, struct store_diff *d);
 
 /* the current UTC time as ISO-8601 ("2026-01-31T12:00:00Z") */
 void store_now_iso(char *out, size_t cap);

@@ -17,6 +17,7 @@
 #include "kbedit.h"
 #include "knowledge.h"
 #include "matcher.h"
+#include "store.h"
 #include "test_util.h"
 
 struct kbtest {
@@ -48,6 +49,17 @@ static inline int kbtest_setup(struct kbtest *t)
 	t->env.state_dir = t->state;
 	t->env.who = "test:moderator";
 	return 0;
+}
+
+/* 1 when the file at path hashes to sha ("": is absent) */
+static inline int kbtest_file_is(const char *path, const char *sha)
+{
+	int absent, is;
+	char *text = store_read_file(path, NULL, &absent);
+
+	is = (text || absent) && store_text_is(text, sha);
+	free(text);
+	return is;
 }
 
 static inline void kbtest_teardown(struct kbtest *t)

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <cjson/cJSON.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -184,6 +185,100 @@ static void test_undo_restores_bytes(void **state)
 	free(orig);
 }
 
+/* removing a topic (its file goes) is undone to the exact bytes, file and all */
+static void test_undo_remove_topic(void **state)
+{
+	char *orig = kbtest_snapshot(&T), *now;
+	struct kbedit_out o;
+
+	kbedit_out_init(&o);
+	knowledge_unref(applied(kbedit_remove_topic(&T.env, "nremt", &o), &o));
+	assert_int_equal(access(T.kb, F_OK), 0);
+	now = kbtest_snapshot(&T);
+	assert_string_not_equal(orig, now);
+	free(now);
+	knowledge_unref(applied(kbedit_undo(&T.env, 0, &o), &o));
+	now = kbtest_snapshot(&T);
+	assert_string_equal(orig, now);
+	free(now);
+	kbedit_out_release(&o);
+	free(orig);
+}
+
+/* appends a journal entry of the form written before diffs: whole texts */
+static void append_old_entry(long id, const char *path, const char *before, const char *after)
+{
+	cJSON *root = cJSON_CreateObject(), *files = cJSON_AddArrayToObject(root, "files"), *f = cJSON_CreateObject();
+	char *text;
+	FILE *fh;
+
+	cJSON_AddNumberToObject(root, "id", (double)id);
+	cJSON_AddStringToObject(root, "who", "slack:U1");
+	cJSON_AddStringToObject(root, "when", "2026-01-31T12:00:00Z");
+	cJSON_AddStringToObject(root, "command", "answer nremt | old");
+	cJSON_AddStringToObject(f, "path", path);
+	cJSON_AddStringToObject(f, "before", before);
+	cJSON_AddStringToObject(f, "after", after);
+	cJSON_AddItemToArray(files, f);
+	text = cJSON_PrintUnformatted(root);
+	store_mkdirs(T.state);
+	assert_non_null(fh = fopen(T.history, "ab"));
+	fprintf(fh, "%s\n{\"done\": %ld}\n", text, id);
+	fclose(fh);
+	free(text);
+	cJSON_Delete(root);
+}
+
+/* a journal written before diffs (whole texts) still undoes, and the next changes
+ * are journalled as diffs after it */
+static void test_old_journal_still_undoes(void **state)
+{
+	char path[256], *orig = kbtest_snapshot(&T), *now, *before, *after, *hist;
+	struct kbedit_out o;
+	int absent;
+
+	snprintf(path, sizeof(path), "%s/topics/nremt.json", T.kb);
+	assert_non_null(before = store_read_file(path, NULL, &absent));
+	assert_true(before[0] == '{');
+	assert_non_null(after = malloc(strlen(before) + 3));
+	snprintf(after, strlen(before) + 3, "{  %s", before + 1);          /* a change the undo takes back */
+	assert_int_equal(store_write_file(path, after, strlen(after)), 0);
+	append_old_entry(1, path, before, after);
+	kbedit_out_init(&o);
+	knowledge_unref(applied(kbedit_add_pattern(&T.env, "nremt", "registry exam", &o), &o));
+	knowledge_unref(applied(kbedit_undo(&T.env, 0, &o), &o));          /* undoes change 2 */
+	knowledge_unref(applied(kbedit_undo(&T.env, 0, &o), &o));          /* and the old change 1 */
+	now = kbtest_snapshot(&T);
+	assert_string_equal(orig, now);
+	free(now);
+	hist = store_read_file(T.history, NULL, &absent);
+	assert_non_null(strstr(strchr(hist, '\n') + 1, "\"before_sha256\""));
+	assert_null(strstr(strchr(hist, '\n') + 1, "\"before\""));           /* only diffs written */
+	free(hist);
+	kbedit_out_release(&o);
+	free(before);
+	free(after);
+	free(orig);
+}
+
+/* an entry that does not fit its file (damaged) refuses the undo clearly */
+static void test_undo_damaged_entry(void **state)
+{
+	char *hist, *at;
+	struct kbedit_out o;
+	int absent;
+
+	kbedit_out_init(&o);
+	knowledge_unref(applied(kbedit_add_pattern(&T.env, "nremt", "registry exam", &o), &o));
+	kbedit_out_release(&o);
+	hist = store_read_file(T.history, NULL, &absent);
+	assert_non_null(at = strstr(hist, "\"at\":"));
+	at[5] = at[5] == '1' ? '2' : '1';                                   /* a wrong offset */
+	assert_int_equal(store_write_file(T.history, hist, strlen(hist)), 0);
+	free(hist);
+	REFUSED(kbedit_undo(&T.env, 0, OUT), "is damaged");
+}
+
 static void test_intents_edits(void **state)
 {
 	struct kbedit_out o;
@@ -356,7 +451,7 @@ static void test_kill_during_writes(void **state)
 		if (j.n) {                                   /* the last change is on disk */
 			const struct store_entry *e = &j.v[j.n - 1];
 			for (size_t f = 0; f < e->nfiles; f++)
-				assert_true(store_file_holds(e->files[f].path, e->files[f].after));
+				assert_true(kbtest_file_is(e->files[f].path, e->files[f].after_sha));
 		}
 		store_journal_release(&j);
 	}
@@ -373,6 +468,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_add_topic_then_ask, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refusals_change_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_undo_restores_bytes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_undo_remove_topic, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_old_journal_still_undoes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_undo_damaged_entry, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_intents_edits, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_catastrophic_pattern_is_fast, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_topic_json_round_trip, setup, teardown),
