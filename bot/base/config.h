@@ -69,7 +69,40 @@ struct config_section {
 	const char *help;
 };
 
-/* the option table and the section table, in example-file order */
+/* the lines of an entry, for tables (config_table.c's, and each platform's) */
+#define CONFIG_ENTRY_STR(s, k, chk, def, secret, help) \
+	{ s, k, CONFIG_STRING, 0, 0, NULL, chk, def, secret, help }
+#define CONFIG_ENTRY_NUM(s, k, type, lo, hi, def, help) \
+	{ s, k, type, lo, hi, NULL, NULL, def, 0, help }
+#define CONFIG_ENTRY_LIST(s, k, chk, help) \
+	{ s, k, CONFIG_LIST, 0, 0, NULL, chk, "", 0, help }
+#define CONFIG_ENTRY_CHOICE(s, k, list, def, help) \
+	{ s, k, CONFIG_CHOICE, 0, 0, list, NULL, def, 0, help }
+
+/*
+ * A section the table takes from outside base/: a platform's file declares its own
+ * (struct platform_ops.config: the section's line and its entries, up to one with a
+ * NULL section), and platforms/platform_table.c lists them, in the order of the
+ * platforms, as config_platform_parts (up to a NULL). The one name base/ takes from
+ * a layer above, resolved when linking; base/ includes nothing of it.
+ */
+struct config_part {
+	struct config_section section;
+	const struct config_entry *entries;
+};
+extern const struct config_part *const config_platform_parts[];
+
+#define CONFIG_MAX_SECTIONS 32         /* in the whole table, platforms' included */
+#define CONFIG_MAX_ENTRIES  160
+
+/* checks shared by the tables: no control characters / no spaces or control
+ * characters / an http(s) URL (see config_check_fn) */
+int config_check_text(const char *v, char *why, size_t n);
+int config_check_token(const char *v, char *why, size_t n);
+int config_check_url(const char *v, char *why, size_t n);
+
+/* the option table and the section table, in example-file order: server, bot, then
+ * each platform's section and entries */
 const struct config_entry *config_entries(size_t *count);
 const struct config_section *config_sections(size_t *count);
 const struct config_entry *config_find(const char *section, const char *key);

@@ -1,7 +1,9 @@
 /*
  * config_table.c - the option table and the value checks behind it; see config.h.
  *
- *   sections[], entries[]     every section and key, in example-file order
+ *   sections[], entries[]     the server's and the bot's sections and keys; each
+ *                             platform's are in its own file (config_platform_parts)
+ *   config_entries()          the whole table, both joined once, in example-file order
  *   check_*()                 format checks for strings and list items
  *   config_check_value()      parses and range-checks one value by its entry's type
  *   config_list_next()        the list tokenizer shared with config.c
@@ -10,6 +12,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,18 +24,9 @@
 static const struct config_section sections[] = {
 	{ "server", 0, "the HTTP server that receives the platforms' webhooks" },
 	{ "bot", 0, "the bot itself: knowledge, moderators, state files" },
-	{ "generic", 1, "generic JSON webhook (POST /webhook, Authorization: Bearer <token>)" },
-	{ "slack", 1, "Slack Events API and slash commands (POST /slack/events, /slack/commands)" },
-	{ "discord", 1, "Discord interactions (POST /discord/interactions)" },
-	{ "mattermost", 1, "Mattermost outgoing webhook or slash command (POST /mattermost)" },
-	{ "teams", 1, "Microsoft Teams outgoing webhook (POST /teams)" },
-	{ "telegram", 1, "Telegram bot: webhook (POST /telegram) or long polling" },
-	{ "zulip", 1, "Zulip outgoing webhook (POST /zulip)" },
-	{ "rocketchat", 1, "Rocket.Chat outgoing integration (POST /rocketchat)" },
 };
 
 static const char *const log_levels[] = { "debug", "info", "warn", "error", NULL };
-static const char *const telegram_modes[] = { "webhook", "poll", NULL };
 
 static int fail(char *why, size_t n, const char *msg)
 {
@@ -57,12 +51,12 @@ static int no_control(const char *s)
 	return 1;
 }
 
-static int check_text(const char *v, char *why, size_t n)
+int config_check_text(const char *v, char *why, size_t n)
 {
 	return no_control(v) ? 0 : fail(why, n, "control characters are not allowed");
 }
 
-static int check_token(const char *v, char *why, size_t n)
+int config_check_token(const char *v, char *why, size_t n)
 {
 	return no_space(v) ? 0 : fail(why, n, "spaces and control characters are not allowed");
 }
@@ -71,14 +65,14 @@ static int check_name(const char *v, char *why, size_t n)
 {
 	if (strlen(v) > SB_MAX_ID)
 		return fail(why, n, "longer than 64 bytes");
-	return check_text(v, why, n);
+	return config_check_text(v, why, n);
 }
 
 static int check_prefix(const char *v, char *why, size_t n)
 {
 	if (strlen(v) > 16)
 		return fail(why, n, "longer than 16 bytes");
-	return check_token(v, why, n);
+	return config_check_token(v, why, n);
 }
 
 static int check_address(const char *v, char *why, size_t n)
@@ -101,7 +95,7 @@ static int check_address(const char *v, char *why, size_t n)
 	return port <= 65535 ? 0 : fail(why, n, "port must be a number 0..65535 (0: any free port)");
 }
 
-static int check_url(const char *v, char *why, size_t n)
+int config_check_url(const char *v, char *why, size_t n)
 {
 	const char *host;
 
@@ -118,78 +112,35 @@ static int check_url(const char *v, char *why, size_t n)
 	return no_space(v) ? 0 : fail(why, n, "spaces and control characters are not allowed");
 }
 
-static int check_hex64(const char *v, char *why, size_t n)
-{
-	size_t i;
-
-	for (i = 0; v[i]; i++)
-		if (!isxdigit((unsigned char)v[i]))
-			return fail(why, n, "must be 64 hex digits");
-	return i == 64 ? 0 : fail(why, n, "must be 64 hex digits");
-}
-
-static int check_base64(const char *v, char *why, size_t n)
-{
-	size_t len = strlen(v), pad = 0, i;
-
-	for (i = 0; i < len; i++) {
-		unsigned char ch = (unsigned char)v[i];
-		if (ch == '=') {
-			pad++;
-		} else if (pad || !(isalnum(ch) || ch == '+' || ch == '/')) {
-			return fail(why, n, "not base64 (A-Z a-z 0-9 + / and = padding)");
-		}
-	}
-	if (len % 4 || pad > 2 || len == pad)
-		return fail(why, n, "not base64 (length must be a multiple of 4, at most 2 '=')");
-	return 0;
-}
-
-static int check_digits(const char *v, char *why, size_t n)
-{
-	size_t i;
-
-	for (i = 0; v[i]; i++)
-		if (!isdigit((unsigned char)v[i]))
-			return fail(why, n, "must be a number (a Discord snowflake id)");
-	return i <= 20 ? 0 : fail(why, n, "longer than 20 digits");
-}
-
-static int check_telegram_secret(const char *v, char *why, size_t n)
-{
-	size_t i;
-
-	for (i = 0; v[i]; i++)
-		if (!isalnum((unsigned char)v[i]) && v[i] != '_' && v[i] != '-')
-			return fail(why, n, "only A-Z a-z 0-9 _ - are allowed");
-	return i <= 256 ? 0 : fail(why, n, "longer than 256 characters");
-}
-
 static int check_moderator(const char *v, char *why, size_t n)
 {
 	const char *colon = strchr(v, ':');
-	size_t i;
+	const struct config_section *sec;
+	size_t i, ns, len;
 
 	if (!colon || !colon[1] || !no_space(v))
 		return fail(why, n, "each moderator must be platform:id, e.g. slack:U012ABC");
-	for (i = 0; i < sizeof(sections) / sizeof(sections[0]); i++) {
-		size_t len = strlen(sections[i].name);
-		if (sections[i].platform && len == (size_t)(colon - v) &&
-		    strncmp(v, sections[i].name, len) == 0)
+	sec = config_sections(&ns);
+	for (i = 0; i < ns; i++) {
+		len = strlen(sec[i].name);
+		if (sec[i].platform && len == (size_t)(colon - v) && strncmp(v, sec[i].name, len) == 0)
 			return 0;
 	}
-	return fail(why, n, "unknown platform in moderator (generic, slack, discord, mattermost, "
-		    "teams, telegram, zulip, rocketchat)");
+	len = (size_t)snprintf(why, n, "unknown platform in moderator");
+	for (i = 0, colon = " ("; i < ns && len < n; i++)
+		if (sec[i].platform) {
+			len += (size_t)snprintf(why + len, n - len, "%s%s", colon, sec[i].name);
+			colon = ", ";
+		}
+	if (len < n)
+		snprintf(why + len, n - len, ")");
+	return -1;
 }
 
-#define STR(s, k, chk, def, secret, help) \
-	{ s, k, CONFIG_STRING, 0, 0, NULL, chk, def, secret, help }
-#define NUM(s, k, type, lo, hi, def, help) \
-	{ s, k, type, lo, hi, NULL, NULL, def, 0, help }
-#define LIST(s, k, chk, help) \
-	{ s, k, CONFIG_LIST, 0, 0, NULL, chk, "", 0, help }
-#define CHOICE(s, k, list, def, help) \
-	{ s, k, CONFIG_CHOICE, 0, 0, list, NULL, def, 0, help }
+#define STR CONFIG_ENTRY_STR
+#define NUM CONFIG_ENTRY_NUM
+#define LIST CONFIG_ENTRY_LIST
+#define CHOICE CONFIG_ENTRY_CHOICE
 
 static const struct config_entry entries[] = {
 	STR("server", "listen", check_address, "127.0.0.1:8080", 0,
@@ -208,77 +159,82 @@ static const struct config_entry entries[] = {
 	CHOICE("server", "log_level", log_levels, "info", "least severe log lines printed"),
 
 	STR("bot", "name", check_name, "studybot", 0, "the name the bot answers to and signs with"),
-	STR("bot", "kb", check_text, "data", 0, "knowledge base directory"),
-	STR("bot", "intents", check_text, "intents", 0, "intents directory"),
+	STR("bot", "kb", config_check_text, "data", 0, "knowledge base directory"),
+	STR("bot", "intents", config_check_text, "intents", 0, "intents directory"),
 	LIST("bot", "moderators", check_moderator,
 	     "who may change the knowledge base: platform:id, comma-separated"),
-	STR("bot", "unanswered_log", check_text, "state/unanswered.jsonl", 0,
+	STR("bot", "unanswered_log", config_check_text, "state/unanswered.jsonl", 0,
 	    "questions that got no answer are appended here"),
 	STR("bot", "command_prefix", check_prefix, "!kb", 0, "prefix of moderators' chat commands"),
-	STR("bot", "history", check_text, "state/history.jsonl", 0,
+	STR("bot", "history", config_check_text, "state/history.jsonl", 0,
 	    "knowledge base changes are recorded here (for kb history and kb undo)"),
-	LIST("bot", "answer_channels", check_token,
+	LIST("bot", "answer_channels", config_check_token,
 	     "channel ids where the bot answers without being mentioned, comma-separated"),
-
-	STR("generic", "token", check_token, "", 1, "bearer token callers must send"),
-	STR("generic", "reply_url", check_url, "", 1,
-	    "post replies to this URL instead of answering inline (optional)"),
-
-	STR("slack", "signing_secret", check_token, "", 1,
-	    "signing secret (app settings, Basic Information)"),
-	STR("slack", "bot_token", check_token, "", 1, "bot token (xoxb-...) used to post replies"),
-	STR("slack", "bot_user_id", check_token, "", 0,
-	    "the bot's own user id (U...), so it never answers itself (optional)"),
-	STR("slack", "api_url", check_url, "https://slack.com/api", 0, "Web API base URL"),
-
-	STR("discord", "public_key", check_hex64, "", 0,
-	    "application public key, 64 hex digits (General Information)"),
-	STR("discord", "application_id", check_digits, "", 0, "application id (for follow-ups)"),
-	STR("discord", "bot_token", check_token, "", 1, "bot token (optional)"),
-	STR("discord", "api_url", check_url, "https://discord.com/api/v10", 0, "API base URL"),
-
-	STR("mattermost", "token", check_token, "", 1,
-	    "tokens of the outgoing webhook and/or slash command, comma-separated"),
-	STR("mattermost", "webhook_url", check_url, "", 1,
-	    "incoming webhook URL to post replies to (optional)"),
-
-	STR("teams", "secret", check_base64, "", 1,
-	    "outgoing webhook security token, base64 as Teams shows it"),
-
-	STR("telegram", "bot_token", check_token, "", 1, "bot token from @BotFather"),
-	STR("telegram", "secret_token", check_telegram_secret, "", 1,
-	    "webhook secret token (1-256 of A-Z a-z 0-9 _ -)"),
-	CHOICE("telegram", "mode", telegram_modes, "webhook",
-	       "webhook: Telegram posts updates; poll: the bot asks with getUpdates"),
-	STR("telegram", "bot_username", check_token, "", 0,
-	    "the bot's username without @, to notice mentions in groups"),
-	STR("telegram", "api_url", check_url, "https://api.telegram.org", 0, "Bot API base URL"),
-
-	STR("zulip", "token", check_token, "", 1, "outgoing webhook token (sent in the body)"),
-
-	STR("rocketchat", "token", check_token, "", 1, "outgoing integration token"),
 };
+
+/* the whole table: this file's sections and entries, then each platform's */
+static struct {
+	pthread_once_t once;
+	struct config_section sections[CONFIG_MAX_SECTIONS];
+	struct config_entry entries[CONFIG_MAX_ENTRIES];
+	size_t nsections, nentries;
+} all = { .once = PTHREAD_ONCE_INIT };
+
+static void add_section(const struct config_section *sec, const struct config_entry *e, size_t ne)
+{
+	if (all.nsections == CONFIG_MAX_SECTIONS || all.nentries + ne > CONFIG_MAX_ENTRIES) {
+		fprintf(stderr, "studybot: the option table is full: section [%s] left out "
+			"(raise CONFIG_MAX_SECTIONS / CONFIG_MAX_ENTRIES)\n", sec->name);
+		return;
+	}
+	all.sections[all.nsections++] = *sec;
+	memcpy(all.entries + all.nentries, e, ne * sizeof(*e));
+	all.nentries += ne;
+}
+
+static void join_table(void)
+{
+	size_t ne = sizeof(entries) / sizeof(entries[0]);
+
+	for (size_t i = 0; i < sizeof(sections) / sizeof(sections[0]); i++) {
+		size_t from = 0, to;
+		while (from < ne && strcmp(entries[from].section, sections[i].name) != 0)
+			from++;
+		for (to = from; to < ne && strcmp(entries[to].section, sections[i].name) == 0; to++)
+			;
+		add_section(&sections[i], entries + from, to - from);
+	}
+	for (size_t p = 0; config_platform_parts[p]; p++) {
+		const struct config_part *part = config_platform_parts[p];
+		size_t n = 0;
+		while (part->entries && part->entries[n].section)
+			n++;
+		add_section(&part->section, part->entries, n);
+	}
+}
 
 const struct config_entry *config_entries(size_t *count)
 {
-	*count = sizeof(entries) / sizeof(entries[0]);
-	return entries;
+	pthread_once(&all.once, join_table);
+	*count = all.nentries;
+	return all.entries;
 }
 
 const struct config_section *config_sections(size_t *count)
 {
-	*count = sizeof(sections) / sizeof(sections[0]);
-	return sections;
+	pthread_once(&all.once, join_table);
+	*count = all.nsections;
+	return all.sections;
 }
 
 const struct config_entry *config_find(const char *section, const char *key)
 {
-	size_t i;
+	size_t i, n;
+	const struct config_entry *e = config_entries(&n);
 
-	for (i = 0; i < sizeof(entries) / sizeof(entries[0]); i++)
-		if (strcasecmp(entries[i].section, section) == 0 &&
-		    strcasecmp(entries[i].key, key) == 0)
-			return &entries[i];
+	for (i = 0; i < n; i++)
+		if (strcasecmp(e[i].section, section) == 0 && strcasecmp(e[i].key, key) == 0)
+			return &e[i];
 	return NULL;
 }
 

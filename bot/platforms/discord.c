@@ -194,6 +194,47 @@ int discord_register_command(const struct platform_config *cfg, struct outbound 
 	return discord_command_json(&post->body);
 }
 
+/* config checks of its keys */
+static int check_hex64(const char *v, char *why, size_t n)
+{
+	size_t i;
+
+	for (i = 0; v[i]; i++)
+		if (!strchr("0123456789abcdefABCDEF", v[i]))
+			break;
+	if (v[i] || i != 64) {
+		snprintf(why, n, "must be 64 hex digits");
+		return -1;
+	}
+	return 0;
+}
+
+static int check_digits(const char *v, char *why, size_t n)
+{
+	size_t i;
+
+	for (i = 0; v[i]; i++)
+		if (v[i] < '0' || v[i] > '9') {
+			snprintf(why, n, "must be a number (a Discord snowflake id)");
+			return -1;
+		}
+	if (i > 20) {
+		snprintf(why, n, "longer than 20 digits");
+		return -1;
+	}
+	return 0;
+}
+
+/* its section of the option table (config.h) */
+static const struct config_entry settings[] = {
+	CONFIG_ENTRY_STR("discord", "public_key", check_hex64, "", 0,
+			 "application public key, 64 hex digits (General Information)"),
+	CONFIG_ENTRY_STR("discord", "application_id", check_digits, "", 0, "application id (for follow-ups)"),
+	CONFIG_ENTRY_STR("discord", "bot_token", config_check_token, "", 1, "bot token (optional)"),
+	CONFIG_ENTRY_STR("discord", "api_url", config_check_url, "https://discord.com/api/v10", 0, "API base URL"),
+	{ NULL, NULL, CONFIG_STRING, 0, 0, NULL, NULL, NULL, 0, NULL },
+};
+
 const struct platform_ops platform_discord = {
 	.name = "discord",
 	.paths = { "/discord/interactions", NULL },
@@ -202,4 +243,5 @@ const struct platform_ops platform_discord = {
 	.verify = discord_verify,
 	.parse = discord_parse,
 	.reply = discord_reply,
+	.config = { { "discord", 1, "Discord interactions (POST /discord/interactions)" }, settings },
 };

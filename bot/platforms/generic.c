@@ -100,6 +100,14 @@ static int generic_reply(const struct platform_config *cfg, const struct sb_even
 	return 1;
 }
 
+/* its section of the option table (config.h) */
+static const struct config_entry settings[] = {
+	CONFIG_ENTRY_STR("generic", "token", config_check_token, "", 1, "bearer token callers must send"),
+	CONFIG_ENTRY_STR("generic", "reply_url", config_check_url, "", 1,
+			 "post replies to this URL instead of answering inline (optional)"),
+	{ NULL, NULL, CONFIG_STRING, 0, 0, NULL, NULL, NULL, 0, NULL },
+};
+
 const struct platform_ops platform_generic = {
 	.name = "generic",
 	.paths = { "/webhook", NULL },
@@ -107,4 +115,5 @@ const struct platform_ops platform_generic = {
 	.verify = generic_verify,
 	.parse = generic_parse,
 	.reply = generic_reply,
+	.config = { { "generic", 1, "generic JSON webhook (POST /webhook, Authorization: Bearer <token>)" }, settings },
 };

@@ -156,6 +156,15 @@ static int mm_reply(const struct platform_config *cfg, const struct sb_event *ev
 	return 0;
 }
 
+/* its section of the option table (config.h) */
+static const struct config_entry settings[] = {
+	CONFIG_ENTRY_STR("mattermost", "token", config_check_token, "", 1,
+			 "tokens of the outgoing webhook and/or slash command, comma-separated"),
+	CONFIG_ENTRY_STR("mattermost", "webhook_url", config_check_url, "", 1,
+			 "incoming webhook URL to post replies to (optional)"),
+	{ NULL, NULL, CONFIG_STRING, 0, 0, NULL, NULL, NULL, 0, NULL },
+};
+
 const struct platform_ops platform_mattermost = {
 	.name = "mattermost",
 	.paths = { "/mattermost", NULL },
@@ -163,4 +172,5 @@ const struct platform_ops platform_mattermost = {
 	.verify = mm_verify,
 	.parse = mm_parse,
 	.reply = mm_reply,
+	.config = { { "mattermost", 1, "Mattermost outgoing webhook or slash command (POST /mattermost)" }, settings },
 };

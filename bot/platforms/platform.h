@@ -28,6 +28,7 @@
 #include "buf.h"
 #include "http.h"
 #include "caps.h"
+#include "config.h"
 
 #define SB_EVENT_ID 128
 
@@ -140,6 +141,12 @@ struct platform_ops {
 	int (*reply)(const struct platform_config *cfg, const struct sb_event *ev,
 		     const char *answer, struct http_response *inline_res,
 		     struct outbound *post);
+
+	/* its section of the option table: { { name, 1, one line of help }, entries },
+	 * the entries (type, check, default, help of each key, in example-file order)
+	 * up to { NULL }; base/config_table.c joins them to the table, which checks
+	 * values at load and writes config.example.ini */
+	struct config_part config;
 };
 
 /* the adapter called name, or NULL */

@@ -12,8 +12,8 @@
 /*
  * The adapters, in the order /metrics lists them. A platform is its file
  * (platforms/<name>.c defining `const struct platform_ops platform_<name>`, with
- * its endpoints and settings) and one X(<name>) here; its settings' lines (type,
- * default, help) go in the config table (base/config_table.c).
+ * its endpoints, settings and their lines of the option table) and one X(<name>)
+ * here.
  */
 #define PLATFORMS(X) \
 	X(generic) X(slack) X(discord) X(mattermost) X(teams) X(telegram) X(zulip) X(rocketchat)
@@ -22,6 +22,10 @@
 #define ENTRY(name) &platform_##name,
 PLATFORMS(DECLARE)
 const struct platform_ops *const platform_all[] = { PLATFORMS(ENTRY) NULL };
+
+/* their sections of the option table (config.h), in the same order */
+#define PART(name) &platform_##name.config,
+const struct config_part *const config_platform_parts[] = { PLATFORMS(PART) NULL };
 
 const struct platform_ops *platform_find(const char *name)
 {

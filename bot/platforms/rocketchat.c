@@ -83,6 +83,12 @@ static int rc_reply(const struct platform_config *cfg, const struct sb_event *ev
 	return buf_addc(b, '}');
 }
 
+/* its section of the option table (config.h) */
+static const struct config_entry settings[] = {
+	CONFIG_ENTRY_STR("rocketchat", "token", config_check_token, "", 1, "outgoing integration token"),
+	{ NULL, NULL, CONFIG_STRING, 0, 0, NULL, NULL, NULL, 0, NULL },
+};
+
 const struct platform_ops platform_rocketchat = {
 	.name = "rocketchat",
 	.paths = { "/rocketchat", NULL },
@@ -90,4 +96,5 @@ const struct platform_ops platform_rocketchat = {
 	.verify = rc_verify,
 	.parse = rc_parse,
 	.reply = rc_reply,
+	.config = { { "rocketchat", 1, "Rocket.Chat outgoing integration (POST /rocketchat)" }, settings },
 };

@@ -244,6 +244,17 @@ static int slack_reply(const struct platform_config *cfg, const struct sb_event 
 	return 1;
 }
 
+/* its section of the option table (config.h) */
+static const struct config_entry settings[] = {
+	CONFIG_ENTRY_STR("slack", "signing_secret", config_check_token, "", 1,
+			 "signing secret (app settings, Basic Information)"),
+	CONFIG_ENTRY_STR("slack", "bot_token", config_check_token, "", 1, "bot token (xoxb-...) used to post replies"),
+	CONFIG_ENTRY_STR("slack", "bot_user_id", config_check_token, "", 0,
+			 "the bot's own user id (U...), so it never answers itself (optional)"),
+	CONFIG_ENTRY_STR("slack", "api_url", config_check_url, "https://slack.com/api", 0, "Web API base URL"),
+	{ NULL, NULL, CONFIG_STRING, 0, 0, NULL, NULL, NULL, 0, NULL },
+};
+
 const struct platform_ops platform_slack = {
 	.name = "slack",
 	.paths = { "/slack/events", "/slack/commands", NULL },
@@ -253,4 +264,5 @@ const struct platform_ops platform_slack = {
 	.verify = slack_verify,
 	.parse = slack_parse,
 	.reply = slack_reply,
+	.config = { { "slack", 1, "Slack Events API and slash commands (POST /slack/events, /slack/commands)" }, settings },
 };

@@ -131,6 +131,39 @@ static int teams_reply(const struct platform_config *cfg, const struct sb_event 
 	return 0;
 }
 
+static int alnum(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+}
+
+/* the config check of its secret */
+static int check_base64(const char *v, char *why, size_t n)
+{
+	size_t len = strlen(v), pad = 0, i;
+
+	for (i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)v[i];
+		if (ch == '=') {
+			pad++;
+		} else if (pad || !(alnum(ch) || ch == '+' || ch == '/')) {
+			snprintf(why, n, "not base64 (A-Z a-z 0-9 + / and = padding)");
+			return -1;
+		}
+	}
+	if (len % 4 || pad > 2 || len == pad) {
+		snprintf(why, n, "not base64 (length must be a multiple of 4, at most 2 '=')");
+		return -1;
+	}
+	return 0;
+}
+
+/* its section of the option table (config.h) */
+static const struct config_entry settings[] = {
+	CONFIG_ENTRY_STR("teams", "secret", check_base64, "", 1,
+			 "outgoing webhook security token, base64 as Teams shows it"),
+	{ NULL, NULL, CONFIG_STRING, 0, 0, NULL, NULL, NULL, 0, NULL },
+};
+
 const struct platform_ops platform_teams = {
 	.name = "teams",
 	.paths = { "/teams", NULL },
@@ -138,4 +171,5 @@ const struct platform_ops platform_teams = {
 	.verify = teams_verify,
 	.parse = teams_parse,
 	.reply = teams_reply,
+	.config = { { "teams", 1, "Microsoft Teams outgoing webhook (POST /teams)" }, settings },
 };

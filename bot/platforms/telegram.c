@@ -255,6 +255,43 @@ int telegram_parse_updates(const struct platform_config *cfg, const char *body, 
 	return n;
 }
 
+static int alnum(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+}
+
+/* the config check of its webhook secret, and its modes */
+static int check_secret(const char *v, char *why, size_t n)
+{
+	size_t i;
+
+	for (i = 0; v[i]; i++)
+		if (!alnum((unsigned char)v[i]) && v[i] != '_' && v[i] != '-') {
+			snprintf(why, n, "only A-Z a-z 0-9 _ - are allowed");
+			return -1;
+		}
+	if (i > 256) {
+		snprintf(why, n, "longer than 256 characters");
+		return -1;
+	}
+	return 0;
+}
+
+static const char *const modes[] = { "webhook", "poll", NULL };
+
+/* its section of the option table (config.h) */
+static const struct config_entry settings[] = {
+	CONFIG_ENTRY_STR("telegram", "bot_token", config_check_token, "", 1, "bot token from @BotFather"),
+	CONFIG_ENTRY_STR("telegram", "secret_token", check_secret, "", 1,
+			 "webhook secret token (1-256 of A-Z a-z 0-9 _ -)"),
+	CONFIG_ENTRY_CHOICE("telegram", "mode", modes, "webhook",
+			    "webhook: Telegram posts updates; poll: the bot asks with getUpdates"),
+	CONFIG_ENTRY_STR("telegram", "bot_username", config_check_token, "", 0,
+			 "the bot's username without @, to notice mentions in groups"),
+	CONFIG_ENTRY_STR("telegram", "api_url", config_check_url, "https://api.telegram.org", 0, "Bot API base URL"),
+	{ NULL, NULL, CONFIG_STRING, 0, 0, NULL, NULL, NULL, 0, NULL },
+};
+
 const struct platform_ops platform_telegram = {
 	.name = "telegram",
 	.paths = { "/telegram", NULL },
@@ -264,4 +301,5 @@ const struct platform_ops platform_telegram = {
 	.verify = tg_verify,
 	.parse = tg_parse,
 	.reply = tg_reply,
+	.config = { { "telegram", 1, "Telegram bot: webhook (POST /telegram) or long polling" }, settings },
 };

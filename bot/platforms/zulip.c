@@ -101,6 +101,12 @@ static int zulip_reply(const struct platform_config *cfg, const struct sb_event 
 	return 0;
 }
 
+/* its section of the option table (config.h) */
+static const struct config_entry settings[] = {
+	CONFIG_ENTRY_STR("zulip", "token", config_check_token, "", 1, "outgoing webhook token (sent in the body)"),
+	{ NULL, NULL, CONFIG_STRING, 0, 0, NULL, NULL, NULL, 0, NULL },
+};
+
 const struct platform_ops platform_zulip = {
 	.name = "zulip",
 	.paths = { "/zulip", NULL },
@@ -108,4 +114,5 @@ const struct platform_ops platform_zulip = {
 	.verify = zulip_verify,
 	.parse = zulip_parse,
 	.reply = zulip_reply,
+	.config = { { "zulip", 1, "Zulip outgoing webhook (POST /zulip)" }, settings },
 };

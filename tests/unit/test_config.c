@@ -3,6 +3,8 @@
  * every kind of error reported with FILE:LINE and collected together, secrets never
  * echoed, platforms on by section presence, hostile files (long lines, NUL bytes,
  * binary garbage), and config.example.ini kept identical to the table's output.
+ * A platform's section and keys come from its own file (struct platform_ops.config),
+ * joined to the table in the order of the platform table.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,6 +17,7 @@
 
 #include "buf.h"
 #include "config.h"
+#include "platform.h"
 
 /* loads text as an INI file named "t.ini"; returns the result, errors in *errs */
 static int load_text(struct config *c, const char *text, size_t len, struct buf *errs)
@@ -500,6 +503,38 @@ static void missing_file_and_config_load(void **state)
 	buf_release(&errs);
 }
 
+/* every platform declares its section of the table itself: the sections after
+ * [server] and [bot] are the platforms' in their table's order, each with the
+ * entries of its ops->config, and every key its adapter reads is in it */
+static void platforms_declare_their_sections(void **state)
+{
+	size_t ns, ne, s = 2;
+	const struct config_section *sec = config_sections(&ns);
+
+	config_entries(&ne);
+	assert_string_equal(sec[0].name, "server");
+	assert_string_equal(sec[1].name, "bot");
+	for (size_t i = 0; platform_all[i]; i++, s++) {
+		const struct platform_ops *ops = platform_all[i];
+		size_t n = 0;
+		assert_true(s < ns);
+		assert_ptr_equal(&sec[s], config_sections(&ns) + s);
+		assert_string_equal(sec[s].name, ops->name);
+		assert_int_equal(sec[s].platform, 1);
+		assert_string_equal(ops->config.section.name, ops->name);
+		for (const struct config_entry *e = ops->config.entries; e->section; e++, n++) {
+			assert_string_equal(e->section, ops->name);
+			assert_ptr_not_equal(config_find(ops->name, e->key), NULL);
+		}
+		assert_true(n > 0);
+		for (const struct platform_key *k = ops->keys; k->key; k++)
+			if (!config_find(ops->name, k->key))
+				fail_msg("%s.%s is read by the adapter but not in its config entries", ops->name, k->key);
+	}
+	assert_int_equal(s, ns);
+	assert_true(ne < CONFIG_MAX_ENTRIES && ns < CONFIG_MAX_SECTIONS);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -517,6 +552,7 @@ int main(void)
 		cmocka_unit_test(long_lines_and_garbage),
 		cmocka_unit_test(value_checks),
 		cmocka_unit_test(example_file_matches_table_and_loads),
+		cmocka_unit_test(platforms_declare_their_sections),
 		cmocka_unit_test(missing_file_and_config_load),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
