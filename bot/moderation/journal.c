@@ -277,41 +277,22 @@ static int append_done(const char *path, long id, struct buf *err)
 	return journal_append(path, line, (size_t)n, err);
 }
 
-/* takes one file of an unfinished entry forward: 0 (done, already done, or left
- * alone with a warning when it is in neither state), or -1 with err */
-static int roll_file(long id, const struct store_diff *d, struct buf *err)
-{
-	int absent, rc = 0, r;
-	char *cur = store_read_file(d->path, NULL, &absent), *after = NULL;
-
-	if (!cur && !absent) {
-		buf_printf(err, "cannot finish change %ld: %s: %s", id, d->path, strerror(errno));
-		return -1;
-	}
-	if (store_text_is(cur, d->after_sha)) {         /* written before the crash */
-		free(cur);
-		return 0;
-	}
-	r = store_diff_apply(d, cur, 0, &after);
-	if (r == STORE_DIFF_CHANGED)
-		log_warn("history_recover_skip", "change=%ld path=%s reason=changed_by_hand", id, d->path);
-	else if (r == STORE_DIFF_BAD)
-		log_warn("history_recover_skip", "change=%ld path=%s reason=entry_does_not_fit", id, d->path);
-	else if (r == STORE_DIFF_OK && store_set_file(d->path, after) < 0) {
-		buf_printf(err, "cannot finish change %ld: %s: %s", id, d->path, strerror(errno));
-		rc = -1;
-	}
-	free(after);
-	free(cur);
-	return rc;
-}
-
 /* rolls the files of an unfinished entry forward */
 static int roll_forward(const char *journal, const struct store_entry *e, struct buf *err)
 {
-	for (size_t i = 0; i < e->nfiles; i++)
-		if (roll_file(e->id, &e->files[i], err) < 0)
+	for (size_t i = 0; i < e->nfiles; i++) {
+		const struct store_diff *f = &e->files[i];
+		int r = store_diff_file(f, 0);
+		if (r == STORE_DIFF_CHANGED || r == STORE_DIFF_BAD) {
+			log_warn("history_recover_skip", "change=%ld path=%s reason=%s", e->id, f->path,
+				 r == STORE_DIFF_CHANGED ? "changed_by_hand" : "entry_does_not_fit");
+			continue;
+		}
+		if (r == STORE_DIFF_IO) {
+			buf_printf(err, "cannot finish change %ld: %s: %s", e->id, f->path, strerror(errno));
 			return -1;
+		}
+	}
 	log_info("history_recovered", "change=%ld files=%zu", e->id, e->nfiles);
 	return append_done(journal, e->id, err);
 }
@@ -376,14 +357,13 @@ static char *entry_json(long id, const char *who, const char *when, const char *
 static int journal_compact(const char *journal, size_t max);
 
 /* the journal line of a new change (its files made into diffs), or NULL */
-static char *commit_json(long id, const char *who, const char *command, const struct store_file *files,
-			 size_t nfiles)
+static char *commit_json(long id, const char *who, const char *when, const char *command,
+			 const struct store_file *files, size_t nfiles)
 {
 	struct store_diff *d = calloc(nfiles + 1, sizeof(*d));
-	char when[32], *text = NULL;
+	char *text = NULL;
 	size_t n = 0;
 
-	store_now_iso(when, sizeof(when));
 	while (d && n < nfiles && store_diff_make(&files[n], &d[n]) == 0)
 		n++;
 	if (d && n == nfiles)
@@ -413,14 +393,15 @@ long store_commit(const char *journal, const char *who, const char *command,
 {
 	struct store_entry last;
 	long size, id;
-	char *text;
+	char *text, when[32];
 	int rc;
 
 	if ((rc = store_journal_last(journal, &last, err)) < 0)
 		return -1;
 	id = rc ? last.id + 1 : 1;
 	store_entry_release(&last);
-	if (!(text = commit_json(id, who, command, files, nfiles))) {
+	store_now_iso(when, sizeof(when));
+	if (!(text = commit_json(id, who, when, command, files, nfiles))) {
 		buf_printf(err, "out of memory");
 		return -1;
 	}

@@ -2,10 +2,11 @@
  * store_diff): the one span that differs between its texts before and after, and the
  * SHA-256 of both whole texts; made from the whole texts, applied forwards (recovery)
  * or backwards (undo) only to a text whose hash is the expected one, and checked
- * again after the splice. Read and written as JSON, in the old whole-text form too. */
+ * again after the splice; or applied to the file itself (store_diff_file()). Read and written as JSON, in the old whole-text form too. */
 #include "store.h"
 
 #include <cjson/cJSON.h>
+#include <errno.h>
 #include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -109,6 +110,29 @@ int store_diff_apply(const struct store_diff *d, const char *text, int undo, cha
 	}
 	*out = r;
 	return STORE_DIFF_OK;
+}
+
+int store_diff_file(const struct store_diff *d, int undo)
+{
+	int absent, r, saved = 0;
+	char *cur = store_read_file(d->path, NULL, &absent), *out = NULL;
+
+	if (!cur && !absent)
+		return STORE_DIFF_IO;
+	if (store_text_is(cur, undo ? d->before_sha : d->after_sha)) {
+		free(cur);
+		return STORE_DIFF_OK;                   /* there already */
+	}
+	r = store_diff_apply(d, cur, undo, &out);
+	if (r == STORE_DIFF_OK && store_set_file(d->path, out) < 0) {
+		r = STORE_DIFF_IO;
+		saved = errno;
+	}
+	free(out);
+	free(cur);
+	if (saved)
+		errno = saved;
+	return r;
 }
 
 /* ---- JSON --------------------------------------------------------------------- */

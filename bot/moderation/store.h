@@ -135,7 +135,7 @@ long store_commit(const char *journal, const char *who, const char *command,
 /* ---- diffs (journal_diff.c) ---- */
 
 struct cJSON;
-enum { STORE_DIFF_OK = 0, STORE_DIFF_CHANGED = 1, STORE_DIFF_BAD = -1 };
+enum { STORE_DIFF_OK = 0, STORE_DIFF_CHANGED = 1, STORE_DIFF_BAD = -1, STORE_DIFF_IO = -2 };
 
 /* the diff of f's texts with both hashes; 0 or -1 (out of memory) */
 int store_diff_make(const struct store_file *f, struct store_diff *d);
@@ -146,6 +146,12 @@ void store_diff_release(struct store_diff *d);
  * STORE_DIFF_BAD when the span does not fit or the result does not hash to the state
  * d ends in (a damaged entry), or out of memory */
 int store_diff_apply(const struct store_diff *d, const char *text, int undo, char **out);
+/* takes the file at d->path through d, forwards (undo = 0: recovery) or backwards
+ * (undo = 1: taking a failed change back), written atomically: STORE_DIFF_OK when
+ * it holds the text d leads to (written, or already), STORE_DIFF_CHANGED when it
+ * holds neither text (left alone), STORE_DIFF_BAD for a damaged entry (left alone),
+ * STORE_DIFF_IO when it cannot be read or written (errno set) */
+int store_diff_file(const struct store_diff *d, int undo);
 /* 1 when text (NULL: no file) hashes to sha ("": no file) */
 int store_text_is(const char *text, const char *sha);
 /* SHA-256 of text[0..len) in lower-case hex; 0 or -1 */
