@@ -440,8 +440,10 @@ static int undo_fn(struct kbedit_ctx *c, const void *arg)
 	en = id ? store_journal_find(&j, id) : last_undoable(&j);
 	if (!en)
 		rc = id ? kbe_ctx_fail(c, "there is no change %ld (see history)", id) : kbe_ctx_fail(c, "nothing to undo");
-	for (size_t i = 0; rc == 0 && en && i < en->nfiles; i++)
-		rc = undo_file(c, en->id, &en->files[i]);
+	for (size_t i = 0; rc == 0 && en && i < en->nfiles; i++) {
+		const struct store_diff *f = &en->files[i];
+		rc = undo_file(c, en->id, f);
+	}
 	if (rc == 0)
 		snprintf(c->command, sizeof(c->command), "undo %ld (%.200s)", en->id, en->command);
 	store_journal_release(&j);
