@@ -23,26 +23,12 @@
 #include "knowledge.h"
 #include "log.h"
 #include "store.h"
+#include "bench_util.h"
 #include "banned.h"
 
 #define RUNS_DEFAULT 9
 #define RUNS_MAX     99
 #define FILLER_LINE  20            /* the line of the filler file the changes rewrite */
-
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static int cmp_d(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
 
 static double median(double *v, int n)
 {

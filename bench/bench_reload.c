@@ -21,26 +21,12 @@
 #include "kbedit.h"
 #include "knowledge.h"
 #include "synth_kb.h"
+#include "bench_util.h"
 #include "matcher.h"
 #include "banned.h"
 
 #define RUNS_DEFAULT 15
 #define RUNS_MAX     200
-
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static int cmp_d(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
 
 struct series {
 	double v[RUNS_MAX];

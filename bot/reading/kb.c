@@ -99,15 +99,28 @@ static char *dup_or_null(const char *s)
 	return s ? strdup(s) : NULL;
 }
 
+/* room (zeroed, size bytes each) for the items of root's array member key, with the
+ * array in *arr; NULL after saying what was expected (or that memory ran out) */
+static void *items_of(struct ctx *c, const cJSON *root, const char *key, size_t size, const cJSON **arr)
+{
+	void *v;
+
+	*arr = cJSON_GetObjectItemCaseSensitive(root, key);
+	if (!cJSON_IsArray(*arr)) {
+		bad(c, NULL, "expected {\"%s\": [...]}", key);
+		return NULL;
+	}
+	if (!(v = calloc((size_t)cJSON_GetArraySize(*arr) + 1, size)))
+		bad(c, NULL, "%s", "out of memory");
+	return v;
+}
+
 static void load_sources(struct kb *kb, struct ctx *c, const cJSON *root)
 {
-	const cJSON *arr = cJSON_GetObjectItemCaseSensitive(root, "sources"), *it;
+	const cJSON *arr, *it;
 
-	if (!cJSON_IsArray(arr)) {
-		bad(c, NULL, "%s", "expected {\"sources\": [...]}");
+	if (!(kb->sources = items_of(c, root, "sources", sizeof(*kb->sources), &arr)))
 		return;
-	}
-	kb->sources = calloc((size_t)cJSON_GetArraySize(arr) + 1, sizeof(*kb->sources));
 	cJSON_ArrayForEach(it, arr) {
 		const char *id = str_member(c, it, "id", 1), *title = str_member(c, it, "title", 1);
 		if (!id || !title)
@@ -124,12 +137,10 @@ static void load_sources(struct kb *kb, struct ctx *c, const cJSON *root)
 
 static void load_roles(struct kb *kb, struct ctx *c, const cJSON *root)
 {
-	const cJSON *arr = cJSON_GetObjectItemCaseSensitive(root, "roles"), *it;
-	if (!cJSON_IsArray(arr)) {
-		bad(c, NULL, "%s", "expected {\"roles\": [...]}");
+	const cJSON *arr, *it;
+
+	if (!(kb->roles = items_of(c, root, "roles", sizeof(*kb->roles), &arr)))
 		return;
-	}
-	kb->roles = calloc((size_t)cJSON_GetArraySize(arr) + 1, sizeof(*kb->roles));
 	cJSON_ArrayForEach(it, arr) {
 		const char *id = str_member(c, it, "id", 1), *name = str_member(c, it, "name", 1);
 		const cJSON *lv = cJSON_GetObjectItemCaseSensitive(it, "level");

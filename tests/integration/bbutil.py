@@ -12,6 +12,9 @@ Contents:
   raw(), read_responses()  bytes on a plain socket, HTTP/1.1 responses split apart
   slack_headers(), teams_auth(), Ed25519Key   request signing (OpenSSL CLI)
   ANSWER_*, QUESTION_*     what the shipped knowledge base answers
+  KbCopy             a temp copy of a data/ + intents/ pair with a config that
+                     keeps the state files in it; run() runs `studybot` on it
+                     (the `studybot kb` tests: test_kb_shell.py, test_teach.py)
 
 Every file runs as `python3 tests/integration/test_serve_X.py path/to/studybot`
 from the repository root and ends with "N passed, M failed".
@@ -42,6 +45,35 @@ QUESTION_LENGTH = "how long is emr training"
 ANSWER_LENGTH = "EMR training runs from 24 to 60 hours"         # the emr-training-length answer
 QUESTION_OFFTOPIC = "what is the capital of france"
 ANSWER_DECLINED = "I don't know that one"                       # the decline
+
+
+# ---------------------------------------------------------------- a knowledge copy
+
+class KbCopy:
+    """data/ and intents/ of src copied into a temp folder, with a config file
+    that puts the history and the unanswered log there too; run(*args, stdin)
+    runs the binary on the copy as user and returns (rc, stdout, stderr);
+    close() removes the folder"""
+
+    def __init__(self, src, prefix, user, timeout=60):
+        self.tmp = tempfile.mkdtemp(prefix=prefix)
+        for d in ("data", "intents"):
+            shutil.copytree(f"{src}/{d}", f"{self.tmp}/{d}")
+        self.cfg = f"{self.tmp}/bot.ini"
+        with open(self.cfg, "w") as f:
+            f.write(f"[bot]\nhistory = {self.tmp}/state/history.jsonl\n"
+                    f"unanswered_log = {self.tmp}/state/unanswered.jsonl\n")
+        self.opts = ["--config", self.cfg, "--kb", f"{self.tmp}/data", "--intents", f"{self.tmp}/intents"]
+        self.env = dict(os.environ, USER=user, STUDYBOT_SERVER_LOG_LEVEL="error")
+        self.timeout = timeout
+
+    def run(self, *args, stdin=""):
+        p = subprocess.run([BOT] + self.opts + list(args), input=stdin, capture_output=True, text=True,
+                           timeout=self.timeout, env=self.env)
+        return p.returncode, p.stdout, p.stderr
+
+    def close(self):
+        shutil.rmtree(self.tmp, ignore_errors=True)
 
 
 # ---------------------------------------------------------------- results

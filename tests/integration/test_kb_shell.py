@@ -6,13 +6,11 @@ the catastrophic pattern, and unanswered adoption."""
 import hashlib
 import json
 import os
-import shutil
-import subprocess
 import sys
-import tempfile
 import time
 
-BOT = os.path.abspath(sys.argv[1])
+from bbutil import KbCopy
+
 SRC = os.environ.get("STUDYBOT_SRC", os.getcwd())
 failures = []
 passed = 0
@@ -38,21 +36,9 @@ def snapshot(root):
     return h.hexdigest()
 
 
-tmp = tempfile.mkdtemp(prefix="sbkbshell")
+kb = KbCopy(f"{SRC}/tests/fixtures/kb-mini", "sbkbshell", "alice", timeout=60)
+tmp, run = kb.tmp, kb.run
 try:
-    for d in ("data", "intents"):
-        shutil.copytree(f"{SRC}/tests/fixtures/kb-mini/{d}", f"{tmp}/{d}")
-    cfg = f"{tmp}/bot.ini"
-    with open(cfg, "w") as f:
-        f.write(f"[bot]\nhistory = {tmp}/state/history.jsonl\nunanswered_log = {tmp}/state/unanswered.jsonl\n")
-    OPTS = ["--config", cfg, "--kb", f"{tmp}/data", "--intents", f"{tmp}/intents"]
-    env = dict(os.environ, USER="alice", STUDYBOT_SERVER_LOG_LEVEL="error")
-
-    def run(*args, stdin=""):
-        p = subprocess.run([BOT] + OPTS + list(args), input=stdin, capture_output=True, text=True,
-                           timeout=60, env=env)
-        return p.returncode, p.stdout, p.stderr
-
     original = snapshot(tmp)
     rc, out, err = run("kb", "help")
     check("help", rc == 0 and "kb add TOPIC" in out and "kb undo" in out, out + err)
@@ -126,7 +112,7 @@ try:
     rc, out, err = run("check")
     check("check passes after remove", rc == 0, out + err)
 finally:
-    shutil.rmtree(tmp, ignore_errors=True)
+    kb.close()
 
 print(f"{passed} passed, {len(failures)} failed")
 for f in failures:

@@ -9,12 +9,10 @@ example questions through `studybot kb`, and then:
 The paraphrases were written apart from the examples, in students' words."""
 import json
 import os
-import shutil
-import subprocess
 import sys
-import tempfile
 
-BOT = os.path.abspath(sys.argv[1])
+from bbutil import KbCopy
+
 SRC = os.environ.get("STUDYBOT_SRC", os.getcwd())
 failures = []
 passed = 0
@@ -49,21 +47,9 @@ def check(name, cond, detail=""):
         failures.append(f"{name}: {detail}")
 
 
-tmp = tempfile.mkdtemp(prefix="sbteach")
+kb = KbCopy(SRC, "sbteach", "teacher", timeout=120)
+tmp, run = kb.tmp, kb.run
 try:
-    for d in ("data", "intents"):
-        shutil.copytree(f"{SRC}/{d}", f"{tmp}/{d}")
-    cfg = f"{tmp}/bot.ini"
-    with open(cfg, "w") as f:
-        f.write(f"[bot]\nhistory = {tmp}/state/history.jsonl\nunanswered_log = {tmp}/state/unanswered.jsonl\n")
-    OPTS = ["--config", cfg, "--kb", f"{tmp}/data", "--intents", f"{tmp}/intents"]
-    env = dict(os.environ, USER="teacher", STUDYBOT_SERVER_LOG_LEVEL="error")
-
-    def run(*args, stdin=""):
-        p = subprocess.run([BOT] + OPTS + list(args), input=stdin, capture_output=True, text=True,
-                           timeout=120, env=env)
-        return p.returncode, p.stdout, p.stderr
-
     def topics_of(questions):
         rc, out, err = run("ask", "--json", stdin="\n".join(questions) + "\n")
         return [json.loads(l)["topic"] if json.loads(l)["matched"] else None for l in out.splitlines()]
@@ -92,7 +78,7 @@ try:
     with open(f"{tmp}/intents/intents.txt") as f:
         check("intents.txt untouched", f.read() == intents_before)
 finally:
-    shutil.rmtree(tmp, ignore_errors=True)
+    kb.close()
 
 for f in failures:
     print("FAIL", f)
