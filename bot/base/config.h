@@ -78,6 +78,7 @@ struct config_section {
 	{ s, k, CONFIG_LIST, 0, 0, NULL, chk, "", 0, help }
 #define CONFIG_ENTRY_CHOICE(s, k, list, def, help) \
 	{ s, k, CONFIG_CHOICE, 0, 0, list, NULL, def, 0, help }
+#define CONFIG_ENTRY_END { NULL, NULL, CONFIG_STRING, 0, 0, NULL, NULL, NULL, 0, NULL }   /* ends a part's entries */
 
 /*
  * A section the table takes from outside base/: a platform's file declares its own

@@ -232,7 +232,7 @@ static const struct config_entry settings[] = {
 	CONFIG_ENTRY_STR("discord", "application_id", check_digits, "", 0, "application id (for follow-ups)"),
 	CONFIG_ENTRY_STR("discord", "bot_token", config_check_token, "", 1, "bot token (optional)"),
 	CONFIG_ENTRY_STR("discord", "api_url", config_check_url, "https://discord.com/api/v10", 0, "API base URL"),
-	{ NULL, NULL, CONFIG_STRING, 0, 0, NULL, NULL, NULL, 0, NULL },
+	CONFIG_ENTRY_END,
 };
 
 const struct platform_ops platform_discord = {

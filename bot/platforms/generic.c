@@ -105,7 +105,7 @@ static const struct config_entry settings[] = {
 	CONFIG_ENTRY_STR("generic", "token", config_check_token, "", 1, "bearer token callers must send"),
 	CONFIG_ENTRY_STR("generic", "reply_url", config_check_url, "", 1,
 			 "post replies to this URL instead of answering inline (optional)"),
-	{ NULL, NULL, CONFIG_STRING, 0, 0, NULL, NULL, NULL, 0, NULL },
+	CONFIG_ENTRY_END,
 };
 
 const struct platform_ops platform_generic = {

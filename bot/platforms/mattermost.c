@@ -162,7 +162,7 @@ static const struct config_entry settings[] = {
 			 "tokens of the outgoing webhook and/or slash command, comma-separated"),
 	CONFIG_ENTRY_STR("mattermost", "webhook_url", config_check_url, "", 1,
 			 "incoming webhook URL to post replies to (optional)"),
-	{ NULL, NULL, CONFIG_STRING, 0, 0, NULL, NULL, NULL, 0, NULL },
+	CONFIG_ENTRY_END,
 };
 
 const struct platform_ops platform_mattermost = {

@@ -86,7 +86,7 @@ static int rc_reply(const struct platform_config *cfg, const struct sb_event *ev
 /* its section of the option table (config.h) */
 static const struct config_entry settings[] = {
 	CONFIG_ENTRY_STR("rocketchat", "token", config_check_token, "", 1, "outgoing integration token"),
-	{ NULL, NULL, CONFIG_STRING, 0, 0, NULL, NULL, NULL, 0, NULL },
+	CONFIG_ENTRY_END,
 };
 
 const struct platform_ops platform_rocketchat = {

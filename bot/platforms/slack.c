@@ -252,7 +252,7 @@ static const struct config_entry settings[] = {
 	CONFIG_ENTRY_STR("slack", "bot_user_id", config_check_token, "", 0,
 			 "the bot's own user id (U...), so it never answers itself (optional)"),
 	CONFIG_ENTRY_STR("slack", "api_url", config_check_url, "https://slack.com/api", 0, "Web API base URL"),
-	{ NULL, NULL, CONFIG_STRING, 0, 0, NULL, NULL, NULL, 0, NULL },
+	CONFIG_ENTRY_END,
 };
 
 const struct platform_ops platform_slack = {

@@ -161,7 +161,7 @@ static int check_base64(const char *v, char *why, size_t n)
 static const struct config_entry settings[] = {
 	CONFIG_ENTRY_STR("teams", "secret", check_base64, "", 1,
 			 "outgoing webhook security token, base64 as Teams shows it"),
-	{ NULL, NULL, CONFIG_STRING, 0, 0, NULL, NULL, NULL, 0, NULL },
+	CONFIG_ENTRY_END,
 };
 
 const struct platform_ops platform_teams = {

@@ -289,7 +289,7 @@ static const struct config_entry settings[] = {
 	CONFIG_ENTRY_STR("telegram", "bot_username", config_check_token, "", 0,
 			 "the bot's username without @, to notice mentions in groups"),
 	CONFIG_ENTRY_STR("telegram", "api_url", config_check_url, "https://api.telegram.org", 0, "Bot API base URL"),
-	{ NULL, NULL, CONFIG_STRING, 0, 0, NULL, NULL, NULL, 0, NULL },
+	CONFIG_ENTRY_END,
 };
 
 const struct platform_ops platform_telegram = {

@@ -104,7 +104,7 @@ static int zulip_reply(const struct platform_config *cfg, const struct sb_event 
 /* its section of the option table (config.h) */
 static const struct config_entry settings[] = {
 	CONFIG_ENTRY_STR("zulip", "token", config_check_token, "", 1, "outgoing webhook token (sent in the body)"),
-	{ NULL, NULL, CONFIG_STRING, 0, 0, NULL, NULL, NULL, 0, NULL },
+	CONFIG_ENTRY_END,
 };
 
 const struct platform_ops platform_zulip = {
