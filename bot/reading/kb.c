@@ -115,6 +115,21 @@ static void *items_of(struct ctx *c, const cJSON *root, const char *key, size_t 
 	return v;
 }
 
+/* id as item n of ids; 0, or -1 after saying why not (msg: a format of the id) when
+ * it is not valid or already there */
+static int add_id(struct ctx *c, struct strmap *ids, const char *id, int valid, size_t n, const char *msg)
+{
+	if (!valid || strmap_get(ids, id, strlen(id)) >= 0) {
+		bad(c, id, msg, id);
+		return -1;
+	}
+	if (strmap_put(ids, id, strlen(id), (int)n) < 0) {
+		bad(c, id, "out of memory at \"%s\"", id);
+		return -1;
+	}
+	return 0;
+}
+
 static void load_sources(struct kb *kb, struct ctx *c, const cJSON *root)
 {
 	const cJSON *arr, *it;
@@ -123,13 +138,8 @@ static void load_sources(struct kb *kb, struct ctx *c, const cJSON *root)
 		return;
 	cJSON_ArrayForEach(it, arr) {
 		const char *id = str_member(c, it, "id", 1), *title = str_member(c, it, "title", 1);
-		if (!id || !title)
+		if (!id || !title || add_id(c, &kb->source_ids, id, 1, kb->nsources, "duplicate source id \"%s\"") < 0)
 			continue;
-		if (strmap_get(&kb->source_ids, id, strlen(id)) >= 0) {
-			bad(c, id, "duplicate source id \"%s\"", id);
-			continue;
-		}
-		strmap_put(&kb->source_ids, id, strlen(id), (int)kb->nsources);
 		kb->sources[kb->nsources].id = strdup(id);
 		kb->sources[kb->nsources++].title = strdup(title);
 	}
@@ -144,13 +154,9 @@ static void load_roles(struct kb *kb, struct ctx *c, const cJSON *root)
 	cJSON_ArrayForEach(it, arr) {
 		const char *id = str_member(c, it, "id", 1), *name = str_member(c, it, "name", 1);
 		const cJSON *lv = cJSON_GetObjectItemCaseSensitive(it, "level");
-		if (!id || !name)
+		if (!id || !name ||
+		    add_id(c, &kb->role_ids, id, kb_valid_id(id), kb->nroles, "bad or duplicate role id \"%s\"") < 0)
 			continue;
-		if (!kb_valid_id(id) || strmap_get(&kb->role_ids, id, strlen(id)) >= 0) {
-			bad(c, id, "bad or duplicate role id \"%s\"", id);
-			continue;
-		}
-		strmap_put(&kb->role_ids, id, strlen(id), (int)kb->nroles);
 		kb->roles[kb->nroles].id = strdup(id);
 		kb->roles[kb->nroles].name = strdup(name);
 		kb->roles[kb->nroles].level = cJSON_IsNumber(lv) ? lv->valueint : 0;
