@@ -251,7 +251,7 @@ static const struct config_entry entries[] = {
 	CHOICE("telegram", "mode", telegram_modes, "webhook",
 	       "webhook: Telegram posts updates; poll: the bot asks with getUpdates"),
 	STR("telegram", "bot_username", check_token, "", 0,
-	    "the bot's username without @, to notice mentions in groups"),
+	    "the bot's username without @; learned with getMe at start, set it only to override"),
 	STR("telegram", "api_url", check_url, "https://api.telegram.org", 0, "Bot API base URL"),
 
 	STR("zulip", "token", check_token, "", 1, "outgoing webhook token (sent in the body)"),

@@ -161,6 +161,32 @@ static int delivery_key(const struct sb_event *ev, char *key, size_t cap)
 	return (size_t)snprintf(key, cap, "%s:%s", ev->platform, hex) < cap ? 0 : -1;
 }
 
+void service_learn_telegram(struct service *svc, const char *username)
+{
+	if (atomic_load_explicit(&svc->telegram_learned, memory_order_acquire) ||
+	    strlen(username) >= sizeof(svc->telegram_username))
+		return;
+	memcpy(svc->telegram_username, username, strlen(username) + 1);
+	atomic_store_explicit(&svc->telegram_learned, 1, memory_order_release);
+}
+
+int service_telegram_known(struct service *svc)
+{
+	return platform_setting(&svc->pcfg, "telegram", "bot_username") != NULL ||
+	       atomic_load_explicit(&svc->telegram_learned, memory_order_acquire);
+}
+
+const struct platform_config *service_parse_config(struct service *svc, struct platform_config *tmp)
+{
+	if (platform_setting(&svc->pcfg, "telegram", "bot_username") ||
+	    !atomic_load_explicit(&svc->telegram_learned, memory_order_acquire))
+		return &svc->pcfg;                      /* configured (an override), or not learned */
+	*tmp = svc->pcfg;
+	if (platform_setting_set(tmp, "telegram", "bot_username", svc->telegram_username) < 0)
+		return &svc->pcfg;
+	return tmp;
+}
+
 static void answer_question(struct service *svc, struct matcher_scratch *s, const struct sb_event *ev,
 			    int64_t now_ms, struct buf *reply, enum metrics_answer *what)
 {

@@ -13,6 +13,7 @@
  *   discord_command_json()   the body that registers Discord's /ask command
  *   discord_register_command() the whole registration POST
  *   telegram_parse_updates() the events in a getUpdates answer (polling mode)
+ *   telegram_getme_request(), telegram_parse_getme()  the bot's username (getMe)
  *
  * The order of one request is always: verify() on the raw bytes, then parse(),
  * then, for PP_EVENT, reply(). Adapters do no I/O, keep no state and never log a
@@ -176,5 +177,15 @@ int telegram_parse_updates(const struct platform_config *cfg, const char *body,
 /* fills post with the getUpdates long-poll call at offset, waiting timeout_s */
 int telegram_poll_request(const struct platform_config *cfg, int64_t offset,
 			  int timeout_s, struct outbound *post);
+
+#define TELEGRAM_MAX_USERNAME 64       /* Telegram's are 5 to 32 characters */
+
+/* fills post with the getMe call (the bot's own user); -1 without a bot token */
+int telegram_getme_request(const struct platform_config *cfg, struct outbound *post);
+
+/* Reads a getMe answer ({"ok":true,"result":{"username":...}}) into username (n
+ * bytes, at least TELEGRAM_MAX_USERNAME + 1). 0, or -1 (username "") when it is
+ * not a successful answer with a well-formed username. */
+int telegram_parse_getme(const char *body, size_t len, char *username, size_t n);
 
 #endif

@@ -13,6 +13,8 @@
  *            and message_thread_id, acknowledged by an empty 200
  *   polling  telegram_poll_request() builds getUpdates; telegram_parse_updates()
  *            reads its answer into events
+ *   getMe    telegram_getme_request() / telegram_parse_getme(): the bot's
+ *            username, learned at start (telegram.bot_username overrides it)
  *
  *   ev->channel = chat id, ev->thread = message_thread_id (topics only),
  *   ev->reply_token = the message id to reply to, ev->id = update_id.
@@ -253,6 +255,37 @@ int telegram_parse_updates(const struct platform_config *cfg, const char *body, 
 	}
 	cJSON_Delete(root);
 	return n;
+}
+
+int telegram_getme_request(const struct platform_config *cfg, struct outbound *post)
+{
+	if (tg_call(cfg, "getMe", post) < 0)
+		return -1;
+	return buf_adds(&post->body, "{}");
+}
+
+/* a Telegram username: 1 to TELEGRAM_MAX_USERNAME letters, digits and '_' */
+static int username_ok(const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	return n > 0 && n <= TELEGRAM_MAX_USERNAME &&
+	       strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") == n;
+}
+
+int telegram_parse_getme(const char *body, size_t len, char *username, size_t n)
+{
+	cJSON *root = cJSON_ParseWithLength(body, len);
+	const cJSON *me = pu_jobj(root, "result");
+	const char *name = pu_jstr(me, "username");
+	int ok = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(root, "ok")) && username_ok(name) &&
+		 strlen(name) < n;
+
+	username[0] = '\0';
+	if (ok)
+		memcpy(username, name, strlen(name) + 1);
+	cJSON_Delete(root);
+	return ok ? 0 : -1;
 }
 
 const struct platform_ops platform_telegram = {
