@@ -223,6 +223,35 @@ static void test_polling(void **state)
 	outbound_release(&post);
 }
 
+static void test_getme(void **state)
+{
+	struct platform_config cfg = test_config();
+	struct outbound post;
+	char name[TELEGRAM_MAX_USERNAME + 1];
+	const char *ok = "{\"ok\":true,\"result\":{\"id\":6129457865,\"is_bot\":true,"
+			 "\"first_name\":\"Study Bot\",\"username\":\"study_helper_bot\"}}";
+	const char *bad[] = { "{\"ok\":false,\"error_code\":401,\"description\":\"Unauthorized\"}",
+			      "{\"ok\":true,\"result\":{\"id\":1}}", "{\"ok\":true,\"result\":{\"username\":\"a b\"}}",
+			      "{\"ok\":true,\"result\":{\"username\":\"\"}}", "{\"ok\":true,\"result\":{\"username\":7}}",
+			      "not json", "{\"ok\":true,\"result\":{\"username\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+			      "aaaaaaaaaaaaaaaaaaaaaaaa\"}}" };
+
+	assert_int_equal(telegram_parse_getme(ok, strlen(ok), name, sizeof(name)), 0);
+	assert_string_equal(name, "study_helper_bot");
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(telegram_parse_getme(bad[i], strlen(bad[i]), name, sizeof(name)), -1);
+		assert_string_equal(name, "");
+	}
+	outbound_init(&post);
+	assert_int_equal(telegram_getme_request(&cfg, &post), 0);
+	assert_string_equal(post.url, "http://127.0.0.1:9/tg/bot6129457865:AAE-test-token/getMe");
+	outbound_release(&post);
+	platform_setting_set(&cfg, "telegram", "bot_token", NULL);
+	outbound_init(&post);
+	assert_int_equal(telegram_getme_request(&cfg, &post), -1);
+	outbound_release(&post);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -233,6 +262,7 @@ int main(void)
 		cmocka_unit_test(test_group_addressing),
 		cmocka_unit_test(test_reply),
 		cmocka_unit_test(test_polling),
+		cmocka_unit_test(test_getme),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
