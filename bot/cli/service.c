@@ -194,6 +194,7 @@ static void answer_question(struct service *svc, struct matcher_scratch *s, cons
 	struct match_result *res = malloc(sizeof(*res));
 	struct match_context ctx, next;
 	char key[CONTEXT_MAX_KEY];
+	const char *kind;
 	struct answer a;
 
 	if (!res) {
@@ -211,8 +212,9 @@ static void answer_question(struct service *svc, struct matcher_scratch *s, cons
 	answer_compose(k, res, &a);
 	buf_adds(reply, a.text.ptr ? a.text.ptr : "");
 	*what = a.matched ? MA_MATCHED : MA_DECLINED;
-	if (res->outcome == MATCH_NONE || res->outcome == MATCH_NO_FACT)
-		unanswered_writer_push(svc->unanswered_writer, ev->text);      /* for `!kb unanswered` */
+	if ((kind = answer_unanswered_kind(k, res)) != NULL)             /* for `!kb unanswered` */
+		unanswered_writer_push_kind(svc->unanswered_writer, ev->text, kind,
+					    res->outcome == MATCH_DECLINE ? a.intent : NULL);
 	matcher_next_context(res, &ctx, &next);
 	next.version = k->version;
 	if (key[0])
