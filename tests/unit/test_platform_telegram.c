@@ -228,13 +228,14 @@ static void test_getme(void **state)
 	struct platform_config cfg = test_config();
 	struct outbound post;
 	char name[TELEGRAM_MAX_USERNAME + 1];
+	const char *long_name = ("{\"ok\":true,\"result\":{\"username\":"
+				 "\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"}}");
 	const char *ok = "{\"ok\":true,\"result\":{\"id\":6129457865,\"is_bot\":true,"
 			 "\"first_name\":\"Study Bot\",\"username\":\"study_helper_bot\"}}";
 	const char *bad[] = { "{\"ok\":false,\"error_code\":401,\"description\":\"Unauthorized\"}",
 			      "{\"ok\":true,\"result\":{\"id\":1}}", "{\"ok\":true,\"result\":{\"username\":\"a b\"}}",
 			      "{\"ok\":true,\"result\":{\"username\":\"\"}}", "{\"ok\":true,\"result\":{\"username\":7}}",
-			      "not json", "{\"ok\":true,\"result\":{\"username\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-			      "aaaaaaaaaaaaaaaaaaaaaaaa\"}}" };
+			      "not json", long_name };
 
 	assert_int_equal(telegram_parse_getme(ok, strlen(ok), name, sizeof(name)), 0);
 	assert_string_equal(name, "study_helper_bot");
