@@ -34,6 +34,16 @@
 #define SB_DEFAULT_MAX_BODY  (256 * 1024)
 #define SB_DEFAULT_MAX_CONNS 1024
 
+/* what the platforms send: ids at their real lengths (Mattermost trigger_id ~180,
+ * Teams "29:..." user and "a:..." / "19:...;messageid=..." conversation ids, Slack
+ * enterprise ids, Discord snowflakes, Telegram -100... chat ids); an id longer
+ * than its cap is a 400, never a truncation. Keys built from them (dedupe,
+ * conversations) are hashed, never cut. */
+#define SB_MAX_PLATFORM_ID   512         /* bytes of one id: delivery, user, channel, thread */
+#define SB_MAX_PLATFORM_NAME 256         /* bytes of a display name (cut on a UTF-8 boundary) */
+#define SB_MAX_PLATFORM_URL  1024        /* bytes of a reply URL (response_url, follow-up webhook) */
+#define SB_MAX_REPLY_TOKEN   1024        /* bytes of a reply token (Discord's interaction token) */
+
 /* talking to the platforms */
 #define SB_MAX_OUTBOUND_BODY (64 * 1024)     /* bytes of one API call's body */
 #define SB_MAX_RETRY_WAIT_MS (24 * 3600 * 1000L) /* the longest Retry-After or backoff obeyed */

@@ -2,7 +2,8 @@
  * serve.c - `studybot serve`: N workers (event loops, SO_REUSEPORT when N > 1)
  * sharing one service; SIGTERM/SIGINT drain in-flight requests and queued
  * replies (bounded by server.drain_timeout_ms) and exit 0; SIGHUP and changes
- * on disk (inotify) reload the knowledge in the background; Telegram polling.
+ * on disk (inotify) reload the knowledge in the background; Telegram polling and
+ * getMe (telegram_me.c).
  */
 #include <errno.h>
 #include <malloc.h>
@@ -33,6 +34,7 @@ struct serve {
 	int inotify_fd;
 	long long debounce;
 	struct poller *poller;
+	struct telegram_me *me;         /* the bot's Telegram username (getMe) */
 };
 
 /* ---- draining: stop accepting, finish requests, then deliveries, then stop ---- */
@@ -288,7 +290,7 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 	loop_add_signal(s->workers[0]->loop, SIGINT, on_signal, s);
 	loop_add_signal(s->workers[0]->loop, SIGHUP, on_signal, s);
 	watch_files(s);
-	if (poller_start(s->workers[0], &s->poller) < 0) {
+	if (telegram_me_start(s->workers[0], &s->me) < 0 || poller_start(s->workers[0], s->me, &s->poller) < 0) {
 		rc = 1;
 		goto out;
 	}
@@ -321,6 +323,7 @@ join:
 		log_info("shutdown", "result=clean");
 out:
 	poller_free(s->poller);
+	telegram_me_free(s->me);
 	if (s->inotify_fd >= 0)
 		close(s->inotify_fd);
 	service_stop_commands(&s->svc);             /* its last answers go to the workers' queues */

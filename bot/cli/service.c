@@ -9,6 +9,7 @@
 #include "config.h"
 #include "kbedit.h"
 #include "unanswered_writer.h"
+#include "verify.h"
 #include "log.h"
 #include "banned.h"
 
@@ -128,9 +129,62 @@ int service_platform_on(const struct service *svc, const char *platform)
 	return config_section_on(svc->cfg, platform);
 }
 
-static void conversation_key(const struct sb_event *ev, char *key, size_t cap)
+/* "platform|<SHA-256 hex of channel, thread and user>": every byte of each id
+ * counts (two long ids sharing a prefix never share a context; a length before
+ * each part keeps "ab"+"c" apart from "a"+"bc") and the key stays short. 0 or -1 */
+static int conversation_key(const struct sb_event *ev, char *key, size_t cap)
 {
-	snprintf(key, cap, "%s|%.60s|%.60s|%.60s", ev->platform, ev->channel, ev->thread, ev->user);
+	const char *v[3] = { ev->channel, ev->thread, ev->user };
+	char lens[3][24], hex[2 * VERIFY_SHA256_LEN + 1];
+	struct verify_part parts[6];
+
+	for (int i = 0; i < 3; i++) {
+		size_t n = strlen(v[i]);
+		snprintf(lens[i], sizeof(lens[i]), "%zu:", n);
+		parts[2 * i] = (struct verify_part){ lens[i], strlen(lens[i]) };
+		parts[2 * i + 1] = (struct verify_part){ v[i], n };
+	}
+	if (verify_sha256_hex(parts, 6, hex) < 0)
+		return -1;
+	return (size_t)snprintf(key, cap, "%s|%s", ev->platform, hex) < cap ? 0 : -1;
+}
+
+/* the dedupe key of a delivery id: "platform:<SHA-256 hex of the id>", whole ids
+ * of any length in a fixed size (a cut would make two deliveries one). 0 or -1 */
+static int delivery_key(const struct sb_event *ev, char *key, size_t cap)
+{
+	struct verify_part part = { ev->id, strlen(ev->id) };
+	char hex[2 * VERIFY_SHA256_LEN + 1];
+
+	if (verify_sha256_hex(&part, 1, hex) < 0)
+		return -1;
+	return (size_t)snprintf(key, cap, "%s:%s", ev->platform, hex) < cap ? 0 : -1;
+}
+
+void service_learn_telegram(struct service *svc, const char *username)
+{
+	if (atomic_load_explicit(&svc->telegram_learned, memory_order_acquire) ||
+	    strlen(username) >= sizeof(svc->telegram_username))
+		return;
+	memcpy(svc->telegram_username, username, strlen(username) + 1);
+	atomic_store_explicit(&svc->telegram_learned, 1, memory_order_release);
+}
+
+int service_telegram_known(struct service *svc)
+{
+	return platform_setting(&svc->pcfg, "telegram", "bot_username") != NULL ||
+	       atomic_load_explicit(&svc->telegram_learned, memory_order_acquire);
+}
+
+const struct platform_config *service_parse_config(struct service *svc, struct platform_config *tmp)
+{
+	if (platform_setting(&svc->pcfg, "telegram", "bot_username") ||
+	    !atomic_load_explicit(&svc->telegram_learned, memory_order_acquire))
+		return &svc->pcfg;                      /* configured (an override), or not learned */
+	*tmp = svc->pcfg;
+	if (platform_setting_set(tmp, "telegram", "bot_username", svc->telegram_username) < 0)
+		return &svc->pcfg;
+	return tmp;
 }
 
 static void answer_question(struct service *svc, struct matcher_scratch *s, const struct sb_event *ev,
@@ -140,14 +194,16 @@ static void answer_question(struct service *svc, struct matcher_scratch *s, cons
 	struct match_result *res = malloc(sizeof(*res));
 	struct match_context ctx, next;
 	char key[CONTEXT_MAX_KEY];
+	const char *kind;
 	struct answer a;
 
 	if (!res) {
 		knowledge_unref(k);
 		return;
 	}
-	conversation_key(ev, key, sizeof(key));
-	if (!context_get(svc->contexts, key, now_ms, &ctx) || ctx.version != k->version) {
+	if (conversation_key(ev, key, sizeof(key)) < 0)
+		key[0] = '\0';                          /* no context rather than a shared one */
+	if (!key[0] || !context_get(svc->contexts, key, now_ms, &ctx) || ctx.version != k->version) {
 		ctx = (struct match_context)MATCH_CONTEXT_EMPTY;
 		ctx.version = k->version;
 	}
@@ -156,11 +212,13 @@ static void answer_question(struct service *svc, struct matcher_scratch *s, cons
 	answer_compose(k, res, &a);
 	buf_adds(reply, a.text.ptr ? a.text.ptr : "");
 	*what = a.matched ? MA_MATCHED : MA_DECLINED;
-	if (res->outcome == MATCH_NONE || res->outcome == MATCH_NO_FACT)
-		unanswered_writer_push(svc->unanswered_writer, ev->text);      /* for `!kb unanswered` */
+	if ((kind = answer_unanswered_kind(k, res)) != NULL)             /* for `!kb unanswered` */
+		unanswered_writer_push_kind(svc->unanswered_writer, ev->text, kind,
+					    res->outcome == MATCH_DECLINE ? a.intent : NULL);
 	matcher_next_context(res, &ctx, &next);
 	next.version = k->version;
-	context_put(svc->contexts, key, now_ms, &next);
+	if (key[0])
+		context_put(svc->contexts, key, now_ms, &next);
 	answer_release(&a);
 	free(res);
 	knowledge_unref(k);
@@ -171,7 +229,7 @@ enum metrics_answer service_handle(struct service *svc, struct matcher_scratch *
 				   const char **command)
 {
 	enum metrics_answer what = MA_IGNORED;
-	char key[SB_EVENT_ID + 32];
+	char key[sizeof(ev->platform) + 2 * VERIFY_SHA256_LEN + 2];
 	const char *rest;
 
 	if (ev->from_bot) {
@@ -179,8 +237,7 @@ enum metrics_answer service_handle(struct service *svc, struct matcher_scratch *
 		return MA_IGNORED;
 	}
 	if (ev->id[0]) {
-		snprintf(key, sizeof(key), "%s:%s", ev->platform, ev->id);
-		if (seen_check_and_add(svc->seen, key, now_ms)) {
+		if (delivery_key(ev, key, sizeof(key)) == 0 && seen_check_and_add(svc->seen, key, now_ms)) {
 			metrics_answer(&svc->metrics, MA_DUPLICATE);
 			return MA_DUPLICATE;
 		}
@@ -189,7 +246,7 @@ enum metrics_answer service_handle(struct service *svc, struct matcher_scratch *
 		if (command) {
 			*command = rest;                /* run by the caller (service_command_job) */
 		} else {
-			char who[SB_EVENT_ID + 32];
+			char who[sizeof(ev->platform) + sizeof(ev->user) + 2];
 			snprintf(who, sizeof(who), "%s:%s", ev->platform, ev->user);
 			moderation_exec(&svc->moderation, who,
 					moderation_is_moderator(svc->cfg, ev->platform, ev->user), rest, reply);
@@ -209,7 +266,7 @@ enum metrics_answer service_handle(struct service *svc, struct matcher_scratch *
 void service_command_job(const struct service *svc, const struct sb_event *ev, const char *command,
 			 struct moderation_job *job, void (*done)(struct moderation_job *job))
 {
-	char who[SB_EVENT_ID + 32];
+	char who[sizeof(ev->platform) + sizeof(ev->user) + 2];
 
 	snprintf(who, sizeof(who), "%s:%s", ev->platform, ev->user);
 	moderation_job_init(job, who, moderation_is_moderator(svc->cfg, ev->platform, ev->user), command, done);

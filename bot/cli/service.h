@@ -7,6 +7,7 @@
 #ifndef STUDYBOT_SERVICE_H
 #define STUDYBOT_SERVICE_H
 
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include "buf.h"
@@ -38,6 +39,10 @@ struct service {
 	char state_dir[4096];
 	struct unanswered_writer *unanswered_writer;       /* writes unanswered questions off the request path */
 	struct moderation_worker *moderation_worker;       /* runs "!kb" commands off the event loops */
+	/* the bot's Telegram username from getMe: written once (worker 0's loop), then
+	 * published by telegram_learned; read by every worker's parse */
+	char telegram_username[TELEGRAM_MAX_USERNAME + 1];
+	atomic_int telegram_learned;
 };
 
 /* loads the knowledge and sets everything up from c (cli_paths() done); 0 or -1 (explained) */
@@ -45,6 +50,14 @@ int service_init(struct service *svc, struct cli *c);
 void service_release(struct service *svc);
 /* the platforms' settings from cfg (strings point into cfg) */
 void service_platform_config(const struct config *cfg, struct platform_config *p);
+/* keeps the username Telegram's getMe returned (the first one only: it is
+ * published to the other workers once, never rewritten) */
+void service_learn_telegram(struct service *svc, const char *username);
+/* 1 when the bot's Telegram username is known: telegram.bot_username, or learned */
+int service_telegram_known(struct service *svc);
+/* the settings to parse an event with: &svc->pcfg, or (once a username was
+ * learned and none is configured) a copy in tmp that carries it */
+const struct platform_config *service_parse_config(struct service *svc, struct platform_config *tmp);
 /* 1 when the platform's section is in the config */
 int service_platform_on(const struct service *svc, const char *platform);
 

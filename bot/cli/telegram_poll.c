@@ -14,11 +14,15 @@
 #define POLL_WAIT_S 25
 #define POLL_RETRY_MS 5000
 #define POLL_MAX_EVENTS 32
+#define POLL_WAIT_ME_MS 100     /* a look at whether getMe answered */
+#define POLL_WAIT_ME_MAX 5000   /* the most the first poll waits for it */
 
 struct poller {
 	struct worker *w;
+	const struct telegram_me *me;
 	int64_t offset;
 	long long timer;
+	long waited_ms;
 };
 
 static long poll_timer(struct loop *l, long long id, void *ud);
@@ -32,6 +36,7 @@ static void poll_done(const struct http_result *r, void *ud)
 {
 	struct poller *p = ud;
 	struct sb_event *ev;
+	struct platform_config view;
 	int n;
 
 	if (r->cancelled)
@@ -43,7 +48,7 @@ static void poll_done(const struct http_result *r, void *ud)
 		return;
 	}
 	ev = calloc(POLL_MAX_EVENTS, sizeof(*ev));
-	n = ev ? telegram_parse_updates(&p->w->svc->pcfg, r->body, r->body_len, ev, POLL_MAX_EVENTS,
+	n = ev ? telegram_parse_updates(service_parse_config(p->w->svc, &view), r->body, r->body_len, ev, POLL_MAX_EVENTS,
 					&p->offset) : -1;
 	for (int i = 0; i < n; i++)
 		webhooks_handle_polled(p->w, &ev[i]);
@@ -62,6 +67,11 @@ static long poll_timer(struct loop *l, long long id, void *ud)
 	p->timer = 0;
 	if (p->w->draining)
 		return -1;
+	if (telegram_me_pending(p->me) && p->waited_ms < POLL_WAIT_ME_MAX) {
+		p->waited_ms += POLL_WAIT_ME_MS;        /* the first updates, read knowing the username */
+		poll_again(p, POLL_WAIT_ME_MS);
+		return -1;
+	}
 	outbound_init(&o);
 	if (telegram_poll_request(&p->w->svc->pcfg, p->offset, POLL_WAIT_S, &o) == 0) {
 		nh = outbound_header_lines(&o, ct, headers);
@@ -76,7 +86,7 @@ static long poll_timer(struct loop *l, long long id, void *ud)
 	return -1;
 }
 
-int poller_start(struct worker *w, struct poller **out)
+int poller_start(struct worker *w, const struct telegram_me *me, struct poller **out)
 {
 	const struct config *cfg = w->svc->cfg;
 	struct poller *p;
@@ -89,6 +99,7 @@ int poller_start(struct worker *w, struct poller **out)
 	if (!(p = calloc(1, sizeof(*p))))
 		return -1;
 	p->w = w;
+	p->me = me;
 	poll_again(p, 0);
 	log_info("poll", "platform=telegram mode=poll");
 	*out = p;

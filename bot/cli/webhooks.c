@@ -92,6 +92,7 @@ static int handle(struct worker *w, const struct platform_ops *ops, const struct
 	struct sb_event *ev;
 	struct buf text;
 	enum platform_parse_result pr;
+	struct platform_config view;
 	int deferred = 0;
 
 	if (!service_platform_on(w->svc, ops->name)) {
@@ -107,7 +108,7 @@ static int handle(struct worker *w, const struct platform_ops *ops, const struct
 		http_response_text(res, 503, "busy\n");
 		return 0;
 	}
-	pr = ops->parse(&w->svc->pcfg, req, ev, res);
+	pr = ops->parse(service_parse_config(w->svc, &view), req, ev, res);     /* with what getMe told */
 	if (pr == PP_BAD) {
 		http_response_text(res, 400, "bad request: not a payload this endpoint understands\n");
 	} else if (pr == PP_EVENT) {

@@ -297,6 +297,16 @@ int mod_history(struct moderation_call *c)
 	return 0;
 }
 
+/* why an unanswered question was not answered, as the listing shows it */
+static const char *unanswered_why(const struct unanswered_item *it)
+{
+	if (strcmp(it->kind, "clinical") == 0)
+		return ", clinical decline (recorded, never taught)";
+	if (strcmp(it->kind, "declined") == 0)
+		return ", declined";
+	return "";
+}
+
 int mod_unanswered(struct moderation_call *c)
 {
 	long n = number_arg(c, 1, LIST_DEFAULT, LIST_MAX);
@@ -314,8 +324,10 @@ int mod_unanswered(struct moderation_call *c)
 	m = unanswered_top(&u, k, idx, (size_t)n);
 	for (size_t i = 0; i < m; i++) {
 		const struct unanswered_item *it = &u.v[idx[i]];
-		buf_printf(c->out, "#%ld  asked %ld time%s, last %s: %s\n", it->id, it->count, it->count == 1 ? "" : "s",
-			   it->last, it->q);
+		buf_printf(c->out, "#%ld  asked %ld time%s, last %s%s%s%s: %s\n", it->id, it->count,
+			   it->count == 1 ? "" : "s", it->last, unanswered_why(it),
+			   it->intent[0] && strcmp(it->kind, "clinical") != 0 ? " as " : "",
+			   strcmp(it->kind, "clinical") != 0 ? it->intent : "", it->q);
 	}
 	if (m)
 		buf_printf(c->out, "adopt one: %s example TOPIC | #ID, or %s add TOPIC #ID | ANSWER", c->env->prefix,

@@ -17,10 +17,11 @@
 #define STUDYBOT_MODERATION_WORKER_H
 
 #include "buf.h"
+#include "caps.h"
 #include "moderation.h"
 
 #define MODERATION_WORKER_QUEUE 64
-#define MODERATION_MAX_WHO      300
+#define MODERATION_MAX_WHO      (32 + SB_MAX_PLATFORM_ID)   /* "platform:" + a whole user id */
 
 struct moderation_job {
 	char who[MODERATION_MAX_WHO];       /* "slack:U123" */

@@ -51,6 +51,10 @@ static int item_from_json(const cJSON *o, struct unanswered_item *it)
 		    (long)count->valuedouble : 1;
 	copy_time(it->first, cJSON_GetObjectItemCaseSensitive(o, "first"));
 	copy_time(it->last, cJSON_GetObjectItemCaseSensitive(o, "last"));
+	x = cJSON_GetObjectItemCaseSensitive(o, "kind");
+	snprintf(it->kind, sizeof(it->kind), "%s", cJSON_IsString(x) && x->valuestring[0] ? x->valuestring : "unknown");
+	x = cJSON_GetObjectItemCaseSensitive(o, "intent");
+	snprintf(it->intent, sizeof(it->intent), "%s", cJSON_IsString(x) ? x->valuestring : "");
 	users = cJSON_GetObjectItemCaseSensitive(o, "users");
 	cJSON_ArrayForEach(x, users)
 		if (cJSON_IsString(x) && it->nusers < UNANSWERED_MAX_USERS)
@@ -119,6 +123,9 @@ static char *log_text(const struct unanswered *u)
 			for (size_t k = 0; k < it->nusers; k++)
 				cJSON_AddItemToArray(users, cJSON_CreateString(it->users[k]));
 		}
+		cJSON_AddStringToObject(o, "kind", it->kind[0] ? it->kind : "unknown");
+		if (it->intent[0])
+			cJSON_AddStringToObject(o, "intent", it->intent);
 		line = cJSON_PrintUnformatted(o);
 		cJSON_Delete(o);
 		if (!line || buf_adds(&b, line) < 0 || buf_addc(&b, '\n') < 0) {
@@ -179,7 +186,12 @@ static char *cut_utf8(const char *q, size_t max)
 	return strndup(q, n);
 }
 
-static int record_locked(const char *path, const char *norm, const char *question, const char *who)
+struct why {
+	const char *kind, *intent;
+};
+
+static int record_locked(const char *path, const char *norm, const char *question, const char *who,
+			 const struct why *why)
 {
 	struct unanswered u;
 	struct unanswered_item *it = NULL;
@@ -203,6 +215,8 @@ static int record_locked(const char *path, const char *norm, const char *questio
 	}
 	if (it) {
 		snprintf(it->last, sizeof(it->last), "%s", now);
+		snprintf(it->kind, sizeof(it->kind), "%s", why->kind);        /* the latest reading */
+		snprintf(it->intent, sizeof(it->intent), "%s", why->intent);
 		if (who && *who)
 			add_user(it, who);
 		if ((text = log_text(&u))) {
@@ -216,6 +230,13 @@ static int record_locked(const char *path, const char *norm, const char *questio
 
 int unanswered_record(const char *path, const struct knowledge *k, const char *question, const char *who)
 {
+	return unanswered_record_kind(path, k, question, who, NULL, NULL);
+}
+
+int unanswered_record_kind(const char *path, const struct knowledge *k, const char *question, const char *who,
+			   const char *kind, const char *intent)
+{
+	struct why why = { kind && *kind ? kind : "unknown", intent ? intent : "" };
 	char norm[SB_MAX_QUESTION + 1], lock[4200];
 	struct buf err;
 	int fd, rc;
@@ -232,7 +253,7 @@ int unanswered_record(const char *path, const struct knowledge *k, const char *q
 		return -1;
 	}
 	buf_release(&err);
-	rc = record_locked(path, norm, question, who);
+	rc = record_locked(path, norm, question, who, &why);
 	store_unlock(fd);
 	if (rc < 0)
 		log_warn("unanswered_write", "path=%s", path);

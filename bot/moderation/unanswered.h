@@ -2,7 +2,8 @@
  * unanswered.h - the questions the bot had no answer for, so moderators can add them.
  *
  *   The log     JSON lines at [bot] unanswered_log (default state/unanswered.jsonl):
- *               {"id", "q", "norm", "count", "first", "last"[, "users"]}, one per
+ *               {"id", "q", "norm", "count", "first", "last"[, "users"], "kind"[,
+ *               "intent"]}, one per
  *               distinct question (de-duplicated by its normalised text), at most
  *               UNANSWERED_MAX of them: a new question evicts the least asked (the
  *               least recently asked among equals). Times are ISO-8601 UTC. User ids
@@ -12,8 +13,12 @@
  *               questions the live knowledge now answers. Ids are stable, so
  *               `kb example TOPIC #ID` and `kb add TOPIC #ID | ANSWER` can name one.
  *
- * Which questions to record is the caller's choice: those with no confident answer
- * (MATCH_NONE, MATCH_NO_FACT) — not deliberate declines.
+ * Which questions to record is the caller's choice (answer_unanswered_kind()):
+ * every question the bot did not answer, but small talk and commands. "kind" says
+ * why: "unknown" (no confident answer; also what a line without "kind" means),
+ * "declined" (a decline intent, named by "intent") or "clinical" (a clinical
+ * decline: recorded so instructors see it, never taught as an answer). A question
+ * asked again takes the latest kind.
  */
 #ifndef STUDYBOT_UNANSWERED_H
 #define STUDYBOT_UNANSWERED_H
@@ -25,6 +30,8 @@
 #define UNANSWERED_MAX        500   /* distinct questions kept */
 #define UNANSWERED_MAX_Q      300   /* bytes of a question kept */
 #define UNANSWERED_MAX_USERS  5     /* user ids kept per question (when kept at all) */
+#define UNANSWERED_MAX_KIND   16
+#define UNANSWERED_MAX_INTENT 64    /* bytes of the decline intent's id kept */
 
 struct unanswered_item {
 	long id;
@@ -33,6 +40,8 @@ struct unanswered_item {
 	char first[24], last[24];
 	char *users[UNANSWERED_MAX_USERS];
 	size_t nusers;
+	char kind[UNANSWERED_MAX_KIND];         /* "unknown", "declined", "clinical" */
+	char intent[UNANSWERED_MAX_INTENT];     /* the decline's intent id, "" none */
 };
 
 struct unanswered {
@@ -47,6 +56,10 @@ struct unanswered {
  * cannot be written. Blocks for at most the lock wait plus one small file write.
  */
 int unanswered_record(const char *path, const struct knowledge *k, const char *question, const char *who);
+/* the same, saying why: kind ("unknown" when NULL) and the decline's intent id
+ * (NULL or "" none) */
+int unanswered_record_kind(const char *path, const struct knowledge *k, const char *question, const char *who,
+			   const char *kind, const char *intent);
 
 /* reads the log (a missing one is empty; bad lines are skipped); 0 or -1 */
 int unanswered_load(const char *path, struct unanswered *u);

@@ -2,6 +2,7 @@
 #include "unanswered_writer.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,13 +12,19 @@
 
 #define RECORDER_QUEUE 256
 
+struct queued {                         /* one question and why it went unanswered */
+	char *q;
+	char kind[UNANSWERED_MAX_KIND];
+	char intent[UNANSWERED_MAX_INTENT];
+};
+
 struct unanswered_writer {
 	pthread_mutex_t lock;
 	pthread_cond_t wake, idle;
 	pthread_t thread;
 	char *path;
 	struct knowledge_holder *holder;
-	char *queue[RECORDER_QUEUE];
+	struct queued queue[RECORDER_QUEUE];
 	size_t head, count;
 	int busy, stopping, started;
 	unsigned long dropped;
@@ -29,7 +36,7 @@ static void *unanswered_writer_main(void *arg)
 
 	pthread_mutex_lock(&r->lock);
 	for (;;) {
-		char *q;
+		struct queued q;
 		while (!r->count && !r->stopping)
 			pthread_cond_wait(&r->wake, &r->lock);
 		if (!r->count)
@@ -41,9 +48,9 @@ static void *unanswered_writer_main(void *arg)
 		pthread_mutex_unlock(&r->lock);
 		{
 			struct knowledge *k = knowledge_acquire(r->holder);
-			unanswered_record(r->path, k, q, NULL);
+			unanswered_record_kind(r->path, k, q.q, NULL, q.kind, q.intent);
 			knowledge_unref(k);
-			free(q);
+			free(q.q);
 		}
 		pthread_mutex_lock(&r->lock);
 		r->busy = 0;
@@ -71,7 +78,14 @@ struct unanswered_writer *unanswered_writer_new(const char *path, struct knowled
 
 void unanswered_writer_push(struct unanswered_writer *r, const char *question)
 {
+	unanswered_writer_push_kind(r, question, NULL, NULL);
+}
+
+void unanswered_writer_push_kind(struct unanswered_writer *r, const char *question, const char *kind,
+				 const char *intent)
+{
 	char *copy;
+	struct queued *slot;
 
 	if (!r || !r->started || !question || !*question)
 		return;
@@ -81,7 +95,10 @@ void unanswered_writer_push(struct unanswered_writer *r, const char *question)
 		if ((r->dropped & (r->dropped - 1)) == 0)          /* 1st, 2nd, 4th, ... */
 			log_warn("unanswered", "result=dropped count=%lu reason=\"queue full\"", r->dropped);
 	} else {
-		r->queue[(r->head + r->count++) % RECORDER_QUEUE] = copy;
+		slot = &r->queue[(r->head + r->count++) % RECORDER_QUEUE];
+		slot->q = copy;
+		snprintf(slot->kind, sizeof(slot->kind), "%s", kind ? kind : "");
+		snprintf(slot->intent, sizeof(slot->intent), "%s", intent ? intent : "");
 		pthread_cond_signal(&r->wake);
 	}
 	pthread_mutex_unlock(&r->lock);

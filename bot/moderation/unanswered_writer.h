@@ -15,6 +15,9 @@ struct unanswered_writer;
 struct unanswered_writer *unanswered_writer_new(const char *path, struct knowledge_holder *holder);
 /* queues a copy of question; never blocks on I/O */
 void unanswered_writer_push(struct unanswered_writer *r, const char *question);
+/* the same with why it went unanswered (unanswered_record_kind(); NULLs allowed) */
+void unanswered_writer_push_kind(struct unanswered_writer *r, const char *question, const char *kind,
+				 const char *intent);
 /* waits until everything queued is written (tests, shutdown) */
 void unanswered_writer_flush(struct unanswered_writer *r);
 /* writes what is queued, then stops the thread */

@@ -13,6 +13,7 @@
  *   discord_command_json()   the body that registers Discord's /ask command
  *   discord_register_command() the whole registration POST
  *   telegram_parse_updates() the events in a getUpdates answer (polling mode)
+ *   telegram_getme_request(), telegram_parse_getme()  the bot's username (getMe)
  *
  * The order of one request is always: verify() on the raw bytes, then parse(),
  * then, for PP_EVENT, reply(). Adapters do no I/O, keep no state and never log a
@@ -30,25 +31,26 @@
 #include "caps.h"
 #include "config.h"
 
-#define SB_EVENT_ID 128
+#define SB_EVENT_ID SB_MAX_PLATFORM_ID
 
 /* One question. Every field is a NUL-terminated string, "" when the platform did
- * not give it; ids are kept as strings (never numbers). Text is valid UTF-8, cut
- * at SB_MAX_QUESTION bytes on a character boundary. */
+ * not give it; ids are kept as strings (never numbers) and whole (caps.h sizes
+ * them to the platforms' real lengths; a longer one is refused, never cut). Text
+ * is valid UTF-8, cut at SB_MAX_QUESTION bytes on a character boundary. */
 struct sb_event {
 	char platform[16];              /* the adapter's name */
 	char id[SB_EVENT_ID];           /* delivery id for dedupe; "" = none given */
 	char user[SB_EVENT_ID];         /* platform user id (printable ASCII) */
-	char user_name[SB_EVENT_ID];    /* display or login name, may be "" */
-	char channel[256];              /* channel / chat / room / stream id */
-	char thread[256];               /* thread / topic to answer in, "" if none */
+	char user_name[SB_MAX_PLATFORM_NAME]; /* display or login name, may be "" */
+	char channel[SB_EVENT_ID];      /* channel / chat / room / stream id */
+	char thread[SB_EVENT_ID];       /* thread / topic to answer in, "" if none */
 	char text[SB_MAX_QUESTION + 1]; /* the question, mentions of the bot stripped */
 	int is_dm;                      /* a direct (private) conversation */
 	int addressed;                  /* mention, command, DM or reply to the bot */
 	int from_bot;                   /* sent by a bot (never answered) */
 	int is_command;                 /* a slash command or interaction */
-	char reply_url[512];            /* response_url / webhook URL, "" if none */
-	char reply_token[512];          /* per adapter: Discord interaction token,
+	char reply_url[SB_MAX_PLATFORM_URL];   /* response_url / webhook URL, "" if none */
+	char reply_token[SB_MAX_REPLY_TOKEN];  /* per adapter: Discord interaction token,
 	                                   Telegram message id to reply to, Slack ts */
 };
 
@@ -182,5 +184,15 @@ int telegram_parse_updates(const struct platform_config *cfg, const char *body,
 /* fills post with the getUpdates long-poll call at offset, waiting timeout_s */
 int telegram_poll_request(const struct platform_config *cfg, int64_t offset,
 			  int timeout_s, struct outbound *post);
+
+#define TELEGRAM_MAX_USERNAME 64       /* Telegram's are 5 to 32 characters */
+
+/* fills post with the getMe call (the bot's own user); -1 without a bot token */
+int telegram_getme_request(const struct platform_config *cfg, struct outbound *post);
+
+/* Reads a getMe answer ({"ok":true,"result":{"username":...}}) into username (n
+ * bytes, at least TELEGRAM_MAX_USERNAME + 1). 0, or -1 (username "") when it is
+ * not a successful answer with a well-formed username. */
+int telegram_parse_getme(const char *body, size_t len, char *username, size_t n);
 
 #endif

@@ -46,7 +46,7 @@ static int teams_verify(const struct platform_config *cfg, const struct http_req
 
 static void remove_at(char *s, const char *name)
 {
-	char tag[SB_EVENT_ID + 16];
+	char tag[SB_MAX_PLATFORM_NAME + 16];
 
 	if (pu_has(name) && snprintf(tag, sizeof(tag), "<at>%s</at>", name) < (int)sizeof(tag))
 		pu_remove_all(s, tag);
@@ -74,7 +74,7 @@ static enum platform_parse_result teams_fill(const struct platform_config *cfg,
 {
 	const cJSON *from = pu_jobj(root, "from"), *conv = pu_jobj(root, "conversation");
 	const char *cid = pu_jstr(conv, "id"), *mark;
-	char channel[512];
+	char channel[2 * SB_EVENT_ID];          /* "19:...@thread.tacv2;messageid=..." */
 
 	if (cid && strlen(cid) >= sizeof(channel))
 		return PP_BAD;

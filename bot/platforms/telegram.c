@@ -4,14 +4,17 @@
  *
  *   verify   X-Telegram-Bot-Api-Secret-Token equals telegram.secret_token
  *            (exactly; refused when none is configured)
- *   parse    message / edited_message with text (or a caption) -> PP_EVENT when
+ *   parse    a message with text (or a caption) -> PP_EVENT when
  *            addressed: a private chat, "/ask" (or /ask@<bot>), an @<bot>
  *            mention, or a reply to one of the bot's messages (a forum topic's
- *            creation message does not count); bots, other updates -> PP_IGNORE
+ *            creation message does not count); bots, edited_message (never a
+ *            second answer or a second command), other updates -> PP_IGNORE
  *   reply    sendMessage (plain text, no parse_mode) with reply_to_message_id
  *            and message_thread_id, acknowledged by an empty 200
  *   polling  telegram_poll_request() builds getUpdates; telegram_parse_updates()
  *            reads its answer into events
+ *   getMe    telegram_getme_request() / telegram_parse_getme(): the bot's
+ *            username, learned at start (telegram.bot_username overrides it)
  *
  *   ev->channel = chat id, ev->thread = message_thread_id (topics only),
  *   ev->reply_token = the message id to reply to, ev->id = update_id.
@@ -161,9 +164,8 @@ static enum platform_parse_result tg_update(const struct platform_config *cfg,
 	if (!cJSON_IsObject(update) ||
 	    pu_set_id(ev->id, sizeof(ev->id), cJSON_GetObjectItemCaseSensitive(update, "update_id")))
 		return PP_BAD;
-	if (!msg)
-		msg = pu_jobj(update, "edited_message");
-	return msg ? tg_message(cfg, msg, ev) : PP_IGNORE;
+	return msg ? tg_message(cfg, msg, ev) : PP_IGNORE;     /* edited_message too: its
+	                                  original was answered (or run) once already */
 }
 
 static enum platform_parse_result tg_parse(const struct platform_config *cfg,
@@ -225,7 +227,7 @@ int telegram_poll_request(const struct platform_config *cfg, int64_t offset, int
 		return -1;
 	return buf_printf(&post->body,
 			  "{\"offset\":%lld,\"timeout\":%d,\"limit\":100,"
-			  "\"allowed_updates\":[\"message\",\"edited_message\"]}",
+			  "\"allowed_updates\":[\"message\"]}",
 			  (long long)offset, timeout_s < 0 ? 0 : timeout_s);
 }
 
@@ -287,10 +289,41 @@ static const struct config_entry settings[] = {
 	CONFIG_ENTRY_CHOICE("telegram", "mode", modes, "webhook",
 			    "webhook: Telegram posts updates; poll: the bot asks with getUpdates"),
 	CONFIG_ENTRY_STR("telegram", "bot_username", config_check_token, "", 0,
-			 "the bot's username without @, to notice mentions in groups"),
+			 "the bot's username without @; learned with getMe at start, set it only to override"),
 	CONFIG_ENTRY_STR("telegram", "api_url", config_check_url, "https://api.telegram.org", 0, "Bot API base URL"),
 	CONFIG_ENTRY_END,
 };
+
+int telegram_getme_request(const struct platform_config *cfg, struct outbound *post)
+{
+	if (tg_call(cfg, "getMe", post) < 0)
+		return -1;
+	return buf_adds(&post->body, "{}");
+}
+
+/* a Telegram username: 1 to TELEGRAM_MAX_USERNAME letters, digits and '_' */
+static int username_ok(const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	return n > 0 && n <= TELEGRAM_MAX_USERNAME &&
+	       strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") == n;
+}
+
+int telegram_parse_getme(const char *body, size_t len, char *username, size_t n)
+{
+	cJSON *root = cJSON_ParseWithLength(body, len);
+	const cJSON *me = pu_jobj(root, "result");
+	const char *name = pu_jstr(me, "username");
+	int ok = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(root, "ok")) && username_ok(name) &&
+		 strlen(name) < n;
+
+	username[0] = '\0';
+	if (ok)
+		memcpy(username, name, strlen(name) + 1);
+	cJSON_Delete(root);
+	return ok ? 0 : -1;
+}
 
 const struct platform_ops platform_telegram = {
 	.name = "telegram",

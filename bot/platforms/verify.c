@@ -65,6 +65,26 @@ int verify_hmac_sha256_hex(const void *key, size_t keylen, const void *msg, size
 	return r;
 }
 
+int verify_sha256_hex(const struct verify_part *parts, size_t nparts, char out[2 * VERIFY_SHA256_LEN + 1])
+{
+	unsigned char md[VERIFY_SHA256_LEN];
+	unsigned int mdlen = 0;
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	int ok = ctx && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
+	size_t i;
+
+	for (i = 0; ok && i < nparts; i++)
+		if (parts[i].len)
+			ok = EVP_DigestUpdate(ctx, parts[i].ptr, parts[i].len);
+	ok = ok && EVP_DigestFinal_ex(ctx, md, &mdlen) && mdlen == VERIFY_SHA256_LEN;
+	EVP_MD_CTX_free(ctx);
+	if (!ok) {
+		out[0] = '\0';
+		return -1;
+	}
+	return verify_hex_encode(md, sizeof(md), out, 2 * VERIFY_SHA256_LEN + 1);
+}
+
 int verify_hex_encode(const unsigned char *in, size_t n, char *out, size_t outsz)
 {
 	static const char digits[] = "0123456789abcdef";

@@ -3,6 +3,7 @@
  *
  *   verify_hmac_sha256()       HMAC-SHA256 of one buffer        (Teams)
  *   verify_hmac_sha256_parts() HMAC-SHA256 of several buffers   (Slack "v0:ts:body")
+ *   verify_sha256_hex()        SHA-256 of several buffers, lowercase hex (bounded keys)
  *   verify_hex_encode()        bytes -> lowercase hex
  *   verify_hex_decode()        hex -> bytes, strict
  *   verify_base64_encode()     bytes -> standard base64 with padding
@@ -38,6 +39,10 @@ int verify_hmac_sha256_parts(const void *key, size_t keylen, const struct verify
 /* lowercase hex of HMAC-SHA256(key, msg) into out (65 bytes, NUL-terminated); 0 or -1 */
 int verify_hmac_sha256_hex(const void *key, size_t keylen, const void *msg, size_t msglen,
 			char out[2 * VERIFY_SHA256_LEN + 1]);
+
+/* out = lowercase hex of SHA-256(parts[0] || parts[1] || ...), 64 digits and a
+ * NUL; 0 or -1. Not a secret's check: it bounds keys built from long ids. */
+int verify_sha256_hex(const struct verify_part *parts, size_t nparts, char out[2 * VERIFY_SHA256_LEN + 1]);
 
 /* writes 2*n lowercase hex digits and a NUL into out (outsz >= 2*n+1), else -1 */
 int verify_hex_encode(const unsigned char *in, size_t n, char *out, size_t outsz);

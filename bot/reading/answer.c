@@ -130,6 +130,27 @@ void answer_compose(const struct knowledge *k, const struct match_result *res, s
 	}
 }
 
+#define SMALLTALK_PREFIX "smalltalk"     /* greetings, thanks, "who are you": never questions */
+
+const char *answer_unanswered_kind(const struct knowledge *k, const struct match_result *res)
+{
+	switch (res->outcome) {
+	case MATCH_NONE:
+	case MATCH_NO_FACT:
+		return "unknown";
+	case MATCH_DECLINE:
+		if (res->intent < 0)
+			return "declined";
+		if (strncmp(k->lang.intents[res->intent].id, SMALLTALK_PREFIX, strlen(SMALLTALK_PREFIX)) == 0)
+			return NULL;
+		return matcher_intent_clinical(&k->matcher, res->intent) ? "clinical" : "declined";
+	case MATCH_TOPIC:
+	case MATCH_NEED_ROLE:
+		return NULL;
+	}
+	return NULL;
+}
+
 void answer_json(const struct answer *a, struct buf *out)
 {
 	buf_printf(out, "{\"matched\": %s, \"answer\": \"", a->matched ? "true" : "false");

@@ -28,6 +28,13 @@ void answer_init(struct answer *a);
 void answer_release(struct answer *a);
 /* fills a from res; strings point into k, which must outlive a's use */
 void answer_compose(const struct knowledge *k, const struct match_result *res, struct answer *a);
+/* Whether a question belongs in the unanswered log, and as what: NULL when not
+ * (answered, small talk and greetings, a question back such as "which role?");
+ * "unknown" (no confident answer: MATCH_NONE, MATCH_NO_FACT), "declined" (a
+ * decline intent: off-topic, not in the notes, one state... the cohort-local
+ * questions instructors may want to teach) or "clinical" (a clinical decline,
+ * recorded but never taught: no teaching lifts it). */
+const char *answer_unanswered_kind(const struct knowledge *k, const struct match_result *res);
 /* one JSON object, no newline */
 void answer_json(const struct answer *a, struct buf *out);
 /* how the question was read, for `explain` */

@@ -162,6 +162,10 @@ void matcher_read(const struct matcher *m, struct matcher_scratch *s, const char
 /* "and for emts?": the context's topic again for the role res names; 1 when res now
  * holds that (a topic, or no fact for that role), else 0 and res unchanged */
 int matcher_switch_role(const struct matcher *m, const struct match_context *ctx, struct match_result *res);
+
+/* 1 when intent (an index, -1 none) is a clinical decline (ids starting
+ * "decline-clinical"): doses, drugs, treatment. No teaching ever lifts one. */
+int matcher_intent_clinical(const struct matcher *m, int intent);
 /* builds the model from the topics' examples and titles (matcher_build calls it) */
 int matcher_build_ranker(struct matcher *m);
 /* the context to remember after res (context.c) */

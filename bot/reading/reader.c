@@ -446,7 +446,7 @@ static int switches_role(const struct matcher *m, const struct match_context *co
 }
 
 /* a decline no teaching lifts: doses, drugs, treatment (intents named decline-clinical...) */
-static int clinical(const struct matcher *m, int intent)
+int matcher_intent_clinical(const struct matcher *m, int intent)
 {
 	return intent >= 0 && strncmp(m->lang->intents[intent].id, CLINICAL_PREFIX, strlen(CLINICAL_PREFIX)) == 0;
 }
@@ -459,7 +459,7 @@ static int taught(const struct matcher *m, struct match_result *res)
 	int t = strmap_get(&m->example_topic, res->tagged, strlen(res->tagged));
 	struct ranker_hit hit = { t, 1.0 };
 
-	if (t < 0 || (res->outcome == MATCH_DECLINE && clinical(m, res->intent)))
+	if (t < 0 || (res->outcome == MATCH_DECLINE && matcher_intent_clinical(m, res->intent)))
 		return 0;                               /* clinical declines always hold */
 	if (res->outcome == MATCH_TOPIC && res->topic == t)
 		return 1;                               /* the patterns agree: nothing to add */

@@ -135,11 +135,14 @@ class StandIn:
 
     script: a list of answers used in order, one per request, each a dict with
     optional keys status (200), headers ({}), body ('{"ok":true}'), delay (s).
-    Once the script is used up, every request gets 200 {"ok":true}."""
+    Once the script is used up, every request gets 200 {"ok":true}.
+    routes: {path suffix: [step, ...]} answers the requests whose path ends so
+    (e.g. "/getMe") from their own list, the last step repeated, outside the script."""
 
-    def __init__(self, script=None):
+    def __init__(self, script=None, routes=None):
         self.requests = []
         self.script = list(script or [])
+        self.routes = {k: list(v) for k, v in (routes or {}).items()}
         self.cond = threading.Condition()
         outer = self
 
@@ -155,7 +158,11 @@ class StandIn:
                 hdrs = {k.lower(): v for k, v in self.headers.items()}
                 with outer.cond:
                     outer.requests.append(Recorded(self.command, self.path, hdrs, body, time.monotonic()))
-                    step = outer.script.pop(0) if outer.script else {}
+                    route = next((v for k, v in outer.routes.items() if self.path.endswith(k)), None)
+                    if route is not None:
+                        step = route.pop(0) if len(route) > 1 else (route[0] if route else {})
+                    else:
+                        step = outer.script.pop(0) if outer.script else {}
                     outer.cond.notify_all()
                 if step.get("delay"):
                     time.sleep(step["delay"])
@@ -166,7 +173,10 @@ class StandIn:
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(out)))
                 self.end_headers()
-                self.wfile.write(out)
+                try:
+                    self.wfile.write(out)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass                      # the bot hung up (a poll cut short by SIGTERM)
 
             do_POST = do_GET = do_PUT = do_PATCH = handle_any
 

@@ -3,7 +3,10 @@
 X-Telegram-Bot-Api-Secret-Token, answers through sendMessage on a stand-in Bot
 API (reply_to_message_id, message_thread_id), redelivered update_ids, 429 with
 Retry-After or parameters.retry_after, 5xx retries, bots, escaping, and the bot
-token (which sits in the API URL) kept out of the log."""
+token (which sits in the API URL) kept out of the log. With no bot_username set:
+the username learned with getMe (retried after a failure, logged once), in
+webhook and poll modes, answers group mentions, /ask@bot and replies in forum
+topics; edited messages are not answered again."""
 import json
 import os
 import sys
@@ -159,6 +162,83 @@ def test_escaping(s, api):
     R.check("escape: @ followed by a zero-width space", "@" + ZWSP + "here" in text, text)
 
 
+def sends(api):
+    return [q for q in api.requests if q.path.endswith("/sendMessage")]
+
+
+def getme_ok(name):
+    return {"body": json.dumps({"ok": True, "result": {"id": 123456789, "is_bot": True, "first_name": "Study Bot",
+                                                        "username": name, "can_join_groups": True}})}
+
+
+def test_edited_not_answered(s, api):
+    before = api.count()
+    upd = update("/ask@studybot " + QUESTION_COMPARE, "group", -100200300)
+    send(s, upd)
+    posted(api, before)
+    edited = {"update_id": upd["update_id"] + 100000, "edited_message": dict(upd["message"], edit_date=1717055400,
+                                                                           text="/ask@studybot " + QUESTION_LENGTH)}
+    r = send(s, edited)
+    time.sleep(0.5)
+    R.check("edited message: 200, no second answer", r.status == 200 and api.count() == before + 1,
+            api.requests[before:])
+
+
+def test_getme_webhook():
+    api = StandIn(routes={"/getMe": [{"status": 502, "body": "bad gateway"}, getme_ok("study_helper_bot")]})
+    s = Serve({"telegram": {"bot_token": BOT_TOKEN, "secret_token": SECRET, "mode": "webhook",
+                            "api_url": api.url}})
+    try:
+        R.check("getMe: learned after a failed first call", s.wait_log("getme=ok", 8.0), s.log()[-600:])
+        log = s.log()
+        R.check("getMe: the failure logged once", log.count("getme=failed") == 1, log[-600:])
+        R.check("getMe: called twice (one retry)",
+                len([q for q in api.requests if q.path == f"/bot{BOT_TOKEN}/getMe"]) == 2, api.requests)
+        n = len(sends(api))
+        send(s, update("@study_helper_bot " + QUESTION_COMPARE, "supergroup", -1001971186208,
+                       message_thread_id=2446, is_topic_message=True))
+        api.wait(api.count() + 1, 5)
+        got = sends(api)[n:]
+        R.check("getMe: a forum-topic mention is answered in its topic, no bot_username configured",
+                len(got) == 1 and got[0].json().get("message_thread_id") == 2446 and
+                got[0].json().get("chat_id") == -1001971186208, got)
+        n = len(sends(api))
+        send(s, update("/ask@study_helper_bot " + QUESTION_LENGTH, "supergroup", -1001971186208))
+        bot_msg = {"message_id": 9, "from": {"id": 123456789, "is_bot": True, "first_name": "Study Bot"},
+                   "chat": {"id": -1001971186208, "type": "supergroup"}, "date": 1717055300, "text": "x"}
+        send(s, update("and for emts?", "supergroup", -1001971186208, reply_to_message=bot_msg))
+        send(s, update("/ask@otherbot " + QUESTION_COMPARE, "supergroup", -1001971186208))
+        send(s, update("@otherbot " + QUESTION_COMPARE, "supergroup", -1001971186208))
+        time.sleep(0.8)
+        got = sends(api)[n:]
+        R.check("getMe: /ask@bot and a reply to the bot answered, another bot's not", len(got) == 2, got)
+    finally:
+        R.check("getMe webhook: SIGTERM exits 0", s.stop() == 0)
+        api.close()
+
+
+def test_getme_poll():
+    upd = update("@study_helper_bot " + QUESTION_COMPARE, "group", -100200300)
+    api = StandIn(routes={"/getMe": [getme_ok("study_helper_bot")],
+                          "/getUpdates": [{"body": json.dumps({"ok": True, "result": [upd]})},
+                                          {"body": '{"ok":true,"result":[]}', "delay": 0.3}]})
+    s = Serve({"telegram": {"bot_token": BOT_TOKEN, "mode": "poll", "api_url": api.url}})
+    try:
+        R.check("getMe (poll mode): learned", s.wait_log("getme=ok", 5.0), s.log()[-600:])
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and not sends(api):
+            time.sleep(0.05)
+        got = sends(api)
+        R.check("getMe (poll mode): a group mention from the first poll is answered",
+                len(got) == 1 and got[0].json().get("chat_id") == -100200300 and
+                ANSWER_COMPARE in got[0].json().get("text", ""), got)
+        first = [q.path.rsplit("/", 1)[1] for q in api.requests][:2]
+        R.check("getMe (poll mode): getMe before the first getUpdates", first == ["getMe", "getUpdates"], first)
+    finally:
+        R.check("getMe poll: SIGTERM exits 0", s.stop() == 0)
+        api.close()
+
+
 def main():
     api = StandIn()
     s = Serve({"telegram": {"bot_token": BOT_TOKEN, "secret_token": SECRET, "mode": "webhook",
@@ -166,13 +246,14 @@ def main():
               kb_copy=True, edit_kb=put_ping_answer)
     try:
         R.run((s, api), test_private_answer, test_groups, test_bad_secret, test_redelivery, test_bot_ignored,
-              test_429_header, test_429_body, test_500, test_escaping)
+              test_429_header, test_429_body, test_500, test_escaping, test_edited_not_answered)
         log = s.log()
         R.check("log: no bot token, no secret", BOT_TOKEN not in log and SECRET not in log and
                 "AAE_test" not in log, [l for l in log.splitlines() if "AAE_test" in l or SECRET in l])
     finally:
         R.check("SIGTERM exits 0", s.stop() == 0)
         api.close()
+    R.run((), test_getme_webhook, test_getme_poll)
     R.finish()
 
 

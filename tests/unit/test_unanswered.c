@@ -71,6 +71,42 @@ static void test_dedup_and_counts(void **state)
 	free(text);
 }
 
+static void test_kinds(void **state)
+{
+	struct unanswered u;
+	FILE *f;
+
+	assert_int_equal(unanswered_record(T.unanswered, K, "where do students park", NULL), 0);
+	assert_int_equal(unanswered_record_kind(T.unanswered, K, "what is the weather", NULL, "declined",
+						"decline-everyday"), 0);
+	assert_int_equal(unanswered_record_kind(T.unanswered, K, "how much epi for a kid", NULL, "clinical",
+						"decline-clinical"), 0);
+	assert_int_equal(unanswered_load(T.unanswered, &u), 0);
+	assert_int_equal(u.n, 3);
+	assert_string_equal(u.v[0].kind, "unknown");
+	assert_string_equal(u.v[0].intent, "");
+	assert_string_equal(u.v[1].kind, "declined");
+	assert_string_equal(u.v[1].intent, "decline-everyday");
+	assert_string_equal(u.v[2].kind, "clinical");
+	unanswered_release(&u);
+	/* asked again, read otherwise (the knowledge changed): the latest kind */
+	assert_int_equal(unanswered_record(T.unanswered, K, "what is the weather", NULL), 0);
+	assert_int_equal(unanswered_load(T.unanswered, &u), 0);
+	assert_string_equal(u.v[1].kind, "unknown");
+	assert_string_equal(u.v[1].intent, "");
+	assert_int_equal(u.v[1].count, 2);
+	unanswered_release(&u);
+	/* a line written before kinds existed reads as "unknown" */
+	f = fopen(T.unanswered, "w");
+	assert_non_null(f);
+	fputs("{\"id\":4,\"q\":\"old\",\"norm\":\"old\",\"count\":1,\"first\":\"x\",\"last\":\"y\"}\n", f);
+	fclose(f);
+	assert_int_equal(unanswered_load(T.unanswered, &u), 0);
+	assert_int_equal(u.n, 1);
+	assert_string_equal(u.v[0].kind, "unknown");
+	unanswered_release(&u);
+}
+
 static void test_bounded(void **state)
 {
 	struct unanswered u;
@@ -180,6 +216,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_dedup_and_counts, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_kinds, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bounded, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hostile_log, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_top_hides_answered, setup, teardown),
