@@ -250,6 +250,7 @@ const struct platform_ops platform_slack = {
 	.keys = { PLATFORM_NEEDS("signing_secret", PLATFORM_NO_401),
 		  PLATFORM_NEEDS("bot_token", "replies cannot be posted"),
 		  PLATFORM_KEY("bot_user_id"), PLATFORM_KEY("api_url"), PLATFORM_KEY(NULL) },
+	.replay_window_s = SLACK_WINDOW_S,
 	.verify = slack_verify,
 	.parse = slack_parse,
 	.reply = slack_reply,

@@ -2,7 +2,10 @@
  * platforms/teams.c - Microsoft Teams outgoing webhooks (POST /teams).
  *
  *   verify   "Authorization: HMAC <base64>" = base64(HMAC-SHA256(key =
- *            base64-decoded teams.secret, raw body)); no timestamp exists
+ *            base64-decoded teams.secret, raw body)); no header carries a time,
+ *            so the signed body's own "timestamp" (else "localTimestamp", RFC
+ *            3339) must be within 5 minutes of now: an activity without one, or
+ *            a captured one replayed later, is refused
  *   parse    a Bot Framework Activity of type "message" -> PP_EVENT (Teams only
  *            calls on an @mention); <at>bot</at> removed, other <at>X</at> kept
  *            as X; the channel thread is the part of conversation.id after
@@ -21,6 +24,21 @@
 #include "banned.h"
 
 #define TEAMS_LIMIT 4000
+
+/* 1 when the (signed) activity says it was sent within the replay window */
+static int fresh(const struct http_request *req, int64_t now_s)
+{
+	cJSON *root = cJSON_ParseWithLength(req->body, req->body_len);
+	const char *when = pu_jstr(root, "timestamp");
+	int64_t t;
+	int ok;
+
+	if (!when)
+		when = pu_jstr(root, "localTimestamp");
+	ok = when && verify_rfc3339(when, &t) == 0 && verify_fresh(t, now_s, PLATFORM_REPLAY_WINDOW_S);
+	cJSON_Delete(root);
+	return ok;
+}
 
 static int teams_verify(const struct platform_config *cfg, const struct http_request *req,
 			int64_t now_s)
@@ -41,7 +59,7 @@ static int teams_verify(const struct platform_config *cfg, const struct http_req
 		return -1;
 	ok = verify_equal(want, strlen(want), got, (size_t)n);
 	memset(key, 0, sizeof(key));
-	return ok ? 0 : -1;
+	return ok && fresh(req, now_s) ? 0 : -1;
 }
 
 static void remove_at(char *s, const char *name)
@@ -135,6 +153,7 @@ const struct platform_ops platform_teams = {
 	.name = "teams",
 	.paths = { "/teams", NULL },
 	.keys = { PLATFORM_NEEDS("secret", PLATFORM_NO_401), PLATFORM_KEY(NULL) },
+	.replay_window_s = PLATFORM_REPLAY_WINDOW_S,
 	.verify = teams_verify,
 	.parse = teams_parse,
 	.reply = teams_reply,
