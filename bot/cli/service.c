@@ -12,7 +12,7 @@
 #include "log.h"
 #include "banned.h"
 
-#define SEEN_MAX      20000
+#define SEEN_MAX      20000                /* per platform */
 #define SEEN_TTL_MS   (60LL * 60 * 1000)   /* platforms retry within minutes */
 
 static const char *opt(const struct config *cfg, const char *section, const char *key)
@@ -63,6 +63,21 @@ static void recover_edits(struct service *svc)
 	buf_release(&msg);
 }
 
+/* one store of delivery ids per platform: a flood on one (any Telegram user can
+ * DM the bot) never pushes another's ids out. An id is kept at least twice the
+ * platform's replay window: a request signed at t is accepted from t - window
+ * (its first delivery, at the earliest) to t + window (its last replay). */
+static int new_seen(struct service *svc)
+{
+	for (size_t i = 0; platform_all[i]; i++) {
+		int64_t keep_ms = 2000LL * platform_all[i]->replay_window_s;
+		if (i >= METRICS_MAX_PLATFORMS ||
+		    !(svc->seen[i] = seen_new(SEEN_MAX, SEEN_TTL_MS, keep_ms < SEEN_TTL_MS ? keep_ms : SEEN_TTL_MS)))
+			return -1;
+	}
+	return 0;
+}
+
 int service_init(struct service *svc, struct cli *c)
 {
 	struct diag d;
@@ -95,14 +110,15 @@ int service_init(struct service *svc, struct cli *c)
 	diag_release(&d);
 	knowledge_holder_init(&svc->holder, k);
 	svc->contexts = context_store_new(SB_MAX_CONTEXTS, SB_CONTEXT_TTL_S * 1000LL);
-	svc->seen = seen_new(SEEN_MAX, SEEN_TTL_MS);
+	if (new_seen(svc) < 0)
+		return error("out of memory");
 	svc->unanswered_writer = unanswered_writer_new(svc->unanswered, &svc->holder);
 	svc->reload_env = (struct kbedit_env){ svc->kbdir, svc->intentsdir, svc->history, svc->state_dir, "reload" };
 	svc->reloader = reloader_new(&svc->reload_env, &svc->holder);
 	svc->moderation.reloader = svc->reloader;
 	svc->moderation.reload_in_background = 1;
 	svc->moderation_worker = moderation_worker_new(&svc->moderation);
-	return svc->contexts && svc->seen && svc->unanswered_writer && svc->reloader && svc->moderation_worker
+	return svc->contexts && svc->unanswered_writer && svc->reloader && svc->moderation_worker
 		       ? 0
 		       : error("out of memory");
 }
@@ -120,7 +136,8 @@ void service_release(struct service *svc)
 	unanswered_writer_free(svc->unanswered_writer);            /* before the holder: it may hold a snapshot */
 	knowledge_holder_release(&svc->holder);
 	context_store_free(svc->contexts);
-	seen_free(svc->seen);
+	for (size_t i = 0; i < METRICS_MAX_PLATFORMS; i++)
+		seen_free(svc->seen[i]);
 }
 
 int service_platform_on(const struct service *svc, const char *platform)
@@ -166,24 +183,38 @@ static void answer_question(struct service *svc, struct matcher_scratch *s, cons
 	knowledge_unref(k);
 }
 
+/* MA_DUPLICATE, MA_REFUSED (no room to remember it: logged), or MA_IGNORED
+ * when the event is new and recorded */
+static enum metrics_answer seen_event(struct service *svc, const struct sb_event *ev, int64_t now_ms)
+{
+	int p = platform_index(platform_find(ev->platform));
+	struct seen *store = p >= 0 && p < METRICS_MAX_PLATFORMS ? svc->seen[p] : NULL;
+	enum seen_result r = store ? seen_check_and_add(store, ev->id, now_ms) : SEEN_FULL;
+
+	if (r == SEEN_NEW)
+		return MA_IGNORED;
+	if (r == SEEN_DUPLICATE)
+		return MA_DUPLICATE;
+	metrics_refused(&svc->metrics, metrics_platform(ev->platform));
+	log_warn("dedupe", "platform=%s result=refused reason=\"%d delivery ids younger than the replay "
+		 "window are remembered; the platform should retry\"", ev->platform, SEEN_MAX);
+	return MA_REFUSED;
+}
+
 enum metrics_answer service_handle(struct service *svc, struct matcher_scratch *scratch,
 				   const struct sb_event *ev, int64_t now_ms, struct buf *reply,
 				   const char **command)
 {
 	enum metrics_answer what = MA_IGNORED;
-	char key[SB_EVENT_ID + 32];
 	const char *rest;
 
 	if (ev->from_bot) {
 		metrics_answer(&svc->metrics, MA_IGNORED);
 		return MA_IGNORED;
 	}
-	if (ev->id[0]) {
-		snprintf(key, sizeof(key), "%s:%s", ev->platform, ev->id);
-		if (seen_check_and_add(svc->seen, key, now_ms)) {
-			metrics_answer(&svc->metrics, MA_DUPLICATE);
-			return MA_DUPLICATE;
-		}
+	if (ev->id[0] && (what = seen_event(svc, ev, now_ms)) != MA_IGNORED) {
+		metrics_answer(&svc->metrics, what);
+		return what;
 	}
 	if (moderation_is_command(svc->prefix, ev->text, &rest)) {
 		if (command) {
