@@ -4,10 +4,12 @@
  *
  *   verify   X-Telegram-Bot-Api-Secret-Token equals telegram.secret_token
  *            (exactly; refused when none is configured)
- *   parse    message / edited_message with text (or a caption) -> PP_EVENT when
- *            addressed: a private chat, "/ask" (or /ask@<bot>), an @<bot>
- *            mention, or a reply to one of the bot's messages (a forum topic's
- *            creation message does not count); bots, other updates -> PP_IGNORE
+ *   parse    a message with text (or a caption) -> PP_EVENT when addressed: a
+ *            private chat, "/ask" (or /ask@<bot>), an @<bot> mention, or a reply
+ *            to one of the bot's messages (a forum topic's creation message does
+ *            not count); bots, edited_message (an edit comes as a new update id:
+ *            answering it would run a !kb command twice), other updates ->
+ *            PP_IGNORE
  *   reply    sendMessage (plain text, no parse_mode) with reply_to_message_id
  *            and message_thread_id, acknowledged by an empty 200
  *   polling  telegram_poll_request() builds getUpdates; telegram_parse_updates()
@@ -161,9 +163,7 @@ static enum platform_parse_result tg_update(const struct platform_config *cfg,
 	if (!cJSON_IsObject(update) ||
 	    pu_set_id(ev->id, sizeof(ev->id), cJSON_GetObjectItemCaseSensitive(update, "update_id")))
 		return PP_BAD;
-	if (!msg)
-		msg = pu_jobj(update, "edited_message");
-	return msg ? tg_message(cfg, msg, ev) : PP_IGNORE;
+	return msg ? tg_message(cfg, msg, ev) : PP_IGNORE;     /* edited_message too */
 }
 
 static enum platform_parse_result tg_parse(const struct platform_config *cfg,
