@@ -165,6 +165,13 @@ static int check_telegram_secret(const char *v, char *why, size_t n)
 	return i <= 256 ? 0 : fail(why, n, "longer than 256 characters");
 }
 
+/* the platforms whose user ids are per workspace (moderators may name one) */
+static int workspaces(const char *platform)
+{
+	return strcmp(platform, "slack") == 0 || strcmp(platform, "mattermost") == 0 ||
+	       strcmp(platform, "teams") == 0;
+}
+
 static int check_moderator(const char *v, char *why, size_t n)
 {
 	const char *colon = strchr(v, ':');
@@ -174,9 +181,13 @@ static int check_moderator(const char *v, char *why, size_t n)
 		return fail(why, n, "each moderator must be platform:id, e.g. slack:U012ABC");
 	for (i = 0; i < sizeof(sections) / sizeof(sections[0]); i++) {
 		size_t len = strlen(sections[i].name);
-		if (sections[i].platform && len == (size_t)(colon - v) &&
-		    strncmp(v, sections[i].name, len) == 0)
-			return 0;
+		if (!sections[i].platform || len != (size_t)(colon - v) || strncmp(v, sections[i].name, len) != 0)
+			continue;
+		if (workspaces(sections[i].name) && strchr(colon, '/') &&
+		    (colon[1] == '/' || !strchr(colon, '/')[1] || strchr(strchr(colon, '/') + 1, '/')))
+			return fail(why, n, "a moderator with a workspace is platform:WORKSPACE/USER, "
+				    "e.g. slack:T012AB/U012ABC");
+		return 0;
 	}
 	return fail(why, n, "unknown platform in moderator (generic, slack, discord, mattermost, "
 		    "teams, telegram, zulip, rocketchat)");
@@ -211,7 +222,8 @@ static const struct config_entry entries[] = {
 	STR("bot", "kb", check_text, "data", 0, "knowledge base directory"),
 	STR("bot", "intents", check_text, "intents", 0, "intents directory"),
 	LIST("bot", "moderators", check_moderator,
-	     "who may change the knowledge base: platform:id, comma-separated"),
+	     "who may change the knowledge base: platform:id (slack, mattermost, teams: "
+	     "also platform:WORKSPACE/id), comma-separated"),
 	STR("bot", "unanswered_log", check_text, "state/unanswered.jsonl", 0,
 	    "questions that got no answer are appended here"),
 	STR("bot", "command_prefix", check_prefix, "!kb", 0, "prefix of moderators' chat commands"),
@@ -230,6 +242,8 @@ static const struct config_entry entries[] = {
 	STR("slack", "bot_user_id", check_token, "", 0,
 	    "the bot's own user id (U...), so it never answers itself (optional)"),
 	STR("slack", "api_url", check_url, "https://slack.com/api", 0, "Web API base URL"),
+	STR("slack", "team_id", check_token, "", 0,
+	    "your workspace (T...): short-form slack:U... moderators count only there (optional)"),
 
 	STR("discord", "public_key", check_hex64, "", 0,
 	    "application public key, 64 hex digits (General Information)"),
@@ -241,9 +255,13 @@ static const struct config_entry entries[] = {
 	    "tokens of the outgoing webhook and/or slash command, comma-separated"),
 	STR("mattermost", "webhook_url", check_url, "", 1,
 	    "incoming webhook URL to post replies to (optional)"),
+	STR("mattermost", "team_id", check_token, "", 0,
+	    "your team's id: short-form mattermost:USER moderators count only there (optional)"),
 
 	STR("teams", "secret", check_base64, "", 1,
 	    "outgoing webhook security token, base64 as Teams shows it"),
+	STR("teams", "tenant_id", check_token, "", 0,
+	    "your Azure AD tenant id: short-form teams:USER moderators count only there (optional)"),
 
 	STR("telegram", "bot_token", check_token, "", 1, "bot token from @BotFather"),
 	STR("telegram", "secret_token", check_telegram_secret, "", 1,

@@ -92,6 +92,7 @@ int service_init(struct service *svc, struct cli *c)
 	svc->unanswered = config_str(c->cfg, "bot", "unanswered_log");
 	service_platform_config(c->cfg, &svc->pcfg);
 	warn_unconfigured(c->cfg, &svc->pcfg);
+	moderation_check_config(c->cfg);
 	moderation_env_from_config(&svc->moderation, c->cfg, c->kb, c->intents, &svc->holder, svc->state_dir,
 				   sizeof(svc->state_dir));
 	recover_edits(svc);
@@ -220,10 +221,9 @@ enum metrics_answer service_handle(struct service *svc, struct matcher_scratch *
 		if (command) {
 			*command = rest;                /* run by the caller (service_command_job) */
 		} else {
-			char who[SB_EVENT_ID + 32];
-			snprintf(who, sizeof(who), "%s:%s", ev->platform, ev->user);
-			moderation_exec(&svc->moderation, who,
-					moderation_is_moderator(svc->cfg, ev->platform, ev->user), rest, reply);
+			char who[2 * SB_EVENT_ID + 32];
+			int mod = moderation_who(svc->cfg, ev->platform, ev->tenant, ev->user, who, sizeof(who));
+			moderation_exec(&svc->moderation, who, mod, rest, reply);
 		}
 		what = MA_COMMAND;
 	} else if (!ev->text[0]) {
@@ -240,8 +240,8 @@ enum metrics_answer service_handle(struct service *svc, struct matcher_scratch *
 void service_command_job(const struct service *svc, const struct sb_event *ev, const char *command,
 			 struct moderation_job *job, void (*done)(struct moderation_job *job))
 {
-	char who[SB_EVENT_ID + 32];
+	char who[2 * SB_EVENT_ID + 32];
+	int mod = moderation_who(svc->cfg, ev->platform, ev->tenant, ev->user, who, sizeof(who));
 
-	snprintf(who, sizeof(who), "%s:%s", ev->platform, ev->user);
-	moderation_job_init(job, who, moderation_is_moderator(svc->cfg, ev->platform, ev->user), command, done);
+	moderation_job_init(job, who, mod, command, done);
 }

@@ -38,6 +38,8 @@ struct sb_event {
 	char platform[16];              /* the adapter's name */
 	char id[SB_EVENT_ID];           /* delivery id for dedupe; "" = none given */
 	char user[SB_EVENT_ID];         /* platform user id (printable ASCII) */
+	char tenant[SB_EVENT_ID];       /* the user's workspace where ids are per workspace:
+	                                   Slack team, Mattermost team, Teams tenant; "" elsewhere */
 	char user_name[SB_EVENT_ID];    /* display or login name, may be "" */
 	char channel[256];              /* channel / chat / room / stream id */
 	char thread[256];               /* thread / topic to answer in, "" if none */

@@ -12,6 +12,8 @@
  *            ";messageid="
  *   reply    inline {"type":"message","text":...} only: Teams waits 5 s and
  *            offers no later path
+ *
+ *   ev->tenant = channelData.tenant.id (else conversation.tenantId).
  */
 #include <stdio.h>
 #include <string.h>
@@ -87,6 +89,14 @@ static void strip_at(char *s, const char *recipient, const char *bot_name)
 	pu_trim(s);
 }
 
+/* the Azure AD tenant: channelData.tenant.id, else conversation.tenantId */
+static const char *tenant(const cJSON *root, const cJSON *conv)
+{
+	const char *t = pu_jstr(pu_jobj(pu_jobj(root, "channelData"), "tenant"), "id");
+
+	return pu_has(t) ? t : pu_jstr(conv, "tenantId");
+}
+
 static enum platform_parse_result teams_fill(const struct platform_config *cfg,
 					     const cJSON *root, struct sb_event *ev)
 {
@@ -104,7 +114,8 @@ static enum platform_parse_result teams_fill(const struct platform_config *cfg,
 	}
 	if (pu_set_idstr(ev->channel, sizeof(ev->channel), channel) ||
 	    pu_set_id(ev->id, sizeof(ev->id), cJSON_GetObjectItemCaseSensitive(root, "id")) ||
-	    pu_set_id(ev->user, sizeof(ev->user), cJSON_GetObjectItemCaseSensitive(from, "id")))
+	    pu_set_id(ev->user, sizeof(ev->user), cJSON_GetObjectItemCaseSensitive(from, "id")) ||
+	    pu_set_idstr(ev->tenant, sizeof(ev->tenant), tenant(root, conv)))
 		return PP_BAD;
 	pu_set_text(ev->user_name, sizeof(ev->user_name), pu_jstr(from, "name"));
 	pu_set_text(ev->text, sizeof(ev->text), pu_jstr(root, "text"));

@@ -155,6 +155,7 @@ static void test_mattermost(void **state)
 	assert_int_equal(parse_file(m, "mattermost/slash_command_ask.form", &ev, &res), PP_EVENT);
 	assert_true(ev.is_command);
 	assert_string_equal(ev.text, "what is a paramedic?");
+	assert_string_equal(ev.tenant, "wx4zz8t4ttgmtxqiwfohijayzc");        /* team_id */
 	assert_string_equal(ev.id, "ZWZ5ZjRndzR4YmJxOHJl");
 	assert_string_equal(ev.reply_url,
 			    "http://localhost:8066/hooks/commands/i11f6nnfgfyk8eg56x9omc6dpa");
@@ -243,6 +244,7 @@ static void test_teams(void **state)
 	assert_string_equal(ev.channel, "19:aebd0ad4d6ab42c8b9ed19c251c2fc37@thread.tacv2");
 	assert_string_equal(ev.thread, "1481567603816");
 	assert_string_equal(ev.user, "29:1abcDEF");
+	assert_string_equal(ev.tenant, "72f988bf");                           /* channelData.tenant.id */
 	assert_string_equal(ev.user_name, "Jane Smith");
 	assert_string_equal(ev.id, "1700000000001");
 	assert_int_equal(parse_file(t, "teams/channel_message_mention.json", &ev, &res), PP_EVENT);
