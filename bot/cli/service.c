@@ -184,6 +184,13 @@ static void answer_question(struct service *svc, struct matcher_scratch *s, cons
 	knowledge_unref(k);
 }
 
+static int replay_window(const struct sb_event *ev)
+{
+	const struct platform_ops *ops = platform_find(ev->platform);
+
+	return ops ? ops->replay_window_s : 0;
+}
+
 /* MA_DUPLICATE, MA_REFUSED (no room to remember it: logged), or MA_IGNORED
  * when the event is new and recorded */
 static enum metrics_answer seen_event(struct service *svc, const struct sb_event *ev, int64_t now_ms)
@@ -217,7 +224,12 @@ enum metrics_answer service_handle(struct service *svc, struct matcher_scratch *
 		metrics_answer(&svc->metrics, what);
 		return what;
 	}
-	if (moderation_is_command(svc->prefix, ev->text, &rest)) {
+	if (moderation_is_command(svc->prefix, ev->text, &rest) && !ev->id[0] && replay_window(ev)) {
+		/* signed, but with no id to refuse its replay by: a captured copy would run again */
+		log_warn("kb_refused", "platform=%s reason=\"a command without a delivery id\"", ev->platform);
+		buf_adds(reply, "not run: this request carries no delivery id, so a replay of it could not be refused");
+		what = MA_COMMAND;
+	} else if (moderation_is_command(svc->prefix, ev->text, &rest)) {
 		if (command) {
 			*command = rest;                /* run by the caller (service_command_job) */
 		} else {

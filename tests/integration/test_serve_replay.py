@@ -12,6 +12,8 @@ Contents:
                                not run (duplicate), the journal unchanged
   test_edits_ignored           a Telegram edited_message and a Slack
                                message_changed carrying a `!kb` command: not run
+  test_command_without_id      a signed command without a delivery id (nothing
+                               to refuse its replay by) is not run
   test_flood_same_platform     (own server) 20,000 signed Slack events after the
                                captured command: the store keeps the command's id
                                (the event that finds no room gets 503, logged and
@@ -259,6 +261,24 @@ def test_replay_after_flood(s, key, api):
             metric(s, 'studybot_answers_total{result="duplicate"}') - dup0 == len(captured), s.metrics())
 
 
+def test_command_without_id(s, key, api):
+    """a signed command with no delivery id could never be refused as a replay"""
+    before = changes(s)
+    body, h = slack_command(f"!kb answer {TOPIC} | No id, never run.")
+    body = "&".join(kv for kv in body.split("&") if not kv.startswith("trigger_id="))
+    h = slack_headers(SLACK_SECRET, body)
+    h["Content-Type"] = "application/x-www-form-urlencoded"
+    r = s.post("/slack/commands", body, h, timeout=15)
+    R.check("slack command without trigger_id: not run", r.status == 200 and "not run" in reply_text(r), r)
+    act = json.loads(teams_activity("x")[0])
+    del act["id"]
+    act["text"] = f"<at>StudyBot</at> !kb answer {TOPIC} | No id, never run."
+    tb = json.dumps(act)
+    r = s.post("/teams", tb, {"Authorization": teams_auth(TEAMS_SECRET, tb)}, timeout=15)
+    R.check("teams command without id: not run", r.status == 200 and "not run" in reply_text(r), r)
+    R.check("without id: no change in the journal", changes(s) == before, changes(s) - before)
+
+
 def tg_update(update_id, kind, text, edit=False):
     msg = {"message_id": 777, "from": {"id": 4242, "is_bot": False, "first_name": "Mod"},
            "chat": {"id": 4242, "type": "private"}, "date": int(time.time()) - 60, "text": text}
@@ -347,7 +367,8 @@ def main():
                             "api_url": api.url}},
               kb_copy=True, bot={"moderators": MODERATORS})
     try:
-        R.run((s, key, api), test_stale_timestamps, test_replay_after_flood, test_edits_ignored)
+        R.run((s, key, api), test_stale_timestamps, test_replay_after_flood, test_edits_ignored,
+              test_command_without_id)
     finally:
         R.check("SIGTERM exits 0", s.stop() == 0)
         api.close()
