@@ -112,6 +112,13 @@ int config_check_url(const char *v, char *why, size_t n)
 	return no_space(v) ? 0 : fail(why, n, "spaces and control characters are not allowed");
 }
 
+/* the platforms whose user ids are per workspace (moderators may name one) */
+static int workspaces(const char *platform)
+{
+	return strcmp(platform, "slack") == 0 || strcmp(platform, "mattermost") == 0 ||
+	       strcmp(platform, "teams") == 0;
+}
+
 static int check_moderator(const char *v, char *why, size_t n)
 {
 	const char *colon = strchr(v, ':');
@@ -123,8 +130,13 @@ static int check_moderator(const char *v, char *why, size_t n)
 	sec = config_sections(&ns);
 	for (i = 0; i < ns; i++) {
 		len = strlen(sec[i].name);
-		if (sec[i].platform && len == (size_t)(colon - v) && strncmp(v, sec[i].name, len) == 0)
-			return 0;
+		if (!sec[i].platform || len != (size_t)(colon - v) || strncmp(v, sec[i].name, len) != 0)
+			continue;
+		if (workspaces(sec[i].name) && strchr(colon, '/') &&
+		    (colon[1] == '/' || !strchr(colon, '/')[1] || strchr(strchr(colon, '/') + 1, '/')))
+			return fail(why, n, "a moderator with a workspace is platform:WORKSPACE/USER, "
+				    "e.g. slack:T012AB/U012ABC");
+		return 0;
 	}
 	len = (size_t)snprintf(why, n, "unknown platform in moderator");
 	for (i = 0, colon = " ("; i < ns && len < n; i++)
@@ -162,7 +174,8 @@ static const struct config_entry entries[] = {
 	STR("bot", "kb", config_check_text, "data", 0, "knowledge base directory"),
 	STR("bot", "intents", config_check_text, "intents", 0, "intents directory"),
 	LIST("bot", "moderators", check_moderator,
-	     "who may change the knowledge base: platform:id, comma-separated"),
+	     "who may change the knowledge base: platform:id (slack, mattermost, teams: "
+	     "also platform:WORKSPACE/id), comma-separated"),
 	STR("bot", "unanswered_log", config_check_text, "state/unanswered.jsonl", 0,
 	    "questions that got no answer are appended here"),
 	STR("bot", "command_prefix", check_prefix, "!kb", 0, "prefix of moderators' chat commands"),

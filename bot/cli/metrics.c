@@ -7,7 +7,8 @@
 #include "banned.h"
 
 static const char *const status_names[MS_COUNT] = { "2xx", "401", "4xx", "5xx" };
-static const char *const answer_names[MA_COUNT] = { "matched", "declined", "command", "ignored", "duplicate" };
+static const char *const answer_names[MA_COUNT] = { "matched", "declined", "command", "ignored", "duplicate",
+							       "refused" };
 static const int64_t bounds_us[METRICS_BUCKETS] = { 50, 100, 250, 500, 1000, 5000, 25000, 100000, 1000000 };
 
 #define ADD(p, v) __atomic_add_fetch((p), (v), __ATOMIC_RELAXED)
@@ -49,6 +50,21 @@ void metrics_answer(struct metrics *m, enum metrics_answer a)
 	ADD(&m->answers[a], 1);
 }
 
+void metrics_refused(struct metrics *m, int p)
+{
+	ADD(&m->refused[p], 1);
+}
+
+static void render_refused(const struct metrics *m, struct buf *out)
+{
+	buf_adds(out, "# HELP studybot_dedupe_refused_total Events refused (503) because every remembered "
+		      "delivery id of their platform is younger than its replay window.\n"
+		      "# TYPE studybot_dedupe_refused_total counter\n");
+	for (int p = 0; p < MP_COUNT && platform_label(p); p++)
+		buf_printf(out, "studybot_dedupe_refused_total{platform=\"%s\"} %llu\n", platform_label(p),
+			   (unsigned long long)GET(&m->refused[p]));
+}
+
 static void render_requests(const struct metrics *m, struct buf *out)
 {
 	buf_adds(out, "# HELP studybot_requests_total Webhook requests by platform and status.\n"
@@ -85,6 +101,7 @@ void metrics_render(const struct metrics *m, const struct metrics_outbox *ob, ui
 		    uint64_t knowledge_version, struct buf *out)
 {
 	render_requests(m, out);
+	render_refused(m, out);
 	render_latency(m, out);
 	buf_printf(out, "# HELP studybot_deliveries_total Replies posted through platform APIs.\n"
 			"# TYPE studybot_deliveries_total counter\n"

@@ -15,13 +15,14 @@
 #define METRICS_MAX_PLATFORMS 16
 #define MP_COUNT (METRICS_MAX_PLATFORMS + 1)
 enum metrics_status { MS_2XX, MS_4XX_AUTH, MS_4XX, MS_5XX, MS_COUNT };
-enum metrics_answer { MA_MATCHED, MA_DECLINED, MA_COMMAND, MA_IGNORED, MA_DUPLICATE, MA_COUNT };
+enum metrics_answer { MA_MATCHED, MA_DECLINED, MA_COMMAND, MA_IGNORED, MA_DUPLICATE, MA_REFUSED, MA_COUNT };
 
 #define METRICS_BUCKETS 9
 
 struct metrics {
 	uint64_t requests[MP_COUNT][MS_COUNT];
 	uint64_t answers[MA_COUNT];
+	uint64_t refused[MP_COUNT];      /* events whose delivery id could not be remembered */
 	uint64_t latency_us_bucket[METRICS_BUCKETS + 1];  /* cumulative at render */
 	uint64_t latency_us_sum, latency_count;
 	/* deliveries, summed over the workers' outboxes by the caller at render time */
@@ -35,6 +36,8 @@ struct metrics_outbox {
 int metrics_platform(const char *name);
 void metrics_request(struct metrics *m, int platform, int status, int64_t us);
 void metrics_answer(struct metrics *m, enum metrics_answer a);
+/* an event refused because its platform's store of recent delivery ids is full */
+void metrics_refused(struct metrics *m, int platform);
 /* appends the Prometheus text of m, ob and the reloads to out */
 void metrics_render(const struct metrics *m, const struct metrics_outbox *ob, uint64_t open_conns,
 		    const struct reloader_counts *reloads, uint64_t knowledge_version, struct buf *out);

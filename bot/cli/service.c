@@ -13,7 +13,7 @@
 #include "log.h"
 #include "banned.h"
 
-#define SEEN_MAX      20000
+#define SEEN_MAX      20000                /* per platform */
 #define SEEN_TTL_MS   (60LL * 60 * 1000)   /* platforms retry within minutes */
 
 static const char *opt(const struct config *cfg, const char *section, const char *key)
@@ -64,6 +64,21 @@ static void recover_edits(struct service *svc)
 	buf_release(&msg);
 }
 
+/* one store of delivery ids per platform: a flood on one (any Telegram user can
+ * DM the bot) never pushes another's ids out. An id is kept at least twice the
+ * platform's replay window: a request signed at t is accepted from t - window
+ * (its first delivery, at the earliest) to t + window (its last replay). */
+static int new_seen(struct service *svc)
+{
+	for (size_t i = 0; platform_all[i]; i++) {
+		int64_t keep_ms = 2000LL * platform_all[i]->replay_window_s;
+		if (i >= METRICS_MAX_PLATFORMS ||
+		    !(svc->seen[i] = seen_new(SEEN_MAX, SEEN_TTL_MS, keep_ms < SEEN_TTL_MS ? keep_ms : SEEN_TTL_MS)))
+			return -1;
+	}
+	return 0;
+}
+
 int service_init(struct service *svc, struct cli *c)
 {
 	struct diag d;
@@ -78,6 +93,7 @@ int service_init(struct service *svc, struct cli *c)
 	svc->unanswered = config_str(c->cfg, "bot", "unanswered_log");
 	service_platform_config(c->cfg, &svc->pcfg);
 	warn_unconfigured(c->cfg, &svc->pcfg);
+	moderation_check_config(c->cfg);
 	moderation_env_from_config(&svc->moderation, c->cfg, c->kb, c->intents, &svc->holder, svc->state_dir,
 				   sizeof(svc->state_dir));
 	recover_edits(svc);
@@ -96,14 +112,15 @@ int service_init(struct service *svc, struct cli *c)
 	diag_release(&d);
 	knowledge_holder_init(&svc->holder, k);
 	svc->contexts = context_store_new(SB_MAX_CONTEXTS, SB_CONTEXT_TTL_S * 1000LL);
-	svc->seen = seen_new(SEEN_MAX, SEEN_TTL_MS);
+	if (new_seen(svc) < 0)
+		return error("out of memory");
 	svc->unanswered_writer = unanswered_writer_new(svc->unanswered, &svc->holder);
 	svc->reload_env = (struct kbedit_env){ svc->kbdir, svc->intentsdir, svc->history, svc->state_dir, "reload" };
 	svc->reloader = reloader_new(&svc->reload_env, &svc->holder);
 	svc->moderation.reloader = svc->reloader;
 	svc->moderation.reload_in_background = 1;
 	svc->moderation_worker = moderation_worker_new(&svc->moderation);
-	return svc->contexts && svc->seen && svc->unanswered_writer && svc->reloader && svc->moderation_worker
+	return svc->contexts && svc->unanswered_writer && svc->reloader && svc->moderation_worker
 		       ? 0
 		       : error("out of memory");
 }
@@ -121,7 +138,8 @@ void service_release(struct service *svc)
 	unanswered_writer_free(svc->unanswered_writer);            /* before the holder: it may hold a snapshot */
 	knowledge_holder_release(&svc->holder);
 	context_store_free(svc->contexts);
-	seen_free(svc->seen);
+	for (size_t i = 0; i < METRICS_MAX_PLATFORMS; i++)
+		seen_free(svc->seen[i]);
 }
 
 int service_platform_on(const struct service *svc, const char *platform)
@@ -151,14 +169,13 @@ static int conversation_key(const struct sb_event *ev, char *key, size_t cap)
 
 /* the dedupe key of a delivery id: "platform:<SHA-256 hex of the id>", whole ids
  * of any length in a fixed size (a cut would make two deliveries one). 0 or -1 */
-static int delivery_key(const struct sb_event *ev, char *key, size_t cap)
+/* the key a delivery id is remembered by in its platform's store: a SHA-256 of
+ * the whole id (ids are up to SB_EVENT_ID bytes; a cut one could merge two) */
+static int delivery_key(const struct sb_event *ev, char key[2 * VERIFY_SHA256_LEN + 1])
 {
 	struct verify_part part = { ev->id, strlen(ev->id) };
-	char hex[2 * VERIFY_SHA256_LEN + 1];
 
-	if (verify_sha256_hex(&part, 1, hex) < 0)
-		return -1;
-	return (size_t)snprintf(key, cap, "%s:%s", ev->platform, hex) < cap ? 0 : -1;
+	return verify_sha256_hex(&part, 1, key);
 }
 
 void service_learn_telegram(struct service *svc, const char *username)
@@ -224,32 +241,60 @@ static void answer_question(struct service *svc, struct matcher_scratch *s, cons
 	knowledge_unref(k);
 }
 
+static int replay_window(const struct sb_event *ev)
+{
+	const struct platform_ops *ops = platform_find(ev->platform);
+
+	return ops ? ops->replay_window_s : 0;
+}
+
+/* MA_DUPLICATE, MA_REFUSED (no room to remember it: logged), or MA_IGNORED
+ * when the event is new and recorded */
+static enum metrics_answer seen_event(struct service *svc, const struct sb_event *ev, int64_t now_ms)
+{
+	int p = platform_index(platform_find(ev->platform));
+	struct seen *store = p >= 0 && p < METRICS_MAX_PLATFORMS ? svc->seen[p] : NULL;
+	char key[2 * VERIFY_SHA256_LEN + 1];
+	enum seen_result r = store && delivery_key(ev, key) == 0 ? seen_check_and_add(store, key, now_ms)
+								   : SEEN_FULL;
+
+	if (r == SEEN_NEW)
+		return MA_IGNORED;
+	if (r == SEEN_DUPLICATE)
+		return MA_DUPLICATE;
+	metrics_refused(&svc->metrics, metrics_platform(ev->platform));
+	log_warn("dedupe", "platform=%s result=refused reason=\"%d delivery ids younger than the replay "
+		 "window are remembered; the platform should retry\"", ev->platform, SEEN_MAX);
+	return MA_REFUSED;
+}
+
 enum metrics_answer service_handle(struct service *svc, struct matcher_scratch *scratch,
 				   const struct sb_event *ev, int64_t now_ms, struct buf *reply,
 				   const char **command)
 {
 	enum metrics_answer what = MA_IGNORED;
-	char key[sizeof(ev->platform) + 2 * VERIFY_SHA256_LEN + 2];
 	const char *rest;
 
 	if (ev->from_bot) {
 		metrics_answer(&svc->metrics, MA_IGNORED);
 		return MA_IGNORED;
 	}
-	if (ev->id[0]) {
-		if (delivery_key(ev, key, sizeof(key)) == 0 && seen_check_and_add(svc->seen, key, now_ms)) {
-			metrics_answer(&svc->metrics, MA_DUPLICATE);
-			return MA_DUPLICATE;
-		}
+	if (ev->id[0] && (what = seen_event(svc, ev, now_ms)) != MA_IGNORED) {
+		metrics_answer(&svc->metrics, what);
+		return what;
 	}
-	if (moderation_is_command(svc->prefix, ev->text, &rest)) {
+	if (moderation_is_command(svc->prefix, ev->text, &rest) && !ev->id[0] && replay_window(ev)) {
+		/* signed, but with no id to refuse its replay by: a captured copy would run again */
+		log_warn("kb_refused", "platform=%s reason=\"a command without a delivery id\"", ev->platform);
+		buf_adds(reply, "not run: this request carries no delivery id, so a replay of it could not be refused");
+		what = MA_COMMAND;
+	} else if (moderation_is_command(svc->prefix, ev->text, &rest)) {
 		if (command) {
 			*command = rest;                /* run by the caller (service_command_job) */
 		} else {
-			char who[sizeof(ev->platform) + sizeof(ev->user) + 2];
-			snprintf(who, sizeof(who), "%s:%s", ev->platform, ev->user);
-			moderation_exec(&svc->moderation, who,
-					moderation_is_moderator(svc->cfg, ev->platform, ev->user), rest, reply);
+			char who[2 * SB_EVENT_ID + 32];
+			int mod = moderation_who(svc->cfg, ev->platform, ev->tenant, ev->user, who, sizeof(who));
+			moderation_exec(&svc->moderation, who, mod, rest, reply);
 		}
 		what = MA_COMMAND;
 	} else if (!ev->text[0]) {
@@ -266,8 +311,8 @@ enum metrics_answer service_handle(struct service *svc, struct matcher_scratch *
 void service_command_job(const struct service *svc, const struct sb_event *ev, const char *command,
 			 struct moderation_job *job, void (*done)(struct moderation_job *job))
 {
-	char who[sizeof(ev->platform) + sizeof(ev->user) + 2];
+	char who[2 * SB_EVENT_ID + 32];
+	int mod = moderation_who(svc->cfg, ev->platform, ev->tenant, ev->user, who, sizeof(who));
 
-	snprintf(who, sizeof(who), "%s:%s", ev->platform, ev->user);
-	moderation_job_init(job, who, moderation_is_moderator(svc->cfg, ev->platform, ev->user), command, done);
+	moderation_job_init(job, who, mod, command, done);
 }

@@ -28,7 +28,7 @@ struct service {
 	struct platform_config pcfg;
 	struct knowledge_holder holder;
 	struct context_store *contexts;
-	struct seen *seen;
+	struct seen *seen[METRICS_MAX_PLATFORMS];   /* delivery ids, one store per platform_all[] entry */
 	struct metrics metrics;
 	const char *kbdir, *intentsdir;
 	const char *prefix;                /* moderators' chat prefix, "!kb" */
@@ -63,7 +63,8 @@ int service_platform_on(const struct service *svc, const char *platform);
 
 /*
  * Handles one event: writes the reply text to reply and says what it was. The
- * reply is empty for MA_IGNORED and MA_DUPLICATE. scratch is the worker's own.
+ * reply is empty for MA_IGNORED, MA_DUPLICATE and MA_REFUSED (its delivery id
+ * could not be remembered: answer "busy, retry"). scratch is the worker's own.
  * A moderator's command ("!kb ...") is run here when command is NULL; otherwise
  * it is not run: *command gets the text after the prefix (for
  * service_command_job), the reply stays empty and the result is MA_COMMAND.

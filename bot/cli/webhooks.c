@@ -118,11 +118,14 @@ static int handle(struct worker *w, const struct platform_ops *ops, const struct
 		what = service_handle(w->svc, w->scratch, ev, loop_now_ms(), &text, &command);
 		if (command)
 			deferred = commands_submit(w, ops, ev, command, res, t0);
+		else if (what == MA_REFUSED)            /* not remembered: the platform retries later */
+			http_response_text(res, 503, "busy: too many recent deliveries, retry later\n");
 		else if (what != MA_IGNORED && what != MA_DUPLICATE)
 			webhooks_reply(w, ops, ev, text.ptr ? text.ptr : "", res);
 		log_info("event", "platform=%s result=%s", ops->name,
 			 what == MA_MATCHED ? "answered" : what == MA_DECLINED ? "declined" :
-			 what == MA_COMMAND ? "command" : what == MA_DUPLICATE ? "duplicate" : "ignored");
+			 what == MA_COMMAND ? "command" : what == MA_DUPLICATE ? "duplicate" :
+			 what == MA_REFUSED ? "refused" : "ignored");
 		buf_release(&text);
 	}
 	free(ev);
@@ -142,7 +145,7 @@ void webhooks_handle_polled(struct worker *w, const struct sb_event *ev)
 	what = service_handle(w->svc, w->scratch, ev, loop_now_ms(), &text, &command);
 	if (command)
 		commands_submit(w, platform_find(ev->platform), ev, command, &res, webhooks_now_us());
-	else if (what != MA_IGNORED && what != MA_DUPLICATE)
+	else if (what != MA_IGNORED && what != MA_DUPLICATE && what != MA_REFUSED)
 		webhooks_reply(w, platform_find(ev->platform), ev, text.ptr ? text.ptr : "", &res);
 	buf_release(&text);
 	buf_release(&res.body);

@@ -1,6 +1,8 @@
 /* journal.c - the change journal of store.h: append, read (whole or its last
- * entry from the end), recover, and compact. Atomic files and the lock are in store.c. */
+ * entry from the end), commit, recover (forward, or abort). Compaction: journal_compact.c;
+ * a file's diff: journal_diff.c; atomic files and the lock: store.c. */
 #include "store.h"
+#include "journal_int.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -84,18 +86,26 @@ static void journal_add(struct store_journal *j, struct store_entry *e)
 		j->last_id = e->id;
 }
 
-/* one line; returns 1 when it parsed as an entry or a done mark */
+/* the id of a mark line {"done": ID} / {"aborted": ID}, or 0 */
+static long mark_id(const cJSON *root, const char *name)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, name);
+
+	return cJSON_IsNumber(v) && v->valuedouble >= 1 && v->valuedouble <= 1e15 ? (long)v->valuedouble : 0;
+}
+
+/* one line; returns 1 when it parsed as an entry or a mark */
 static int journal_line(struct store_journal *j, const char *line, size_t len)
 {
 	cJSON *root = cJSON_ParseWithLength(line, len);
-	const cJSON *done = cJSON_GetObjectItemCaseSensitive(root, "done");
+	long done = mark_id(root, "done"), aborted = mark_id(root, "aborted");
 	struct store_entry e;
 	int ok = 0;
 
-	if (cJSON_IsNumber(done) && done->valuedouble >= 1 && done->valuedouble <= 1e15) {
+	if (done || aborted) {
 		for (size_t i = j->n; i-- > 0;)
-			if (j->v[i].id == (long)done->valuedouble)
-				j->v[i].done = 1;
+			if (j->v[i].id == (done ? done : aborted))
+				*(done ? &j->v[i].done : &j->v[i].aborted) = 1;
 		ok = 1;
 	} else if (root && entry_from_json(root, &e) == 0) {
 		journal_add(j, &e);
@@ -196,37 +206,53 @@ out:
 	return rc;
 }
 
-/* what one line is: 1 an entry (into *e), 2 a done mark, 0 neither */
-static int line_kind(const char *line, size_t len, struct store_entry *e)
+enum line_kind { LINE_NONE, LINE_ENTRY, LINE_DONE, LINE_ABORTED, LINE_ABORTED_PARTIAL };
+
+/* what one line is; an entry goes into *e, a mark's id into *id */
+static enum line_kind line_kind(const char *line, size_t len, struct store_entry *e, long *id)
 {
 	cJSON *root = len <= STORE_MAX_LINE ? cJSON_ParseWithLength(line, len) : NULL;
-	const cJSON *done = cJSON_GetObjectItemCaseSensitive(root, "done");
-	int kind = 0;
+	enum line_kind kind = LINE_NONE;
 
-	if (cJSON_IsNumber(done) && done->valuedouble >= 1 && done->valuedouble <= 1e15)
-		kind = 2;
+	if ((*id = mark_id(root, "done")) != 0)
+		kind = LINE_DONE;
+	else if ((*id = mark_id(root, "aborted")) != 0)
+		kind = cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(root, "rolled_back")) ? LINE_ABORTED_PARTIAL
+											: LINE_ABORTED;
 	else if (root && entry_from_json(root, e) == 0)
-		kind = 1;
+		kind = LINE_ENTRY;
 	cJSON_Delete(root);
 	return kind;
 }
 
+struct last_entry {
+	struct store_entry *e;
+	long aborted;                           /* the id of an aborted mark walked over */
+};
+
 static int last_entry_line(const char *line, size_t len, long end, void *ud)
 {
+	struct last_entry *l = ud;
 	struct store_entry tmp;
+	long id;
+	enum line_kind k = line_kind(line, len, &tmp, &id);
 
-	if (line_kind(line, len, &tmp) != 1)
+	if (k == LINE_ABORTED || k == LINE_ABORTED_PARTIAL)
+		l->aborted = id;
+	if (k != LINE_ENTRY)
 		return 0;
-	*(struct store_entry *)ud = tmp;
+	tmp.aborted = tmp.id == l->aborted;
+	*l->e = tmp;
 	return 1;
 }
 
 int store_journal_last(const char *path, struct store_entry *e, struct buf *err)
 {
+	struct last_entry l = { e, 0 };
 	long size;
 
 	memset(e, 0, sizeof(*e));
-	return journal_backwards(path, last_entry_line, e, &size, err);
+	return journal_backwards(path, last_entry_line, &l, &size, err);
 }
 
 void store_journal_release(struct store_journal *j)
@@ -277,6 +303,60 @@ static int append_done(const char *path, long id, struct buf *err)
 	return journal_append(path, line, (size_t)n, err);
 }
 
+/* {"aborted": ID}: the change is off, its files hold "before" again (or, with
+ * "rolled_back": false, some could not be put back yet: recovery retries) */
+static int append_aborted(const char *path, long id, int rolled_back, struct buf *err)
+{
+	char line[80];
+	int n = snprintf(line, sizeof(line), rolled_back ? "{\"aborted\": %ld}\n" : "{\"aborted\": %ld, "
+					     "\"rolled_back\": false}\n", id);
+
+	return journal_append(path, line, (size_t)n, err);
+}
+
+/* puts the files of e that hold their text after back to the text before (a file
+ * changed since is left alone); the number that could not be written */
+static size_t roll_back(const struct store_entry *e)
+{
+	size_t failed = 0;
+
+	for (size_t i = 0; i < e->nfiles; i++) {
+		const struct store_diff *f = &e->files[i];
+		if (store_diff_file(f, 1) == STORE_DIFF_IO) {   /* changed since, damaged: left alone */
+			log_warn("history_rollback", "change=%ld path=%s result=failed reason=\"%s\"", e->id, f->path,
+				 strerror(errno));
+			failed++;
+		}
+	}
+	return failed;
+}
+
+/* a change that cannot be finished: its files back to "before", the entry marked
+ * aborted so that no recovery ever applies it. When even the mark cannot be
+ * written (disk full) but the files are back, the entry is cut off the journal
+ * (journal_size: its size before the entry). 0, or -1 when the files could not
+ * all be put back (err says so) */
+static int abort_change(const char *journal, const struct store_entry *e, long journal_size, struct buf *err)
+{
+	size_t failed = roll_back(e);
+	struct buf ignored;
+	int marked;
+
+	buf_init(&ignored, 256);
+	marked = append_aborted(journal, e->id, failed == 0, &ignored) == 0;
+	if (!marked && failed == 0 && journal_size >= 0 && truncate(journal, journal_size) == 0)
+		marked = 1;
+	buf_release(&ignored);
+	log_warn("history_aborted", "change=%ld files_not_restored=%zu marked=%s", e->id, failed,
+		 marked ? "yes" : "no");
+	if (failed)
+		buf_printf(err, "; %zu file(s) could not be put back yet%s", failed,
+			   marked ? " (retried at the next change or start)" : "");
+	else
+		buf_adds(err, "; nothing was changed");
+	return failed ? -1 : 0;
+}
+
 /* rolls the files of an unfinished entry forward */
 static int roll_forward(const char *journal, const struct store_entry *e, struct buf *err)
 {
@@ -289,8 +369,11 @@ static int roll_forward(const char *journal, const struct store_entry *e, struct
 			continue;
 		}
 		if (r == STORE_DIFF_IO) {
+			/* half applied: put back what was written rather than start from it */
 			buf_printf(err, "cannot finish change %ld: %s: %s", e->id, f->path, strerror(errno));
-			return -1;
+			log_warn("history_recover", "change=%ld path=%s result=failed reason=\"%s\"", e->id, f->path,
+				 strerror(errno));
+			return abort_change(journal, e, -1, err);
 		}
 	}
 	log_info("history_recovered", "change=%ld files=%zu", e->id, e->nfiles);
@@ -298,18 +381,28 @@ static int roll_forward(const char *journal, const struct store_entry *e, struct
 }
 
 struct last_line {
-	int kind;                               /* line_kind() of the last good line */
+	enum line_kind kind;                    /* of the last good line */
 	long good_end;                          /* the offset after it */
-	struct store_entry e;
+	long mark;                              /* its id, for a mark */
+	struct store_entry e;                   /* the last entry, or the one a partial abort names */
 };
 
 static int last_good_line(const char *line, size_t len, long end, void *ud)
 {
 	struct last_line *l = ud;
+	long id;
 
-	l->kind = line_kind(line, len, &l->e);
+	if (l->kind == LINE_ABORTED_PARTIAL) {  /* walking on to the entry it names */
+		if (line_kind(line, len, &l->e, &id) != LINE_ENTRY)
+			return 0;
+		if (l->e.id == l->mark)
+			return 1;
+		store_entry_release(&l->e);
+		return 0;
+	}
+	l->kind = line_kind(line, len, &l->e, &l->mark);
 	l->good_end = end;
-	return l->kind != 0;
+	return l->kind != LINE_NONE && l->kind != LINE_ABORTED_PARTIAL;
 }
 
 int store_recover(const char *journal, struct buf *err)
@@ -330,14 +423,17 @@ int store_recover(const char *journal, struct buf *err)
 			rc = -1;
 		}
 	}
-	if (rc == 0 && l.kind == 1)             /* an entry without its done mark */
+	if (rc == 0 && l.kind == LINE_ENTRY)    /* an entry without its done mark */
 		rc = roll_forward(journal, &l.e, err);
+	if (rc == 0 && l.kind == LINE_ABORTED_PARTIAL && l.e.files && roll_back(&l.e) == 0 &&
+	    append_aborted(journal, l.e.id, 1, err) == 0)
+		log_info("history_rolled_back", "change=%ld files=%zu", l.e.id, l.e.nfiles);
 	store_entry_release(&l.e);
 	return rc;
 }
 
-static char *entry_json(long id, const char *who, const char *when, const char *command,
-			const struct store_diff *files, size_t nfiles)
+char *journal_entry_json(long id, const char *who, const char *when, const char *command,
+			 const struct store_diff *files, size_t nfiles)
 {
 	cJSON *root = cJSON_CreateObject(), *arr;
 	char *text;
@@ -354,8 +450,6 @@ static char *entry_json(long id, const char *who, const char *when, const char *
 	return text;
 }
 
-static int journal_compact(const char *journal, size_t max);
-
 /* the journal line of a new change (its files made into diffs), or NULL */
 static char *commit_json(long id, const char *who, const char *when, const char *command,
 			 const struct store_file *files, size_t nfiles)
@@ -367,7 +461,7 @@ static char *commit_json(long id, const char *who, const char *when, const char 
 	while (d && n < nfiles && store_diff_make(&files[n], &d[n]) == 0)
 		n++;
 	if (d && n == nfiles)
-		text = entry_json(id, who, when, command, d, n);
+		text = journal_entry_json(id, who, when, command, d, n);
 	while (n > 0)
 		store_diff_release(&d[--n]);
 	free(d);
@@ -388,11 +482,39 @@ static long first_id(const char *journal)
 	return id;
 }
 
+/* the journal's size in bytes (0 when it does not exist yet), -1 when unknown */
+static long journal_size(const char *journal)
+{
+	struct stat st;
+
+	if (stat(journal, &st) == 0)
+		return (long)st.st_size;
+	return errno == ENOENT ? 0 : -1;
+}
+
+/* a new change whose file `written` could not be written: the files before it
+ * back to their text before, the entry marked aborted (abort_change()) */
+static void abort_commit(const char *journal, long id, const struct store_file *files, size_t written,
+			 long journal_size, struct buf *err)
+{
+	struct store_diff *d = calloc(written + 1, sizeof(*d));
+	struct store_entry e = { .id = id, .files = d };
+
+	while (d && e.nfiles < written && store_diff_make(&files[e.nfiles], &d[e.nfiles]) == 0)
+		e.nfiles++;
+	for (size_t k = e.nfiles; k < written; k++)       /* no memory for their diffs */
+		store_set_file(files[k].path, files[k].before);
+	abort_change(journal, &e, journal_size, err);
+	while (e.nfiles > 0)
+		store_diff_release(&d[--e.nfiles]);
+	free(d);
+}
+
 long store_commit(const char *journal, const char *who, const char *command,
 		  const struct store_file *files, size_t nfiles, struct buf *err)
 {
 	struct store_entry last;
-	long size, id;
+	long size, id, before;
 	char *text, when[32];
 	int rc;
 
@@ -407,6 +529,7 @@ long store_commit(const char *journal, const char *who, const char *command,
 	}
 	size = (long)strlen(text);
 	text[size] = '\n';                      /* cJSON's buffer has room: it was NUL */
+	before = journal_size(journal);
 	rc = journal_append(journal, text, (size_t)size + 1, err);
 	free(text);
 	if (rc < 0)
@@ -414,6 +537,7 @@ long store_commit(const char *journal, const char *who, const char *command,
 	for (size_t i = 0; i < nfiles; i++) {
 		if (store_set_file(files[i].path, files[i].after) < 0) {
 			buf_printf(err, "cannot write %s: %s", files[i].path, strerror(errno));
+			abort_commit(journal, id, files, i, before, err);
 			return -1;
 		}
 	}
@@ -424,68 +548,4 @@ long store_commit(const char *journal, const char *who, const char *command,
 	else
 		store_journal_compact(journal, STORE_JOURNAL_MAX);
 	return id;
-}
-
-/* appends entry e (and its done mark) to out as journal lines; 0 or -1 */
-static int entry_lines(const struct store_entry *e, struct buf *out)
-{
-	char *text = entry_json(e->id, e->who, e->when, e->command, e->files, e->nfiles);
-	int rc = text ? buf_printf(out, "%s\n", text) : -1;
-
-	free(text);
-	if (rc == 0 && e->done)
-		rc = buf_printf(out, "{\"done\": %ld}\n", e->id);
-	return rc;
-}
-
-int store_journal_compact(const char *journal, size_t max)
-{
-	struct stat st;
-
-	if (stat(journal, &st) < 0 || (size_t)st.st_size <= max)
-		return 0;
-	return journal_compact(journal, max);
-}
-
-/* keeps the newest changes (see store_journal_compact()), whatever the size */
-static int journal_compact(const char *journal, size_t max)
-{
-	struct store_journal j;
-	struct stat st;
-	struct buf out, one, err;
-	size_t from, total = 0;
-	int rc = 0;
-
-	if (stat(journal, &st) < 0)
-		return 0;
-	buf_init(&err, 512);                    /* an old whole-text entry rewritten as a */
-	buf_init(&out, 2 * (size_t)st.st_size + (64 << 10));  /* diff gains two hashes */
-	buf_init(&one, 2 * (size_t)st.st_size + (64 << 10));
-	if (store_journal_load(journal, &j, &err) < 0) {
-		rc = -1;
-		goto out;
-	}
-	/* the newest entries (at most STORE_JOURNAL_KEEP) that fit in half of max, at
-	 * least the last one: the next compaction is then half of max of changes away */
-	for (from = j.n; from > 0 && j.n - from < STORE_JOURNAL_KEEP; from--) {
-		buf_reset(&one);
-		if (entry_lines(&j.v[from - 1], &one) < 0 || (from < j.n && total + one.len > max / 2))
-			break;
-		total += one.len;
-	}
-	for (size_t i = from; i < j.n; i++)
-		entry_lines(&j.v[i], &out);
-	if (from == j.n || buf_failed(&out) || store_write_file(journal, out.ptr, out.len) < 0) {
-		log_warn("history_compact", "path=%s result=failed", journal);
-		rc = -1;
-	} else {
-		log_info("history_compact", "path=%s kept=%zu dropped=%zu bytes=%zu", journal, j.n - from, from,
-			 out.len);
-	}
-	store_journal_release(&j);
-out:
-	buf_release(&one);
-	buf_release(&out);
-	buf_release(&err);
-	return rc;
 }

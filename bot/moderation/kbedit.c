@@ -399,7 +399,7 @@ static const struct store_entry *last_undoable(const struct store_journal *j)
 		}
 	}
 	for (size_t i = j->n; undone && i-- > 0 && !found;)
-		if (!undone[i] && !undo_target(&j->v[i]))
+		if (!undone[i] && !undo_target(&j->v[i]) && !j->v[i].aborted)   /* aborted: never applied */
 			found = &j->v[i];
 	free(undone);
 	return found;
@@ -440,6 +440,8 @@ static int undo_fn(struct kbedit_ctx *c, const void *arg)
 	en = id ? store_journal_find(&j, id) : last_undoable(&j);
 	if (!en)
 		rc = id ? kbe_ctx_fail(c, "there is no change %ld (see history)", id) : kbe_ctx_fail(c, "nothing to undo");
+	else if (en->aborted)
+		rc = kbe_ctx_fail(c, "change %ld failed and was never applied: nothing to undo", en->id);
 	for (size_t i = 0; rc == 0 && en && i < en->nfiles; i++) {
 		const struct store_diff *f = &en->files[i];
 		rc = undo_file(c, en->id, f);

@@ -82,15 +82,97 @@ void moderation_env_from_config(struct moderation_env *env, const struct config 
 	env->state_dir = state;
 }
 
+/* the key of a platform's home workspace, or NULL where ids are global */
+static const char *home_key(const char *platform)
+{
+	if (strcmp(platform, "slack") == 0 || strcmp(platform, "mattermost") == 0)
+		return "team_id";
+	return strcmp(platform, "teams") == 0 ? "tenant_id" : NULL;
+}
+
+/* the number of moderators of platform in the long form ("slack:T1/U1") and in
+ * the short one */
+static void count_forms(const struct config *cfg, const char *platform, size_t *lng, size_t *shrt)
+{
+	size_t n = config_list_count(cfg, "bot", "moderators"), len = strlen(platform);
+
+	*lng = *shrt = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *m = config_list_item(cfg, "bot", "moderators", i);
+		if (m && strncmp(m, platform, len) == 0 && m[len] == ':')
+			++*(strchr(m + len, '/') ? lng : shrt);
+	}
+}
+
+/* 1 when user of tenant is a moderator in the long form, 2 in the short form, else 0 */
+static int moderator_form(const struct config *cfg, const char *platform, const char *tenant, const char *user)
+{
+	const char *key = home_key(platform), *home;
+	char id[512];
+	size_t lng, shrt;
+
+	if (key && (strchr(user, '/') || strchr(tenant, '/')))
+		return 0;                       /* never read as the other form */
+	if (key && *tenant && (size_t)snprintf(id, sizeof(id), "%s:%s/%s", platform, tenant, user) < sizeof(id) &&
+	    config_list_has(cfg, "bot", "moderators", id))
+		return 1;
+	if ((size_t)snprintf(id, sizeof(id), "%s:%s", platform, user) >= sizeof(id) ||
+	    !config_list_has(cfg, "bot", "moderators", id))
+		return 0;
+	if (!key)
+		return 2;
+	home = config_str(cfg, platform, key);
+	if (home && *home)
+		return strcmp(home, tenant) == 0 ? 2 : 0;
+	count_forms(cfg, platform, &lng, &shrt);
+	return lng == 0 ? 2 : 0;                /* no workspace named anywhere: a single-workspace install */
+}
+
+int moderation_who(const struct config *cfg, const char *platform, const char *tenant, const char *user,
+		   char *out, size_t cap)
+{
+	int form;
+
+	tenant = tenant ? tenant : "";
+	user = user ? user : "";
+	form = cfg && platform && *user ? moderator_form(cfg, platform, tenant, user) : 0;
+	if (platform && *tenant && form != 2 && home_key(platform))
+		snprintf(out, cap, "%s:%s/%s", platform, tenant, user);
+	else
+		snprintf(out, cap, "%s:%s", platform ? platform : "", user);
+	return form != 0;
+}
+
+int moderation_is_moderator_in(const struct config *cfg, const char *platform, const char *tenant,
+			       const char *user)
+{
+	char who[512];
+
+	return moderation_who(cfg, platform, tenant, user, who, sizeof(who));
+}
+
 int moderation_is_moderator(const struct config *cfg, const char *platform, const char *user)
 {
-	char id[512];
+	return moderation_is_moderator_in(cfg, platform, "", user);
+}
 
-	if (!cfg || !platform || !user || !*user)
-		return 0;
-	if ((size_t)snprintf(id, sizeof(id), "%s:%s", platform, user) >= sizeof(id))
-		return 0;
-	return config_list_has(cfg, "bot", "moderators", id);
+void moderation_check_config(const struct config *cfg)
+{
+	static const char *const platforms[] = { "slack", "mattermost", "teams" };
+	size_t lng, shrt;
+
+	for (size_t i = 0; i < sizeof(platforms) / sizeof(platforms[0]); i++) {
+		const char *p = platforms[i], *home = config_str(cfg, p, home_key(p));
+		count_forms(cfg, p, &lng, &shrt);
+		if (!shrt || (home && *home))
+			continue;
+		if (lng)
+			log_warn("config", "moderators=%s effect=\"%zu short-form %s moderator(s) match no one: "
+				 "write them as %s:WORKSPACE/USER, or set %s.%s\"", p, shrt, p, p, p, home_key(p));
+		else
+			log_info("config", "moderators=%s effect=\"short-form %s moderators match in any workspace; "
+				 "set %s.%s to limit them to yours\"", p, p, p, home_key(p));
+	}
 }
 
 /* copies the reply into out, cut at a line boundary to at most max bytes */

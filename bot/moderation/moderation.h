@@ -73,7 +73,7 @@ const struct moderation_command *moderation_commands(size_t *count);
 
 /*
  * Runs one chat command. text: the message without the prefix, e.g.
- * "add emr-foo | An answer\nover two lines"; who: "slack:U123" or "shell:alice";
+ * "add emr-foo | An answer\nover two lines"; who: "slack:T1/U123" or "shell:alice";
  * is_moderator: decided by the caller (moderation_is_moderator()). Appends the reply
  * (plain text, at most reply_max bytes) to reply. Returns 0 ok, 1 refused or failed
  * (the reply says why), 2 bad usage.
@@ -90,8 +90,29 @@ int moderation_is_command(const char *prefix, const char *text, const char **res
  * state folder is the history's folder, written into state[0..cap)) */
 void moderation_env_from_config(struct moderation_env *env, const struct config *cfg, const char *kbdir,
 				const char *intentsdir, struct knowledge_holder *holder, char *state, size_t cap);
-/* 1 when "platform:user" is listed in [bot] moderators */
+/*
+ * Who is a moderator ([bot] moderators). Where user ids are per workspace (Slack
+ * team, Mattermost team, Teams tenant: the sender's tenant, "" when unknown):
+ *   "slack:T123/U456"  the long form: user U456 of workspace T123, nowhere else
+ *   "slack:U456"       the short form: U456 of the home workspace when
+ *                      [slack] team_id (mattermost: team_id, teams: tenant_id) is
+ *                      set; of any workspace when the config names no workspace
+ *                      of that platform at all (a single-workspace install); of
+ *                      none when long forms name workspaces but no home is set
+ * Other platforms have one namespace: "platform:user" ('/' is part of the id).
+ * moderation_is_moderator() is the tenant "" case.
+ */
+int moderation_is_moderator_in(const struct config *cfg, const char *platform, const char *tenant,
+			       const char *user);
 int moderation_is_moderator(const struct config *cfg, const char *platform, const char *user);
+/* moderation_is_moderator_in(), and the identity to record for the sender in out
+ * (cut to cap): as the moderator is listed ("slack:U1" when the short form let
+ * them in), else with the workspace when there is one ("slack:T1/U1") */
+int moderation_who(const struct config *cfg, const char *platform, const char *tenant, const char *user,
+		   char *out, size_t cap);
+/* logs (at start) what a short-form moderator of each workspace platform matches
+ * when that is not one workspace */
+void moderation_check_config(const struct config *cfg);
 
 /* handlers (moderation_cmds.c) */
 int mod_help(struct moderation_call *c);

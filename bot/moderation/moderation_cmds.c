@@ -241,7 +241,8 @@ static void last_change(struct moderation_call *c)
 
 	buf_init(&err, 512);
 	if (store_journal_last(c->env->history_path, &e, &err) == 1)
-		buf_printf(c->out, "\nlast change: %ld by %s at %s: %s", e.id, e.who, e.when, e.command);
+		buf_printf(c->out, "\nlast change: %ld by %s at %s: %s%s", e.id, e.who, e.when, e.command,
+			   e.aborted ? " (aborted: never applied)" : "");
 	store_entry_release(&e);
 	buf_release(&err);
 }
@@ -291,7 +292,7 @@ int mod_history(struct moderation_call *c)
 			const char *b = strrchr(e->files[f].path, '/');
 			buf_printf(c->out, "%s%s", f ? ", " : "", b ? b + 1 : e->files[f].path);
 		}
-		buf_adds(c->out, e->done ? "]\n" : "] (unfinished)\n");
+		buf_adds(c->out, e->aborted ? "] (aborted: never applied)\n" : e->done ? "]\n" : "] (unfinished)\n");
 	}
 	store_journal_release(&j);
 	return 0;

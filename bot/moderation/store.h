@@ -11,7 +11,11 @@
  *                {"id", "who", "when" (ISO-8601 UTC), "command",
  *                 "files": [{"path", "at", "removed", "inserted",
  *                            "before_sha256": hex|null, "after_sha256": hex|null}]}
- *              followed by {"done": ID} once the files hold their text after. A file
+ *              followed by {"done": ID} once the files hold their text after, or by
+ *              {"aborted": ID} when they could not all be written: the files
+ *              already written are put back to "before" first, and an aborted
+ *              change is never applied ({"aborted": ID, "rolled_back": false}
+ *              when some could not be put back yet: recovery retries that). A file
  *              is kept as a diff (journal_diff.c): the one span that differs, at byte
  *              offset "at" ("removed" before, "inserted" after; UTF-8 characters are
  *              never cut), and the SHA-256 of its whole text before and after (null:
@@ -27,6 +31,9 @@
  *              without its "done" mark (its files that still hold their text before
  *              get the text after; a file in neither state is left alone),
  *              so a kill -9 at any moment loses nothing and leaves the files whole.
+ *              When a file cannot be written then (disk full), the change is
+ *              aborted as above instead: half a change is never left in place.
+ *              A last aborted entry with files not yet put back gets them back.
  *   Reading    store_journal_load(): the entries, for history and undo;
  *              store_journal_last(): the last entry only, read from the end, so
  *              its cost does not grow with the journal (status, the next id).
@@ -72,6 +79,7 @@ struct store_entry {
 	struct store_diff *files;
 	size_t nfiles;
 	int done;            /* its "done" mark follows it */
+	int aborted;         /* its "aborted" mark follows it: never applied */
 };
 
 struct store_journal {
@@ -126,8 +134,9 @@ int store_recover(const char *journal, struct buf *err);
  * Records and applies one change (under the lock, after store_recover()): appends the
  * entry {id = last + 1, who, when = now, command, files} to the journal with fsync,
  * writes every file's "after" atomically, then appends the "done" mark. Returns the
- * new id, or -1 with the reason in err (if the entry was written, a later
- * store_recover() finishes the change).
+ * new id, or -1 with the reason in err. When a file cannot be written, the files
+ * already written get "before" back and the entry is marked aborted: a change
+ * reported as failed is never applied later.
  */
 long store_commit(const char *journal, const char *who, const char *command,
 		  const struct store_file *files, size_t nfiles, struct buf *err);

@@ -16,16 +16,17 @@ struct slot {
 	char key[SEEN_KEY];
 };
 
-/* A ring of the most recent ids (oldest overwritten first) with a linear scan
- * table of hashes; max_entries is small (thousands), lookups compare hashes first. */
+/* A ring of the most recent ids (oldest overwritten first, unless younger than
+ * keep_ms) with a linear scan table of hashes; max_entries is small (thousands),
+ * lookups compare hashes first. */
 struct seen {
 	pthread_mutex_t lock;
 	struct slot *ring;
 	size_t max, next, count;
-	int64_t ttl_ms;
+	int64_t ttl_ms, keep_ms;
 };
 
-struct seen *seen_new(size_t max_entries, int64_t ttl_ms)
+struct seen *seen_new(size_t max_entries, int64_t ttl_ms, int64_t keep_ms)
 {
 	struct seen *s = calloc(1, sizeof(*s));
 
@@ -35,6 +36,7 @@ struct seen *seen_new(size_t max_entries, int64_t ttl_ms)
 	}
 	s->max = max_entries;
 	s->ttl_ms = ttl_ms;
+	s->keep_ms = keep_ms;
 	pthread_mutex_init(&s->lock, NULL);
 	return s;
 }
@@ -48,11 +50,11 @@ void seen_free(struct seen *s)
 	free(s);
 }
 
-int seen_check_and_add(struct seen *s, const char *key, int64_t now_ms)
+enum seen_result seen_check_and_add(struct seen *s, const char *key, int64_t now_ms)
 {
 	size_t len = strlen(key);
 	uint64_t h = strmap_hash(key, len);
-	int found = 0;
+	enum seen_result found = SEEN_NEW;
 
 	if (len >= SEEN_KEY)
 		len = SEEN_KEY - 1;
@@ -61,11 +63,14 @@ int seen_check_and_add(struct seen *s, const char *key, int64_t now_ms)
 		const struct slot *sl = &s->ring[i];
 		if (sl->hash == h && now_ms - sl->at_ms <= s->ttl_ms &&
 		    strncmp(sl->key, key, SEEN_KEY - 1) == 0) {
-			found = 1;
+			found = SEEN_DUPLICATE;
 			break;
 		}
 	}
-	if (!found) {
+	/* full: ring[next] is the oldest; too young to forget means no room */
+	if (found == SEEN_NEW && s->count == s->max && now_ms - s->ring[s->next].at_ms < s->keep_ms)
+		found = SEEN_FULL;
+	if (found == SEEN_NEW) {
 		struct slot *sl = &s->ring[s->next];
 		sl->hash = h;
 		sl->at_ms = now_ms;

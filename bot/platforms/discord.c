@@ -3,8 +3,9 @@
  *
  *   verify   Ed25519 over X-Signature-Timestamp || raw body, the signature in
  *            X-Signature-Ed25519 (hex), the application's public key (hex).
- *            No replay window: Discord documents none, and a replayed
- *            interaction only returns an answer to whoever replays it.
+ *            The timestamp (Unix seconds) must be within 5 minutes of now:
+ *            Discord documents no window, but a replayed interaction can carry
+ *            a moderator's !kb command, so a captured one must go stale.
  *   parse    PING (type 1) -> PP_CHALLENGE {"type":1}; APPLICATION_COMMAND
  *            (type 2) -> PP_EVENT, the question from option "question" (or the
  *            first string option); components, autocomplete and modals ->
@@ -42,9 +43,13 @@ static int discord_verify(const struct platform_config *cfg, const struct http_r
 	long hexlen = pu_header(req, "X-Signature-Ed25519", hex, sizeof(hex));
 	const char *key = platform_setting(cfg, "discord", "public_key");
 	unsigned char *msg;
+	int64_t t;
 	int r;
 
-	if (!pu_has(key) || tslen < 1 || hexlen != 2 * VERIFY_ED25519_SIG ||
+	if (tslen < 1 || verify_unix_seconds(ts, (size_t)tslen, &t) < 0 ||
+	    !verify_fresh(t, now_s, PLATFORM_REPLAY_WINDOW_S))
+		return -1;
+	if (!pu_has(key) || hexlen != 2 * VERIFY_ED25519_SIG ||
 	    verify_hex_decode(key, strlen(key), pub, sizeof(pub)) != VERIFY_ED25519_KEY ||
 	    verify_hex_decode(hex, (size_t)hexlen, sig, sizeof(sig)) != VERIFY_ED25519_SIG)
 		return -1;
@@ -240,6 +245,7 @@ const struct platform_ops platform_discord = {
 	.paths = { "/discord/interactions", NULL },
 	.keys = { PLATFORM_NEEDS("public_key", PLATFORM_NO_401), PLATFORM_KEY("application_id"),
 		  PLATFORM_KEY("bot_token"), PLATFORM_KEY("api_url"), PLATFORM_KEY(NULL) },
+	.replay_window_s = PLATFORM_REPLAY_WINDOW_S,
 	.verify = discord_verify,
 	.parse = discord_parse,
 	.reply = discord_reply,

@@ -13,7 +13,7 @@
  *            for a webhook; @-mentions neutralised; 4000 bytes (the smallest
  *            server limit)
  *
- *   ev->reply_url = the slash command's response_url.
+ *   ev->reply_url = the slash command's response_url; ev->tenant = team_id.
  * Mattermost sends no bot marker; its webhook answers never re-fire webhooks.
  */
 #include <stdio.h>
@@ -102,6 +102,7 @@ static enum platform_parse_result mm_fill(const struct platform_config *cfg,
 	ev->is_command = field(f, "command", tmp, sizeof(tmp)) >= 0;
 	if (id_field(f, ev->is_command ? "trigger_id" : "post_id", ev->id, sizeof(ev->id)) ||
 	    id_field(f, "user_id", ev->user, sizeof(ev->user)) ||
+	    id_field(f, "team_id", ev->tenant, sizeof(ev->tenant)) ||
 	    id_field(f, "channel_id", ev->channel, sizeof(ev->channel)) ||
 	    id_field(f, "response_url", ev->reply_url, sizeof(ev->reply_url)) ||
 	    !ev->user[0] || !ev->channel[0])
@@ -162,6 +163,8 @@ static const struct config_entry settings[] = {
 			 "tokens of the outgoing webhook and/or slash command, comma-separated"),
 	CONFIG_ENTRY_STR("mattermost", "webhook_url", config_check_url, "", 1,
 			 "incoming webhook URL to post replies to (optional)"),
+	CONFIG_ENTRY_STR("mattermost", "team_id", config_check_token, "", 0,
+			 "your team's id: short-form mattermost:USER moderators count only there (optional)"),
 	CONFIG_ENTRY_END,
 };
 

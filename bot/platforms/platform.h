@@ -41,6 +41,8 @@ struct sb_event {
 	char platform[16];              /* the adapter's name */
 	char id[SB_EVENT_ID];           /* delivery id for dedupe; "" = none given */
 	char user[SB_EVENT_ID];         /* platform user id (printable ASCII) */
+	char tenant[SB_EVENT_ID];       /* the user's workspace where ids are per workspace:
+	                                   Slack team, Mattermost team, Teams tenant; "" elsewhere */
 	char user_name[SB_MAX_PLATFORM_NAME]; /* display or login name, may be "" */
 	char channel[SB_EVENT_ID];      /* channel / chat / room / stream id */
 	char thread[SB_EVENT_ID];       /* thread / topic to answer in, "" if none */
@@ -117,14 +119,23 @@ struct platform_key {
 #define PLATFORM_NEEDS(k, without)       { (k), (without), NULL }
 #define PLATFORM_NEEDS_IN(k, without, m) { (k), (without), (m) }
 #define PLATFORM_NO_401 "every request will get 401"
+#define PLATFORM_REPLAY_WINDOW_S 300    /* Slack's documented 5 minutes, used for all */
 
 struct platform_ops {
 	const char *name;       /* also its config section and its metrics label */
 	const char *paths[PLATFORM_MAX_PATHS + 1];     /* its POST endpoints, NULL-terminated */
 	struct platform_key keys[PLATFORM_MAX_KEYS + 1];   /* the settings it reads, up to { NULL } */
 
-	/* 0 when req (its raw body and headers) provably comes from the platform, -1
-	 * otherwise (answer 401). now_s is the Unix time, for replay windows. */
+	/* Seconds a signed request stays acceptable: verify() refuses a signed time
+	 * more than this far from now, so a captured request can be replayed only
+	 * within +-replay_window_s of it and the server keeps its delivery id at
+	 * least 2 * replay_window_s (seen.h). 0: nothing signed carries a time
+	 * (token-only platforms: whoever holds the token can send anything). */
+	int replay_window_s;
+
+	/* 0 when req (its raw body and headers) provably comes from the platform and,
+	 * with a replay window, is fresh; -1 otherwise (answer 401). now_s is the
+	 * Unix time. */
 	int (*verify)(const struct platform_config *cfg, const struct http_request *req,
 		      int64_t now_s);
 

@@ -15,7 +15,8 @@
  * A channel message is addressed only by an app_mention (Slack sends both
  * events for a mention; answering the message event too would answer twice), a
  * DM, or a reply in a thread the bot started.
- *   ev->reply_token = the message's ts; ev->reply_url = the slash response_url.
+ *   ev->reply_token = the message's ts; ev->reply_url = the slash response_url;
+ *   ev->tenant = the sender's workspace (user_team, else team / team_id).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -95,6 +96,17 @@ static int same(const char *a, const char *b)
 	return a && b && *a && strcmp(a, b) == 0;
 }
 
+/* the sender's workspace: event.user_team (Slack Connect: the user's own), else
+ * event.team, else the envelope's team_id */
+static const char *user_team(const cJSON *root, const cJSON *e)
+{
+	const char *t = pu_jstr(e, "user_team");
+
+	if (!pu_has(t))
+		t = pu_jstr(e, "team");
+	return pu_has(t) ? t : pu_jstr(root, "team_id");
+}
+
 static enum platform_parse_result slack_event(const struct platform_config *cfg,
 					      const cJSON *root, struct sb_event *ev)
 {
@@ -106,6 +118,7 @@ static enum platform_parse_result slack_event(const struct platform_config *cfg,
 	if (!type || (!mention && strcmp(type, "message") != 0))
 		return PP_IGNORE;
 	if (pu_set_id(ev->id, sizeof(ev->id), cJSON_GetObjectItemCaseSensitive(root, "event_id")) ||
+	    pu_set_idstr(ev->tenant, sizeof(ev->tenant), user_team(root, e)) ||
 	    pu_set_idstr(ev->user, sizeof(ev->user), user) ||
 	    pu_set_idstr(ev->channel, sizeof(ev->channel), pu_jstr(e, "channel")) ||
 	    pu_set_idstr(ev->thread, sizeof(ev->thread), pu_jstr(e, "thread_ts")) ||
@@ -161,6 +174,18 @@ static enum platform_parse_result slack_json(const struct platform_config *cfg,
 	return r;
 }
 
+/* form field key as an id into dst ("" when absent); -1 when too long or not an id */
+static int form_id(const char *b, size_t len, const char *key, char *dst, size_t n)
+{
+	char tmp[SB_EVENT_ID];
+	long r = form_get(b, len, key, tmp, sizeof(tmp));
+
+	dst[0] = '\0';
+	if (r < 0)
+		return 0;
+	return (size_t)r >= sizeof(tmp) ? -1 : pu_set_idstr(dst, n, tmp);
+}
+
 static enum platform_parse_result slack_command(const struct http_request *req,
 						struct sb_event *ev)
 {
@@ -174,6 +199,8 @@ static enum platform_parse_result slack_command(const struct http_request *req,
 	    pu_set_idstr(ev->id, sizeof(ev->id), tmp) ||
 	    form_get(b, len, "user_id", tmp, SB_EVENT_ID) >= SB_EVENT_ID ||
 	    pu_set_idstr(ev->user, sizeof(ev->user), tmp) ||
+	    form_id(b, len, "user_team", ev->tenant, sizeof(ev->tenant)) ||
+	    (!ev->tenant[0] && form_id(b, len, "team_id", ev->tenant, sizeof(ev->tenant))) ||
 	    form_get(b, len, "channel_id", tmp, SB_EVENT_ID) >= SB_EVENT_ID ||
 	    pu_set_idstr(ev->channel, sizeof(ev->channel), tmp) ||
 	    form_get(b, len, "response_url", tmp, sizeof(ev->reply_url)) >=
@@ -252,6 +279,8 @@ static const struct config_entry settings[] = {
 	CONFIG_ENTRY_STR("slack", "bot_user_id", config_check_token, "", 0,
 			 "the bot's own user id (U...), so it never answers itself (optional)"),
 	CONFIG_ENTRY_STR("slack", "api_url", config_check_url, "https://slack.com/api", 0, "Web API base URL"),
+	CONFIG_ENTRY_STR("slack", "team_id", config_check_token, "", 0,
+			 "your workspace (T...): short-form slack:U... moderators count only there (optional)"),
 	CONFIG_ENTRY_END,
 };
 
@@ -261,6 +290,7 @@ const struct platform_ops platform_slack = {
 	.keys = { PLATFORM_NEEDS("signing_secret", PLATFORM_NO_401),
 		  PLATFORM_NEEDS("bot_token", "replies cannot be posted"),
 		  PLATFORM_KEY("bot_user_id"), PLATFORM_KEY("api_url"), PLATFORM_KEY(NULL) },
+	.replay_window_s = SLACK_WINDOW_S,
 	.verify = slack_verify,
 	.parse = slack_parse,
 	.reply = slack_reply,

@@ -2,13 +2,18 @@
  * platforms/teams.c - Microsoft Teams outgoing webhooks (POST /teams).
  *
  *   verify   "Authorization: HMAC <base64>" = base64(HMAC-SHA256(key =
- *            base64-decoded teams.secret, raw body)); no timestamp exists
+ *            base64-decoded teams.secret, raw body)); no header carries a time,
+ *            so the signed body's own "timestamp" (else "localTimestamp", RFC
+ *            3339) must be within 5 minutes of now: an activity without one, or
+ *            a captured one replayed later, is refused
  *   parse    a Bot Framework Activity of type "message" -> PP_EVENT (Teams only
  *            calls on an @mention); <at>bot</at> removed, other <at>X</at> kept
  *            as X; the channel thread is the part of conversation.id after
  *            ";messageid="
  *   reply    inline {"type":"message","text":...} only: Teams waits 5 s and
  *            offers no later path
+ *
+ *   ev->tenant = channelData.tenant.id (else conversation.tenantId).
  */
 #include <stdio.h>
 #include <string.h>
@@ -21,6 +26,21 @@
 #include "banned.h"
 
 #define TEAMS_LIMIT 4000
+
+/* 1 when the (signed) activity says it was sent within the replay window */
+static int fresh(const struct http_request *req, int64_t now_s)
+{
+	cJSON *root = cJSON_ParseWithLength(req->body, req->body_len);
+	const char *when = pu_jstr(root, "timestamp");
+	int64_t t;
+	int ok;
+
+	if (!when)
+		when = pu_jstr(root, "localTimestamp");
+	ok = when && verify_rfc3339(when, &t) == 0 && verify_fresh(t, now_s, PLATFORM_REPLAY_WINDOW_S);
+	cJSON_Delete(root);
+	return ok;
+}
 
 static int teams_verify(const struct platform_config *cfg, const struct http_request *req,
 			int64_t now_s)
@@ -41,7 +61,7 @@ static int teams_verify(const struct platform_config *cfg, const struct http_req
 		return -1;
 	ok = verify_equal(want, strlen(want), got, (size_t)n);
 	memset(key, 0, sizeof(key));
-	return ok ? 0 : -1;
+	return ok && fresh(req, now_s) ? 0 : -1;
 }
 
 static void remove_at(char *s, const char *name)
@@ -69,6 +89,14 @@ static void strip_at(char *s, const char *recipient, const char *bot_name)
 	pu_trim(s);
 }
 
+/* the Azure AD tenant: channelData.tenant.id, else conversation.tenantId */
+static const char *tenant(const cJSON *root, const cJSON *conv)
+{
+	const char *t = pu_jstr(pu_jobj(pu_jobj(root, "channelData"), "tenant"), "id");
+
+	return pu_has(t) ? t : pu_jstr(conv, "tenantId");
+}
+
 static enum platform_parse_result teams_fill(const struct platform_config *cfg,
 					     const cJSON *root, struct sb_event *ev)
 {
@@ -86,7 +114,8 @@ static enum platform_parse_result teams_fill(const struct platform_config *cfg,
 	}
 	if (pu_set_idstr(ev->channel, sizeof(ev->channel), channel) ||
 	    pu_set_id(ev->id, sizeof(ev->id), cJSON_GetObjectItemCaseSensitive(root, "id")) ||
-	    pu_set_id(ev->user, sizeof(ev->user), cJSON_GetObjectItemCaseSensitive(from, "id")))
+	    pu_set_id(ev->user, sizeof(ev->user), cJSON_GetObjectItemCaseSensitive(from, "id")) ||
+	    pu_set_idstr(ev->tenant, sizeof(ev->tenant), tenant(root, conv)))
 		return PP_BAD;
 	pu_set_text(ev->user_name, sizeof(ev->user_name), pu_jstr(from, "name"));
 	pu_set_text(ev->text, sizeof(ev->text), pu_jstr(root, "text"));
@@ -161,6 +190,8 @@ static int check_base64(const char *v, char *why, size_t n)
 static const struct config_entry settings[] = {
 	CONFIG_ENTRY_STR("teams", "secret", check_base64, "", 1,
 			 "outgoing webhook security token, base64 as Teams shows it"),
+	CONFIG_ENTRY_STR("teams", "tenant_id", config_check_token, "", 0,
+			 "your Azure AD tenant id: short-form teams:USER moderators count only there (optional)"),
 	CONFIG_ENTRY_END,
 };
 
@@ -168,6 +199,7 @@ const struct platform_ops platform_teams = {
 	.name = "teams",
 	.paths = { "/teams", NULL },
 	.keys = { PLATFORM_NEEDS("secret", PLATFORM_NO_401), PLATFORM_KEY(NULL) },
+	.replay_window_s = PLATFORM_REPLAY_WINDOW_S,
 	.verify = teams_verify,
 	.parse = teams_parse,
 	.reply = teams_reply,

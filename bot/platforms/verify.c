@@ -207,3 +207,100 @@ int verify_equal(const void *a, size_t alen, const void *b, size_t blen)
 		return 1;
 	return CRYPTO_memcmp(a, b, alen) == 0;
 }
+
+/* ---- signed timestamps ------------------------------------------------------- */
+
+int verify_unix_seconds(const char *s, size_t len, int64_t *out)
+{
+	int64_t t = 0;
+
+	if (len < 1 || len > 12)
+		return -1;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		t = t * 10 + (s[i] - '0');
+	}
+	*out = t;
+	return 0;
+}
+
+/* n decimal digits at s into *v; 0 or -1 */
+static int digits(const char *s, int n, int *v)
+{
+	*v = 0;
+	for (int i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		*v = *v * 10 + (s[i] - '0');
+	}
+	return 0;
+}
+
+/* days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil) */
+static int64_t days_from_civil(int y, int m, int d)
+{
+	int64_t era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+static int month_days(int y, int m)
+{
+	static const int days[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+
+	return m == 2 && leap ? 29 : days[m - 1];
+}
+
+/* the zone at s ("Z", "+HH:MM", "-HH:MM") as seconds east of UTC; 0 or -1 */
+static int zone_offset(const char *s, int64_t *east)
+{
+	int hh, mm;
+
+	if ((s[0] == 'Z' || s[0] == 'z') && s[1] == '\0') {
+		*east = 0;
+		return 0;
+	}
+	if ((s[0] != '+' && s[0] != '-') || digits(s + 1, 2, &hh) < 0 || s[3] != ':' ||
+	    digits(s + 4, 2, &mm) < 0 || s[6] != '\0' || hh > 23 || mm > 59)
+		return -1;
+	*east = (s[0] == '-' ? -1 : 1) * (int64_t)(hh * 3600 + mm * 60);
+	return 0;
+}
+
+int verify_rfc3339(const char *s, int64_t *out)
+{
+	int y, mo, d, h, mi, sec, frac = 0;
+	int64_t east;
+
+	if (strlen(s) < 20 || digits(s, 4, &y) < 0 || s[4] != '-' || digits(s + 5, 2, &mo) < 0 ||
+	    s[7] != '-' || digits(s + 8, 2, &d) < 0 || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') ||
+	    digits(s + 11, 2, &h) < 0 || s[13] != ':' || digits(s + 14, 2, &mi) < 0 || s[16] != ':' ||
+	    digits(s + 17, 2, &sec) < 0)
+		return -1;
+	if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > month_days(y, mo) || h > 23 || mi > 59 || sec > 60)
+		return -1;
+	s += 19;
+	if (*s == '.') {
+		while (s[1] >= '0' && s[1] <= '9' && frac < 10)
+			s++, frac++;
+		if (frac == 0 || frac > 9)
+			return -1;
+		s++;
+	}
+	if (zone_offset(s, &east) < 0)
+		return -1;
+	*out = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - east;
+	return 0;
+}
+
+int verify_fresh(int64_t t, int64_t now, int64_t window)
+{
+	return t >= now - window && t <= now + window;
+}

@@ -10,6 +10,9 @@
  *   verify_base64_decode()     standard base64 -> bytes, strict
  *   verify_ed25519_verify()    RFC 8032 pure Ed25519 verification (Discord)
  *   verify_equal()             constant-time comparison of secrets
+ *   verify_unix_seconds()      a decimal Unix time ("1700000000")  (Discord)
+ *   verify_rfc3339()           an RFC 3339 date-time to Unix time  (Teams)
+ *   verify_fresh()             is a signed timestamp inside its replay window
  *
  * Nothing here logs, and nothing keeps a key past the call. Every output buffer
  * has its size passed in; nothing writes past it.
@@ -18,6 +21,7 @@
 #define STUDYBOT_VERIFY_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #define VERIFY_SHA256_LEN   32
 #define VERIFY_ED25519_KEY  32
@@ -67,5 +71,19 @@ int verify_ed25519_verify(const unsigned char *pub, size_t publen, const unsigne
 
 /* 1 when a and b hold the same bytes, else 0. Time depends only on the lengths. */
 int verify_equal(const void *a, size_t alen, const void *b, size_t blen);
+
+/* the Unix time written as 1..12 decimal digits (nothing else) in s[0..len) into
+ * *out; 0, or -1 for anything else */
+int verify_unix_seconds(const char *s, size_t len, int64_t *out);
+
+/* the Unix time (whole seconds, the fraction dropped) of an RFC 3339 date-time,
+ * "2017-10-29T00:51:05.9908157Z" or "2017-10-28T17:51:05.99-07:00" ('t'/'z' and a
+ * space for 'T' accepted, at most 9 fraction digits, years 1970..9999), into
+ * *out; 0, or -1 when s is not one */
+int verify_rfc3339(const char *s, int64_t *out);
+
+/* 1 when the signed time t (Unix seconds) lies within window seconds of now, on
+ * either side (a captured request can be replayed only that long) */
+int verify_fresh(int64_t t, int64_t now, int64_t window);
 
 #endif

@@ -6,6 +6,7 @@ Rocket.Chat (token in the body). For each: a good request is answered, a bad
 token is 401, a redelivery gets no second answer, a bot is ignored, mentions in
 answers are neutralised; and nothing is ever posted to a (stand-in) API."""
 import base64
+import datetime
 import json
 import os
 import sys
@@ -100,12 +101,18 @@ def test_mattermost_rejects(s, api):
 
 # ---------------------------------------------------------------- Teams
 
+def teams_now(delta=0):
+    """an activity timestamp as Teams writes it (UTC, 7 fraction digits), now + delta s"""
+    t = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=delta)
+    return t.strftime("%Y-%m-%dT%H:%M:%S.") + f"{t.microsecond:06d}0Z"
+
+
 def teams_activity(text, role=None, act_id=None):
     i = nid()
     frm = {"id": f"29:user{i}", "name": "Jane Smith", "aadObjectId": "7faf8ab2"}
     if role:
         frm["role"] = role
-    return {"type": "message", "id": act_id or f"17000000{i:05d}", "timestamp": "2024-01-01T00:00:00.000Z",
+    return {"type": "message", "id": act_id or f"17000000{i:05d}", "timestamp": teams_now(),
             "serviceUrl": "https://smba.trafficmanager.net/emea/", "channelId": "msteams", "from": frm,
             "conversation": {"isGroup": True, "conversationType": "channel",
                              "id": "19:abc@thread.tacv2;messageid=1481567603816"},

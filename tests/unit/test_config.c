@@ -261,6 +261,25 @@ static void bad_choice(void **state)
 	config_free(c);
 }
 
+/* moderators with a workspace: platform:WORKSPACE/USER (issue 9, item 6) */
+static void moderator_workspace_form(void **state)
+{
+	const struct config_entry *e = config_find("bot", "moderators");
+	char why[256];
+
+	assert_non_null(e);
+	assert_int_equal(config_check_value(e, "slack:T1/U1, mattermost:t/u, teams:ten/29:abc", NULL, why,
+					    sizeof(why)), 0);
+	assert_int_equal(config_check_value(e, "generic:a/b/c, slack:U1", NULL, why, sizeof(why)), 0);
+	assert_int_equal(config_check_value(e, "slack:/U1", NULL, why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "platform:WORKSPACE/USER"));
+	assert_int_equal(config_check_value(e, "slack:T1/", NULL, why, sizeof(why)), -1);
+	assert_int_equal(config_check_value(e, "teams:a/b/c", NULL, why, sizeof(why)), -1);
+	assert_non_null(config_find("slack", "team_id"));
+	assert_non_null(config_find("mattermost", "team_id"));
+	assert_non_null(config_find("teams", "tenant_id"));
+}
+
 static void multiple_errors_collected_and_repeats(void **state)
 {
 	struct config *c = config_new();
@@ -547,6 +566,7 @@ int main(void)
 		cmocka_unit_test(out_of_range_and_bad_numbers),
 		cmocka_unit_test(bad_choice),
 		cmocka_unit_test(multiple_errors_collected_and_repeats),
+		cmocka_unit_test(moderator_workspace_form),
 		cmocka_unit_test(secrets_not_echoed),
 		cmocka_unit_test(platform_on_by_section),
 		cmocka_unit_test(long_lines_and_garbage),

@@ -91,6 +91,62 @@ static void test_is_command(void **state)
 	assert_false(moderation_is_command("", "anything", &rest));
 }
 
+static struct config *cfg_from(const char *text)
+{
+	struct config *cfg = config_new();
+	struct buf err;
+	FILE *f = fmemopen((char *)text, strlen(text), "r");
+
+	buf_init(&err, 1024);
+	assert_int_equal(config_load_stream(cfg, f, "test.ini", &err), 0);
+	fclose(f);
+	buf_release(&err);
+	return cfg;
+}
+
+/* user ids are per workspace on Slack, Mattermost and Teams (issue 9, item 6) */
+static void test_moderator_workspaces(void **state)
+{
+	char who[300];
+	/* a single-workspace install: nothing names a workspace, the short form matches */
+	struct config *cfg = cfg_from("[bot]\nmoderators = slack:U1, teams:29:abc, generic:a/b\n");
+
+	assert_true(moderation_is_moderator_in(cfg, "slack", "T1", "U1"));
+	assert_true(moderation_is_moderator_in(cfg, "slack", "T2", "U1"));
+	assert_true(moderation_is_moderator_in(cfg, "teams", "tenant-x", "29:abc"));
+	assert_true(moderation_is_moderator_in(cfg, "generic", "", "a/b"));   /* '/' is part of the id */
+	assert_int_equal(moderation_who(cfg, "slack", "T2", "U1", who, sizeof(who)), 1);
+	assert_string_equal(who, "slack:U1");                                    /* as listed */
+	assert_int_equal(moderation_who(cfg, "slack", "T2", "U9", who, sizeof(who)), 0);
+	assert_string_equal(who, "slack:T2/U9");
+	assert_false(moderation_is_moderator_in(cfg, "slack", "T1/U1", "U1"));  /* never split */
+	config_free(cfg);
+
+	/* the home workspace named: the short form means it only */
+	cfg = cfg_from("[bot]\nmoderators = slack:U1, mattermost:m1, teams:29:abc\n[slack]\nteam_id = T1\n"
+		       "[mattermost]\nteam_id = team1\n[teams]\ntenant_id = ten1\n");
+	assert_true(moderation_is_moderator_in(cfg, "slack", "T1", "U1"));
+	assert_false(moderation_is_moderator_in(cfg, "slack", "T2", "U1"));   /* Slack Connect: another U1 */
+	assert_false(moderation_is_moderator_in(cfg, "slack", "", "U1"));
+	assert_true(moderation_is_moderator_in(cfg, "mattermost", "team1", "m1"));
+	assert_false(moderation_is_moderator_in(cfg, "mattermost", "team2", "m1"));
+	assert_true(moderation_is_moderator_in(cfg, "teams", "ten1", "29:abc"));
+	assert_false(moderation_is_moderator_in(cfg, "teams", "ten2", "29:abc"));
+	config_free(cfg);
+
+	/* long forms name workspaces; short forms then match nothing without a home */
+	cfg = cfg_from("[bot]\nmoderators = slack:T1/U1, slack:U2\n");
+	assert_true(moderation_is_moderator_in(cfg, "slack", "T1", "U1"));
+	assert_int_equal(moderation_who(cfg, "slack", "T1", "U1", who, sizeof(who)), 1);
+	assert_string_equal(who, "slack:T1/U1");
+	assert_false(moderation_is_moderator_in(cfg, "slack", "T2", "U1"));
+	assert_false(moderation_is_moderator_in(cfg, "slack", "", "U1"));
+	assert_false(moderation_is_moderator_in(cfg, "slack", "T1", "U2"));
+	assert_false(moderation_is_moderator_in(cfg, "slack", "T1", "T1/U1"));   /* no forged long form */
+	moderation_check_config(cfg);                                             /* logs, no crash */
+	config_free(cfg);
+}
+
 static void test_is_moderator(void **state)
 {
 	struct config *cfg = config_new();
@@ -240,6 +296,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_is_command),
 		cmocka_unit_test(test_is_moderator),
+		cmocka_unit_test(test_moderator_workspaces),
 		cmocka_unit_test_setup_teardown(test_add_multiline_then_ask, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_non_moderator_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refusals_are_clear, setup, teardown),

@@ -62,12 +62,45 @@ static void test_bad_key(void **state)
 	treq_header(&t, "X-Signature-Timestamp", "1700000000");
 	treq_header(&t, "X-Signature-Ed25519", vec_sig);
 	platform_setting_set(&cfg, "discord", "public_key", "d75a98");
-	assert_int_equal(platform_discord.verify(&cfg, &t.req, 0), -1);
+	assert_int_equal(platform_discord.verify(&cfg, &t.req, 1700000000), -1);
 	platform_setting_set(&cfg, "discord", "public_key", NULL);
-	assert_int_equal(platform_discord.verify(&cfg, &t.req, 0), -1);
+	assert_int_equal(platform_discord.verify(&cfg, &t.req, 1700000000), -1);
 	platform_setting_set(&cfg, "discord", "public_key", "3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c");
-	assert_int_equal(platform_discord.verify(&cfg, &t.req, 0), -1);     /* another key */
+	assert_int_equal(platform_discord.verify(&cfg, &t.req, 1700000000), -1);     /* another key */
 	treq_free(&t);
+}
+
+/* verify() of body signed at ts, checked at now */
+static int signed_at(const char *ts, int64_t now)
+{
+	struct platform_config cfg = test_config();
+	static const char body[] = "{\"type\":2,\"id\":\"1\"}";
+	char sig[129];
+	struct treq t;
+	int r;
+
+	treq_init(&t, body, sizeof(body) - 1);
+	ed25519_sign_hex(ts, body, sizeof(body) - 1, sig);
+	treq_header(&t, "X-Signature-Ed25519", sig);
+	treq_header(&t, "X-Signature-Timestamp", ts);
+	r = platform_discord.verify(&cfg, &t.req, now);
+	treq_free(&t);
+	return r;
+}
+
+/* a correctly signed but stale interaction is refused (issue 9, item 5) */
+static void test_replay_window(void **state)
+{
+	assert_int_equal(signed_at("1717000000", 1717000000), 0);
+	assert_int_equal(signed_at("1717000000", 1717000300), 0);
+	assert_int_equal(signed_at("1717000000", 1717000301), -1);
+	assert_int_equal(signed_at("1717000000", 1716999700), 0);
+	assert_int_equal(signed_at("1717000000", 1716999699), -1);
+	assert_int_equal(signed_at("1000000000", 1717000000), -1);     /* 2001 */
+	assert_int_equal(signed_at("01717000000", 1717000000), 0);    /* the digits are signed as sent */
+	assert_int_equal(signed_at("1717000000.5", 1717000000), -1);
+	assert_int_equal(signed_at("-1", 1717000000), -1);
+	assert_int_equal(signed_at("9999999999999", 1717000000), -1);
 }
 
 /* signs the fixture here, verifies and parses it */
@@ -256,6 +289,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_derived_vector),
 		cmocka_unit_test(test_bad_key),
+		cmocka_unit_test(test_replay_window),
 		cmocka_unit_test(test_ping),
 		cmocka_unit_test(test_ask_and_reply),
 		cmocka_unit_test(test_long_answer_is_cut),

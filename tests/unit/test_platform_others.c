@@ -155,6 +155,7 @@ static void test_mattermost(void **state)
 	assert_int_equal(parse_file(m, "mattermost/slash_command_ask.form", &ev, &res), PP_EVENT);
 	assert_true(ev.is_command);
 	assert_string_equal(ev.text, "what is a paramedic?");
+	assert_string_equal(ev.tenant, "wx4zz8t4ttgmtxqiwfohijayzc");        /* team_id */
 	assert_string_equal(ev.id, "ZWZ5ZjRndzR4YmJxOHJl");
 	assert_string_equal(ev.reply_url,
 			    "http://localhost:8066/hooks/commands/i11f6nnfgfyk8eg56x9omc6dpa");
@@ -163,6 +164,48 @@ static void test_mattermost(void **state)
 	assert_string_equal(json_text(res_body(&res), "text"), "mail me at a@b.org");
 	outbound_release(&post);
 	buf_release(&res.body);
+}
+
+/* verify() of body signed with the test secret, at now */
+static int teams_verify_signed(const char *body, int64_t now)
+{
+	struct platform_config cfg = test_config();
+	unsigned char key[64], mac[VERIFY_SHA256_LEN];
+	char auth[64] = "HMAC ";
+	long keylen = verify_base64_decode("vqF0En+Z0ucuRTM/01o2GuhMH3hKKk/N2bOmlM31zaA=", 44, key, sizeof(key));
+	struct treq t;
+	int r;
+
+	assert_true(keylen == 32);
+	assert_int_equal(verify_hmac_sha256(key, (size_t)keylen, body, strlen(body), mac), 0);
+	assert_true(verify_base64_encode(mac, sizeof(mac), auth + 5, sizeof(auth) - 5) > 0);
+	treq_init(&t, body, strlen(body));
+	treq_header(&t, "Authorization", auth);
+	r = platform_teams.verify(&cfg, &t.req, now);
+	treq_free(&t);
+	return r;
+}
+
+/* the activity's own timestamp is the replay window (issue 9, item 5) */
+static void test_teams_replay_window(void **state)
+{
+	const int64_t now = 1700000000;   /* 2023-11-14T22:13:20Z */
+
+	assert_int_equal(teams_verify_signed("{\"type\":\"message\",\"id\":\"1\","
+					     "\"timestamp\":\"2023-11-14T22:13:20.9908157Z\"}", now), 0);
+	assert_int_equal(teams_verify_signed("{\"type\":\"message\",\"timestamp\":\"2023-11-14T22:18:20Z\"}", now), 0);
+	assert_int_equal(teams_verify_signed("{\"type\":\"message\",\"timestamp\":\"2023-11-14T22:18:21Z\"}", now), -1);
+	assert_int_equal(teams_verify_signed("{\"type\":\"message\",\"timestamp\":\"2023-11-14T22:08:19Z\"}", now), -1);
+	assert_int_equal(teams_verify_signed("{\"type\":\"message\",\"timestamp\":\"2020-01-01T00:00:00Z\"}", now), -1);
+	/* no timestamp: localTimestamp (with its offset) is used, else refused */
+	assert_int_equal(teams_verify_signed("{\"type\":\"message\","
+					     "\"localTimestamp\":\"2023-11-14T14:13:20.5-08:00\"}", now), 0);
+	assert_int_equal(teams_verify_signed("{\"type\":\"message\","
+					     "\"localTimestamp\":\"2023-11-14T22:13:20-08:00\"}", now), -1);
+	assert_int_equal(teams_verify_signed("{\"type\":\"message\",\"id\":\"1\"}", now), -1);
+	assert_int_equal(teams_verify_signed("{\"type\":\"message\",\"timestamp\":\"yesterday\"}", now), -1);
+	assert_int_equal(teams_verify_signed("{\"type\":\"message\",\"timestamp\":1700000000}", now), -1);
+	assert_int_equal(teams_verify_signed("not json", now), -1);
 }
 
 static void test_teams(void **state)
@@ -174,7 +217,9 @@ static void test_teams(void **state)
 	struct outbound post;
 	const char *good = "HMAC 49R9D7tpXGUuq11/97iW3K+bkoVJ8uSxpYwV8IF1ycA=";
 
-	assert_int_equal(verify_file(t, "teams/outgoing_webhook_ask.json", "Authorization", good), 0);
+	/* PLATFORMS.md's derived vector: the HMAC matches, but the body carries no
+	 * timestamp, so it is refused (a replay could never go stale) */
+	assert_int_equal(verify_file(t, "teams/outgoing_webhook_ask.json", "Authorization", good), -1);
 	assert_int_equal(verify_file(t, "teams/outgoing_webhook_ask.json", "Authorization",
 				     "HMAC 49R9D7tpXGUuq11/97iW3K+bkoVJ8uSxpYwV8IF1ycB="), -1);
 	assert_int_equal(verify_file(t, "teams/outgoing_webhook_ask.json", "Authorization",
@@ -199,6 +244,7 @@ static void test_teams(void **state)
 	assert_string_equal(ev.channel, "19:aebd0ad4d6ab42c8b9ed19c251c2fc37@thread.tacv2");
 	assert_string_equal(ev.thread, "1481567603816");
 	assert_string_equal(ev.user, "29:1abcDEF");
+	assert_string_equal(ev.tenant, "72f988bf");                           /* channelData.tenant.id */
 	assert_string_equal(ev.user_name, "Jane Smith");
 	assert_string_equal(ev.id, "1700000000001");
 	assert_int_equal(parse_file(t, "teams/channel_message_mention.json", &ev, &res), PP_EVENT);
@@ -317,6 +363,7 @@ int main(void)
 		cmocka_unit_test(test_generic),
 		cmocka_unit_test(test_mattermost),
 		cmocka_unit_test(test_teams),
+		cmocka_unit_test(test_teams_replay_window),
 		cmocka_unit_test(test_zulip),
 		cmocka_unit_test(test_rocketchat),
 		cmocka_unit_test(test_hostile_bodies),

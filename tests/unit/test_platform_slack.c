@@ -128,6 +128,7 @@ static void test_app_mention_and_reply(void **state)
 	assert_string_equal(ev.platform, "slack");
 	assert_string_equal(ev.id, "Ev123ABC456");
 	assert_string_equal(ev.user, "U061F7AUR");
+	assert_string_equal(ev.tenant, "T123ABC456");            /* the envelope's team_id */
 	assert_string_equal(ev.channel, "C123ABC456");
 	assert_string_equal(ev.thread, "");
 	assert_string_equal(ev.text, "is it everything a river should be?");
@@ -237,6 +238,7 @@ static void test_slash_command(void **state)
 	assert_true(ev.is_command && ev.addressed);
 	assert_string_equal(ev.text, "how long is EMT training? @here");
 	assert_string_equal(ev.user, "W111");
+	assert_string_equal(ev.tenant, "T111");
 	assert_string_equal(ev.user_name, "ana");
 	assert_string_equal(ev.channel, "C111");
 	assert_string_equal(ev.id, "111.222.abc");
@@ -279,6 +281,46 @@ static enum platform_parse_result parse_raw(const char *body)
 	return r;
 }
 
+/* the sender's workspace: Slack Connect's user_team first (issue 9, item 6) */
+static void test_tenant(void **state)
+{
+	struct platform_config cfg = test_config();
+	struct sb_event ev;
+	struct http_response res;
+	struct treq t;
+	static const char connect[] =
+		"{\"type\":\"event_callback\",\"team_id\":\"THOME\",\"event_id\":\"Ev1\",\"event\":{"
+		"\"type\":\"app_mention\",\"user\":\"U1\",\"user_team\":\"TOTHER\",\"team\":\"TOTHER\","
+		"\"channel\":\"C1\",\"ts\":\"1.2\",\"text\":\"<@UB> hi\"}}";
+	static const char slash[] = "command=%2Fask&text=hi&user_id=U1&channel_id=C1&team_id=THOME&trigger_id=t1";
+	static const char slash_connect[] =
+		"command=%2Fask&text=hi&user_id=U1&channel_id=C1&team_id=THOME&user_team=TOTHER&trigger_id=t2";
+	static const char slash_none[] = "command=%2Fask&text=hi&user_id=U1&channel_id=C1&trigger_id=t3";
+	static const char slash_slash[] = "command=%2Fask&text=hi&user_id=U1&channel_id=C1&team_id=T%0A1";
+
+	res_init(&res);
+	treq_init(&t, connect, strlen(connect));
+	assert_int_equal(platform_slack.parse(&cfg, &t.req, &ev, &res), PP_EVENT);
+	assert_string_equal(ev.tenant, "TOTHER");
+	treq_free(&t);
+	treq_init(&t, slash, strlen(slash));
+	assert_int_equal(platform_slack.parse(&cfg, &t.req, &ev, &res), PP_EVENT);
+	assert_string_equal(ev.tenant, "THOME");
+	treq_free(&t);
+	treq_init(&t, slash_connect, strlen(slash_connect));
+	assert_int_equal(platform_slack.parse(&cfg, &t.req, &ev, &res), PP_EVENT);
+	assert_string_equal(ev.tenant, "TOTHER");
+	treq_free(&t);
+	treq_init(&t, slash_none, strlen(slash_none));
+	assert_int_equal(platform_slack.parse(&cfg, &t.req, &ev, &res), PP_EVENT);
+	assert_string_equal(ev.tenant, "");
+	treq_free(&t);
+	treq_init(&t, slash_slash, strlen(slash_slash));
+	assert_int_equal(platform_slack.parse(&cfg, &t.req, &ev, &res), PP_BAD);   /* not an id */
+	treq_free(&t);
+	buf_release(&res.body);
+}
+
 static void test_odd_bodies(void **state)
 {
 	assert_int_equal(parse_raw("ssl_check=1&token=x"), PP_CHALLENGE);
@@ -306,6 +348,7 @@ int main(void)
 		cmocka_unit_test(test_ignored_events),
 		cmocka_unit_test(test_answer_channels),
 		cmocka_unit_test(test_slash_command),
+		cmocka_unit_test(test_tenant),
 		cmocka_unit_test(test_odd_bodies),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

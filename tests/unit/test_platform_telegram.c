@@ -108,10 +108,33 @@ static void test_groups(void **state)
 	assert_false(ev.addressed);
 	assert_int_equal(parse_fixture("telegram/update_group_reply_to_bot.json", &ev), PP_EVENT);
 	assert_string_equal(ev.text, "and for EMTs?");
-	/* an edited_message: its original was answered once already */
+	/* an edit is a new update of a message already handled: never run twice */
 	assert_int_equal(parse_fixture("telegram/update_group_ask_command.json", &ev), PP_IGNORE);
 	assert_int_equal(parse_fixture("telegram/update_forum_topic_from_bot.json", &ev), PP_IGNORE);
 	assert_true(ev.from_bot);
+}
+
+static enum platform_parse_result parse_raw(const char *body, struct sb_event *ev);
+
+/* the same /ask@studybot as update_group_ask_command.json, first sent (not edited) */
+static void test_group_ask_command(void **state)
+{
+	struct sb_event ev;
+	static const char body[] =
+		"{\"update_id\":291366013,\"message\":{\"message_id\":2480,\"from\":{\"id\":2222222,"
+		"\"is_bot\":false,\"first_name\":\"Ben\",\"username\":\"ben\"},\"chat\":{\"id\":-100200300,"
+		"\"title\":\"Medics\",\"type\":\"group\"},\"date\":1717055200,"
+		"\"text\":\"/ask@studybot what is NREMT?\"}}";
+	static const char edited[] =
+		"{\"update_id\":291366014,\"edited_message\":{\"message_id\":2481,\"from\":{\"id\":7,"
+		"\"is_bot\":false,\"first_name\":\"Mo\"},\"chat\":{\"id\":7,\"type\":\"private\"},"
+		"\"date\":1717055200,\"edit_date\":1717055260,\"text\":\"!kb remove emr-scope\"}}";
+
+	assert_int_equal(parse_raw(body, &ev), PP_EVENT);
+	assert_string_equal(ev.text, "what is NREMT?");
+	assert_string_equal(ev.id, "291366013");
+	assert_true(ev.is_command);
+	assert_int_equal(parse_raw(edited, &ev), PP_IGNORE);       /* even in a DM */
 }
 
 static enum platform_parse_result parse_raw(const char *body, struct sb_event *ev)
@@ -259,6 +282,7 @@ int main(void)
 		cmocka_unit_test(test_secret_header),
 		cmocka_unit_test(test_private_chats),
 		cmocka_unit_test(test_groups),
+		cmocka_unit_test(test_group_ask_command),
 		cmocka_unit_test(test_answer_channels),
 		cmocka_unit_test(test_group_addressing),
 		cmocka_unit_test(test_reply),

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -258,6 +259,146 @@ static void test_roll_forward(void **state)
 	s = slurp(p("a.txt"));
 	assert_string_equal(s, "later");
 	free(s);
+	buf_release(&err);
+}
+
+/* a file that cannot be written: its temp file's name is taken by a folder
+ * (root ignores permissions, not this) */
+static void block(const char *name)
+{
+	char tmp[512];
+
+	snprintf(tmp, sizeof(tmp), "%s/.%s.tmp", T.dir, name);   /* not p(): its buffers are in use */
+	assert_int_equal(mkdir(tmp, 0755), 0);
+}
+
+static void unblock(const char *name)
+{
+	char tmp[512];
+
+	snprintf(tmp, sizeof(tmp), "%s/.%s.tmp", T.dir, name);
+	assert_int_equal(rmdir(tmp), 0);
+}
+
+static void assert_file(const char *rel, const char *text)
+{
+	char path[512], *s;
+
+	snprintf(path, sizeof(path), "%s/%s", T.dir, rel);
+	s = slurp(path);
+
+	if (!text) {
+		assert_null(s);
+		return;
+	}
+	assert_non_null(s);
+	assert_string_equal(s, text);
+	free(s);
+}
+
+/* a change reported as failed is rolled back and never applied later (issue 9, item 7) */
+static void test_failed_commit_is_aborted(void **state)
+{
+	char a[512], b[512], c[512];
+	struct store_file f[3] = { { a, "A0", "A1" }, { c, NULL, "C1" }, { b, NULL, "B1" } };
+	struct store_file g[1] = { { a, "A0", "A2" } };
+	struct store_journal j;
+	struct store_entry last;
+	struct buf err;
+
+	snprintf(a, sizeof(a), "%s/a.txt", T.dir);
+	snprintf(b, sizeof(b), "%s/b.txt", T.dir);
+	snprintf(c, sizeof(c), "%s/c.txt", T.dir);
+	buf_init(&err, 1024);
+	store_write_file(a, "A0", 2);
+	block("b.txt");
+	assert_int_equal(store_commit(T.history, "tester", "three files", f, 3, &err), -1);
+	assert_non_null(strstr(err.ptr, "b.txt"));
+	assert_non_null(strstr(err.ptr, "nothing was changed"));
+	assert_file("a.txt", "A0");                 /* written, then put back */
+	assert_file("c.txt", NULL);                 /* created, then removed */
+	unblock("b.txt");
+	assert_int_equal(store_recover(T.history, &err), 0);
+	assert_file("a.txt", "A0");
+	assert_file("b.txt", NULL);
+	assert_file("c.txt", NULL);
+	assert_int_equal(store_journal_load(T.history, &j, &err), 0);
+	assert_int_equal(j.n, 1);
+	assert_true(j.v[0].aborted);
+	assert_false(j.v[0].done);
+	store_journal_release(&j);
+	assert_int_equal(store_journal_last(T.history, &last, &err), 1);
+	assert_true(last.aborted);
+	store_entry_release(&last);
+	/* the next change gets the next id and is applied as usual */
+	assert_int_equal(store_commit(T.history, "tester", "next", g, 1, &err), 2);
+	assert_file("a.txt", "A2");
+	assert_int_equal(store_recover(T.history, &err), 0);
+	assert_file("b.txt", NULL);
+	buf_release(&err);
+}
+
+/* recovery that cannot finish a crashed change takes it back instead of leaving
+ * half of it: the bot then starts from the files as they were */
+static void test_recover_half_change(void **state)
+{
+	struct store_journal j;
+	struct buf err;
+	char line[1024];
+
+	buf_init(&err, 1024);
+	store_write_file(p("a.txt"), "old", 3);
+	store_write_file(p("b.txt"), "b-old", 5);
+	store_mkdirs(T.state);
+	snprintf(line, sizeof(line),
+		 "{\"id\":1,\"who\":\"t\",\"when\":\"w\",\"command\":\"c\",\"files\":["
+		 "{\"path\":\"%s\",\"before\":\"old\",\"after\":\"new\"},"
+		 "{\"path\":\"%s\",\"before\":\"b-old\",\"after\":\"b-new\"}]}\n", p("a.txt"), p("b.txt"));
+	append(T.history, line);
+	block("b.txt");
+	assert_int_equal(store_recover(T.history, &err), 0);
+	assert_file("a.txt", "old");
+	assert_file("b.txt", "b-old");
+	unblock("b.txt");
+	assert_int_equal(store_recover(T.history, &err), 0);   /* and never later */
+	assert_file("a.txt", "old");
+	assert_file("b.txt", "b-old");
+	assert_int_equal(store_journal_load(T.history, &j, &err), 0);
+	assert_true(j.v[0].aborted);
+	store_journal_release(&j);
+	buf_release(&err);
+}
+
+/* an abort whose files could not all be put back: recovery puts them back */
+static void test_partial_abort_finished(void **state)
+{
+	struct store_journal j;
+	struct buf err;
+	char line[1024];
+
+	buf_init(&err, 1024);
+	store_write_file(p("a.txt"), "new", 3);
+	store_write_file(p("b.txt"), "hand", 4);
+	store_mkdirs(T.state);
+	snprintf(line, sizeof(line),
+		 "{\"id\":1,\"who\":\"t\",\"when\":\"w\",\"command\":\"c\",\"files\":["
+		 "{\"path\":\"%s\",\"before\":\"old\",\"after\":\"new\"},"
+		 "{\"path\":\"%s\",\"before\":\"b-old\",\"after\":\"b-new\"}]}\n"
+		 "{\"aborted\": 1, \"rolled_back\": false}\n", p("a.txt"), p("b.txt"));
+	append(T.history, line);
+	block("a.txt");
+	assert_int_equal(store_recover(T.history, &err), 0);   /* still blocked: retried later */
+	assert_file("a.txt", "new");
+	unblock("a.txt");
+	assert_int_equal(store_recover(T.history, &err), 0);
+	assert_file("a.txt", "old");
+	assert_file("b.txt", "hand");                            /* changed by hand: left alone */
+	assert_int_equal(store_journal_load(T.history, &j, &err), 0);
+	assert_true(j.n == 1 && j.v[0].aborted && !j.v[0].done);
+	store_journal_release(&j);
+	store_write_file(p("a.txt"), "later", 5);                /* a later hand edit stays */
+	assert_int_equal(store_recover(T.history, &err), 0);
+	assert_file("a.txt", "later");
 	buf_release(&err);
 }
 
@@ -551,6 +692,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_last_entry, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_compaction, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_roll_forward, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_failed_commit_is_aborted, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_recover_half_change, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_partial_abort_finished, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_garbage_journal, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_entry_is_a_diff, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_diff_keeps_characters_whole, setup, teardown),

@@ -206,6 +206,48 @@ static void test_equal(void **state)
 	assert_int_equal(verify_equal("a\0b", 3, "a\0c", 3), 0);
 }
 
+/* the signed times of Discord (Unix seconds) and Teams (RFC 3339) */
+static void test_times(void **state)
+{
+	int64_t t = 0;
+
+	assert_int_equal(verify_unix_seconds("1700000000", 10, &t), 0);
+	assert_true(t == 1700000000);
+	assert_int_equal(verify_unix_seconds("", 0, &t), -1);
+	assert_int_equal(verify_unix_seconds("17e8", 4, &t), -1);
+	assert_int_equal(verify_unix_seconds("1234567890123", 13, &t), -1);
+	assert_int_equal(verify_unix_seconds(" 1", 2, &t), -1);
+
+	assert_int_equal(verify_rfc3339("1970-01-01T00:00:00Z", &t), 0);
+	assert_true(t == 0);
+	assert_int_equal(verify_rfc3339("2023-11-14T22:13:20Z", &t), 0);
+	assert_true(t == 1700000000);
+	assert_int_equal(verify_rfc3339("2017-10-29T00:51:05.9908157Z", &t), 0);
+	assert_true(t == 1509238265);
+	assert_int_equal(verify_rfc3339("2017-10-28T17:51:05.9908157-07:00", &t), 0);
+	assert_true(t == 1509238265);
+	assert_int_equal(verify_rfc3339("2017-10-29t05:51:05+05:00", &t), 0);
+	assert_true(t == 1509238265);
+	assert_int_equal(verify_rfc3339("2024-02-29T00:00:00Z", &t), 0);
+	assert_true(t == 1709164800);
+	assert_int_equal(verify_rfc3339("2023-02-29T00:00:00Z", &t), -1);   /* not a leap year */
+	assert_int_equal(verify_rfc3339("2023-13-01T00:00:00Z", &t), -1);
+	assert_int_equal(verify_rfc3339("2023-11-14T24:00:00Z", &t), -1);
+	assert_int_equal(verify_rfc3339("2023-11-14T22:13:20", &t), -1);    /* no zone */
+	assert_int_equal(verify_rfc3339("2023-11-14T22:13:20.Z", &t), -1);
+	assert_int_equal(verify_rfc3339("2023-11-14T22:13:20.1234567890Z", &t), -1);
+	assert_int_equal(verify_rfc3339("2023-11-14T22:13:20Zjunk", &t), -1);
+	assert_int_equal(verify_rfc3339("2023-11-14T22:13:20+0100", &t), -1);
+	assert_int_equal(verify_rfc3339("1969-12-31T23:59:59Z", &t), -1);
+	assert_int_equal(verify_rfc3339("", &t), -1);
+
+	assert_true(verify_fresh(1000, 1000, 300));
+	assert_true(verify_fresh(700, 1000, 300));
+	assert_true(verify_fresh(1300, 1000, 300));
+	assert_false(verify_fresh(699, 1000, 300));
+	assert_false(verify_fresh(1301, 1000, 300));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -218,6 +260,7 @@ int main(void)
 		cmocka_unit_test(test_hex),
 		cmocka_unit_test(test_base64),
 		cmocka_unit_test(test_equal),
+		cmocka_unit_test(test_times),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
