@@ -1,6 +1,7 @@
 /* knowledge.c - immutable, reference-counted knowledge snapshots; see knowledge.h. */
 #include "knowledge.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,61 +89,133 @@ void knowledge_unref(struct knowledge *k)
 		knowledge_free(k);
 }
 
-struct check_state {
-	int full;                       /* also compare with every pattern run */
-	struct matcher_scratch *s;
-	struct match_result res, all;
-	struct strmap seen;
+/* The check runs every example through the matcher, as a student's question would
+ * run: it is most of a reload's time after the model's training. The examples are
+ * cut in CHECK_THREADS slices matched at once (the matcher is read-only; each
+ * thread has its scratch), and their results are then reported in order. */
+#define CHECK_THREADS 2
+
+struct check_result {
+	int outcome, topic, prefilter_differs;
+	char *norm;                     /* malloc'd; NULL: out of memory */
 };
 
-static void check_example(struct knowledge *k, struct check_state *cs, size_t t, size_t e, struct diag *d)
+struct check_slice {
+	struct knowledge *k;
+	int full;                       /* also compare with every pattern run */
+	size_t from, to;                /* the examples of this slice, numbered across topics */
+	const size_t (*where)[2];       /* example number -> (topic, example) */
+	struct check_result *out;
+	int failed;
+};
+
+static void *check_slice_run(void *arg)
 {
-	struct matcher_scratch *s = cs->s;
-	struct match_result *r = &cs->res;
+	struct check_slice *c = arg;
+	struct matcher_scratch *s = matcher_scratch_new();
+	struct match_result *r = malloc(sizeof(*r)), *all = c->full ? malloc(sizeof(*all)) : NULL;
+
+	c->failed = !s || !r || (c->full && !all);
+	for (size_t i = c->from; i < c->to && !c->failed; i++) {
+		const char *ex = c->k->kb.topics[c->where[i][0]].examples[c->where[i][1]];
+		matcher_match(&c->k->matcher, s, ex, strlen(ex), NULL, r);
+		c->out[i] = (struct check_result){ r->outcome, r->topic, 0, strdup(r->norm) };
+		c->failed = !c->out[i].norm;
+		if (c->full) {
+			s->no_prefilter = 1;
+			matcher_match(&c->k->matcher, s, ex, strlen(ex), NULL, all);
+			s->no_prefilter = 0;
+			c->out[i].prefilter_differs = r->outcome != all->outcome || r->topic != all->topic;
+		}
+	}
+	matcher_scratch_free(s);
+	free(r);
+	free(all);
+	return NULL;
+}
+
+static void check_report(struct knowledge *k, size_t t, size_t e, const struct check_result *r,
+			 struct strmap *seen, struct diag *d)
+{
 	const struct kb_topic *topic = &k->kb.topics[t];
 	const char *ex = topic->examples[e];
 	int other;
 
-	matcher_match(&k->matcher, s, ex, strlen(ex), NULL, r);
-	if (cs->full) {
-		s->no_prefilter = 1;
-		matcher_match(&k->matcher, s, ex, strlen(ex), NULL, &cs->all);
-		s->no_prefilter = 0;
-		if (r->outcome != cs->all.outcome || r->topic != cs->all.topic)
-			diag_add(d, topic->file, topic->example_lines[e],
-				 "example \"%s\": the prefilter changed the result (a bug: please report it)", ex);
-	}
+	if (r->prefilter_differs)
+		diag_add(d, topic->file, topic->example_lines[e],
+			 "example \"%s\": the prefilter changed the result (a bug: please report it)", ex);
 	if (r->outcome != MATCH_TOPIC || r->topic != (int)t)
 		diag_add(d, topic->file, topic->example_lines[e], "example \"%s\" reaches %s%s%s", ex,
 			 r->outcome == MATCH_TOPIC ? "topic \"" : "",
 			 r->outcome == MATCH_TOPIC ? k->kb.topics[r->topic].id :
 			 r->outcome == MATCH_DECLINE ? "a decline intent" : "no topic",
 			 r->outcome == MATCH_TOPIC ? "\" instead" : "");
-	other = strmap_get(&cs->seen, r->norm, strlen(r->norm));
+	other = strmap_get(seen, r->norm, strlen(r->norm));
 	if (other >= 0 && other != (int)t)
 		diag_add(d, topic->file, topic->example_lines[e],
 			 "example \"%s\" is also an example of topic \"%s\"", ex, k->kb.topics[other].id);
 	else
-		strmap_put(&cs->seen, r->norm, strlen(r->norm), (int)t);
+		strmap_put(seen, r->norm, strlen(r->norm), (int)t);
+}
+
+/* runs the slices, the first on this thread; 0, or -1 when one could not run */
+static int check_run(struct check_slice *c, size_t n)
+{
+	pthread_t th[CHECK_THREADS];
+	int started[CHECK_THREADS] = { 0 }, failed = 0;
+
+	for (size_t i = 1; i < n; i++)
+		started[i] = pthread_create(&th[i], NULL, check_slice_run, &c[i]) == 0;
+	check_slice_run(&c[0]);
+	for (size_t i = 1; i < n; i++) {
+		if (started[i])
+			pthread_join(th[i], NULL);
+		else
+			check_slice_run(&c[i]);     /* no thread: on this one */
+	}
+	for (size_t i = 0; i < n; i++)
+		failed |= c[i].failed;
+	return failed ? -1 : 0;
 }
 
 static int check(struct knowledge *k, struct diag *d, int full)
 {
-	size_t before = d->count;
-	struct check_state *cs = calloc(1, sizeof(*cs));
+	size_t before = d->count, total = 0, i = 0, nth;
+	struct check_slice c[CHECK_THREADS];
+	struct check_result *out;
+	size_t (*where)[2];
+	struct strmap seen;
+	int rc;
 
-	if (!cs || !(cs->s = matcher_scratch_new())) {
-		free(cs);
+	for (size_t t = 0; t < k->kb.ntopics; t++)
+		total += k->kb.topics[t].nexamples;
+	out = calloc(total + 1, sizeof(*out));
+	where = calloc(total + 1, sizeof(*where));
+	if (!out || !where) {
+		free(out);
+		free(where);
 		return -1;
 	}
-	cs->full = full;
-	strmap_init(&cs->seen);
 	for (size_t t = 0; t < k->kb.ntopics; t++)
-		for (size_t e = 0; e < k->kb.topics[t].nexamples; e++)
-			check_example(k, cs, t, e, d);
-	strmap_release(&cs->seen);
-	matcher_scratch_free(cs->s);
-	free(cs);
+		for (size_t e = 0; e < k->kb.topics[t].nexamples; e++, i++) {
+			where[i][0] = t;
+			where[i][1] = e;
+		}
+	nth = total >= 64 ? CHECK_THREADS : 1;       /* a thread is not worth a few examples */
+	for (size_t n = 0; n < nth; n++)
+		c[n] = (struct check_slice){ k, full, total * n / nth, total * (n + 1) / nth,
+					     (const size_t(*)[2])where, out, 0 };
+	rc = check_run(c, nth);
+	strmap_init(&seen);
+	for (i = 0; i < total && rc == 0; i++)
+		check_report(k, where[i][0], where[i][1], &out[i], &seen, d);
+	strmap_release(&seen);
+	for (i = 0; i < total; i++)
+		free(out[i].norm);
+	free(out);
+	free(where);
+	if (rc < 0)
+		diag_add(d, "check", 0, "out of memory checking the examples");
 	return d->count > before ? -1 : 0;
 }
 

@@ -1,0 +1,98 @@
+/*
+ * test_patset.c - compiled patterns are shared between pattern sets built from the
+ * same sources (a reload takes the live snapshot's code instead of compiling it
+ * again), and each code lives until the last set using it is released.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "patset.h"
+
+static const char *const patterns[] = { "\\bhow long\\b.*\\bemt\\b", "\\bnremt\\b", "\\bwho (made|created)\\b" };
+#define NPAT (sizeof(patterns) / sizeof(patterns[0]))
+
+static void build(struct patset *ps, const char *define, const char *extra)
+{
+	char err[200];
+
+	patset_init(ps);
+	for (size_t i = 0; i < NPAT; i++)
+		assert_int_equal(patset_add(ps, define, patterns[i], err, sizeof(err)), (int)i);
+	if (extra)
+		assert_int_equal(patset_add(ps, define, extra, err, sizeof(err)), (int)NPAT);
+	assert_int_equal(patset_build(ps), 0);
+}
+
+static int matches(const struct patset *ps, int i, const char *text)
+{
+	struct patset_scratch s;
+	int m;
+
+	patset_scratch_init(&s);
+	m = patset_match(ps, &s, i, text, strlen(text), 0, NULL, NULL);
+	patset_scratch_release(&s);
+	return m;
+}
+
+/* the same sources: the same code, no second compile; a changed source is compiled */
+static void test_shared_between_sets(void **state)
+{
+	struct patset live, next;
+
+	(void)state;
+	build(&live, NULL, NULL);
+	build(&next, NULL, "\\bparamedic\\b");
+	for (size_t i = 0; i < NPAT; i++)
+		assert_ptr_equal(live.codes[i], next.codes[i]);
+	patset_release(&live);
+	patset_release(&next);
+}
+
+/* the define is part of the source: another define, another code */
+static void test_define_is_part_of_the_source(void **state)
+{
+	struct patset a, b;
+
+	(void)state;
+	build(&a, "(?(DEFINE)(?<role>emt|emr))", NULL);
+	build(&b, "(?(DEFINE)(?<role>emt|emr|paramedic))", NULL);
+	for (size_t i = 0; i < NPAT; i++)
+		assert_ptr_not_equal(a.codes[i], b.codes[i]);
+	patset_release(&a);
+	patset_release(&b);
+}
+
+/* the old set released first (a reload's swap): the new one still matches with the
+ * code it shared (ASan and valgrind see a use after free here if it was freed) */
+static void test_outlives_the_set_it_came_from(void **state)
+{
+	struct patset live, next;
+
+	(void)state;
+	build(&live, NULL, NULL);
+	build(&next, NULL, NULL);
+	patset_release(&live);
+	assert_true(matches(&next, 1, "what is the nremt"));
+	assert_true(matches(&next, 0, "how long is emt school"));
+	assert_false(matches(&next, 2, "when was it"));
+	build(&live, NULL, NULL);               /* and a third set takes it again */
+	assert_ptr_equal(live.codes[1], next.codes[1]);
+	patset_release(&next);
+	assert_true(matches(&live, 2, "who created the emr role"));
+	patset_release(&live);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_shared_between_sets),
+		cmocka_unit_test(test_define_is_part_of_the_source),
+		cmocka_unit_test(test_outlives_the_set_it_came_from),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
