@@ -323,14 +323,15 @@ static void ctx_release(struct kbedit_ctx *c)
 	knowledge_unref(c->staged);
 }
 
-/* lock + recover + resolve the folders; the lock fd, or -1 with msg set */
-static int begin(const struct kbedit_env *e, struct kbedit_ctx *c)
+/* lock + recover + resolve the folders; the lock fd, or -1 with msg set. A reload
+ * (yield) lets waiting edits take the lock first. */
+static int begin(const struct kbedit_env *e, struct kbedit_ctx *c, int yield)
 {
 	char lock[KBEDIT_PATH];
 	int fd;
 
 	snprintf(lock, sizeof(lock), "%s/kb.lock", e->state_dir);
-	if ((fd = store_lock(lock, c->msg)) < 0)
+	if ((fd = (yield ? store_lock_yielding : store_lock)(lock, c->msg)) < 0)
 		return -1;
 	clean_stages(e->state_dir);
 	if (store_recover(e->history, c->msg) < 0) {
@@ -356,7 +357,7 @@ int kbedit_run(const struct kbedit_env *e, const char *command, kbedit_fn fn, co
 	c.env = e;
 	c.msg = &out->msg;
 	snprintf(c.command, sizeof(c.command), "%s", command);
-	if ((fd = begin(e, &c)) < 0)
+	if ((fd = begin(e, &c, 0)) < 0)
 		return -1;
 	diag_init(&d);
 	c.cur = knowledge_load(e->kbdir, e->intentsdir, &d);
@@ -465,7 +466,7 @@ int kbedit_recover(const struct kbedit_env *e, struct buf *msg)
 	memset(&c, 0, sizeof(c));
 	c.env = e;
 	c.msg = msg;
-	if ((fd = begin(e, &c)) < 0)
+	if ((fd = begin(e, &c, 0)) < 0)
 		return -1;
 	store_unlock(fd);
 	return 0;
@@ -480,7 +481,7 @@ int kbedit_reload(const struct kbedit_env *e, struct kbedit_out *out)
 	memset(&c, 0, sizeof(c));
 	c.env = e;
 	c.msg = &out->msg;
-	if ((fd = begin(e, &c)) < 0)
+	if ((fd = begin(e, &c, 1)) < 0)
 		return -1;
 	diag_init(&d);
 	out->k = knowledge_load(e->kbdir, e->intentsdir, &d);

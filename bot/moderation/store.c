@@ -2,6 +2,7 @@
 #include "store.h"
 
 #include <errno.h>
+#include <stdatomic.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -157,7 +158,10 @@ int store_file_holds(const char *path, const char *text)
 
 /* ---- lock ----------------------------------------------------------------- */
 
-int store_lock(const char *lock_path, struct buf *err)
+/* edits of this process waiting for the lock: a reload lets them go first */
+static atomic_int edits_waiting;
+
+static int lock_fd(const char *lock_path, struct buf *err)
 {
 	char dir[4096];
 	int fd;
@@ -167,15 +171,51 @@ int store_lock(const char *lock_path, struct buf *err)
 		buf_printf(err, "cannot open the lock file %s: %s", lock_path, strerror(errno));
 		return -1;
 	}
-	for (int waited = 0; flock(fd, LOCK_EX | LOCK_NB) < 0; waited += 10) {
+	return fd;
+}
+
+static void nap_10ms(void)
+{
+	nanosleep(&(struct timespec){ 0, 10 * 1000000 }, NULL);
+}
+
+/* flock retried every 10 ms; the fd, or -1 after `waited` reaches STORE_LOCK_WAIT_MS */
+static int lock_wait(int fd, int waited, struct buf *err)
+{
+	for (; flock(fd, LOCK_EX | LOCK_NB) < 0; waited += 10) {
 		if ((errno != EWOULDBLOCK && errno != EINTR) || waited >= STORE_LOCK_WAIT_MS) {
 			buf_printf(err, "another change is in progress: please retry");
 			close(fd);
 			return -1;
 		}
-		nanosleep(&(struct timespec){ 0, 10 * 1000000 }, NULL);
+		nap_10ms();
 	}
 	return fd;
+}
+
+int store_lock(const char *lock_path, struct buf *err)
+{
+	int fd = lock_fd(lock_path, err);
+
+	if (fd < 0)
+		return -1;
+	atomic_fetch_add(&edits_waiting, 1);
+	fd = lock_wait(fd, 0, err);
+	atomic_fetch_sub(&edits_waiting, 1);
+	return fd;
+}
+
+int store_lock_yielding(const char *lock_path, struct buf *err)
+{
+	int fd = lock_fd(lock_path, err), waited = 0;
+
+	if (fd < 0)
+		return -1;
+	/* flock is not fair: reloads back to back (a SIGHUP storm) would keep an edit
+	 * waiting until it gives up; so a reload waits while an edit of ours does */
+	for (; atomic_load(&edits_waiting) > 0 && waited < STORE_LOCK_WAIT_MS; waited += 10)
+		nap_10ms();
+	return lock_wait(fd, waited, err);
 }
 
 void store_unlock(int fd)

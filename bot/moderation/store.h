@@ -110,6 +110,9 @@ int store_fsync_dir(const char *path);
 /* takes the exclusive lock on lock_path (created with its folder); the fd, or -1 with
  * the reason in err after waiting up to STORE_LOCK_WAIT_MS */
 int store_lock(const char *lock_path, struct buf *err);
+/* as store_lock, but first lets the edits of this process that wait for the lock go
+ * (a reload: flock is not fair, and reloads back to back would starve them) */
+int store_lock_yielding(const char *lock_path, struct buf *err);
 void store_unlock(int fd);
 
 /* reads the journal (a missing one is empty); 0, or -1 with the reason in err */
