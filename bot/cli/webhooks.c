@@ -12,6 +12,7 @@
 #include "config.h"
 #include "http_response.h"
 #include "log.h"
+#include "platform_format.h"
 #include "worker.h"
 #include "banned.h"
 
@@ -102,6 +103,11 @@ static int handle(struct worker *w, const struct platform_ops *ops, const struct
 	if (ops->verify(&w->svc->pcfg, req, (int64_t)time(NULL)) != 0) {
 		log_warn("auth", "platform=%s result=rejected peer=%s", ops->name, req->peer ? req->peer : "-");
 		http_response_text(res, 401, "unauthorized\n");
+		return 0;
+	}
+	if (!fmt_utf8_text(req->body, req->body_len)) {   /* JSON must be UTF-8 (RFC 8259) */
+		log_warn("request", "platform=%s result=refused reason=\"body is not UTF-8 text\"", ops->name);
+		http_response_text(res, 400, "bad request: the body is not valid UTF-8 text (or holds a NUL byte)\n");
 		return 0;
 	}
 	if (!(ev = calloc(1, sizeof(*ev)))) {

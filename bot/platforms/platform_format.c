@@ -53,6 +53,16 @@ static size_t utf8_seq(const unsigned char *s, size_t len)
 	return n;
 }
 
+int fmt_utf8_text(const char *s, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	for (size_t i = 0, n; i < len; i += n)
+		if (!u[i] || !(n = utf8_seq(u + i, len - i)))
+			return 0;
+	return 1;
+}
+
 int fmt_utf8_copy(char *dst, size_t dstsz, const char *src, size_t srclen)
 {
 	const unsigned char *s = (const unsigned char *)src;

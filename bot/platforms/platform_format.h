@@ -3,6 +3,7 @@
  *
  *   fmt_utf8_cut()   the longest prefix within a byte budget that ends on a
  *                    character boundary
+ *   fmt_utf8_text()  whether bytes are valid UTF-8 text (a request body)
  *   fmt_utf8_copy()  copy into a fixed field: invalid UTF-8 and control bytes
  *                    (but \n, \t) replaced, cut on a character boundary
  *   fmt_split()      the first chunk of a long text, cut at a line or word break
@@ -31,6 +32,10 @@ enum {
 /* the largest n <= min(len, max) such that s[0..n) does not end inside a UTF-8
  * sequence (s[n] is not a continuation byte) */
 size_t fmt_utf8_cut(const char *s, size_t len, size_t max);
+
+/* 1 when s[0..len) is valid UTF-8 with no NUL byte: no overlong forms, surrogates
+ * or code points beyond U+10FFFF (RFC 3629); else 0 */
+int fmt_utf8_text(const char *s, size_t len);
 
 /* copies src[0..srclen) into dst (dstsz >= 1): NUL bytes dropped, control bytes
  * other than \n and \t and every invalid UTF-8 byte turned into '?', cut on a

@@ -105,6 +105,15 @@ def test_hostile_bodies(s):
         R.check(f"hostile body: {name} -> a 2xx or 400, never a crash", r.status in (200, 202, 400), r)
     r = s.get("/healthz")
     R.check("hostile bodies: server alive", r.status == 200, r)
+    # a body that is not UTF-8 text is refused before any adapter reads it (RFC 8259)
+    for name, raw in [("invalid byte", b"emt vs emr \xff"), ("raw NUL", b"emt\x00 vs emr"),
+                      ("overlong '/'", b"emt \xc0\xaf emr"), ("surrogate", b"emt \xed\xa0\x80 emr"),
+                      ("beyond U+10FFFF", b"emt \xf4\x90\x80\x80 emr"), ("cut sequence", b"emt \xe2\x82")]:
+        body = b'{"text":"' + raw + b'","user":"u","channel":"c"}'
+        r = s.post("/webhook", body, AUTH)
+        R.check(f"not UTF-8 ({name}) -> 400", r.status == 400 and b"UTF-8" in r.body, r)
+    r = s.post("/webhook", json.dumps(event("what does an emt do, caf\u00e9 \U0001F691")), AUTH)
+    R.check("valid UTF-8 (accents, emoji) still answered", r.status == 200 and "text" in r.json(), r)
     long_q = QUESTION_COMPARE + " " + "word " * 2000
     r = s.post("/webhook", json.dumps(event(long_q)), AUTH)
     R.check("a 10 kB question is cut and handled", r.status == 200 and "text" in r.json(), r)

@@ -164,9 +164,23 @@ static void test_secret_lists(void **state)
 	assert_false(pu_secret_ok("", "", 0));
 }
 
+static void test_utf8_text(void **state)
+{
+	(void)state;
+	assert_true(fmt_utf8_text("", 0));
+	assert_true(fmt_utf8_text("emt caf\xc3\xa9 \xf0\x9f\x9a\x91", 14));
+	assert_false(fmt_utf8_text("a\0b", 3));                     /* NUL */
+	assert_false(fmt_utf8_text("\xff", 1));
+	assert_false(fmt_utf8_text("\xc0\xaf", 2));                 /* overlong */
+	assert_false(fmt_utf8_text("\xed\xa0\x80", 3));             /* surrogate */
+	assert_false(fmt_utf8_text("\xf4\x90\x80\x80", 4));         /* > U+10FFFF */
+	assert_false(fmt_utf8_text("\xe2\x82", 2));                 /* cut */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_utf8_text),
 		cmocka_unit_test(test_utf8_cut),
 		cmocka_unit_test(test_utf8_copy),
 		cmocka_unit_test(test_split),
