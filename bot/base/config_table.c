@@ -164,6 +164,8 @@ static const struct config_entry entries[] = {
 	    "largest request body accepted; larger gets 413"),
 	NUM("server", "header_timeout_ms", CONFIG_DURATION, 100, 600000, "10000",
 	    "time a client has to send the request line and headers"),
+	NUM("server", "body_timeout_ms", CONFIG_DURATION, 0, 600000, "0",
+	    "time a client has to send a request body (and to read a response); 0: as header_timeout_ms"),
 	NUM("server", "idle_timeout_ms", CONFIG_DURATION, 100, 3600000, "60000",
 	    "an idle keep-alive connection is closed after this"),
 	NUM("server", "drain_timeout_ms", CONFIG_DURATION, 0, 600000, "5000",

@@ -114,6 +114,9 @@ static struct worker *worker_new(struct service *svc, int id, int reuseport)
 		.max_connections = (size_t)config_int(cfg, "server", "max_connections"),
 		.max_body_bytes = (size_t)config_int(cfg, "server", "max_body_bytes"),
 		.header_timeout_ms = (long)config_int(cfg, "server", "header_timeout_ms"),
+		.body_timeout_ms = config_int(cfg, "server", "body_timeout_ms") ?
+				   (long)config_int(cfg, "server", "body_timeout_ms") :
+				   (long)config_int(cfg, "server", "header_timeout_ms"),
 		.idle_timeout_ms = (long)config_int(cfg, "server", "idle_timeout_ms"),
 	};
 	struct outbox_config oc;

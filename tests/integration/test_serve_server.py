@@ -226,6 +226,23 @@ def test_slowloris(s):
     R.check("silent connection closed after header_timeout_ms", took < 1.5, f"{took:.2f}s {data[:80]!r}")
 
 
+def test_slow_body(s):
+    """a body that stops halfway is cut by body_timeout_ms (here header_timeout_ms,
+    500 ms: the default), answered 408, not held for 30 s"""
+    sock = connect(s.port)
+    t0 = time.monotonic()
+    try:
+        sock.sendall(b"POST /webhook HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+                     b"Authorization: Bearer " + TOKEN.encode() + b"\r\nContent-Length: 100\r\n\r\n{\"text\":")
+        data = recv_all(sock, 4)
+    finally:
+        sock.close()
+    took = time.monotonic() - t0
+    resp = read_responses(data)
+    R.check("slow body: cut within 1.5 s", took < 1.5, f"{took:.2f}s")
+    R.check("slow body: told 408", resp and resp[0].status == 408, data[:200])
+
+
 def test_idle_keepalive(s):
     sock = connect(s.port)
     try:
@@ -312,7 +329,7 @@ def main():
                                                     "idle_timeout_ms": "800", "max_connections": "1000"})
     try:
         R.run((s,), test_port0, test_basic_routes, test_http_details, test_pipelining, test_chunked, test_413, test_431,
-              test_slowloris, test_idle_keepalive, test_flood)
+              test_slowloris, test_slow_body, test_idle_keepalive, test_flood)
     finally:
         R.check("SIGTERM exits 0", s.stop() == 0)
     R.run((), test_max_connections, test_workers)
