@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/resource.h>
 #include <sys/inotify.h>
 #include <unistd.h>
 
@@ -104,14 +105,45 @@ void worker_stats(struct worker *self, struct worker *w, struct outbox_stats *ob
 	pthread_mutex_unlock(&w->stats_lock);
 }
 
-static struct worker *worker_new(struct service *svc, int id, int reuseport)
+/* file descriptors kept aside from client connections: the listening sockets,
+ * loop fds, curl's sockets, the lock, the journal, data files */
+#define FD_RESERVE 128
+
+/* the soft limit on open files raised to the hard one (outside systemd's unit it
+ * is often 1024, below what max_connections allows), and each of the n workers'
+ * connection cap clamped so that accept() never meets EMFILE before the cap's 503 */
+static size_t connection_cap(const struct config *cfg, int n)
+{
+	size_t want = (size_t)config_int(cfg, "server", "max_connections"), fit;
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return want;
+	if (rl.rlim_cur < rl.rlim_max) {
+		struct rlimit up = { rl.rlim_max, rl.rlim_max };
+		if (setrlimit(RLIMIT_NOFILE, &up) == 0)
+			rl = up;
+	}
+	if (rl.rlim_cur == RLIM_INFINITY)
+		return want;
+	fit = (size_t)((rl.rlim_cur - (rl.rlim_cur > 2 * FD_RESERVE ? FD_RESERVE : rl.rlim_cur / 2)) / (rlim_t)n);
+	if (fit >= want)
+		return want;
+	if (fit < 1)
+		fit = 1;
+	log_warn("fd_limit", "open_files=%llu max_connections=%zu clamped_to=%zu workers=%d "
+		 "hint=\"raise ulimit -n (LimitNOFILE=) for more\"", (unsigned long long)rl.rlim_cur, want, fit, n);
+	return fit;
+}
+
+static struct worker *worker_new(struct service *svc, int id, int reuseport, size_t max_connections)
 {
 	struct worker *w = calloc(1, sizeof(*w));
 	const struct config *cfg = svc->cfg;
 	struct http_server_config hc = {
 		.listen = config_str(cfg, "server", "listen"),
 		.reuseport = reuseport,
-		.max_connections = (size_t)config_int(cfg, "server", "max_connections"),
+		.max_connections = max_connections,
 		.max_body_bytes = (size_t)config_int(cfg, "server", "max_body_bytes"),
 		.header_timeout_ms = (long)config_int(cfg, "server", "header_timeout_ms"),
 		.body_timeout_ms = config_int(cfg, "server", "body_timeout_ms") ?
@@ -251,9 +283,12 @@ static int start_workers(struct serve *s)
 {
 	long n = config_int(s->svc.cfg, "server", "workers");
 
+	size_t cap;
+
 	s->n = (int)(n < 1 ? 1 : n > SERVE_MAX_WORKERS ? SERVE_MAX_WORKERS : n);
+	cap = connection_cap(s->svc.cfg, s->n);
 	for (int i = 0; i < s->n; i++) {
-		s->workers[i] = worker_new(&s->svc, i, s->n > 1);
+		s->workers[i] = worker_new(&s->svc, i, s->n > 1, cap);
 		if (!worker_ok(s->workers[i])) {
 			error("cannot start worker %d (is %s free?)", i, config_str(s->svc.cfg, "server", "listen"));
 			s->n = i + 1;
