@@ -359,7 +359,11 @@ def test_flood_same_platform():
 def main():
     keydir = tempfile.mkdtemp(prefix="sbreplay-")
     key = Ed25519Key(keydir)
-    api = StandIn()
+    # getMe answered as Telegram does: a failed getMe is retried, and a retry
+    # landing between two counts would look like a reply (CI failure, 2026-12-04)
+    getme = {"body": json.dumps({"ok": True, "result": {"id": 123456789, "is_bot": True,
+                                                        "first_name": "Study Bot", "username": "replay_bot"}})}
+    api = StandIn(routes={"/getMe": [getme]})
     s = Serve({"generic": {"token": TOKEN},
                "slack": {"signing_secret": SLACK_SECRET, "bot_token": "xoxb-x", "api_url": api.url},
                "discord": {"public_key": key.public_hex}, "teams": {"secret": TEAMS_SECRET},
@@ -367,6 +371,7 @@ def main():
                             "api_url": api.url}},
               kb_copy=True, bot={"moderators": MODERATORS})
     try:
+        R.check("getMe answered before the tests count requests", s.wait_log("getme=ok", 10.0), s.log()[-600:])
         R.run((s, key, api), test_stale_timestamps, test_replay_after_flood, test_edits_ignored,
               test_command_without_id)
     finally:
