@@ -411,7 +411,7 @@ static size_t pending_intents(const struct matcher *m, struct matcher_scratch *s
 	for (size_t p = 0; p < np; p++)
 		if (pend[p].ub >= MATCHER_CONFIDENT - 1e-9)
 			pend[keep++] = pend[p];
-	return keep;                           /* unordered: see next_pending() */
+	return keep;                           /* unordered: see heap_build() */
 }
 
 /* the intent's candidate patterns, heaviest first */
@@ -505,19 +505,41 @@ static int ensure_work(struct matcher_scratch *s, size_t cap)
 	return s->work_cap ? 0 : -1;
 }
 
-/* moves the best remaining pending intent (by_bound order) to pend[at]: a few are
- * usually tried before the search stops, so sorting them all would be wasted */
-static void next_pending(struct pending *pend, size_t at, size_t n)
+/* a binary heap of the pending intents, best (by_bound order) on top: a few are
+ * usually tried before the search stops, so sorting them all would be wasted, and
+ * picking the best each time would cost n per pick when none answers */
+static void sift_down(struct pending *h, size_t at, size_t n)
 {
-	size_t best = at;
-	struct pending tmp;
+	for (;;) {
+		size_t best = at, l = 2 * at + 1, r = l + 1;
+		struct pending tmp;
+		if (l < n && by_bound(&h[l], &h[best]) < 0)
+			best = l;
+		if (r < n && by_bound(&h[r], &h[best]) < 0)
+			best = r;
+		if (best == at)
+			return;
+		tmp = h[at];
+		h[at] = h[best];
+		h[best] = tmp;
+		at = best;
+	}
+}
 
-	for (size_t k = at + 1; k < n; k++)
-		if (by_bound(&pend[k], &pend[best]) < 0)
-			best = k;
-	tmp = pend[at];
-	pend[at] = pend[best];
-	pend[best] = tmp;
+static void heap_build(struct pending *h, size_t n)
+{
+	for (size_t i = n / 2; i-- > 0;)
+		sift_down(h, i, n);
+}
+
+/* takes the best off the heap of *n */
+static struct pending heap_pop(struct pending *h, size_t *n)
+{
+	struct pending top = h[0];
+
+	h[0] = h[--*n];
+	sift_down(h, 0, *n);
+	return top;
 }
 
 /*
@@ -544,11 +566,12 @@ static void score_and_resolve(const struct matcher *m, struct matcher_scratch *s
 	n = patset_candidates(&m->intents, &s->in, t, strlen(t), s->no_prefilter, idx, m->intents.n);
 	np = pending_intents(m, s, idx, n, res->nroles, s->no_prefilter ? SIZE_MAX : res->role_words,
 			     pend, grouped);
-	for (size_t p = 0; p < np; p++) {
-		next_pending(pend, p, np);
-		if (best->found && !ranks_before(pend[p].ub, pend[p].intent, best))
+	heap_build(pend, np);
+	while (np > 0) {
+		struct pending next = heap_pop(pend, &np);
+		if (best->found && !ranks_before(next.ub, next.intent, best))
 			break;
-		tried[nt] = evaluate(m, s, &pend[p], grouped, res, best);
+		tried[nt] = evaluate(m, s, &next, grouped, res, best);
 		consider(m, &tried[nt++], res, ctx, best, miss);
 	}
 	small_sort(tried, nt, sizeof(tried[0]), by_score);
@@ -559,7 +582,12 @@ static void score_and_resolve(const struct matcher *m, struct matcher_scratch *s
 void matcher_read(const struct matcher *m, struct matcher_scratch *s, const char *q, size_t len,
 		  struct match_result *res)
 {
-	memset(res, 0, offsetof(struct match_result, cands));
+	/* the texts are written whole below: clearing 4 KiB of them per read cost more
+	 * than the rest of this function */
+	res->norm[0] = res->tagged[0] = '\0';
+	memset(res->mentions, 0, sizeof(res->mentions));
+	res->nmentions = res->nroles = res->role_words = 0;
+	memset(res->roles, 0, sizeof(res->roles));
 	res->ncands = 0;
 	res->followup = 0;
 	res->score = 0;

@@ -274,11 +274,26 @@ int patset_add_as(struct patset *ps, const char *compiled, const char *pattern, 
 
 static _Thread_local const struct patset *sorting;    /* qsort has no user pointer; build is not reentrant */
 
+/* by bucket, then literal: the anchors of one literal sit together, so the scan
+ * compares each literal once however many patterns share it */
 static int by_bucket(const void *a, const void *b)
 {
-	unsigned x = anchor_bucket(sorting, a), y = anchor_bucket(sorting, b);
+	const struct patset_anchor *p = a, *q = b;
+	unsigned x = anchor_bucket(sorting, p), y = anchor_bucket(sorting, q);
+	int c;
 
-	return x < y ? -1 : x > y;
+	if (x != y)
+		return x < y ? -1 : 1;
+	if (p->len != q->len)
+		return p->len < q->len ? -1 : 1;
+	if ((c = memcmp(p->lit, q->lit, p->len)) != 0)
+		return c;
+	return p->pat - q->pat;
+}
+
+static int same_literal(const struct patset_anchor *p, const struct patset_anchor *q)
+{
+	return p->len == q->len && memcmp(p->lit, q->lit, p->len) == 0;
 }
 
 int patset_build(struct patset *ps)
@@ -318,6 +333,9 @@ int patset_build(struct patset *ps)
 	}
 	for (size_t b = 0; b < KEY_TABLES * ps->nbuckets; b++)
 		ps->bucket_start[b + 1] += ps->bucket_start[b];
+	for (size_t i = ps->nanchors; i-- > 0;)
+		ps->anchors[i].same_end = i + 1 < ps->nanchors && same_literal(&ps->anchors[i], &ps->anchors[i + 1]) ?
+					  ps->anchors[i + 1].same_end : (uint32_t)(i + 1);
 	ps->nalways = 0;
 	for (size_t i = 0; i < ps->n; i++)
 		if (!has[i])
@@ -409,9 +427,16 @@ size_t patset_candidates(const struct patset *ps, struct patset_scratch *s, cons
 			b = (kl - 2) * ps->nbuckets + ((h ^ (h >> 15)) & (ps->nbuckets - 1));
 			if (!(occ[b / 64] & (1ull << (b % 64))))
 				continue;              /* a small bitmap spares a cache miss */
-			for (uint32_t k = ps->bucket_start[b]; k < ps->bucket_start[b + 1]; k++) {
+			for (uint32_t k = ps->bucket_start[b], run = 0; k < ps->bucket_start[b + 1]; k++) {
 				const struct patset_anchor *a = &ps->anchors[k];
-				if (a->len > len - i || (a->ws && !ws) || memcmp(text + i, a->lit, a->len) != 0)
+				if (k >= run) {                /* a new literal: compared once for its run */
+					if (a->len > len - i || memcmp(text + i, a->lit, a->len) != 0) {
+						k = a->same_end - 1;
+						continue;
+					}
+					run = a->same_end;
+				}
+				if (a->ws && !ws)
 					continue;
 				if (s->seen[a->pat] == s->gen) {
 					if (i < s->first[a->pat])

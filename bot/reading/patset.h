@@ -26,6 +26,7 @@ struct patset_anchor {
 	unsigned char len;
 	unsigned char ws;       /* only where a word starts */
 	int pat;
+	uint32_t same_end;      /* the first anchor after the run with this literal (patset_build) */
 };
 
 /* what a subroutine call (?&name) needs: one of these literals (e.g. the role ids) */

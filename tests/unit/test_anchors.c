@@ -138,11 +138,15 @@ static void test_prefilter_never_drops(void **state)
 		"how many (hours|weeks)", "\\bvs\\b", "a{2}bc", "(?:nremt|national registry)",
 		"differen(t|ce)", "(emt|emr) (vs|versus) (emt|emr)", "x(?i)YZ", "[0-9]+ hours",
 		"\\bnarcan\\b|naloxone", "^what is", "ems$", "(?:a|b)(?:c|d)ef", "ab+c",
+		/* literals shared with the patterns above: each pattern of a shared literal
+		 * is still a candidate (the scan compares one literal once for all of them) */
+		"how long does", "\\bemrs? role", "emr training", "how long",
 	};
 	static const char *const texts[] = {
 		"how long is emr training", "emrs vs emts", "course hours", "what colour", "color me",
 		"how many weeks", "aabc", "aaabc", "national registry", "different", "emt versus emr",
 		"xyz", "40 hours", "naloxone ok", "what is ems", "bdef", "abbbc", "ac", "", "e",
+		"how long does it take", "emr role", "so how long",
 	};
 	struct patset ps;
 	struct patset_scratch s;
