@@ -109,6 +109,13 @@ enum match_outcome {
 	MATCH_NO_FACT,       /* a confident intent, but no topic for that role */
 };
 
+/* another answer the patterns scored as high as the one they gave */
+struct match_tie {
+	int intent, topic, used[2];
+	double score;
+};
+#define MATCH_MAX_TIED 4
+
 struct match_result {
 	char norm[SB_MAX_QUESTION + 1];     /* normalised */
 	char tagged[SB_MAX_QUESTION + 1];   /* normalised, roles replaced by their ids */
@@ -124,6 +131,8 @@ struct match_result {
 	int used_roles[2];                  /* the slots filled, -1 when none */
 	int followup;                       /* resolved through the context */
 	double score;
+	struct match_tie tied[MATCH_MAX_TIED];   /* equally scored answers: the model picks */
+	size_t ntied;
 	/* the second stage and the conversation */
 	enum match_stage stage;
 	enum match_outcome pat_outcome;     /* what the patterns alone said */

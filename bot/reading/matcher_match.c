@@ -453,8 +453,7 @@ static struct candidate evaluate(const struct matcher *m, struct matcher_scratch
 	for (int k = 0; k < p->n; k++) {
 		int pat = grouped[p->first + k];
 		double w = m->pat_weight[pat];
-		if (c.score + left < MATCHER_CONFIDENT - 1e-9 ||
-		    (best->found && !ranks_before(c.score + left, p->intent, best))) {
+		if (c.score + left < MATCHER_CONFIDENT - 1e-9 || (best->found && c.score + left < best->score - 1e-9)) {
 			c.excluded = 1;        /* cannot matter any more */
 			return c;
 		}
@@ -472,6 +471,23 @@ static struct candidate evaluate(const struct matcher *m, struct matcher_scratch
 	return c;
 }
 
+/* keeps the MATCH_MAX_TIED best-scored topic answers (keep_ties() picks the ties) */
+static void add_tie(struct match_result *res, const struct verdict *v)
+{
+	size_t low = 0;
+
+	if (res->ntied < MATCH_MAX_TIED) {
+		low = res->ntied++;
+	} else {
+		for (size_t i = 1; i < res->ntied; i++)
+			if (res->tied[i].score < res->tied[low].score)
+				low = i;
+		if (res->tied[low].score >= v->score)
+			return;
+	}
+	res->tied[low] = (struct match_tie){ v->intent, v->topic, { v->used[0], v->used[1] }, v->score };
+}
+
 static void consider(const struct matcher *m, const struct candidate *c, struct match_result *res,
 		     const struct match_context *ctx, struct verdict *best, struct verdict *miss)
 {
@@ -481,6 +497,8 @@ static void consider(const struct matcher *m, const struct candidate *c, struct 
 		return;
 	v.outcome = resolve(m, c->intent, res, ctx, &v.topic, v.used);
 	if (v.outcome == MATCH_TOPIC || v.outcome == MATCH_DECLINE) {
+		if (v.outcome == MATCH_TOPIC)
+			add_tie(res, &v);
 		if (ranks_before(c->score, c->intent, best))
 			*best = v;
 	} else if (v.outcome != MATCH_NONE && ranks_before(c->score, c->intent, miss)) {
@@ -569,8 +587,8 @@ static void score_and_resolve(const struct matcher *m, struct matcher_scratch *s
 	heap_build(pend, np);
 	while (np > 0) {
 		struct pending next = heap_pop(pend, &np);
-		if (best->found && !ranks_before(next.ub, next.intent, best))
-			break;
+		if (best->found && next.ub < best->score - 1e-9)
+			break;                         /* none left can reach it (ties still count) */
 		tried[nt] = evaluate(m, s, &next, grouped, res, best);
 		consider(m, &tried[nt++], res, ctx, best, miss);
 	}
@@ -589,6 +607,7 @@ void matcher_read(const struct matcher *m, struct matcher_scratch *s, const char
 	res->nmentions = res->nroles = res->role_words = 0;
 	memset(res->roles, 0, sizeof(res->roles));
 	res->ncands = 0;
+	res->ntied = 0;
 	res->followup = 0;
 	res->score = 0;
 	res->intent = res->topic = res->used_roles[0] = res->used_roles[1] = -1;
@@ -596,6 +615,17 @@ void matcher_read(const struct matcher *m, struct matcher_scratch *s, const char
 	normalise(&m->lang->lexicon, q, len, res->norm, sizeof(res->norm));
 	speller_fix(&m->speller, res->norm, sizeof(res->norm));
 	find_mentions(m, s, res);
+}
+
+/* the answers that scored as high as the best, for another topic */
+static void keep_ties(struct match_result *res, const struct verdict *best)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; best->outcome == MATCH_TOPIC && i < res->ntied; i++)
+		if (res->tied[i].score > best->score - 1e-9 && res->tied[i].topic != best->topic)
+			res->tied[n++] = res->tied[i];
+	res->ntied = n;
 }
 
 void matcher_patterns(const struct matcher *m, struct matcher_scratch *s, const char *q, size_t len,
@@ -614,6 +644,7 @@ void matcher_patterns(const struct matcher *m, struct matcher_scratch *s, const 
 		res->used_roles[0] = best.used[0];
 		res->used_roles[1] = best.used[1];
 		res->score = best.score;
+		keep_ties(res, &best);
 		fill_topic_roles(m, res);
 		return;
 	}

@@ -26,6 +26,7 @@
 #define ANCHOR_TOPICS    3      /* a word at most this many topics use says what is asked */
 #define CONTEXT_WEIGHT   0.5f    /* an earlier turn, for a follow-up */
 #define BACKSTORY_WEIGHT 0.5f    /* the rest of a long message */
+#define TIE_MARGIN       0.02    /* the model's lead that changes a tied pattern answer */
 
 static int topic_intent(const struct matcher *m, const struct kb_topic *t)
 {
@@ -419,6 +420,46 @@ static void second_stage(const struct matcher *m, struct matcher_scratch *s, str
 	}
 }
 
+/* the model's score for a topic among its best (0 when not among them) */
+static double model_score(const struct ranker_hit *hits, size_t n, int topic)
+{
+	for (size_t i = 0; i < n; i++)
+		if (hits[i].topic == topic)
+			return hits[i].score;
+	return 0;
+}
+
+/* patterns that scored two answers alike ("is that normal for emts" after a story
+ * about running command at a fire: command roles or firefighters?): the model,
+ * reading the whole message, picks between them */
+static void break_tie(const struct matcher *m, struct matcher_scratch *s, struct match_result *res,
+		      const char *backstory)
+{
+	struct ranker_hit hits[RANKER_TOP];
+	size_t n;
+	double best;
+	const struct match_tie *pick = NULL;
+
+	if (!res->ntied || res->outcome != MATCH_TOPIC || res->stage != STAGE_PATTERNS)
+		return;
+	n = rank(m, s, res->tagged, backstory, NULL, hits);
+	best = model_score(hits, n, res->topic) + TIE_MARGIN;
+	for (size_t i = 0; i < res->ntied; i++) {
+		double sc = model_score(hits, n, res->tied[i].topic);
+		if (sc > best) {
+			best = sc;
+			pick = &res->tied[i];
+		}
+	}
+	if (!pick)
+		return;
+	res->intent = pick->intent;
+	res->topic = pick->topic;
+	res->used_roles[0] = pick->used[0];
+	res->used_roles[1] = pick->used[1];
+	res->why = "patterns scored two answers alike: the model picked between them";
+}
+
 /* ---------------------------------------------------------------- a message */
 
 /* "and emr training?", "what about medics", "same for aemts?": a short switch to
@@ -535,8 +576,10 @@ void matcher_match(const struct matcher *m, struct matcher_scratch *s, const cha
 	res->context_used[0] = '\0';
 	res->why = res->outcome == MATCH_NONE ? "no pattern was confident and the model was not either" :
 		   "a pattern matched";
-	if (!taught(m, res) && !switches_role(m, ctx, res))
+	if (!taught(m, res) && !switches_role(m, ctx, res)) {
+		break_tie(m, s, res, f.split ? s->story : NULL);
 		second_stage(m, s, res, f.split ? s->story : NULL, ctx && ctx->topic >= 0 ? ctx : NULL);
+	}
 	if (f.split)
 		second_question(m, s, q, &f, use, res);
 }

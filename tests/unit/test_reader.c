@@ -108,6 +108,26 @@ static void test_chatty_message_answers_its_question(void **state)
 	assert_int_equal(res.split, 1);
 }
 
+/* two intents' patterns score alike: the model, reading the whole message, picks */
+static void test_tied_patterns_model_picks(void **state)
+{
+	const char *q = "my crew chief is an emt but at the big factory fire she ended up helping run incident "
+			"command. is that normal for emts?";
+
+	assert_topic(ask(q), "emt-command-roles");
+	assert_string_equal(res.why, "patterns scored two answers alike: the model picked between them");
+}
+
+/* "first responder" as a level or a course is the EMR's older name; on scene it is anyone */
+static void test_first_responder_as_a_level(void **state)
+{
+	assert_topic(ask("how many hours is a first responder course"), "emr-training-length");
+	ask("difference between a first responder and an emt");
+	assert_true(res.nroles == 2);
+	ask("the first responders on scene were cops");
+	assert_true(res.nroles == 0);
+}
+
 static void test_two_questions_first_answered(void **state)
 {
 	const char *first = ask("what is the nremt? also how long is emt school?");
@@ -213,6 +233,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_chatty_message_answers_its_question),
+		cmocka_unit_test(test_tied_patterns_model_picks),
+		cmocka_unit_test(test_first_responder_as_a_level),
 		cmocka_unit_test(test_two_questions_first_answered),
 		cmocka_unit_test(test_followup_by_who),
 		cmocka_unit_test(test_followup_join_it),
