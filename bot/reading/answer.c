@@ -122,6 +122,14 @@ void answer_compose(const struct knowledge *k, const struct match_result *res, s
 		return;
 	case MATCH_NONE:
 		a->score = 0;
+		if (res->figure_topic >= 0) {       /* on topic, but a number the notes lack */
+			suggest_topic(k, a, res->figure_topic);
+			suggest(k, res, a);
+			buf_adds(&a->text, "My study notes don't give that figure: ask your instructor, or check your "
+					   "state's EMS office or the NREMT.");
+			add_suggestions(a, "What I can answer:");
+			return;
+		}
 		suggest(k, res, a);
 		buf_adds(&a->text, "I don't know that one: I only know about EMS roles (EMR, EMT, paramedic) "
 				   "and how to train for them.");

@@ -40,6 +40,7 @@ void matcher_release(struct matcher *m)
 	ranker_release(&m->ranker);
 	strmap_release(&m->example_topic);
 	free(m->topic_intent);
+	free(m->topic_figures);
 	memset(m, 0, sizeof(*m));
 }
 

@@ -45,6 +45,7 @@ struct matcher {
 	struct speller speller;                           /* misspellings -> the vocabulary */
 	struct ranker ranker;                             /* the second stage, from the examples */
 	int *topic_intent;                                /* per topic: an intent that answers it, or -1 */
+	unsigned char *topic_figures;                     /* per topic: answers "how many ..." (figures.h) */
 	struct strmap example_topic;                      /* tagged example -> its topic: taught, so decisive */
 };
 
@@ -146,6 +147,7 @@ struct match_result {
 	size_t focus_start, focus_end;      /* the clause read, in the message */
 	int split;                          /* 1 when that is not the whole message */
 	int second_topic;                   /* a second question's topic, offered; -1 */
+	int figure_topic;                   /* asked a figure this topic does not give; -1 */
 	char context_used[MATCH_CONTEXT_TEXT];   /* earlier text leaned on; "" none */
 	const char *why;                    /* why it answered, suggested or declined */
 };

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "figures.h"
 #include "focus.h"
 #include "banned.h"
 
@@ -26,6 +27,7 @@
 #define ANCHOR_TOPICS    3      /* a word at most this many topics use says what is asked */
 #define CONTEXT_WEIGHT   0.5f    /* an earlier turn, for a follow-up */
 #define BACKSTORY_WEIGHT 0.5f    /* the rest of a long message */
+#define STORY_WEIGHT     1.0f    /* the same, when the question clause leans on it */
 #define TIE_MARGIN       0.02    /* the model's lead that changes a tied pattern answer */
 
 static int topic_intent(const struct matcher *m, const struct kb_topic *t)
@@ -61,12 +63,14 @@ static size_t topic_docs(const struct matcher *m, struct matcher_scratch *s, str
 	for (size_t t = 0; t < kb->ntopics && !*failed; t++) {
 		const struct kb_topic *tp = &kb->topics[t];
 		*failed |= add_doc(m, s, res, &docs[n++], tp->title, (int)t, -1);
+		m->topic_figures[t] = (unsigned char)figures_given(tp->answer);
 		if (!*failed && ANSWER_AS_EXAMPLE) {
 			*failed |= add_doc(m, s, res, &docs[n], tp->answer, (int)t, -1);
 			docs[n++].words_only = 1;
 		}
 		for (size_t e = 0; e < tp->nexamples && !*failed; e++) {
 			*failed |= add_doc(m, s, res, &docs[n++], tp->examples[e], (int)t, -1);
+			m->topic_figures[t] |= (unsigned char)figures_asked(res->norm);   /* taught to */
 			if (!*failed && strmap_put((struct strmap *)&m->example_topic, docs[n - 1].text,
 						   strlen(docs[n - 1].text), (int)t) < 0)
 				*failed = 1;
@@ -96,7 +100,8 @@ int matcher_build_ranker(struct matcher *m)
 	}
 	docs = calloc(cap + 1, sizeof(*docs));
 	m->topic_intent = malloc((kb->ntopics + 1) * sizeof(*m->topic_intent));
-	if (!s || !res || !docs || !m->topic_intent)
+	m->topic_figures = calloc(kb->ntopics + 1, 1);
+	if (!s || !res || !docs || !m->topic_intent || !m->topic_figures)
 		goto out;
 	for (size_t t = 0; t < kb->ntopics; t++)
 		m->topic_intent[t] = topic_intent(m, &kb->topics[t]);
@@ -297,9 +302,15 @@ static size_t rank(const struct matcher *m, struct matcher_scratch *s, const cha
 {
 	struct ranker_feature f[RANKER_MAX_FEATURES];
 	size_t n = ranker_features(text, 1.0f, f, RANKER_MAX_FEATURES);
+	struct words w;
 
-	if (backstory && backstory[0])
-		n += ranker_features(backstory, BACKSTORY_WEIGHT, f + n, RANKER_MAX_FEATURES - n);
+	if (backstory && backstory[0]) {
+		/* "is that a thing?", "is that normal for emts?": a question clause that says
+		 * little of its own asks about its story, which then counts in full */
+		count(m, text, &w);
+		n += ranker_features(backstory, w.anaphor || w.anchors == 0 ? STORY_WEIGHT : BACKSTORY_WEIGHT,
+				     f + n, RANKER_MAX_FEATURES - n);
+	}
 	if (earlier && earlier->text[0])
 		n += ranker_features(earlier->text, CONTEXT_WEIGHT, f + n, RANKER_MAX_FEATURES - n);
 	return ranker_rank(&m->ranker, &s->rank, f, n, earlier ? earlier->topic : -1, top);
@@ -460,6 +471,19 @@ static void break_tie(const struct matcher *m, struct matcher_scratch *s, struct
 	res->why = "patterns scored two answers alike: the model picked between them";
 }
 
+/* "how many ride-along hours ...": a topic whose answer gives no figure does not
+ * answer a question asking for one (figures.h) */
+static void wants_figure(const struct matcher *m, struct match_result *res)
+{
+	if (res->outcome != MATCH_TOPIC || res->stage == STAGE_EXAMPLE || m->topic_figures[res->topic] ||
+	    !figures_asked(res->norm))
+		return;
+	res->figure_topic = res->topic;
+	res->outcome = MATCH_NONE;
+	res->topic = -1;
+	res->why = "the question asks for a figure the topic's answer does not give";
+}
+
 /* ---------------------------------------------------------------- a message */
 
 /* "and emr training?", "what about medics", "same for aemts?": a short switch to
@@ -573,6 +597,7 @@ void matcher_match(const struct matcher *m, struct matcher_scratch *s, const cha
 	res->focus_end = f.end;
 	res->split = f.split;
 	res->second_topic = -1;
+	res->figure_topic = -1;
 	res->context_used[0] = '\0';
 	res->why = res->outcome == MATCH_NONE ? "no pattern was confident and the model was not either" :
 		   "a pattern matched";
@@ -580,6 +605,7 @@ void matcher_match(const struct matcher *m, struct matcher_scratch *s, const cha
 		break_tie(m, s, res, f.split ? s->story : NULL);
 		second_stage(m, s, res, f.split ? s->story : NULL, ctx && ctx->topic >= 0 ? ctx : NULL);
 	}
+	wants_figure(m, res);
 	if (f.split)
 		second_question(m, s, q, &f, use, res);
 }

@@ -128,6 +128,17 @@ static void test_first_responder_as_a_level(void **state)
 	assert_true(res.nroles == 0);
 }
 
+/* on topic, but asking for a number the topic's answer does not give: not answered
+ * with that topic's text; a topic that gives the figure still answers */
+static void test_figure_the_notes_lack(void **state)
+{
+	assert_null(ask("what score do you need to pass the nremt"));
+	assert_topic(id_of(res.figure_topic), "nremt");
+	assert_topic(ask("how many hours is emr training"), "emr-training-length");
+	assert_int_equal(res.figure_topic, -1);
+	assert_topic(ask("what is the nremt"), "nremt");
+}
+
 static void test_two_questions_first_answered(void **state)
 {
 	const char *first = ask("what is the nremt? also how long is emt school?");
@@ -235,6 +246,7 @@ int main(void)
 		cmocka_unit_test(test_chatty_message_answers_its_question),
 		cmocka_unit_test(test_tied_patterns_model_picks),
 		cmocka_unit_test(test_first_responder_as_a_level),
+		cmocka_unit_test(test_figure_the_notes_lack),
 		cmocka_unit_test(test_two_questions_first_answered),
 		cmocka_unit_test(test_followup_by_who),
 		cmocka_unit_test(test_followup_join_it),
