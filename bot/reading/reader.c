@@ -386,6 +386,30 @@ static void follow_up(const struct matcher *m, struct matcher_scratch *s, struct
 }
 
 /*
+ * "who actually gets sent out?" after pre-hospital care: short, no pronoun, but
+ * only the earlier turn makes sense of it. Read with that turn, it is answered
+ * when the model is sure enough there; never the last topic by default, and
+ * only when the words are ones the topics use.
+ */
+static int maybe_follow_up(const struct matcher *m, struct matcher_scratch *s, struct match_result *res,
+			   const struct match_context *conv, const struct words *w)
+{
+	struct ranker_hit with[RANKER_TOP];
+	size_t nw;
+
+	if (w->n > LEAN_MAX_WORDS || w->content == 0 || w->known * 3 < w->content * 2)
+		return 0;
+	nw = rank(m, s, res->tagged, NULL, conv, with);
+	if (!nw || with[0].score < MATCHER_MODEL_CONTEXT)
+		return 0;
+	memcpy(res->rank_ctx, with, nw * sizeof(with[0]));
+	res->nrank_ctx = nw;
+	copy_text(res->context_used, conv->text);
+	answer_with(m, res, conv, &with[0], STAGE_CONTEXT);
+	return 1;
+}
+
+/*
  * The second stage: when the patterns are silent or unsure, the model reads the
  * question clause with its message's backstory (weighted down), and, for a
  * question that leans on an earlier turn, that turn too.
@@ -426,6 +450,8 @@ static void second_stage(const struct matcher *m, struct matcher_scratch *s, str
 	if (na && confident(alone, na) && on_topic(backstory ? s->aside : res, backstory ? &whole : &w)) {
 		answer_with(m, res, conv, &alone[0], STAGE_RANKER);
 		res->why = "the model's best topic scored above the answer threshold";
+	} else if (conv && !backstory && res->outcome == MATCH_NONE && maybe_follow_up(m, s, res, conv, &w)) {
+		res->why = "a short question the model could only read with the earlier one";
 	} else if (na && alone[0].score >= MATCHER_MODEL_SUGGEST && res->outcome == MATCH_NONE) {
 		res->why = "the model was unsure: suggesting its best topics";
 	}
