@@ -6,8 +6,8 @@
  *
  * One score decides: a confident pattern match stays decisive; otherwise the
  * model's calibrated score answers (>= MATCHER_MODEL_ANSWER), suggests (>= MATCHER_MODEL_SUGGEST)
- * or leaves the question declined. The model is built here, at load and at
- * every reload, from the topics' examples and titles.
+ * or leaves the question declined. The model is built by model_build.c; a
+ * switch of role ("and for emts?") is read by role_switch.c.
  */
 #include "matcher.h"
 
@@ -17,110 +17,22 @@
 
 #include "figures.h"
 #include "focus.h"
+#include "reader_int.h"
 #include "banned.h"
 
 #define PATTERN_DECISIVE 2.0    /* a pattern score the model never overrides */
 #define LEAN_MAX_WORDS   10
 #define CLINICAL_PREFIX  "decline-clinical"
-#define ANSWER_AS_EXAMPLE 1     /* the answer's words are the topic's too ("boots", "saturday") */
-#define SWITCH_MAX_WORDS 6      /* "and what about emt basic training" */
 #define ANCHOR_TOPICS    3      /* a word at most this many topics use says what is asked */
 #define CONTEXT_WEIGHT   0.5f    /* an earlier turn, for a follow-up */
 #define BACKSTORY_WEIGHT 0.5f    /* the rest of a long message */
 #define STORY_WEIGHT     1.0f    /* the same, when the question clause leans on it */
 #define TIE_MARGIN       0.02    /* the model's lead that changes a tied pattern answer */
 
-static int topic_intent(const struct matcher *m, const struct kb_topic *t)
-{
-	for (size_t i = 0; i < m->lang->nintents; i++) {
-		const struct lang_intent *in = &m->lang->intents[i];
-		if ((in->kind == INTENT_TOPIC && strcmp(in->target, t->id) == 0) ||
-		    (in->kind == INTENT_ATTRIBUTE && t->attribute && strcmp(in->target, t->attribute) == 0) ||
-		    (in->kind == INTENT_COMPARE && t->compare[0] >= 0))
-			return (int)i;
-	}
-	return -1;
-}
-
-/* adds one document; 0, or -1 when out of memory */
-static int add_doc(const struct matcher *m, struct matcher_scratch *s, struct match_result *res,
-		   struct ranker_doc *doc, const char *text, int topic, int after)
-{
-	matcher_read(m, s, text, strlen(text), res);
-	doc->topic = topic;
-	doc->after = after;
-	doc->words_only = 0;
-	return (doc->text = strdup(res->tagged)) ? 0 : -1;
-}
-
-/* the title and examples of every topic, and the follow-up questions it declares */
-static size_t topic_docs(const struct matcher *m, struct matcher_scratch *s, struct match_result *res,
-			 struct ranker_doc *docs, int *failed)
-{
-	const struct kb *kb = m->kb;
-	size_t n = 0;
-
-	for (size_t t = 0; t < kb->ntopics && !*failed; t++) {
-		const struct kb_topic *tp = &kb->topics[t];
-		*failed |= add_doc(m, s, res, &docs[n++], tp->title, (int)t, -1);
-		m->topic_figures[t] = (unsigned char)figures_given(tp->answer);
-		if (!*failed && ANSWER_AS_EXAMPLE) {
-			*failed |= add_doc(m, s, res, &docs[n], tp->answer, (int)t, -1);
-			docs[n++].words_only = 1;
-		}
-		for (size_t e = 0; e < tp->nexamples && !*failed; e++) {
-			*failed |= add_doc(m, s, res, &docs[n++], tp->examples[e], (int)t, -1);
-			m->topic_figures[t] |= (unsigned char)figures_asked(res->norm);   /* taught to */
-			if (!*failed && strmap_put((struct strmap *)&m->example_topic, docs[n - 1].text,
-						   strlen(docs[n - 1].text), (int)t) < 0)
-				*failed = 1;
-		}
-		for (size_t f = 0; f < tp->nfollowups && !*failed; f++) {
-			int to = kb_topic_find(kb, tp->followups[f].topic);
-			for (size_t q = 0; to >= 0 && q < tp->followups[f].nquestions && !*failed; q++)
-				*failed |= add_doc(m, s, res, &docs[n++], tp->followups[f].questions[q], to, (int)t);
-		}
-	}
-	return n;
-}
-
-int matcher_build_ranker(struct matcher *m)
-{
-	const struct kb *kb = m->kb;
-	struct matcher_scratch *s = matcher_scratch_new();
-	struct match_result *res = malloc(sizeof(*res));
-	struct ranker_doc *docs = NULL;
-	size_t n = 0, cap = 2 * kb->ntopics;
-	int failed = 0, rc = -1;
-
-	for (size_t t = 0; t < kb->ntopics; t++) {
-		cap += kb->topics[t].nexamples;
-		for (size_t f = 0; f < kb->topics[t].nfollowups; f++)
-			cap += kb->topics[t].followups[f].nquestions;
-	}
-	docs = calloc(cap + 1, sizeof(*docs));
-	m->topic_intent = malloc((kb->ntopics + 1) * sizeof(*m->topic_intent));
-	m->topic_figures = calloc(kb->ntopics + 1, 1);
-	if (!s || !res || !docs || !m->topic_intent || !m->topic_figures)
-		goto out;
-	for (size_t t = 0; t < kb->ntopics; t++)
-		m->topic_intent[t] = topic_intent(m, &kb->topics[t]);
-	n = topic_docs(m, s, res, docs, &failed);
-	if (!failed)
-		rc = ranker_build(&m->ranker, docs, n, kb->ntopics);
-out:
-	for (size_t i = 0; docs && i < n; i++)
-		free((char *)docs[i].text);
-	free(docs);
-	free(res);
-	matcher_scratch_free(s);
-	return rc;
-}
-
 /* ---------------------------------------------------------------- follow-ups */
 
 /* copies text into a context buffer, cut to its size */
-static void copy_text(char out[MATCH_CONTEXT_TEXT], const char *text)
+void reader_copy_text(char out[MATCH_CONTEXT_TEXT], const char *text)
 {
 	size_t n = strlen(text);
 
@@ -148,23 +60,11 @@ static int word_in(const char *w, size_t n, const char *const *list, size_t coun
 	return 0;
 }
 
-static int opens_with(const char *t, const char *p)
+int reader_opens_with(const char *t, const char *p)
 {
 	size_t n = strlen(p);
 
 	return strncmp(t, p, n) == 0 && (t[n] == ' ' || t[n] == '\0');
-}
-
-/* "and ...", "what about ...": a turn that switches the last question to something else */
-static int opens_with_switch(const char *norm)
-{
-	static const char *const switches[] = { "and", "what about", "how about", "same for", "ok and",
-						"so what about", "then what about" };
-
-	for (size_t i = 0; i < sizeof(switches) / sizeof(switches[0]); i++)
-		if (opens_with(norm, switches[i]))
-			return 1;
-	return 0;
 }
 
 struct words {
@@ -204,7 +104,7 @@ static int leans(const struct match_result *res, const struct words *w)
 	if (w->anaphor || w->content == 0)
 		return 1;
 	for (size_t i = 0; i < sizeof(openers) / sizeof(openers[0]); i++)
-		if (opens_with(res->norm, openers[i]))
+		if (reader_opens_with(res->norm, openers[i]))
 			return 1;
 	return 0;
 }
@@ -212,14 +112,14 @@ static int leans(const struct match_result *res, const struct words *w)
 /* "and for plumbers?", "what about nurses": a switch to something that is no role */
 static int switch_elsewhere(const struct match_result *res, const struct words *w)
 {
-	return opens_with_switch(res->norm) && res->nroles == 0 && !w->anaphor && w->content > 0 && w->known < w->content && w->n <= 5;
+	return reader_opens_with_switch(res->norm) && res->nroles == 0 && !w->anaphor && w->content > 0 && w->known < w->content && w->n <= 5;
 }
 
 /* ---------------------------------------------------------------- the model */
 
 /* the best topic scores high, or clearly above the rest (a small topic a moderator
  * taught with a few examples scores lower on its paraphrases, but alone) */
-static int confident(const struct ranker_hit *top, size_t n)
+int reader_confident(const struct ranker_hit *top, size_t n)
 {
 	double second = n > 1 ? top[1].score : 0;
 
@@ -297,7 +197,7 @@ static enum match_outcome redirect(const struct matcher *m, const struct roles *
 }
 
 /* the model's best topics for the question, the backstory of its message and an earlier turn */
-static size_t rank(const struct matcher *m, struct matcher_scratch *s, const char *text, const char *backstory,
+size_t reader_rank(const struct matcher *m, struct matcher_scratch *s, const char *text, const char *backstory,
 		   const struct match_context *earlier, struct ranker_hit *top)
 {
 	struct ranker_feature f[RANKER_MAX_FEATURES];
@@ -368,11 +268,11 @@ static void follow_up(const struct matcher *m, struct matcher_scratch *s, struct
 		      size_t na)
 {
 	struct ranker_hit with[RANKER_TOP], last = { conv->topic, 0 };
-	size_t nw = rank(m, s, res->tagged, backstory, conv, with);
+	size_t nw = reader_rank(m, s, res->tagged, backstory, conv, with);
 
 	memcpy(res->rank_ctx, with, nw * sizeof(with[0]));
 	res->nrank_ctx = nw;
-	copy_text(res->context_used, conv->text);
+	reader_copy_text(res->context_used, conv->text);
 	if (na && alone[0].score >= MATCHER_MODEL_ANSWER) {
 		answer_with(m, res, conv, &alone[0], STAGE_CONTEXT);
 		res->why = "a follow-up the model could read on its own (roles from the conversation)";
@@ -399,12 +299,12 @@ static int maybe_follow_up(const struct matcher *m, struct matcher_scratch *s, s
 
 	if (w->n > LEAN_MAX_WORDS || w->content == 0 || w->known * 3 < w->content * 2)
 		return 0;
-	nw = rank(m, s, res->tagged, NULL, conv, with);
+	nw = reader_rank(m, s, res->tagged, NULL, conv, with);
 	if (!nw || with[0].score < MATCHER_MODEL_CONTEXT)
 		return 0;
 	memcpy(res->rank_ctx, with, nw * sizeof(with[0]));
 	res->nrank_ctx = nw;
-	copy_text(res->context_used, conv->text);
+	reader_copy_text(res->context_used, conv->text);
 	answer_with(m, res, conv, &with[0], STAGE_CONTEXT);
 	return 1;
 }
@@ -429,7 +329,7 @@ static void second_stage(const struct matcher *m, struct matcher_scratch *s, str
 	lean = !decided && conv && conv->topic >= 0 && leans(res, &w);
 	if (res->outcome == MATCH_TOPIC && !lean && !s->explain)
 		return;                                 /* a pattern answered, and nothing leans on before */
-	na = rank(m, s, res->tagged, backstory, NULL, alone);
+	na = reader_rank(m, s, res->tagged, backstory, NULL, alone);
 	res->ranked = 1;
 	memcpy(res->rank, alone, na * sizeof(alone[0]));
 	res->nrank = na;
@@ -447,7 +347,7 @@ static void second_stage(const struct matcher *m, struct matcher_scratch *s, str
 	}
 	if (res->outcome == MATCH_TOPIC || keeps_question(m, res, backstory, &alone[0], na))
 		return;
-	if (na && confident(alone, na) && on_topic(backstory ? s->aside : res, backstory ? &whole : &w)) {
+	if (na && reader_confident(alone, na) && on_topic(backstory ? s->aside : res, backstory ? &whole : &w)) {
 		answer_with(m, res, conv, &alone[0], STAGE_RANKER);
 		res->why = "the model's best topic scored above the answer threshold";
 	} else if (conv && !backstory && res->outcome == MATCH_NONE && maybe_follow_up(m, s, res, conv, &w)) {
@@ -479,7 +379,7 @@ static void break_tie(const struct matcher *m, struct matcher_scratch *s, struct
 
 	if (!res->ntied || res->outcome != MATCH_TOPIC || res->stage != STAGE_PATTERNS)
 		return;
-	n = rank(m, s, res->tagged, backstory, NULL, hits);
+	n = reader_rank(m, s, res->tagged, backstory, NULL, hits);
 	best = model_score(hits, n, res->topic) + TIE_MARGIN;
 	for (size_t i = 0; i < res->ntied; i++) {
 		double sc = model_score(hits, n, res->tied[i].topic);
@@ -511,30 +411,6 @@ static void wants_figure(const struct matcher *m, struct match_result *res)
 }
 
 /* ---------------------------------------------------------------- a message */
-
-/* "and emr training?", "what about medics", "same for aemts?": a short switch to
- * another role takes the last question over for that role, before any pattern
- * that happens to match the few words left */
-static int switches_role(const struct matcher *m, const struct match_context *conv, struct match_result *res)
-{
-	struct match_result keep;
-	int n = 0;
-
-	if (!conv || conv->topic < 0 || res->nroles == 0 || res->outcome == MATCH_DECLINE)
-		return 0;
-	for (const char *p = res->norm; *p; p++)
-		n += *p != ' ' && (p == res->norm || p[-1] == ' ');
-	if (!opens_with_switch(res->norm) || n > SWITCH_MAX_WORDS)
-		return 0;
-	memcpy(&keep, res, sizeof(keep));
-	if (matcher_switch_role(m, conv, res) && res->outcome == MATCH_TOPIC) {
-		res->stage = STAGE_CONTEXT;
-		res->why = "a switch to another role: the last question, for that role";
-		return 1;
-	}
-	memcpy(res, &keep, sizeof(keep));
-	return 0;
-}
 
 /* a decline no teaching lifts: doses, drugs, treatment (intents named decline-clinical...) */
 int matcher_intent_clinical(const struct matcher *m, int intent)
@@ -627,7 +503,7 @@ void matcher_match(const struct matcher *m, struct matcher_scratch *s, const cha
 	res->context_used[0] = '\0';
 	res->why = res->outcome == MATCH_NONE ? "no pattern was confident and the model was not either" :
 		   "a pattern matched";
-	if (!taught(m, res) && !switches_role(m, ctx, res)) {
+	if (!taught(m, res) && !reader_switches_role(m, s, ctx, res)) {
 		break_tie(m, s, res, f.split ? s->story : NULL);
 		second_stage(m, s, res, f.split ? s->story : NULL, ctx && ctx->topic >= 0 ? ctx : NULL);
 	}

@@ -154,6 +154,20 @@ static void test_two_questions_first_answered(void **state)
 	assert_int_equal(res.second_topic, -1);
 }
 
+/* a switch of role after a topic that is no role's fact: the earlier question is read
+ * again for the new role; after a role's fact with no counterpart: not answered */
+static void test_switch_rereads_question(void **state)
+{
+	start();
+	assert_topic(turn("are emts usually firefighters too"), "firefighters-ems");
+	assert_topic(turn("what about emrs?"), "emr-fire-rescue");
+	assert_string_equal(res.why, "a switch to another role: the earlier question read again for that role");
+	start();
+	assert_topic(turn("how long does emr training take"), "emr-training-length");
+	assert_topic(turn("and for emts?"), "emt-course-length");
+	assert_null(turn("what about medics"));
+}
+
 static void test_followup_by_who(void **state)
 {
 	start();
@@ -248,6 +262,7 @@ int main(void)
 		cmocka_unit_test(test_first_responder_as_a_level),
 		cmocka_unit_test(test_figure_the_notes_lack),
 		cmocka_unit_test(test_two_questions_first_answered),
+		cmocka_unit_test(test_switch_rereads_question),
 		cmocka_unit_test(test_followup_by_who),
 		cmocka_unit_test(test_followup_join_it),
 		cmocka_unit_test(test_switch_elsewhere_not_answered),

@@ -1,0 +1,25 @@
+/*
+ * reader_int.h - what the parts of reading a message share (reader.c,
+ * role_switch.c); not for use outside bot/reading/.
+ */
+#ifndef STUDYBOT_READER_INT_H
+#define STUDYBOT_READER_INT_H
+
+#include "matcher.h"
+
+/* copies text into a context buffer, cut to its size */
+void reader_copy_text(char out[MATCH_CONTEXT_TEXT], const char *text);
+/* t opens with the words p */
+int reader_opens_with(const char *t, const char *p);
+/* "and ...", "what about ...": a turn that switches the last question to something else */
+int reader_opens_with_switch(const char *norm);
+/* the model's best topics are sure enough to answer */
+int reader_confident(const struct ranker_hit *top, size_t n);
+/* the model's best topics for text, its message's backstory and an earlier turn (both may be NULL) */
+size_t reader_rank(const struct matcher *m, struct matcher_scratch *s, const char *text, const char *backstory,
+		   const struct match_context *earlier, struct ranker_hit *top);
+/* a short switch to another role ("and for emts?"): 1 when res now holds its answer */
+int reader_switches_role(const struct matcher *m, struct matcher_scratch *s, const struct match_context *conv,
+			 struct match_result *res);
+
+#endif

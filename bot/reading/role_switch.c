@@ -1,0 +1,122 @@
+/*
+ * role_switch.c - "and for emts?", "what about medics", "same for aemts?": a
+ * short turn that asks the last question again for another role. The last
+ * topic's fact for that role when the topic is one of a role's facts (an
+ * attribute), else the earlier question read again with the new role in it.
+ */
+#include "reader_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "banned.h"
+
+#define SWITCH_MAX_WORDS 6      /* "and what about emt basic training" */
+
+/* "and ...", "what about ...": a turn that switches the last question to something else */
+int reader_opens_with_switch(const char *norm)
+{
+	static const char *const switches[] = { "and", "what about", "how about", "same for", "ok and",
+						"so what about", "then what about" };
+
+	for (size_t i = 0; i < sizeof(switches) / sizeof(switches[0]); i++)
+		if (reader_opens_with(norm, switches[i]))
+			return 1;
+	return 0;
+}
+
+/* text with every word `from` replaced by `to`; 0 when none was */
+static int substitute(const char *text, const char *from, const char *to, char *out, size_t cap)
+{
+	size_t o = 0, fl = strlen(from), tl = strlen(to);
+	int n = 0;
+
+	for (const char *p = text; *p;) {
+		size_t len = strcspn(p, " ");
+		int hit = len == fl && memcmp(p, from, fl) == 0;
+		const char *w = hit ? to : p;
+		size_t wl = hit ? tl : len;
+		if (o + wl + 2 >= cap)
+			break;
+		memcpy(out + o, w, wl);
+		o += wl;
+		n += hit;
+		p += len;
+		while (*p == ' ')
+			p++;
+		if (*p)
+			out[o++] = ' ';
+	}
+	out[o] = '\0';
+	return n;
+}
+
+/*
+ * "do emts work with firefighters" -> "and emrs?": when the last topic is not one
+ * of a role's facts (no attribute to look up for the new role), the earlier question is read again with the new
+ * role in the old one's place ("do emr work with firefighters"); answered when
+ * that reading is sure (a pattern, or the model above its answer threshold).
+ */
+static int reread_for_role(const struct matcher *m, struct matcher_scratch *s, const struct match_context *conv,
+			   struct match_result *res)
+{
+	char text[MATCH_CONTEXT_TEXT + 64];
+	struct ranker_hit hits[RANKER_TOP];
+	struct match_result *r;
+	size_t n;
+	int from = conv->roles[0], to = res->roles[0];
+
+	if (from < 0 || from == to || !conv->text[0] || conv->topic < 0 || m->kb->topics[conv->topic].attribute || (!s->aside && !(s->aside = malloc(sizeof(*s->aside)))) ||
+	    !substitute(conv->text, m->kb->roles[from].id, m->kb->roles[to].id, text, sizeof(text)))
+		return 0;
+	r = s->aside;
+	matcher_patterns(m, s, text, strlen(text), NULL, r);
+	if (r->outcome != MATCH_TOPIC) {
+		n = reader_rank(m, s, r->tagged, NULL, NULL, hits);
+		if (!n || !reader_confident(hits, n))
+			return 0;
+		r->topic = hits[0].topic;
+		r->intent = m->topic_intent[hits[0].topic];
+		r->used_roles[0] = to;
+		r->used_roles[1] = -1;
+		r->score = hits[0].score;
+	}
+	if (r->topic == conv->topic)
+		return 0;
+	res->outcome = MATCH_TOPIC;
+	res->topic = r->topic;
+	res->intent = r->intent;
+	res->used_roles[0] = r->used_roles[0];
+	res->used_roles[1] = r->used_roles[1];
+	res->score = r->score;
+	res->followup = 1;
+	res->stage = STAGE_CONTEXT;
+	reader_copy_text(res->context_used, text);
+	res->why = "a switch to another role: the earlier question read again for that role";
+	return 1;
+}
+
+/* "and emr training?", "what about medics", "same for aemts?": a short switch to
+ * another role takes the last question over for that role, before any pattern
+ * that happens to match the few words left */
+int reader_switches_role(const struct matcher *m, struct matcher_scratch *s, const struct match_context *conv,
+			 struct match_result *res)
+{
+	struct match_result keep;
+	int n = 0;
+
+	if (!conv || conv->topic < 0 || res->nroles == 0 || res->outcome == MATCH_DECLINE)
+		return 0;
+	for (const char *p = res->norm; *p; p++)
+		n += *p != ' ' && (p == res->norm || p[-1] == ' ');
+	if (!reader_opens_with_switch(res->norm) || n > SWITCH_MAX_WORDS)
+		return 0;
+	memcpy(&keep, res, sizeof(keep));
+	if (matcher_switch_role(m, conv, res) && res->outcome == MATCH_TOPIC) {
+		res->stage = STAGE_CONTEXT;
+		res->why = "a switch to another role: the last question, for that role";
+		return 1;
+	}
+	memcpy(res, &keep, sizeof(keep));
+	return reread_for_role(m, s, conv, res);
+}
