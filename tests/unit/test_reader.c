@@ -231,6 +231,11 @@ static void test_clinical_declined(void **state)
 	assert_int_equal(res.outcome, MATCH_DECLINE);
 	assert_null(ask("I'm in my emr class at the plant. what dose of narcan does an emr give?"));
 	assert_int_equal(res.outcome, MATCH_DECLINE);
+	/* a drug's dose before a role: still a dose ("dose an emr" alone is a typo of "does") */
+	assert_null(ask("what's the naloxone dose an EMR should give"));
+	assert_int_equal(res.outcome, MATCH_DECLINE);
+	assert_true(matcher_intent_clinical(&k->matcher, res.intent));
+	assert_topic(ask("wat dose ems stand 4"), "ems-definition");
 }
 
 static void test_examples_reach_their_topic(void **state)
