@@ -79,8 +79,11 @@ static void compose_topic(const struct knowledge *k, const struct match_result *
 		a->sources[a->nsources++] = k->kb.sources[t->sources[i]].title;
 	if (a->nsources) {
 		buf_adds(&a->text, a->nsources > 1 ? "\nSources: " : "\nSource: ");
-		for (size_t i = 0; i < a->nsources; i++)
-			buf_printf(&a->text, "%s\"%s\"", i ? "; " : "", a->sources[i]);
+		for (size_t i = 0; i < a->nsources; i++) {     /* every answer: no printf */
+			buf_adds(&a->text, i ? "; \"" : "\"");
+			buf_adds(&a->text, a->sources[i]);
+			buf_addc(&a->text, '"');
+		}
 	}
 	if (res->second_topic >= 0 && k->kb.topics[res->second_topic].nexamples)
 		buf_printf(&a->text, "\nYou also asked something else - for that, ask me \"%s\".",
