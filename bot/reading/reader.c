@@ -27,6 +27,7 @@
 #define CONTEXT_WEIGHT   0.5f    /* an earlier turn, for a follow-up */
 #define BACKSTORY_WEIGHT 0.5f    /* the rest of a long message */
 #define STORY_WEIGHT     1.0f    /* the same, when the question clause leans on it */
+#define FIGURE_FLOOR     0.2     /* the least model score of a topic giving the figure asked */
 #define TIE_MARGIN       0.02    /* the model's lead that changes a tied pattern answer */
 
 /* ---------------------------------------------------------------- follow-ups */
@@ -397,13 +398,43 @@ static void break_tie(const struct matcher *m, struct matcher_scratch *s, struct
 	res->why = "patterns scored two answers alike: the model picked between them";
 }
 
-/* "how many ride-along hours ...": a topic whose answer gives no figure does not
- * answer a question asking for one (figures.h) */
-static void wants_figure(const struct matcher *m, struct match_result *res)
+/* the model's best topic that gives figures, among those it ranked near the top
+ * (reading the earlier turn too when this is a follow-up); NULL when none */
+static const struct ranker_hit *figure_hit(const struct matcher *m, const struct match_result *res)
 {
+	const struct ranker_hit *hits = res->nrank_ctx ? res->rank_ctx : res->rank;
+	size_t n = res->nrank_ctx ? res->nrank_ctx : res->nrank;
+
+	for (size_t i = 0; i < n; i++)
+		if (m->topic_figures[hits[i].topic] && hits[i].score >= FIGURE_FLOOR)
+			return &hits[i];
+	return NULL;
+}
+
+/* "how many ride-along hours ...": a topic whose answer gives no figure does not
+ * answer a question asking for one (figures.h). In a follow-up the model's next
+ * best topic that does ("who teaches emr courses" -> "how long do they run?")
+ * answers instead; else the reply says the notes lack that figure */
+static void wants_figure(const struct matcher *m, struct matcher_scratch *s, struct match_result *res,
+			 const char *backstory, const struct match_context *conv)
+{
+	const struct ranker_hit *hit;
+
 	if (res->outcome != MATCH_TOPIC || res->stage == STAGE_EXAMPLE || m->topic_figures[res->topic] ||
 	    !figures_asked(res->norm))
 		return;
+	if (!res->ranked) {
+		res->nrank = reader_rank(m, s, res->tagged, backstory, NULL, res->rank);
+		res->ranked = 1;
+	}
+	if (res->followup && (hit = figure_hit(m, res)) != NULL) {   /* a lone question: never */
+		struct ranker_hit h = *hit;
+		answer_with(m, res, conv, &h, STAGE_CONTEXT);
+		if (res->outcome == MATCH_TOPIC && m->topic_figures[res->topic]) {
+			res->why = "the question asks for a figure: the model's best topic that gives one";
+			return;
+		}
+	}
 	res->figure_topic = res->topic;
 	res->outcome = MATCH_NONE;
 	res->topic = -1;
@@ -507,7 +538,7 @@ void matcher_match(const struct matcher *m, struct matcher_scratch *s, const cha
 		break_tie(m, s, res, f.split ? s->story : NULL);
 		second_stage(m, s, res, f.split ? s->story : NULL, ctx && ctx->topic >= 0 ? ctx : NULL);
 	}
-	wants_figure(m, res);
+	wants_figure(m, s, res, f.split ? s->story : NULL, ctx && ctx->topic >= 0 ? ctx : NULL);
 	if (f.split)
 		second_question(m, s, q, &f, use, res);
 }

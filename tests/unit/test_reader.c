@@ -137,6 +137,10 @@ static void test_figure_the_notes_lack(void **state)
 	assert_topic(ask("how many hours is emr training"), "emr-training-length");
 	assert_int_equal(res.figure_topic, -1);
 	assert_topic(ask("what is the nremt"), "nremt");
+	/* in a follow-up, the model's best topic that gives the figure answers */
+	start();
+	assert_topic(turn("who teaches emr classes"), "emr-training-where-who");
+	assert_topic(turn("how long do they last?"), "emr-training-length");
 }
 
 static void test_two_questions_first_answered(void **state)
