@@ -26,6 +26,7 @@ with open(BOT, "rb") as _f:
 if ASAN:       # freed buffers would sit in ASan's quarantine and count as RSS
     os.environ["ASAN_OPTIONS"] = (os.environ.get("ASAN_OPTIONS", "") +
                                   ":quarantine_size_mb=0:thread_local_quarantine_size_kb=0").lstrip(":")
+LATE = 3.0 if ASAN else 1.0    # "answered at once", on 2 shared cores (ASan: slower)
 PIPELINED = b"GET /metrics HTTP/1.1\r\nHost: t\r\n\r\n" * 200
 
 
@@ -89,7 +90,7 @@ def test_stuck_pipeliners():
                 f"before={before} kB after={after} kB")
         answers = [timed_get(s) for _ in range(5)]
         R.check("meanwhile /healthz is answered 200 within 1 s",
-                all(a[0] == 200 and a[2] < 1.0 for a in answers), answers)
+                all(a[0] == 200 and a[2] < LATE for a in answers), answers)
         pipeline_for(clients, 0.5)               # still pushing: still bounded
         R.check("still bounded after more pipelining", (rss_kb(s.proc.pid) - before) / 1024 < 5.0,
                 rss_kb(s.proc.pid))
@@ -109,10 +110,10 @@ def test_output_budget():
     try:
         clients = [stuck_client(s.port) for _ in range(20)]
         pipeline_for(clients, 1.5)
+        R.check("over output_budget: logged", s.wait_log("event=http_output_budget state=over", 5), s.log()[-800:])
         status, text, took = timed_get(s)
         R.check("over output_budget: a new request is answered 503 at once",
-                status == 503 and took < 1.0, (status, text, took))
-        R.check("over output_budget: logged", s.wait_log("event=http_output_budget state=over", 2), s.log()[-800:])
+                status == 503 and took < LATE, (status, text, took))
         for c in clients:
             c.close()
         clients = []
