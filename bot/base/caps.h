@@ -21,6 +21,7 @@
 #define SB_MAX_TOPICS        10000
 #define SB_MAX_PATTERN       1024        /* bytes of one PCRE2 pattern */
 #define SB_MAX_ID            64          /* bytes of a topic, role or intent id */
+#define SB_MAX_ROLES         64          /* roles in data/roles.json (the matcher's (?&role)) */
 #define SB_MATCH_LIMIT       100000      /* PCRE2 match limit per pattern run */
 #define SB_DEPTH_LIMIT       1000        /* PCRE2 depth limit per pattern run */
 

@@ -168,6 +168,13 @@ static const struct config_entry entries[] = {
 	    "time a client has to send a request body (and to read a response); 0: as header_timeout_ms"),
 	NUM("server", "idle_timeout_ms", CONFIG_DURATION, 100, 3600000, "60000",
 	    "an idle keep-alive connection is closed after this"),
+	NUM("server", "output_buffer_max", CONFIG_SIZE, 4096, 16 << 20, "65536",
+	    "output queued for one connection; a client that pipelines requests without "
+	    "reading its answers is not read further until that drains (closed after "
+	    "body_timeout_ms stuck)"),
+	NUM("server", "output_budget", CONFIG_SIZE, 65536, 1LL << 30, "8388608",
+	    "output queued for all connections of a worker; above it a new request is "
+	    "answered 503 (connections with output queued wait for it to drain)"),
 	NUM("server", "drain_timeout_ms", CONFIG_DURATION, 0, 600000, "5000",
 	    "on SIGTERM, how long to finish requests and deliveries in flight"),
 	CHOICE("server", "log_level", log_levels, "info", "least severe log lines printed"),

@@ -150,6 +150,8 @@ static struct worker *worker_new(struct service *svc, int id, int reuseport, siz
 				   (long)config_int(cfg, "server", "body_timeout_ms") :
 				   (long)config_int(cfg, "server", "header_timeout_ms"),
 		.idle_timeout_ms = (long)config_int(cfg, "server", "idle_timeout_ms"),
+		.output_max = (size_t)config_int(cfg, "server", "output_buffer_max"),
+		.output_budget = (size_t)config_int(cfg, "server", "output_budget"),
 	};
 	struct outbox_config oc;
 

@@ -71,8 +71,14 @@ struct unanswered_writer *unanswered_writer_new(const char *path, struct knowled
 	pthread_cond_init(&r->wake, NULL);
 	pthread_cond_init(&r->idle, NULL);
 	r->holder = holder;
-	if (path && *path && (r->path = strdup(path)))
-		r->started = pthread_create(&r->thread, NULL, unanswered_writer_main, r) == 0;
+	if (!path || !*path)
+		return r;                              /* nothing to record */
+	if (!(r->path = strdup(path)) ||
+	    !(r->started = pthread_create(&r->thread, NULL, unanswered_writer_main, r) == 0)) {
+		error("cannot start the unanswered-log thread (%s)", r->path ? "no thread" : "out of memory");
+		unanswered_writer_free(r);
+		return NULL;
+	}
 	return r;
 }
 

@@ -11,7 +11,8 @@
 
 struct unanswered_writer;
 
-/* NULL or "" path: questions are not recorded */
+/* NULL or "" path: questions are not recorded. NULL (after error()) when the
+ * writer's thread cannot start */
 struct unanswered_writer *unanswered_writer_new(const char *path, struct knowledge_holder *holder);
 /* queues a copy of question; never blocks on I/O */
 void unanswered_writer_push(struct unanswered_writer *r, const char *question);

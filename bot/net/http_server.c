@@ -15,9 +15,14 @@
  *   requests    conn_process() (http_server_requests.c): parse, frame, dispatch
  *               every complete request in the buffer in order; responses queue in
  *               one write buffer
- *   output      written at once, the rest when the socket is writable
+ *   output      written at once, the rest when the socket is writable; at most
+ *               output_max queued per connection before its further requests
+ *               wait unread (backpressure; stuck past body_timeout_ms: closed),
+ *               and output_budget over all of them (conn_account keeps the sum)
  *   deadlines   one periodic sweep timer checks every connection's deadline
- *   accepting   over max_connections: accept, answer 503, close; EMFILE pauses
+ *   accepting   over max_connections: accept, answer 503, shut the write side
+ *               and read the input out (LINGER, up to REJECT_LINGER_MAX at
+ *               once) so the client reads the 503, not a reset; EMFILE pauses
  *               accepting for a moment instead of spinning
  */
 #include "http_server.h"
@@ -63,7 +68,7 @@ void conn_set_state(struct conn *c, enum conn_state st)
 		c->started_ms = now;
 	if (st != c->state || st == CONN_WRITE)
 		c->deadline = now + state_timeout(c->s, st);
-	if (st == CONN_LINGER && c->state != CONN_LINGER)
+	if (st == CONN_LINGER && c->state != CONN_LINGER && !c->rejected)
 		c->s->lingering++;
 	c->state = st;
 }
@@ -80,12 +85,35 @@ void conn_close(struct conn *c)
 		s->conns = c->next;
 	if (c->next)
 		c->next->prev = c->prev;
-	s->stats.open_conns--;
-	if (c->state == CONN_LINGER)
-		s->lingering--;
+	if (c->rejected) {
+		s->rejecting--;
+	} else {
+		s->stats.open_conns--;
+		if (c->state == CONN_LINGER)
+			s->lingering--;
+	}
+	s->out_bytes -= c->counted;
 	free(c->rbuf);
 	buf_release(&c->wbuf);
 	free(c);
+}
+
+/* the server's out_bytes follows the output queued on c; logs crossing the budget */
+void conn_account(struct conn *c)
+{
+	struct http_server *s = c->s;
+
+	s->out_bytes = s->out_bytes - c->counted + c->wbuf.len;
+	c->counted = c->wbuf.len;
+	if (!s->over_budget && s->out_bytes >= s->cfg.output_budget) {
+		s->over_budget = 1;
+		log_warn("http_output_budget", "state=over output_bytes=%zu output_budget=%zu "
+			 "open_conns=%zu", s->out_bytes, s->cfg.output_budget, s->stats.open_conns);
+	} else if (s->over_budget && s->out_bytes < s->cfg.output_budget / 2) {
+		s->over_budget = 0;
+		log_info("http_output_budget", "state=under output_bytes=%zu output_budget=%zu",
+			 s->out_bytes, s->cfg.output_budget);
+	}
 }
 
 /* read interest while input is wanted and fits; write interest while output waits */
@@ -128,6 +156,7 @@ int conn_flush(struct conn *c)
 			conn_set_state(c, CONN_LINGER);
 		}
 	}
+	conn_account(c);
 	return 0;
 }
 
@@ -205,40 +234,64 @@ static void on_conn(struct loop *l, int fd, unsigned events, void *ud)
 
 /* ---- accepting ---- */
 
-static void reject(struct http_server *s, int fd)
-{
-	static const char busy[] = "HTTP/1.1 503 Service Unavailable\r\n"
-		"Content-Type: text/plain; charset=utf-8\r\nContent-Length: 5\r\n"
-		"Connection: close\r\n\r\nbusy\n";
-
-	if (send(fd, busy, sizeof(busy) - 1, MSG_NOSIGNAL) < 0) {
-		/* the client is gone already */
-	}
-	close(fd);
-	s->stats.rejected++;
-}
-
-static void conn_new(struct http_server *s, int fd, const char *peer)
+static struct conn *conn_new(struct http_server *s, int fd, const char *peer, int rejected)
 {
 	struct conn *c = calloc(1, sizeof(*c));
 
 	if (!c || loop_add_fd(s->loop, fd, LOOP_READ, on_conn, c) < 0) {
 		free(c);
 		close(fd);
-		return;
+		return NULL;
 	}
 	c->s = s;
 	c->fd = fd;
+	c->rejected = rejected;
 	snprintf(c->peer, sizeof(c->peer), "%s", peer);
-	buf_init(&c->wbuf, 2 * SB_MAX_RESPONSE + 65536);
+	/* output_max, then at most one more response (and its head) */
+	buf_init(&c->wbuf, s->cfg.output_max + SB_MAX_RESPONSE + 65536);
 	c->state = CONN_IDLE;
 	conn_set_state(c, CONN_HEAD);
 	c->next = s->conns;
 	if (s->conns)
 		s->conns->prev = c;
 	s->conns = c;
-	s->stats.open_conns++;
-	s->stats.accepted++;
+	if (rejected) {
+		s->rejecting++;
+	} else {
+		s->stats.open_conns++;
+		s->stats.accepted++;
+	}
+	return c;
+}
+
+/* over max_connections: a readable 503. The connection lingers (its write side shut,
+ * its input read out until EOF or LINGER_MS) so that closing it does not reset the
+ * answer away; beyond REJECT_LINGER_MAX lingering at once, answered and closed */
+static void reject(struct http_server *s, int fd, const char *peer)
+{
+	static const char busy[] = "HTTP/1.1 503 Service Unavailable\r\n"
+		"Content-Type: text/plain; charset=utf-8\r\nContent-Length: 5\r\n"
+		"Retry-After: 1\r\nConnection: close\r\n\r\nbusy\n";
+	struct conn *c;
+
+	s->stats.rejected++;
+	if (s->rejecting >= REJECT_LINGER_MAX) {
+		if (send(fd, busy, sizeof(busy) - 1, MSG_NOSIGNAL) < 0) {
+			/* the client is gone already */
+		}
+		close(fd);
+		return;
+	}
+	if (!(c = conn_new(s, fd, peer, 1)))
+		return;                              /* closed there */
+	if (buf_add(&c->wbuf, busy, sizeof(busy) - 1) < 0) {
+		conn_close(c);
+		return;
+	}
+	c->close_after = 1;
+	conn_set_state(c, CONN_WRITE);
+	if (conn_flush(c) == 0)
+		conn_update_events(c);
 }
 
 static long resume_accept(struct loop *l, long long id, void *ud)
@@ -269,9 +322,9 @@ static void on_listen(struct loop *l, int fd, unsigned events, void *ud)
 			return;
 		}
 		if (s->stats.open_conns >= s->cfg.max_connections)
-			reject(s, cfd);
+			reject(s, cfd, peer);
 		else
-			conn_new(s, cfd, peer);
+			conn_new(s, cfd, peer, 0);
 	}
 }
 
@@ -334,6 +387,10 @@ static void apply_defaults(struct http_server_config *cfg)
 		cfg->body_timeout_ms = 30000;
 	if (cfg->defer_timeout_ms <= 0)
 		cfg->defer_timeout_ms = 20000;
+	if (!cfg->output_max)
+		cfg->output_max = 65536;
+	if (!cfg->output_budget)
+		cfg->output_budget = 8 << 20;
 }
 
 struct http_server *http_server_new(struct loop *l, const struct http_server_config *cfg,
@@ -391,6 +448,7 @@ size_t http_server_active(const struct http_server *s)
 void http_server_stats(const struct http_server *s, struct http_server_stats *out)
 {
 	*out = s->stats;
+	out->output_bytes = s->out_bytes;
 }
 
 void http_server_free(struct http_server *s)

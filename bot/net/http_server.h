@@ -17,8 +17,12 @@
  * The server answers on its own, with a short plain-text reason and then closes:
  * 400 malformed, 408 header/body timeout, 411 no length, 413 body over
  * max_body_bytes, 431 head over SB_MAX_HEADER_BYTES, 501 unknown transfer coding,
- * 503 over max_connections (accepted, answered, closed at once).
- * Keep-alive, pipelining, chunked bodies and "Expect: 100-continue" are handled
+ * 503 over max_connections (accepted, answered, its input read out for up to a
+ * second so that the client reads the 503 rather than a reset, then closed), 503
+ * for a new request while the output queued on all connections is over
+ * output_budget. A connection whose queued output reaches output_max (a client
+ * pipelining without reading) is not read further until its output drains, and is
+ * closed when it stays stuck past body_timeout_ms. Keep-alive, pipelining, chunked bodies and "Expect: 100-continue" are handled
  * here; the handler sees a complete, de-chunked, NUL-terminated body.
  */
 #ifndef STUDYBOT_HTTP_SERVER_H
@@ -39,6 +43,10 @@ struct http_server_config {
 	long idle_timeout_ms;        /* keep-alive wait between requests; 0: 60000 */
 	long body_timeout_ms;        /* body, and the client reading a response; 0: 30000 */
 	long defer_timeout_ms;       /* a deferred response must come within; 0: 20000 */
+	size_t output_max;           /* a connection's queued output above which its further
+				      * requests wait (are not read) until it drains; 0: 65536 */
+	size_t output_budget;        /* output queued on all connections above which requests
+				      * of connections with nothing queued get 503; 0: 8 MiB */
 };
 
 /* fills res for req; res arrives as status 200, default content type, empty body */
@@ -53,6 +61,8 @@ struct http_server_stats {
 	uint64_t accepted;           /* connections accepted */
 	uint64_t rejected;           /* connections over max_connections */
 	uint64_t timeouts;           /* connections closed by a deadline */
+	uint64_t over_budget;        /* requests answered 503 while over output_budget */
+	size_t output_bytes;         /* output queued now, all connections */
 	size_t open_conns;
 };
 

@@ -32,6 +32,10 @@ struct conn {
 	struct buf wbuf;
 	size_t woff;
 	int close_after;             /* close once wbuf is flushed */
+	int rejected;                /* over max_connections: answered 503, lingering;
+				      * not counted in open_conns */
+	size_t counted;              /* wbuf bytes counted in the server's out_bytes */
+	size_t last_out;             /* bytes of the last response queued: the next one's guess */
 	/* a deferred response (CONN_DEFER): what writing it later needs */
 	uint64_t ticket;             /* http_server_defer()'s; 0: none */
 	int defer_keep, defer_head, defer_minor;
@@ -47,6 +51,9 @@ struct http_server {
 	long long sweep_id, retry_id;
 	struct conn *conns;
 	size_t lingering;            /* connections in CONN_LINGER */
+	size_t rejecting;            /* rejected connections lingering (REJECT_LINGER_MAX) */
+	size_t out_bytes;            /* output queued on every connection (output_budget) */
+	int over_budget;             /* out_bytes reached output_budget (logged once) */
 	int draining;
 	struct http_server_stats stats;
 	struct http_response res;
@@ -57,13 +64,14 @@ struct http_server {
 #define LINGER_MS    1000
 #define RBUF_INITIAL 4096
 #define BUF_KEEP     65536              /* larger buffers are freed between requests */
-#define WBUF_HIGH    SB_MAX_RESPONSE    /* stop answering pipelined requests above */
+#define REJECT_LINGER_MAX 16            /* rejected connections read out before close */
 
 /* http_server.c */
 void conn_set_state(struct conn *c, enum conn_state st);   /* the only place a state changes */
 void conn_close(struct conn *c);
 void conn_update_events(struct conn *c);
 int conn_flush(struct conn *c);                /* -1: the connection is gone (closed) */
+void conn_account(struct conn *c);             /* out_bytes follows c's queued output */
 
 /* http_server_requests.c */
 void conn_reset_request(struct conn *c);

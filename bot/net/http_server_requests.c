@@ -89,6 +89,7 @@ static int respond(struct conn *c, struct http_response *res, int head, int keep
 		return -1;
 	}
 	log_request(c, method, ml, path, pl, res->status, res->body.len);
+	c->last_out = c->wbuf.len - before;
 	return 0;
 }
 
@@ -215,11 +216,34 @@ static int step_body(struct conn *c)
 	return 1;
 }
 
+/* 1 when c may take on its next request. 0 when it waits: its queued output with
+ * one more answer the size of the last would reach output_max (backpressure: it is
+ * not read until that drains; with nothing queued one answer is always taken), or
+ * the server is over output_budget and c has output of its own to drain first; or
+ * when c, with nothing queued, was answered 503 because the server is over budget */
+static int may_take(struct conn *c)
+{
+	struct http_server *s = c->s;
+
+	if (c->wbuf.len && c->wbuf.len + c->last_out >= s->cfg.output_max)
+		return 0;
+	if (c->head_len || c->rlen == 0)
+		return 1;
+	conn_account(c);
+	if (s->out_bytes < s->cfg.output_budget)
+		return 1;
+	if (c->wbuf.len)
+		return 0;
+	s->stats.over_budget++;
+	conn_answer_error(c, 503);
+	return 0;
+}
+
 /* answers every complete request buffered, in order, then flushes;
  * returns -1 when the connection was closed */
 int conn_process(struct conn *c)
 {
-	while (!c->close_after && c->state != CONN_DEFER && c->wbuf.len < WBUF_HIGH) {
+	while (!c->close_after && c->state != CONN_DEFER && may_take(c)) {
 		int rc;
 		if (c->head_len == 0 && (rc = step_head(c)) <= 0)
 			break;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "strmap.h"
+#include "alloc.h"
 #include "banned.h"
 
 struct entry {
@@ -29,15 +30,15 @@ static const struct match_context empty = MATCH_CONTEXT_EMPTY;
 
 struct context_store *context_store_new(size_t max_entries, int64_t ttl_ms)
 {
-	struct context_store *cs = calloc(1, sizeof(*cs));
+	struct context_store *cs = sb_calloc(1, sizeof(*cs));
 
 	if (!cs || max_entries == 0)
 		return free(cs), NULL;
 	cs->max = max_entries;
 	cs->nbuckets = max_entries * 2;
 	cs->ttl_ms = ttl_ms;
-	cs->e = calloc(max_entries, sizeof(*cs->e));
-	cs->bucket = malloc(cs->nbuckets * sizeof(int));
+	cs->e = sb_calloc(max_entries, sizeof(*cs->e));
+	cs->bucket = sb_malloc(cs->nbuckets * sizeof(int));
 	if (!cs->e || !cs->bucket) {
 		context_store_free(cs);
 		return NULL;

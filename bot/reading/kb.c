@@ -1,4 +1,4 @@
-/* kb.c - load data/ (sources, roles, topics) into our own structs; see kb.h. */
+/* kb.c - load data/ (sources, roles, topics) into our own structs; lookups and release: kb_query.c. See kb.h. */
 #include "kb.h"
 
 #include <cjson/cJSON.h>
@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "caps.h"
+#include "alloc.h"
 #include "banned.h"
 
 struct ctx {                       /* one file being read */
@@ -36,10 +37,14 @@ char *kb_read_file(const char *path, size_t *len, struct diag *d)
 		diag_add(d, path, 0, "cannot open: %s", strerror(errno));
 		return NULL;
 	}
-	text = malloc(SB_MAX_KB_FILE + 2);
+	text = sb_malloc(SB_MAX_KB_FILE + 2);
 	n = text ? fread(text, 1, SB_MAX_KB_FILE + 1, f) : 0;
 	fclose(f);
-	if (!text || n > SB_MAX_KB_FILE) {
+	if (!text) {
+		diag_add(d, path, 0, "out of memory reading it");
+		return NULL;
+	}
+	if (n > SB_MAX_KB_FILE) {
 		diag_add(d, path, 0, "file larger than %d bytes", SB_MAX_KB_FILE);
 		free(text);
 		return NULL;
@@ -94,25 +99,41 @@ static const char *str_member(struct ctx *c, const cJSON *obj, const char *key, 
 	return v->valuestring;
 }
 
-static char *dup_or_null(const char *s)
+static void oom(struct ctx *c)
 {
-	return s ? strdup(s) : NULL;
+	bad(c, NULL, "%s", "out of memory");
+}
+
+/* a copy of s; NULL after reporting that memory ran out */
+static char *dup(struct ctx *c, const char *s)
+{
+	char *p = sb_strdup(s);
+
+	if (!p)
+		oom(c);
+	return p;
+}
+
+/* n zeroed items of size bytes; NULL after reporting that memory ran out */
+static void *zalloc(struct ctx *c, size_t n, size_t size)
+{
+	void *p = sb_calloc(n, size);
+
+	if (!p)
+		oom(c);
+	return p;
 }
 
 /* room (zeroed, size bytes each) for the items of root's array member key, with the
  * array in *arr; NULL after saying what was expected (or that memory ran out) */
 static void *items_of(struct ctx *c, const cJSON *root, const char *key, size_t size, const cJSON **arr)
 {
-	void *v;
-
 	*arr = cJSON_GetObjectItemCaseSensitive(root, key);
 	if (!cJSON_IsArray(*arr)) {
 		bad(c, NULL, "expected {\"%s\": [...]}", key);
 		return NULL;
 	}
-	if (!(v = calloc((size_t)cJSON_GetArraySize(*arr) + 1, size)))
-		bad(c, NULL, "%s", "out of memory");
-	return v;
+	return zalloc(c, (size_t)cJSON_GetArraySize(*arr) + 1, size);
 }
 
 /* id as item n of ids; 0, or -1 after saying why not (msg: a format of the id) when
@@ -140,8 +161,10 @@ static void load_sources(struct kb *kb, struct ctx *c, const cJSON *root)
 		const char *id = str_member(c, it, "id", 1), *title = str_member(c, it, "title", 1);
 		if (!id || !title || add_id(c, &kb->source_ids, id, 1, kb->nsources, "duplicate source id \"%s\"") < 0)
 			continue;
-		kb->sources[kb->nsources].id = strdup(id);
-		kb->sources[kb->nsources++].title = strdup(title);
+		kb->sources[kb->nsources].id = dup(c, id);
+		kb->sources[kb->nsources++].title = dup(c, title);
+		if (!kb->sources[kb->nsources - 1].id || !kb->sources[kb->nsources - 1].title)
+			return;
 	}
 }
 
@@ -151,16 +174,24 @@ static void load_roles(struct kb *kb, struct ctx *c, const cJSON *root)
 
 	if (!(kb->roles = items_of(c, root, "roles", sizeof(*kb->roles), &arr)))
 		return;
+	if (cJSON_GetArraySize(arr) > SB_MAX_ROLES) {
+		diag_add(c->d, c->path, 1, "%d roles, more than the limit of %d (SB_MAX_ROLES)",
+			 cJSON_GetArraySize(arr), SB_MAX_ROLES);
+		c->errors++;
+		return;
+	}
 	cJSON_ArrayForEach(it, arr) {
 		const char *id = str_member(c, it, "id", 1), *name = str_member(c, it, "name", 1);
 		const cJSON *lv = cJSON_GetObjectItemCaseSensitive(it, "level");
 		if (!id || !name ||
 		    add_id(c, &kb->role_ids, id, kb_valid_id(id), kb->nroles, "bad or duplicate role id \"%s\"") < 0)
 			continue;
-		kb->roles[kb->nroles].id = strdup(id);
-		kb->roles[kb->nroles].name = strdup(name);
+		kb->roles[kb->nroles].id = dup(c, id);
+		kb->roles[kb->nroles].name = dup(c, name);
 		kb->roles[kb->nroles].level = cJSON_IsNumber(lv) ? lv->valueint : 0;
 		kb->roles[kb->nroles++].parent = -1;
+		if (!kb->roles[kb->nroles - 1].id || !kb->roles[kb->nroles - 1].name)
+			return;
 	}
 	cJSON_ArrayForEach(it, arr) {          /* parents, once every id is known */
 		const cJSON *p = cJSON_GetObjectItemCaseSensitive(it, "parent");
@@ -235,7 +266,7 @@ static void topic_roles(struct kb *kb, struct ctx *c, const cJSON *root, struct 
 		bad(c, "\"attribute\"", "%s", "\"attribute\" needs a \"role\"");
 	if (attr && !kb_valid_id(attr))
 		bad(c, "\"attribute\"", "bad attribute name \"%s\"", attr);
-	t->attribute = role && attr ? strdup(attr) : NULL;
+	t->attribute = role && attr ? dup(c, attr) : NULL;
 	if (!cmp)
 		return;
 	if (cJSON_GetArraySize(cmp) != 2) {
@@ -256,7 +287,8 @@ static void topic_lists(struct kb *kb, struct ctx *c, const cJSON *root, struct 
 	const cJSON *src = str_array(c, root, "sources", 1), *ex = str_array(c, root, "examples", 0);
 	const cJSON *rel = str_array(c, root, "related", 0), *it;
 
-	t->sources = calloc((size_t)cJSON_GetArraySize(src) + 1, sizeof(int));
+	if (!(t->sources = zalloc(c, (size_t)cJSON_GetArraySize(src) + 1, sizeof(int))))
+		return;
 	cJSON_ArrayForEach(it, src) {
 		int s = strmap_get(&kb->source_ids, it->valuestring, strlen(it->valuestring));
 		if (s < 0)
@@ -264,19 +296,24 @@ static void topic_lists(struct kb *kb, struct ctx *c, const cJSON *root, struct 
 		else
 			t->sources[t->nsources++] = s;
 	}
-	t->examples = calloc((size_t)cJSON_GetArraySize(ex) + 1, sizeof(char *));
-	t->example_lines = calloc((size_t)cJSON_GetArraySize(ex) + 1, sizeof(int));
+	if (!(t->examples = zalloc(c, (size_t)cJSON_GetArraySize(ex) + 1, sizeof(char *))) ||
+	    !(t->example_lines = zalloc(c, (size_t)cJSON_GetArraySize(ex) + 1, sizeof(int))))
+		return;
 	cJSON_ArrayForEach(it, ex) {
 		if (strlen(it->valuestring) > SB_MAX_QUESTION) {
 			bad(c, "\"examples\"", "%s", "example question too long");
 			continue;
 		}
 		t->example_lines[t->nexamples] = diag_line_find(c->text, it->valuestring);
-		t->examples[t->nexamples++] = strdup(it->valuestring);
+		if (!(t->examples[t->nexamples] = dup(c, it->valuestring)))
+			return;
+		t->nexamples++;
 	}
-	t->related = calloc((size_t)cJSON_GetArraySize(rel) + 1, sizeof(char *));
+	if (!(t->related = zalloc(c, (size_t)cJSON_GetArraySize(rel) + 1, sizeof(char *))))
+		return;
 	cJSON_ArrayForEach(it, rel)
-		t->related[t->nrelated++] = strdup(it->valuestring);
+		if (!(t->related[t->nrelated++] = dup(c, it->valuestring)))
+			return;
 }
 
 /* "followups": [{"q": ["which one is the top", ...], "topic": "paramedic-most-advanced"}, ...] */
@@ -290,7 +327,8 @@ static void topic_followups(struct ctx *c, const cJSON *root, struct kb_topic *t
 		bad(c, "\"followups\"", "%s", "\"followups\" must be an array of {\"q\": [...], \"topic\": ID}");
 		return;
 	}
-	t->followups = calloc((size_t)cJSON_GetArraySize(fu) + 1, sizeof(*t->followups));
+	if (!(t->followups = zalloc(c, (size_t)cJSON_GetArraySize(fu) + 1, sizeof(*t->followups))))
+		return;
 	cJSON_ArrayForEach(it, fu) {
 		const cJSON *q = cJSON_IsObject(it) ? str_array(c, it, "q", 1) : NULL, *e;
 		const cJSON *to = cJSON_IsObject(it) ? cJSON_GetObjectItemCaseSensitive(it, "topic") : NULL;
@@ -299,15 +337,16 @@ static void topic_followups(struct ctx *c, const cJSON *root, struct kb_topic *t
 			bad(c, "\"followups\"", "%s", "each follow-up needs \"q\" (questions) and \"topic\" (a topic id)");
 			continue;
 		}
-		f->questions = calloc((size_t)cJSON_GetArraySize(q) + 1, sizeof(char *));
+		t->nfollowups++;              /* released from here on, whatever follows */
+		if (!(f->questions = zalloc(c, (size_t)cJSON_GetArraySize(q) + 1, sizeof(char *))) ||
+		    !(f->topic = dup(c, to->valuestring)))
+			return;
 		cJSON_ArrayForEach(e, q) {
-			if (strlen(e->valuestring) <= SB_MAX_QUESTION)
-				f->questions[f->nquestions++] = strdup(e->valuestring);
-			else
+			if (strlen(e->valuestring) > SB_MAX_QUESTION)
 				bad(c, "\"followups\"", "%s", "follow-up question too long");
+			else if (!(f->questions[f->nquestions++] = dup(c, e->valuestring)))
+				return;
 		}
-		f->topic = strdup(to->valuestring);
-		t->nfollowups++;
 	}
 }
 
@@ -315,7 +354,7 @@ static void load_topic(struct kb *kb, struct ctx *c, const char *stem)
 {
 	struct kb_topic *t = &kb->topics[kb->ntopics];
 	cJSON *root = parse(c);
-	const char *id, *answer;
+	const char *id, *answer, *title;
 
 	memset(t, 0, sizeof(*t));
 	t->role = t->compare[0] = t->compare[1] = -1;
@@ -333,17 +372,16 @@ static void load_topic(struct kb *kb, struct ctx *c, const char *stem)
 		bad(c, "\"id\"", "id \"%s\" does not match the file name", id);
 	if (answer && strlen(answer) > SB_MAX_ANSWER)
 		bad(c, "\"answer\"", "answer longer than %s bytes", "1800");
-	t->id = strdup(stem);
-	t->file = strdup(c->path);
-	t->title = dup_or_null(str_member(c, root, "title", 0));
-	t->answer = strdup(answer ? answer : "");
-	topic_roles(kb, c, root, t);
-	topic_lists(kb, c, root, t);
-	topic_followups(c, root, t);
-	if (!t->title)
-		t->title = strdup(t->id);
-	strmap_put(&kb->topic_ids, t->id, strlen(t->id), (int)kb->ntopics);
-	kb->ntopics++;
+	kb->ntopics++;                /* released from here on, whatever follows */
+	title = str_member(c, root, "title", 0);
+	if ((t->id = dup(c, stem)) && (t->file = dup(c, c->path)) && (t->title = dup(c, title ? title : stem)) &&
+	    (t->answer = dup(c, answer ? answer : ""))) {
+		topic_roles(kb, c, root, t);
+		topic_lists(kb, c, root, t);
+		topic_followups(c, root, t);
+		if (strmap_put(&kb->topic_ids, t->id, strlen(t->id), (int)kb->ntopics - 1) < 0)
+			oom(c);
+	}
 	cJSON_Delete(root);
 }
 
@@ -352,7 +390,7 @@ static int by_name(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* the *.json names in dir/topics, sorted; NULL-terminated; *n gets the count */
+/* the *.json names in dir/topics, sorted; *n gets the count; NULL when none or on error */
 static char **topic_files(const char *dir, size_t *n, struct diag *d)
 {
 	char path[4096];
@@ -360,6 +398,7 @@ static char **topic_files(const char *dir, size_t *n, struct diag *d)
 	struct dirent *e;
 	char **names = NULL;
 	size_t cap = 0;
+	int nomem = 0;
 
 	*n = 0;
 	snprintf(path, sizeof(path), "%s/topics", dir);
@@ -376,12 +415,24 @@ static char **topic_files(const char *dir, size_t *n, struct diag *d)
 			break;
 		}
 		if (*n + 1 >= cap) {
+			char **more = sb_realloc(names, (cap ? cap * 2 : 64) * sizeof(*names));
+			if ((nomem = !more))
+				break;
+			names = more;
 			cap = cap ? cap * 2 : 64;
-			names = realloc(names, cap * sizeof(*names));
 		}
-		names[(*n)++] = strdup(e->d_name);
+		if ((nomem = !(names[*n] = sb_strdup(e->d_name))))
+			break;
+		(*n)++;
 	}
 	closedir(dh);
+	if (nomem) {
+		diag_add(d, path, 0, "out of memory listing the topics");
+		while (*n)
+			free(names[--*n]);
+		free(names);
+		return NULL;
+	}
 	if (names)
 		qsort(names, *n, sizeof(*names), by_name);
 	return names;
@@ -399,21 +450,28 @@ static void check_related(struct kb *kb, struct diag *d)
 {
 	for (size_t i = 0; i < kb->ntopics; i++) {
 		struct kb_topic *t = &kb->topics[i];
+		if (!t->file)
+			continue;                     /* out of memory loading it: reported */
 		for (size_t k = 0; k < t->nrelated; k++)
-			if (kb_topic_find(kb, t->related[k]) < 0)
+			if (t->related[k] && kb_topic_find(kb, t->related[k]) < 0)
 				missing_topic(d, t, "related", t->related[k]);
 		for (size_t k = 0; k < t->nfollowups; k++)
-			if (kb_topic_find(kb, t->followups[k].topic) < 0)
+			if (t->followups[k].topic && kb_topic_find(kb, t->followups[k].topic) < 0)
 				missing_topic(d, t, "follow-up", t->followups[k].topic);
 	}
 }
 
 static void load_topics(struct kb *kb, const char *dir, struct diag *d)
 {
-	size_t n = 0;
+	size_t n = 0, count;
 	char **names = topic_files(dir, &n, d);
 
-	kb->topics = calloc(n + 1, sizeof(*kb->topics));
+	count = n;
+
+	if (!(kb->topics = sb_calloc(n + 1, sizeof(*kb->topics)))) {
+		diag_add(d, dir, 0, "out of memory loading %zu topics", n);
+		n = 0;
+	}
 	for (size_t i = 0; i < n; i++) {
 		char path[4096], stem[256];
 		struct ctx c = { path, NULL, d, 0 };
@@ -426,112 +484,11 @@ static void load_topics(struct kb *kb, const char *dir, struct diag *d)
 			load_topic(kb, &c, stem);
 			free((char *)c.text);
 		}
-		free(names[i]);
 	}
+	for (size_t i = 0; i < count; i++)
+		free(names[i]);
 	free(names);
 	check_related(kb, d);
-}
-
-int kb_role_find(const struct kb *kb, const char *id)
-{
-	return strmap_get(&kb->role_ids, id, strlen(id));
-}
-
-int kb_topic_find(const struct kb *kb, const char *id)
-{
-	return strmap_get(&kb->topic_ids, id, strlen(id));
-}
-
-int kb_topic_by_attribute(const struct kb *kb, int role, const char *attribute)
-{
-	for (int depth = 0; role >= 0 && depth < 8; depth++) {
-		for (size_t t = 0; t < kb->ntopics; t++)
-			if (kb->topics[t].role == role && kb->topics[t].attribute &&
-			    strcmp(kb->topics[t].attribute, attribute) == 0)
-				return (int)t;
-		role = kb->roles[role].parent;
-	}
-	return -1;
-}
-
-int kb_has_attribute(const struct kb *kb, const char *attribute)
-{
-	for (size_t t = 0; t < kb->ntopics; t++)
-		if (kb->topics[t].attribute && strcmp(kb->topics[t].attribute, attribute) == 0)
-			return 1;
-	return 0;
-}
-
-static int compare_exact(const struct kb *kb, int a, int b)
-{
-	for (size_t t = 0; t < kb->ntopics; t++) {
-		const int *c = kb->topics[t].compare;
-		if ((c[0] == a && c[1] == b) || (c[0] == b && c[1] == a))
-			return (int)t;
-	}
-	return -1;
-}
-
-int kb_topic_compare(const struct kb *kb, int a, int b)
-{
-	int pa = a >= 0 ? kb->roles[a].parent : -1, pb = b >= 0 ? kb->roles[b].parent : -1;
-	int t;
-
-	if (a < 0 || b < 0 || a == b)
-		return -1;
-	if ((t = compare_exact(kb, a, b)) >= 0)
-		return t;
-	if (pa >= 0 && pa != b && (t = compare_exact(kb, pa, b)) >= 0)
-		return t;
-	if (pb >= 0 && pb != a && (t = compare_exact(kb, a, pb)) >= 0)
-		return t;
-	return -1;
-}
-
-static void release_topic(struct kb_topic *t)
-{
-	for (size_t i = 0; i < t->nexamples; i++)
-		free(t->examples[i]);
-	for (size_t i = 0; i < t->nrelated; i++)
-		free(t->related[i]);
-	for (size_t i = 0; i < t->nfollowups; i++) {
-		for (size_t k = 0; k < t->followups[i].nquestions; k++)
-			free(t->followups[i].questions[k]);
-		free(t->followups[i].questions);
-		free(t->followups[i].topic);
-	}
-	free(t->followups);
-	free(t->examples);
-	free(t->example_lines);
-	free(t->related);
-	free(t->sources);
-	free(t->id);
-	free(t->title);
-	free(t->answer);
-	free(t->file);
-	free(t->attribute);
-}
-
-void kb_release(struct kb *kb)
-{
-	for (size_t i = 0; i < kb->nsources; i++) {
-		free(kb->sources[i].id);
-		free(kb->sources[i].title);
-	}
-	for (size_t i = 0; i < kb->nroles; i++) {
-		free(kb->roles[i].id);
-		free(kb->roles[i].name);
-	}
-	for (size_t i = 0; i < kb->ntopics; i++)
-		release_topic(&kb->topics[i]);
-	free(kb->sources);
-	free(kb->roles);
-	free(kb->topics);
-	free(kb->dir);
-	strmap_release(&kb->source_ids);
-	strmap_release(&kb->role_ids);
-	strmap_release(&kb->topic_ids);
-	memset(kb, 0, sizeof(*kb));
 }
 
 static int load_json_file(struct kb *kb, const char *dir, const char *name, struct diag *d,
@@ -560,7 +517,10 @@ int kb_load(struct kb *kb, const char *dir, struct diag *d)
 	size_t before = d->count;
 
 	memset(kb, 0, sizeof(*kb));
-	kb->dir = strdup(dir);
+	if (!(kb->dir = sb_strdup(dir))) {
+		diag_add(d, dir, 0, "out of memory");
+		return -1;
+	}
 	load_json_file(kb, dir, "sources.json", d, load_sources);
 	load_json_file(kb, dir, "roles.json", d, load_roles);
 	load_topics(kb, dir, d);

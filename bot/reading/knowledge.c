@@ -9,6 +9,7 @@
 
 #include "normalise.h"
 #include "strmap.h"
+#include "alloc.h"
 #include "banned.h"
 
 static int64_t wall_ms(void)
@@ -56,11 +57,13 @@ static void knowledge_free(struct knowledge *k)
 
 struct knowledge *knowledge_load(const char *kbdir, const char *intentsdir, struct diag *d)
 {
-	struct knowledge *k = calloc(1, sizeof(*k));
+	struct knowledge *k = sb_calloc(1, sizeof(*k));
 	int bad = 0;
 
-	if (!k)
+	if (!k) {
+		diag_add(d, kbdir, 0, "out of memory");
 		return NULL;
+	}
 	matcher_init(&k->matcher);
 	bad |= kb_load(&k->kb, kbdir, d) < 0;
 	bad |= lang_load(&k->lang, intentsdir, d) < 0;
@@ -113,13 +116,13 @@ static void *check_slice_run(void *arg)
 {
 	struct check_slice *c = arg;
 	struct matcher_scratch *s = matcher_scratch_new();
-	struct match_result *r = malloc(sizeof(*r)), *all = c->full ? malloc(sizeof(*all)) : NULL;
+	struct match_result *r = sb_malloc(sizeof(*r)), *all = c->full ? sb_malloc(sizeof(*all)) : NULL;
 
 	c->failed = !s || !r || (c->full && !all);
 	for (size_t i = c->from; i < c->to && !c->failed; i++) {
 		const char *ex = c->k->kb.topics[c->where[i][0]].examples[c->where[i][1]];
 		matcher_match(&c->k->matcher, s, ex, strlen(ex), NULL, r);
-		c->out[i] = (struct check_result){ r->outcome, r->topic, 0, strdup(r->norm) };
+		c->out[i] = (struct check_result){ r->outcome, r->topic, 0, sb_strdup(r->norm) };
 		c->failed = !c->out[i].norm;
 		if (c->full) {
 			s->no_prefilter = 1;
@@ -127,6 +130,7 @@ static void *check_slice_run(void *arg)
 			s->no_prefilter = 0;
 			c->out[i].prefilter_differs = r->outcome != all->outcome || r->topic != all->topic;
 		}
+		c->failed |= matcher_scratch_failed(s);
 	}
 	matcher_scratch_free(s);
 	free(r);
@@ -189,11 +193,12 @@ static int check(struct knowledge *k, struct diag *d, int full)
 
 	for (size_t t = 0; t < k->kb.ntopics; t++)
 		total += k->kb.topics[t].nexamples;
-	out = calloc(total + 1, sizeof(*out));
-	where = calloc(total + 1, sizeof(*where));
+	out = sb_calloc(total + 1, sizeof(*out));
+	where = sb_calloc(total + 1, sizeof(*where));
 	if (!out || !where) {
 		free(out);
 		free(where);
+		diag_add(d, "check", 0, "out of memory checking %zu examples", total);
 		return -1;
 	}
 	for (size_t t = 0; t < k->kb.ntopics; t++)

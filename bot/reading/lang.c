@@ -10,6 +10,7 @@
 
 #include "kb.h"
 #include "caps.h"
+#include "alloc.h"
 #include "banned.h"
 
 #define LANG_MAX_LINE 4096
@@ -68,25 +69,81 @@ int lang_intent_find(const struct lang *lang, const char *id)
 	return strmap_get(&lang->intent_ids, id, strlen(id));
 }
 
+/* v (an array of *cap items of size bytes) with room for item n, maybe moved; NULL
+ * when memory ran out (v is then as it was) */
 static void *grow(void *v, size_t *cap, size_t n, size_t size)
 {
+	size_t ncap = *cap ? *cap * 2 : 16;
 	void *p;
 
 	if (n < *cap)
 		return v;
-	*cap = *cap ? *cap * 2 : 16;
-	p = realloc(v, *cap * size);
-	if (!p)
-		abort();
+	if (!(p = sb_realloc(v, ncap * size)))
+		return NULL;
+	*cap = ncap;
 	return p;
 }
 
-static void add_pattern(struct lang_patterns *p, const char *re, double w, int line)
+static void out_of_memory(struct reader *r)
 {
-	p->v = grow(p->v, &p->cap, p->n, sizeof(*p->v));
-	p->v[p->n].re = strdup(re);
+	diag_add(r->d, r->file, r->line, "out of memory");
+}
+
+static void add_pattern(struct reader *r, struct lang_patterns *p, const char *re, double w, int line)
+{
+	struct lang_pattern *v = grow(p->v, &p->cap, p->n, sizeof(*p->v));
+
+	if (v)
+		p->v = v;
+	if (!v || !(p->v[p->n].re = sb_strdup(re))) {
+		out_of_memory(r);
+		return;
+	}
 	p->v[p->n].weight = w;
 	p->v[p->n++].line = line;
+}
+
+/* a new [role ID] section; -1 when memory ran out */
+static int new_entity(struct reader *r, const char *id)
+{
+	struct lang *L = r->lang;
+	struct lang_entity *en = grow(L->entities, &L->entities_cap, L->nentities, sizeof(*L->entities));
+
+	if (!en)
+		return -1;
+	L->entities = en;
+	en = &L->entities[L->nentities];
+	memset(en, 0, sizeof(*en));
+	en->line = r->line;
+	if (!(en->role = sb_strdup(id)) || !(en->file = sb_strdup(r->file))) {
+		free(en->role);
+		return -1;
+	}
+	L->nentities++;
+	return 0;
+}
+
+/* a new [intent ID] section; -1 when memory ran out */
+static int new_intent(struct reader *r, const char *id)
+{
+	struct lang *L = r->lang;
+	struct lang_intent *in = grow(L->intents, &L->intents_cap, L->nintents, sizeof(*L->intents));
+
+	if (!in)
+		return -1;
+	L->intents = in;
+	in = &L->intents[L->nintents];
+	memset(in, 0, sizeof(*in));
+	in->max_roles = -1;
+	in->line = r->line;
+	if (!(in->id = sb_strdup(id)) || !(in->file = sb_strdup(r->file)) ||
+	    strmap_put(&L->intent_ids, id, strlen(id), (int)L->nintents) < 0) {
+		free(in->id);
+		free(in->file);
+		return -1;
+	}
+	L->nintents++;
+	return 0;
 }
 
 static char *trim(char *s)
@@ -115,22 +172,15 @@ static void open_section(struct reader *r, char *head)
 		r->sec = SEC_LEXICON;
 	} else if ((strcmp(name, "role") == 0 || strcmp(name, "intent") == 0) && arg && kb_valid_id(arg)) {
 		if (name[0] == 'r') {
-			L->entities = grow(L->entities, &L->entities_cap, L->nentities, sizeof(*L->entities));
-			memset(&L->entities[L->nentities], 0, sizeof(*L->entities));
-			L->entities[L->nentities].role = strdup(arg);
-			L->entities[L->nentities].file = strdup(r->file);
-			L->entities[L->nentities++].line = r->line;
-			r->sec = SEC_ROLE;
+			if (new_entity(r, arg) < 0)
+				out_of_memory(r);
+			else
+				r->sec = SEC_ROLE;
 		} else if (lang_intent_find(L, arg) >= 0) {
 			diag_add(r->d, r->file, r->line, "intent \"%s\" is defined twice", arg);
+		} else if (new_intent(r, arg) < 0) {
+			out_of_memory(r);
 		} else {
-			L->intents = grow(L->intents, &L->intents_cap, L->nintents, sizeof(*L->intents));
-			memset(&L->intents[L->nintents], 0, sizeof(*L->intents));
-			L->intents[L->nintents].id = strdup(arg);
-			L->intents[L->nintents].max_roles = -1;
-			strmap_put(&L->intent_ids, arg, strlen(arg), (int)L->nintents);
-			L->intents[L->nintents].file = strdup(r->file);
-			L->intents[L->nintents++].line = r->line;
 			r->sec = SEC_INTENT;
 		}
 	} else {
@@ -159,8 +209,11 @@ static void set_kind(struct reader *r, struct lang_intent *in, enum intent_kind 
 		diag_add(r->d, r->file, r->line, "intent \"%s\" already says what it answers", in->id);
 		return;
 	}
+	if (!(in->target = sb_strdup(v))) {
+		out_of_memory(r);
+		return;
+	}
 	in->kind = k;
-	in->target = strdup(v);
 }
 
 /* min_roles / max_roles = N: how many distinct roles the question names */
@@ -194,11 +247,11 @@ static void intent_line(struct reader *r, char *key, char *val)
 		set_role_count(r, in, key, val);
 		in->roles_weight = w;
 	} else if (strcmp(key, "pattern") == 0)
-		add_pattern(&in->patterns, val, w, r->line);
+		add_pattern(r, &in->patterns, val, w, r->line);
 	else if (strcmp(key, "need") == 0)
-		add_pattern(&in->needs, val, 1, r->line);
+		add_pattern(r, &in->needs, val, 1, r->line);
 	else if (strcmp(key, "not") == 0)
-		add_pattern(&in->nots, val, 1, r->line);
+		add_pattern(r, &in->nots, val, 1, r->line);
 	else if (strcmp(key, "topic") == 0)
 		set_kind(r, in, INTENT_TOPIC, val);
 	else if (strcmp(key, "attribute") == 0)
@@ -207,8 +260,10 @@ static void intent_line(struct reader *r, char *key, char *val)
 		set_kind(r, in, INTENT_DECLINE, val);
 	else if (strcmp(key, "compare") == 0 && strcmp(val, "yes") == 0)
 		set_kind(r, in, INTENT_COMPARE, val);
-	else if (strcmp(key, "default_role") == 0 && !in->default_role)
-		in->default_role = strdup(val);
+	else if (strcmp(key, "default_role") == 0 && !in->default_role) {
+		if (!(in->default_role = sb_strdup(val)))
+			out_of_memory(r);
+	}
 	else if (strcmp(key, "min_roles") == 0 || strcmp(key, "max_roles") == 0)
 		set_role_count(r, in, key, val);
 	else
@@ -239,7 +294,7 @@ static void key_value(struct reader *r, char *line)
 		break;
 	case SEC_ROLE:
 		if (strcmp(key, "pattern") == 0)
-			add_pattern(&r->lang->entities[r->lang->nentities - 1].patterns, val, 1, r->line);
+			add_pattern(r, &r->lang->entities[r->lang->nentities - 1].patterns, val, 1, r->line);
 		else
 			diag_add(r->d, r->file, r->line, "unknown key \"%s\" in a role", key);
 		break;
@@ -294,15 +349,22 @@ int lang_load(struct lang *lang, const char *dir, struct diag *d)
 	struct dirent *e;
 
 	lang_init(lang);
-	lang->dir = strdup(dir);
+	if (!(lang->dir = sb_strdup(dir))) {
+		diag_add(d, dir, 0, "out of memory");
+		return -1;
+	}
 	if (!(dh = opendir(dir))) {
 		diag_add(d, dir, 0, "cannot open: %s", strerror(errno));
 		return -1;
 	}
 	while ((e = readdir(dh)) && n < 256) {
 		size_t len = strlen(e->d_name);
-		if (e->d_name[0] != '.' && len > 4 && strcmp(e->d_name + len - 4, ".txt") == 0)
-			names[n++] = strdup(e->d_name);
+		if (e->d_name[0] != '.' && len > 4 && strcmp(e->d_name + len - 4, ".txt") == 0 &&
+		    !(names[n++] = sb_strdup(e->d_name))) {
+			diag_add(d, dir, 0, "out of memory listing the files");
+			n--;
+			break;
+		}
 	}
 	closedir(dh);
 	qsort(names, n, sizeof(*names), by_name);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "normalise.h"
+#include "alloc.h"
 #include "banned.h"
 
 #define MAX_SPANS 64
@@ -44,15 +45,18 @@ void matcher_release(struct matcher *m)
 	memset(m, 0, sizeof(*m));
 }
 
-/* (?:\b(?:id|id|...)\b) over every role id, longest first: what (?&role) stands for */
-static void role_group(const struct kb *kb, struct buf *b)
+/* (?:\b(?:id|id|...)\b) over every role id, longest first: what (?&role) stands for;
+ * -1 when there are more roles than SB_MAX_ROLES (kb_load refuses them) or memory ran out */
+static int role_group(const struct kb *kb, struct buf *b)
 {
-	char used[64] = { 0 };
+	char used[SB_MAX_ROLES] = { 0 };
 
+	if (kb->nroles > SB_MAX_ROLES)
+		return -1;
 	buf_adds(b, "(?:\\b(?:");
-	for (size_t k = 0; k < kb->nroles && k < sizeof(used); k++) {
+	for (size_t k = 0; k < kb->nroles; k++) {
 		size_t best = (size_t)-1;
-		for (size_t r = 0; r < kb->nroles && r < sizeof(used); r++)
+		for (size_t r = 0; r < kb->nroles; r++)
 			if (!used[r] && (best == (size_t)-1 || strlen(kb->roles[r].id) > strlen(kb->roles[best].id)))
 				best = r;
 		used[best] = 1;
@@ -63,6 +67,7 @@ static void role_group(const struct kb *kb, struct buf *b)
 	if (!kb->nroles)
 		buf_adds(b, "(*FAIL)");
 	buf_adds(b, ")\\b)");
+	return buf_failed(b) ? -1 : 0;
 }
 
 /* pattern with every (?&role) replaced by the role group itself: an inline
@@ -111,7 +116,10 @@ static void build_entities(struct matcher *m, struct diag *d)
 
 	for (size_t e = 0; e < L->nentities; e++)
 		total += L->entities[e].patterns.n;
-	m->entity_role = calloc(total + 1, sizeof(int));
+	if (!(m->entity_role = sb_calloc(total + 1, sizeof(int)))) {
+		diag_add(d, "matcher", 0, "out of memory for %zu role patterns", total);
+		return;
+	}
 	for (size_t e = 0; e < L->nentities; e++) {
 		const struct lang_entity *en = &L->entities[e];
 		int role = kb_role_find(m->kb, en->role);
@@ -147,18 +155,23 @@ static void build_intents(struct matcher *m, const char *define, struct diag *d)
 
 	for (size_t i = 0; i < L->nintents; i++)
 		total += L->intents[i].patterns.n;
-	m->pat_intent = calloc(total + 1, sizeof(int));
-	m->pat_weight = calloc(total + 1, sizeof(double));
-	m->pat_line = calloc(total + 1, sizeof(int));
-	m->pat_min_roles = calloc(total + 1, sizeof(int));
-	m->need_start = calloc(L->nintents + 1, sizeof(size_t));
-	m->not_start = calloc(L->nintents + 1, sizeof(size_t));
-	m->default_role = calloc(L->nintents + 1, sizeof(int));
-	m->role_scored = calloc(L->nintents + 1, sizeof(int));
+	m->pat_intent = sb_calloc(total + 1, sizeof(int));
+	m->pat_weight = sb_calloc(total + 1, sizeof(double));
+	m->pat_line = sb_calloc(total + 1, sizeof(int));
+	m->pat_min_roles = sb_calloc(total + 1, sizeof(int));
+	m->need_start = sb_calloc(L->nintents + 1, sizeof(size_t));
+	m->not_start = sb_calloc(L->nintents + 1, sizeof(size_t));
+	m->default_role = sb_calloc(L->nintents + 1, sizeof(int));
+	m->role_scored = sb_calloc(L->nintents + 1, sizeof(int));
+	if (!m->pat_intent || !m->pat_weight || !m->pat_line || !m->pat_min_roles || !m->need_start ||
+	    !m->not_start || !m->default_role || !m->role_scored) {
+		diag_add(d, "matcher", 0, "out of memory for %zu intents", L->nintents);
+		return;
+	}
 	for (size_t i = 0; i < L->nintents; i++) {
 		const struct lang_intent *in = &L->intents[i];
 		check_intent(m, i, d);
-		if (in->roles_weight != 0 && m->role_scored)
+		if (in->roles_weight != 0)
 			m->role_scored[m->nrole_scored++] = (int)i;
 		for (size_t k = 0; k < in->patterns.n; k++) {
 			int p = add(&m->intents, define, &in->patterns.v[k], in->file, d);
@@ -224,7 +237,7 @@ static void vocab_add(struct speller *sp, const struct lexicon *lx, const char *
 /* Known words: every word of the example questions and of the patterns' literals.
  * Correction targets: the domain's terms - role names, topic ids, the lexicon's
  * replacements, the role patterns' literals (titles are full of everyday words). */
-static void build_vocabulary(struct matcher *m)
+static int build_vocabulary(struct matcher *m)
 {
 	const struct lang *L = m->lang;
 
@@ -243,7 +256,7 @@ static void build_vocabulary(struct matcher *m)
 		vocab_from_patterns(&m->speller, &L->entities[e].patterns, 1);
 	for (size_t i = 0; i < L->nintents; i++)
 		vocab_from_patterns(&m->speller, &L->intents[i].patterns, 0);
-	speller_build(&m->speller);
+	return speller_build(&m->speller);
 }
 
 int matcher_build(struct matcher *m, const struct kb *kb, const struct lang *lang, struct diag *d)
@@ -257,11 +270,22 @@ int matcher_build(struct matcher *m, const struct kb *kb, const struct lang *lan
 	m->intents.subs = &m->role_sub;
 	m->intents.nsubs = m->role_sub.n ? 1 : 0;
 	buf_init(&define, 65536);
-	role_group(kb, &define);
+	if (role_group(kb, &define) < 0) {
+		if (kb->nroles > SB_MAX_ROLES)
+			diag_add(d, "matcher", 0, "%zu roles, more than the limit of %d (SB_MAX_ROLES)", kb->nroles,
+				 SB_MAX_ROLES);
+		else
+			diag_add(d, "matcher", 0, "out of memory");
+		buf_release(&define);
+		return -1;
+	}
 	build_entities(m, d);
 	build_intents(m, define.ptr, d);
-	build_vocabulary(m);
+	if (d->count == before && build_vocabulary(m) < 0)
+		diag_add(d, "matcher", 0, "out of memory building the vocabulary");
 	buf_release(&define);
+	if (d->count > before)
+		return -1;
 	if (patset_build(&m->entities) < 0 || patset_build(&m->intents) < 0)
 		diag_add(d, "matcher", 0, "out of memory");
 	else if (d->count == before && matcher_build_ranker(m) < 0)
@@ -271,7 +295,7 @@ int matcher_build(struct matcher *m, const struct kb *kb, const struct lang *lan
 
 struct matcher_scratch *matcher_scratch_new(void)
 {
-	struct matcher_scratch *s = calloc(1, sizeof(*s));
+	struct matcher_scratch *s = sb_calloc(1, sizeof(*s));
 
 	if (!s)
 		return NULL;
@@ -279,6 +303,11 @@ struct matcher_scratch *matcher_scratch_new(void)
 	patset_scratch_init(&s->in);
 	patset_scratch_init(&s->guard);
 	return s;
+}
+
+int matcher_scratch_failed(const struct matcher_scratch *s)
+{
+	return s->nomem || s->rank.nomem;
 }
 
 void matcher_scratch_free(struct matcher_scratch *s)

@@ -65,7 +65,11 @@ struct matcher_scratch {
 	struct ranker_scratch rank;
 	struct match_result *aside;    /* the whole of a long message, read for its roles */
 	char story[SB_MAX_QUESTION + 1];  /* its tagged text, for the model */
+	int nomem;             /* a reading ran out of memory: its result may lack a part */
 };
+
+/* 1 when a reading with s ran out of memory (training and the check then fail) */
+int matcher_scratch_failed(const struct matcher_scratch *s);
 
 #define MATCH_CONTEXT_TEXT 240
 

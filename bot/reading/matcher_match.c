@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "normalise.h"
+#include "alloc.h"
 #include "banned.h"
 
 #define MAX_SPANS 64
@@ -48,13 +49,14 @@ static int ensure(struct matcher_scratch *s, size_t n)
 	free(s->hits);
 	free(s->stamp);
 	free(s->touched);
-	s->score = calloc(n, sizeof(*s->score));
-	s->hits = calloc(n, sizeof(*s->hits));
-	s->stamp = calloc(n, sizeof(*s->stamp));
-	s->touched = calloc(n, sizeof(*s->touched));
-	s->cap = n;
+	s->score = sb_calloc(n, sizeof(*s->score));
+	s->hits = sb_calloc(n, sizeof(*s->hits));
+	s->stamp = sb_calloc(n, sizeof(*s->stamp));
+	s->touched = sb_calloc(n, sizeof(*s->touched));
+	s->cap = s->score && s->hits && s->stamp && s->touched ? n : 0;   /* 0: sized again next time */
 	s->gen = 0;
-	return s->score && s->hits && s->stamp && s->touched ? 0 : -1;
+	s->nomem |= !s->cap;
+	return s->cap ? 0 : -1;
 }
 
 static int by_start(const void *a, const void *b)
@@ -515,11 +517,12 @@ static int ensure_work(struct matcher_scratch *s, size_t cap)
 	free(s->grouped);
 	free(s->pend);
 	free(s->tried);
-	s->idx = malloc(cap * sizeof(*s->idx));
-	s->grouped = malloc(cap * sizeof(*s->grouped));
-	s->pend = malloc(cap * sizeof(*s->pend));
-	s->tried = malloc(cap * sizeof(*s->tried));
+	s->idx = sb_malloc(cap * sizeof(*s->idx));
+	s->grouped = sb_malloc(cap * sizeof(*s->grouped));
+	s->pend = sb_malloc(cap * sizeof(*s->pend));
+	s->tried = sb_malloc(cap * sizeof(*s->tried));
 	s->work_cap = s->idx && s->grouped && s->pend && s->tried ? cap : 0;
+	s->nomem |= !s->work_cap;
 	return s->work_cap ? 0 : -1;
 }
 

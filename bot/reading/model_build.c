@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "figures.h"
 #include "banned.h"
 
@@ -34,7 +35,7 @@ static int add_doc(const struct matcher *m, struct matcher_scratch *s, struct ma
 	doc->topic = topic;
 	doc->after = after;
 	doc->words_only = 0;
-	return (doc->text = strdup(res->tagged)) ? 0 : -1;
+	return (doc->text = sb_strdup(res->tagged)) ? 0 : -1;
 }
 
 /* the title and examples of every topic, and the follow-up questions it declares */
@@ -72,7 +73,7 @@ int matcher_build_ranker(struct matcher *m)
 {
 	const struct kb *kb = m->kb;
 	struct matcher_scratch *s = matcher_scratch_new();
-	struct match_result *res = malloc(sizeof(*res));
+	struct match_result *res = sb_malloc(sizeof(*res));
 	struct ranker_doc *docs = NULL;
 	size_t n = 0, cap = 2 * kb->ntopics;
 	int failed = 0, rc = -1;
@@ -82,15 +83,15 @@ int matcher_build_ranker(struct matcher *m)
 		for (size_t f = 0; f < kb->topics[t].nfollowups; f++)
 			cap += kb->topics[t].followups[f].nquestions;
 	}
-	docs = calloc(cap + 1, sizeof(*docs));
-	m->topic_intent = malloc((kb->ntopics + 1) * sizeof(*m->topic_intent));
-	m->topic_figures = calloc(kb->ntopics + 1, 1);
+	docs = sb_calloc(cap + 1, sizeof(*docs));
+	m->topic_intent = sb_malloc((kb->ntopics + 1) * sizeof(*m->topic_intent));
+	m->topic_figures = sb_calloc(kb->ntopics + 1, 1);
 	if (!s || !res || !docs || !m->topic_intent || !m->topic_figures)
 		goto out;
 	for (size_t t = 0; t < kb->ntopics; t++)
 		m->topic_intent[t] = topic_intent(m, &kb->topics[t]);
 	n = topic_docs(m, s, res, docs, &failed);
-	if (!failed)
+	if (!failed && !matcher_scratch_failed(s))
 		rc = ranker_build(&m->ranker, docs, n, kb->ntopics);
 out:
 	for (size_t i = 0; docs && i < n; i++)

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "caps.h"
+#include "alloc.h"
 #include "banned.h"
 
 void lexicon_init(struct lexicon *lx)
@@ -29,13 +30,13 @@ int lexicon_add(struct lexicon *lx, const char *word, const char *replacement)
 
 	if (lx->n == lx->cap) {
 		size_t ncap = lx->cap ? lx->cap * 2 : 64;
-		char **p = realloc(lx->repl, ncap * sizeof(*p));
+		char **p = sb_realloc(lx->repl, ncap * sizeof(*p));
 		if (!p)
 			return -1;
 		lx->repl = p;
 		lx->cap = ncap;
 	}
-	copy = strdup(replacement);
+	copy = sb_strdup(replacement);
 	if (!copy)
 		return -1;
 	if (strmap_put(&lx->words, word, strlen(word), (int)lx->n) < 0) {

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "caps.h"
+#include "alloc.h"
 #include "banned.h"
 
 #define KEY_TABLES 3                /* per key length: 2, 3 and 4+ byte anchors */
@@ -92,7 +93,8 @@ static pcre2_code *cache_take(const char *src, size_t n, uint64_t h)
 }
 
 /* keeps code (compiled from src) for later sets; when out of memory it stays
- * unshared, and cache_put() frees it all the same */
+ * unshared, and cache_put() frees it all the same (so not an error: plain malloc,
+ * outside alloc.h's failure injection) */
 static void cache_add(const char *src, size_t n, uint64_t h, pcre2_code *code)
 {
 	struct cached_code *c = malloc(sizeof(*c) + n);
@@ -154,7 +156,7 @@ static int add_anchor(struct patset *ps, const char *lit, int ws, int pat)
 
 	if (ps->nanchors == ps->anchors_cap) {
 		size_t ncap = ps->anchors_cap ? ps->anchors_cap * 2 : 256;
-		a = realloc(ps->anchors, ncap * sizeof(*a));
+		a = sb_realloc(ps->anchors, ncap * sizeof(*a));
 		if (!a)
 			return -1;
 		ps->anchors = a;
@@ -228,8 +230,8 @@ static int add_compiled(struct patset *ps, pcre2_code *re, const char *pattern, 
 		return -1;
 	if (ps->n == ps->cap) {
 		size_t ncap = ps->cap ? ps->cap * 2 : 64;
-		pcre2_code **c = realloc(ps->codes, ncap * sizeof(*c));
-		unsigned char *f = c ? realloc(ps->prefix, ncap) : NULL;
+		pcre2_code **c = sb_realloc(ps->codes, ncap * sizeof(*c));
+		unsigned char *f = c ? sb_realloc(ps->prefix, ncap) : NULL;
 		if (c)
 			ps->codes = c;
 		if (!c || !f) {
@@ -243,10 +245,14 @@ static int add_compiled(struct patset *ps, pcre2_code *re, const char *pattern, 
 	ps->codes[ps->n] = re;
 	n = anchors_extract_subs(pattern, ps->subs, ps->nsubs, lits, ws, pre, PATSET_MAX_ANCHORS);
 	prefix = n > 0;
-	for (size_t k = 0; k < n; k++) {
+	for (size_t k = 0, first = ps->nanchors; k < n; k++) {
 		prefix &= pre[k];
-		if (add_anchor(ps, lits[k], ws[k], (int)ps->n) < 0)
+		if (add_anchor(ps, lits[k], ws[k], (int)ps->n) < 0) {
+			ps->nanchors = first;            /* none of this pattern's anchors stay */
+			cache_put(re);
+			snprintf(err, errlen, "out of memory");
 			return -1;
+		}
 	}
 	ps->prefix[ps->n] = (unsigned char)prefix;
 	return (int)ps->n++;
@@ -298,7 +304,7 @@ static int same_literal(const struct patset_anchor *p, const struct patset_ancho
 
 int patset_build(struct patset *ps)
 {
-	char *has = calloc(ps->n ? ps->n : 1, 1);
+	char *has = sb_calloc(ps->n ? ps->n : 1, 1);
 
 	free(ps->bucket_start);
 	free(ps->occupied);
@@ -307,11 +313,11 @@ int patset_build(struct patset *ps)
 	ps->nbuckets = 256;                  /* about four buckets an anchor: few collisions */
 	while (ps->nbuckets < 4 * ps->nanchors && ps->nbuckets < (1u << 22))
 		ps->nbuckets *= 2;
-	ps->bucket_start = calloc(KEY_TABLES * ps->nbuckets + 1, sizeof(uint32_t));
-	ps->occupied = calloc(KEY_TABLES * ps->nbuckets / 64, sizeof(uint64_t));
-	ps->occupied_any = calloc(KEY_TABLES * ps->nbuckets / 64, sizeof(uint64_t));
+	ps->bucket_start = sb_calloc(KEY_TABLES * ps->nbuckets + 1, sizeof(uint32_t));
+	ps->occupied = sb_calloc(KEY_TABLES * ps->nbuckets / 64, sizeof(uint64_t));
+	ps->occupied_any = sb_calloc(KEY_TABLES * ps->nbuckets / 64, sizeof(uint64_t));
 	ps->nany = 0;
-	ps->always = malloc((ps->n ? ps->n : 1) * sizeof(int));
+	ps->always = sb_malloc((ps->n ? ps->n : 1) * sizeof(int));
 	if (!has || !ps->bucket_start || !ps->occupied || !ps->occupied_any || !ps->always) {
 		free(has);
 		return -1;
@@ -358,7 +364,9 @@ void patset_scratch_release(struct patset_scratch *s)
 	memset(s, 0, sizeof(*s));
 }
 
-/* a fresh generation of "seen" stamps, sized for ps */
+/* a fresh generation of "seen" stamps, sized for ps; -1 when out of memory, and the
+ * caller runs every pattern instead: the same result, so not an error (plain
+ * realloc, outside alloc.h's failure injection) */
 static int next_gen(const struct patset *ps, struct patset_scratch *s)
 {
 	if (s->seen_cap < ps->n) {

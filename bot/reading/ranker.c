@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
+
 #define W_UNIGRAM 1.0f
 #define W_BIGRAM  0.6f
 #define W_CHAR    0.22f
@@ -222,14 +224,14 @@ static int collect(struct build *b, const struct ranker_doc *docs, size_t ndocs,
 {
 	struct ranker_feature tmp[RANKER_MAX_FEATURES];
 
-	b->f = calloc(ndocs + nextra + 1, sizeof(*b->f));
-	b->n = calloc(ndocs + nextra + 1, sizeof(*b->n));
+	b->f = sb_calloc(ndocs + nextra + 1, sizeof(*b->f));
+	b->n = sb_calloc(ndocs + nextra + 1, sizeof(*b->n));
 	if (!b->f || !b->n)
 		return -1;
 	for (size_t d = 0; d < ndocs; d++) {
 		size_t n = merge(tmp, (docs[d].words_only ? ranker_word_features : ranker_features)(docs[d].text, 1.0f,
 											       tmp, RANKER_MAX_FEATURES));
-		b->f[d] = malloc((n ? n : 1) * sizeof(*tmp));
+		b->f[d] = sb_malloc((n ? n : 1) * sizeof(*tmp));
 		if (!b->f[d])
 			return -1;
 		memcpy(b->f[d], tmp, n * sizeof(*tmp));
@@ -259,9 +261,9 @@ static int vocabulary(struct ranker *r, const struct build *b, size_t ndocs, uin
 
 	while (size < 2 * b->total + 2)
 		size <<= 1;
-	r->table = calloc(size, sizeof(*r->table));
-	r->feat_hash = malloc((b->total + 1) * sizeof(*r->feat_hash));
-	*df = calloc(b->total + 1, sizeof(**df));
+	r->table = sb_calloc(size, sizeof(*r->table));
+	r->feat_hash = sb_malloc((b->total + 1) * sizeof(*r->feat_hash));
+	*df = sb_calloc(b->total + 1, sizeof(**df));
 	if (!r->table || !r->feat_hash || !*df)
 		return -1;
 	r->tmask = size - 1;
@@ -303,7 +305,7 @@ static int centroids(struct ranker *r, struct build *b, size_t ndocs, size_t nto
 		size_t total = 0, o = 0;
 		for (size_t d = 0; d < ndocs; d++)
 			total += r->doc_topic[d] == (int)t && r->doc_after[d] < 0 ? b->n[d] : 0;
-		b->f[ndocs + t] = malloc((total ? total : 1) * sizeof(**b->f));
+		b->f[ndocs + t] = sb_malloc((total ? total : 1) * sizeof(**b->f));
 		if (!b->f[ndocs + t])
 			return -1;
 		for (size_t d = 0; d < ndocs; d++) {
@@ -324,10 +326,10 @@ static int postings(struct ranker *r, const struct build *b, size_t nall)
 {
 	uint32_t *fill;
 
-	r->post_start = calloc(r->nfeat + 1, sizeof(*r->post_start));
-	r->post_doc = malloc((b->total + 1) * sizeof(*r->post_doc));
-	r->post_w = malloc((b->total + 1) * sizeof(*r->post_w));
-	fill = calloc(r->nfeat + 1, sizeof(*fill));
+	r->post_start = sb_calloc(r->nfeat + 1, sizeof(*r->post_start));
+	r->post_doc = sb_malloc((b->total + 1) * sizeof(*r->post_doc));
+	r->post_w = sb_malloc((b->total + 1) * sizeof(*r->post_w));
+	fill = sb_calloc(r->nfeat + 1, sizeof(*fill));
 	if (!r->post_start || !r->post_doc || !r->post_w || !fill) {
 		free(fill);
 		return -1;
@@ -357,15 +359,15 @@ int ranker_build(struct ranker *r, const struct ranker_doc *docs, size_t ndocs, 
 	ranker_init(r);
 	r->ndocs = ndocs;
 	r->ntopics = ntopics;
-	r->doc_topic = malloc((ndocs ? ndocs : 1) * sizeof(*r->doc_topic));
-	r->doc_after = malloc((ndocs ? ndocs : 1) * sizeof(*r->doc_after));
+	r->doc_topic = sb_malloc((ndocs ? ndocs : 1) * sizeof(*r->doc_topic));
+	r->doc_after = sb_malloc((ndocs ? ndocs : 1) * sizeof(*r->doc_after));
 	if (!r->doc_topic || !r->doc_after || collect(&b, docs, ndocs, ntopics) < 0 || vocabulary(r, &b, ndocs, &df) < 0)
 		goto out;
 	for (size_t d = 0; d < ndocs; d++) {
 		r->doc_topic[d] = docs[d].topic;
 		r->doc_after[d] = docs[d].after;
 	}
-	r->idf = malloc((r->nfeat + 1) * sizeof(*r->idf));
+	r->idf = sb_malloc((r->nfeat + 1) * sizeof(*r->idf));
 	if (!r->idf)
 		goto out;
 	for (size_t f = 0; f < r->nfeat; f++)
@@ -405,9 +407,11 @@ static int ensure(struct ranker_scratch *s, size_t n)
 
 	if (s->cap >= n)
 		return 0;
-	p = realloc(s->acc, n * sizeof(*p));
-	if (!p)
+	p = sb_realloc(s->acc, n * sizeof(*p));
+	if (!p) {
+		s->nomem = 1;
 		return -1;
+	}
 	s->acc = p;
 	s->cap = n;
 	return 0;

@@ -41,6 +41,7 @@ struct ranker {
 struct ranker_scratch {
 	float *acc;                     /* ndocs + ntopics */
 	size_t cap;
+	int nomem;                      /* a ranking ran out of memory (it found nothing) */
 };
 
 struct ranker_hit {

@@ -18,6 +18,7 @@
 #include "figures.h"
 #include "focus.h"
 #include "reader_int.h"
+#include "alloc.h"
 #include "banned.h"
 
 #define PATTERN_DECISIVE 2.0    /* a pattern score the model never overrides */
@@ -511,8 +512,10 @@ void matcher_match(const struct matcher *m, struct matcher_scratch *s, const cha
 	const struct match_context *use = ctx;
 
 	focus_find(q, len, &f);
-	if (f.split && !s->aside && !(s->aside = malloc(sizeof(*s->aside))))
+	if (f.split && !s->aside && !(s->aside = sb_malloc(sizeof(*s->aside)))) {
+		s->nomem = 1;
 		f = (struct focus){ 0, len, 0, 0, 0 };
+	}
 	if (f.split) {
 		backstory(m, s, q, len, ctx, &local);
 		use = &local;

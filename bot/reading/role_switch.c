@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "banned.h"
 
 #define SWITCH_MAX_WORDS 6      /* "and what about emt basic training" */
@@ -66,8 +67,13 @@ static int reread_for_role(const struct matcher *m, struct matcher_scratch *s, c
 	size_t n;
 	int from = conv->roles[0], to = res->roles[0];
 
-	if (from < 0 || from == to || !conv->text[0] || conv->topic < 0 || m->kb->topics[conv->topic].attribute || (!s->aside && !(s->aside = malloc(sizeof(*s->aside)))) ||
-	    !substitute(conv->text, m->kb->roles[from].id, m->kb->roles[to].id, text, sizeof(text)))
+	if (from < 0 || from == to || !conv->text[0] || conv->topic < 0 || m->kb->topics[conv->topic].attribute)
+		return 0;
+	if (!s->aside && !(s->aside = sb_malloc(sizeof(*s->aside)))) {
+		s->nomem = 1;
+		return 0;
+	}
+	if (!substitute(conv->text, m->kb->roles[from].id, m->kb->roles[to].id, text, sizeof(text)))
 		return 0;
 	r = s->aside;
 	matcher_patterns(m, s, text, strlen(text), NULL, r);

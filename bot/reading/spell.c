@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "banned.h"
 
 void speller_init(struct speller *sp)
@@ -50,23 +51,28 @@ static void add_word(struct speller *sp, const char *w, size_t len, int target)
 	}
 	if (sp->n == sp->cap) {
 		size_t ncap = sp->cap ? sp->cap * 2 : 256;
-		char **v = realloc(sp->vocab, ncap * sizeof(*v));
-		int *f = v ? realloc(sp->freq, ncap * sizeof(*f)) : NULL;
+		char **v = sb_realloc(sp->vocab, ncap * sizeof(*v));
+		int *f = v ? sb_realloc(sp->freq, ncap * sizeof(*f)) : NULL;
 		char *t;
 		if (v)
 			sp->vocab = v;
 		if (f)
 			sp->freq = f;
-		if (!v || !f || !(t = realloc(sp->target, ncap)))
+		if (!v || !f || !(t = sb_realloc(sp->target, ncap))) {
+			sp->nomem = 1;
 			return;
+		}
 		sp->target = t;
 		sp->cap = ncap;
 	}
-	if (!(sp->vocab[sp->n] = strndup(w, len)))
+	if (!(sp->vocab[sp->n] = sb_strndup(w, len))) {
+		sp->nomem = 1;
 		return;
+	}
 	sp->freq[sp->n] = 1;
 	sp->target[sp->n] = (char)target;
-	strmap_put(&sp->words, w, len, (int)sp->n);
+	if (strmap_put(&sp->words, w, len, (int)sp->n) < 0)
+		sp->nomem = 1;
 	sp->n++;
 }
 
@@ -91,11 +97,11 @@ static int link(struct speller *sp, struct strmap *map, const char *key, size_t 
 			return 0;
 	if (sp->nlinks == sp->links_cap) {
 		size_t ncap = sp->links_cap ? sp->links_cap * 2 : 1024;
-		int *a = realloc(sp->link_word, ncap * sizeof(int)), *b;
+		int *a = sb_realloc(sp->link_word, ncap * sizeof(int)), *b;
 		if (!a)
 			return -1;
 		sp->link_word = a;
-		if (!(b = realloc(sp->link_next, ncap * sizeof(int))))
+		if (!(b = sb_realloc(sp->link_next, ncap * sizeof(int))))
 			return -1;
 		sp->link_next = b;
 		sp->links_cap = ncap;
@@ -123,6 +129,8 @@ static int link_deletions(struct speller *sp, struct strmap *map, size_t i)
 
 int speller_build(struct speller *sp)
 {
+	if (sp->nomem)
+		return -1;
 	for (size_t i = 0; i < sp->n; i++) {
 		const char *w = sp->vocab[i];
 		size_t len = strlen(w);

@@ -40,6 +40,7 @@ struct speller {
 	struct strmap dropped;   /* a known word less one letter -> first link (longer words) */
 	int *link_word, *link_next;
 	size_t nlinks, links_cap;
+	int nomem;               /* an add ran out of memory: speller_build fails */
 };
 
 void speller_init(struct speller *sp);
@@ -47,7 +48,8 @@ void speller_release(struct speller *sp);
 /* adds every word of text (space-separated, normalised) as known; as a possible
  * correction too when target is 1 */
 void speller_add_text(struct speller *sp, const char *text, int target);
-/* builds the deletion index; call after the last add */
+/* builds the deletion index; call after the last add; -1 when memory ran out
+ * (here or in an add) */
 int speller_build(struct speller *sp);
 /* the correction of word[0..len), or NULL when it is known or has none */
 const char *speller_correct(const struct speller *sp, const char *word, size_t len);
