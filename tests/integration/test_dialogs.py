@@ -19,8 +19,9 @@ import sys
 BOT = os.path.abspath(sys.argv[1])
 SRC = os.environ.get("STUDYBOT_SRC", os.getcwd())
 # set: (minimum follow-up turns right, minimum declines held)
-# dialogs-a and -b were used for tuning; dialogs-c never was (see tests/eval/README.md).
-MINIMUMS = {"dialogs-a.jsonl": (0.80, 0.75), "dialogs-b.jsonl": (0.78, 0.85), "dialogs-c.jsonl": (0.74, 0.60)}
+# dialogs-a, -b and -d were used for tuning; dialogs-c and -e never were (see tests/eval/README.md).
+MINIMUMS = {"dialogs-a.jsonl": (0.80, 0.75), "dialogs-b.jsonl": (0.78, 0.85), "dialogs-c.jsonl": (0.74, 0.60),
+            "dialogs-d.jsonl": (0.78, 0.80), "dialogs-e.jsonl": (0.75, 0.80)}
 
 
 def session(turns):
