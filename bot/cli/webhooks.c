@@ -86,6 +86,14 @@ void webhooks_reply(struct worker *w, const struct platform_ops *ops, const stru
 	outbound_release(&o);
 }
 
+/* Telegram, before getMe answered: a message the adapter ignored may have been an
+ * @mention of the bot it could not recognise yet */
+static int awaits_username(struct worker *w, const struct platform_ops *ops, const struct http_request *req)
+{
+	return strcmp(ops->name, "telegram") == 0 && !service_telegram_known(w->svc) &&
+	       req->body_len > 0 && memchr(req->body, '@', req->body_len) != NULL;
+}
+
 /* 1 when the response is deferred (a moderator's command) */
 static int handle(struct worker *w, const struct platform_ops *ops, const struct http_request *req,
 		  struct http_response *res, int64_t t0)
@@ -117,6 +125,11 @@ static int handle(struct worker *w, const struct platform_ops *ops, const struct
 	pr = ops->parse(service_parse_config(w->svc, &view), req, ev, res);     /* with what getMe told */
 	if (pr == PP_BAD) {
 		http_response_text(res, 400, "bad request: not a payload this endpoint understands\n");
+	} else if (pr == PP_IGNORE && awaits_username(w, ops, req)) {
+		/* a group message that may @mention the bot, before getMe told its name:
+		 * Telegram delivers it again later, when the mention can be told apart */
+		log_info("event", "platform=%s result=retry reason=\"username not known yet (getMe)\"", ops->name);
+		http_response_text(res, 503, "not ready: the bot's username is not known yet, retry later\n");
 	} else if (pr == PP_EVENT) {
 		enum metrics_answer what;
 		const char *command = NULL;

@@ -185,11 +185,24 @@ def test_edited_not_answered(s, api):
 
 
 def test_getme_webhook():
-    api = StandIn(routes={"/getMe": [{"status": 502, "body": "bad gateway"}, getme_ok("study_helper_bot")]})
+    # the retried getMe answers after 2 s: a mention arriving before is refused (503), so
+    # Telegram delivers it again once the name is known, instead of dropping it
+    api = StandIn(routes={"/getMe": [{"status": 502, "body": "bad gateway"},
+                                     dict(getme_ok("study_helper_bot"), delay=2.0)]})
     s = Serve({"telegram": {"bot_token": BOT_TOKEN, "secret_token": SECRET, "mode": "webhook",
                             "api_url": api.url}})
     try:
+        early = update("@study_helper_bot " + QUESTION_COMPARE, "supergroup", -1001971186299)
+        R.check("getMe: its failure logged", s.wait_log("getme=failed", 5.0), s.log()[-600:])
+        r = send(s, early)
+        R.check("getMe: a mention before the name is known is refused with 503 (Telegram retries)",
+                r.status == 503, r)
         R.check("getMe: learned after a failed first call", s.wait_log("getme=ok", 8.0), s.log()[-600:])
+        n = len(sends(api))
+        r = send(s, early)
+        api.wait(api.count() + 1, 5)
+        R.check("getMe: the mention delivered again is answered", r.status == 200 and len(sends(api)) == n + 1,
+                (r, sends(api)[n:]))
         log = s.log()
         R.check("getMe: the failure logged once", log.count("getme=failed") == 1, log[-600:])
         R.check("getMe: called twice (one retry)",
