@@ -177,6 +177,10 @@ static const struct config_entry entries[] = {
 	    "answered 503 (connections with output queued wait for it to drain)"),
 	NUM("server", "drain_timeout_ms", CONFIG_DURATION, 0, 600000, "5000",
 	    "on SIGTERM, how long to finish requests and deliveries in flight"),
+	NUM("server", "reply_queue_max", CONFIG_INT, 1, 100000, "1000",
+	    "replies held per worker (queued, waiting out a retry or a 429, in flight); when full the oldest waiting is dropped"),
+	NUM("server", "reply_timeout_ms", CONFIG_DURATION, 100, 300000, "10000",
+	    "time one call to a platform's API may take before it is retried"),
 	CHOICE("server", "log_level", log_levels, "info", "least severe log lines printed"),
 
 	STR("bot", "name", check_name, "studybot", 0, "the name the bot answers to and signs with"),

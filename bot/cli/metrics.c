@@ -65,6 +65,25 @@ static void render_refused(const struct metrics *m, struct buf *out)
 			   (unsigned long long)GET(&m->refused[p]));
 }
 
+static void render_outbox(const struct metrics_outbox *ob, struct buf *out)
+{
+	buf_adds(out, "# HELP studybot_outbox_dropped_total Replies dropped: refused, or the oldest waiting "
+		      "dropped for a new one when the reply queue was full.\n"
+		      "# TYPE studybot_outbox_dropped_total counter\n");
+	for (int p = 0; p < MP_COUNT && platform_label(p); p++)
+		buf_printf(out, "studybot_outbox_dropped_total{platform=\"%s\"} %llu\n", platform_label(p),
+			   (unsigned long long)ob->dropped_by[p]);
+	buf_adds(out, "# HELP studybot_outbox_paused Workers whose replies to the platform wait out a 429.\n"
+		      "# TYPE studybot_outbox_paused gauge\n");
+	for (int p = 0; p < MP_COUNT && platform_label(p); p++)
+		buf_printf(out, "studybot_outbox_paused{platform=\"%s\"} %llu\n", platform_label(p),
+			   (unsigned long long)ob->paused_by[p]);
+	buf_printf(out, "# HELP studybot_delivery_queue_peak The most replies held at once (queued and in "
+			"flight) since start, summed over the workers.\n"
+			"# TYPE studybot_delivery_queue_peak gauge\nstudybot_delivery_queue_peak %llu\n",
+		   (unsigned long long)ob->peak);
+}
+
 static void render_requests(const struct metrics *m, struct buf *out)
 {
 	buf_adds(out, "# HELP studybot_requests_total Webhook requests by platform and status.\n"
@@ -116,6 +135,7 @@ void metrics_render(const struct metrics *m, const struct metrics_outbox *ob, ui
 		   (unsigned long long)ob->delivered, (unsigned long long)ob->retried,
 		   (unsigned long long)ob->failed, (unsigned long long)ob->dropped,
 		   (unsigned long long)ob->queued, (unsigned long long)ob->in_flight);
+	render_outbox(ob, out);
 	buf_printf(out, "# HELP studybot_open_connections Open client connections.\n"
 			"# TYPE studybot_open_connections gauge\nstudybot_open_connections %llu\n"
 			"# HELP studybot_reloads_total Knowledge reloads.\n# TYPE studybot_reloads_total counter\n"

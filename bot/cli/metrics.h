@@ -30,6 +30,9 @@ struct metrics {
 
 struct metrics_outbox {
 	uint64_t delivered, retried, failed, dropped, queued, in_flight;
+	uint64_t peak;                    /* the most held at once, summed over workers */
+	uint64_t dropped_by[MP_COUNT];    /* by platform label index (metrics_platform) */
+	uint64_t paused_by[MP_COUNT];     /* workers where the platform waits out a 429 */
 };
 
 /* the platform's label index (platform_all's order; "other" for an unknown name) */

@@ -165,6 +165,8 @@ static struct worker *worker_new(struct service *svc, int id, int reuseport, siz
 	pthread_mutex_init(&w->done_lock, NULL);
 	w->router = (struct router){ w->routes, webhook_routes(w->routes, WEBHOOK_MAX_ROUTES), w };
 	outbox_config_default(&oc);
+	oc.max_queued = (unsigned)config_int(cfg, "server", "reply_queue_max");
+	oc.timeout_ms = (long)config_int(cfg, "server", "reply_timeout_ms");
 	if (!(w->loop = loop_new()) || !(w->http = http_server_new(w->loop, &hc, router_handle, &w->router)) ||
 	    !(w->client = http_client_new(w->loop)) || !(w->outbox = outbox_new(w->loop, w->client, &oc)) ||
 	    !(w->scratch = matcher_scratch_new()) || (w->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) < 0 ||

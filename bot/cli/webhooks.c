@@ -41,6 +41,12 @@ static void on_metrics(const struct http_request *req, struct http_response *res
 		ob.dropped += st.dropped;
 		ob.queued += st.queued;
 		ob.in_flight += st.in_flight;
+		ob.peak += st.peak;
+		for (size_t j = 0; j < st.nplatforms; j++) {
+			int p = metrics_platform(st.platforms[j].name);
+			ob.dropped_by[p] += st.platforms[j].dropped;
+			ob.paused_by[p] += (uint64_t)st.platforms[j].paused;
+		}
 		open += hs.open_conns;
 	}
 	reloader_counts(w->svc->reloader, &reloads);

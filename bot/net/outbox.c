@@ -1,23 +1,23 @@
 /*
- * outbox.c - bounded delivery queue with retries; see outbox.h for the policy.
+ * outbox.c - bounded delivery queue with retries; see outbox.h for the policy and
+ * outbox_int.h for the lists (per-platform pauses and drops: outbox_platform.c).
  *
- *   entries     one copied delivery each, in exactly one of three lists: ready
- *               (FIFO), waiting (a backoff timer each), flight (an http call each)
- *   pump        start ready entries while fewer than max_in_flight run
- *   on_done     classify a result: delivered, retry after a delay, or give up
+ *   entries     one copied delivery each, in the age list and in one of: its
+ *               platform's ready list, waiting (a backoff timer each), flight
+ *   push        a full outbox drops its oldest entry not in flight
+ *   pump        start ready entries, platform by platform, while fewer than
+ *               max_in_flight run and the platform is not paused
+ *   on_done     classify a result: delivered, retry after a delay, pause, give up
  *   failures    a ring of the last OUTBOX_FAILURES give-ups
  *   drain       refuse pushes; report from a timer when empty or at the deadline
  */
-#include "outbox.h"
+#include "outbox_int.h"
 
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 #include <sys/types.h>
-
-#include <cjson/cJSON.h>
 
 #include "http_client.h"
 #include "log.h"
@@ -27,52 +27,18 @@
 
 #define MAX_WAIT_MS SB_MAX_RETRY_WAIT_MS
 
-enum state { ST_READY, ST_WAITING, ST_FLIGHT };
-
-struct entry {
-	struct outbox *o;
-	enum state state;
-	struct entry *prev, *next;
-	char platform[24];
-	char origin[64];
-	char *method, *url, *body;
-	char **headers;
-	size_t nheaders, body_len;
-	unsigned attempts;
-	long long call_id;           /* ST_FLIGHT */
-	long long timer_id;          /* ST_WAITING */
-	long last_status;
-	int last_curl;
-};
-
-struct list {
-	struct entry *head, *tail;
-	size_t n;
-};
-
-struct outbox {
-	struct loop *loop;
-	struct http_client *hc;
-	struct outbox_config cfg;
-	struct list lists[3];        /* indexed by enum state */
-	uint64_t delivered, retried, failed, dropped;
-	struct outbox_failure ring[OUTBOX_FAILURES];
-	size_t ring_next, ring_len;
-	uint64_t rng;
-	int draining;
-	outbox_drained_fn *drain_fn;
-	void *drain_ud;
-	long long drain_deadline_timer, drain_report_timer;
-};
-
-static void pump(struct outbox *o);
 static void report_if_empty(struct outbox *o);
 
 /* ---- lists and entries ---- */
 
+static struct list *list_of(struct outbox *o, enum state st, unsigned slot)
+{
+	return st == ST_READY ? &o->slots[slot].ready : st == ST_WAITING ? &o->waiting : &o->flight;
+}
+
 static void list_unlink(struct outbox *o, struct entry *e)
 {
-	struct list *li = &o->lists[e->state];
+	struct list *li = list_of(o, e->state, e->slot);
 
 	if (e->prev)
 		e->prev->next = e->next;
@@ -84,31 +50,44 @@ static void list_unlink(struct outbox *o, struct entry *e)
 		li->tail = e->prev;
 	e->prev = e->next = NULL;
 	li->n--;
+	if (e->state == ST_FLIGHT)
+		o->slots[e->slot].flight--;
 }
 
-static void list_put(struct outbox *o, struct entry *e, enum state st, int front)
+/* puts e into st's list before `before` (NULL: at the tail) */
+static void list_insert(struct outbox *o, struct entry *e, enum state st, struct entry *before)
 {
-	struct list *li = &o->lists[st];
+	struct list *li = list_of(o, st, e->slot);
 
 	e->state = st;
-	if (front) {
-		e->prev = NULL;
-		e->next = li->head;
-		if (li->head)
-			li->head->prev = e;
-		else
-			li->tail = e;
+	e->next = before;
+	e->prev = before ? before->prev : li->tail;
+	if (e->prev)
+		e->prev->next = e;
+	else
 		li->head = e;
-	} else {
-		e->next = NULL;
-		e->prev = li->tail;
-		if (li->tail)
-			li->tail->next = e;
-		else
-			li->head = e;
+	if (before)
+		before->prev = e;
+	else
 		li->tail = e;
-	}
 	li->n++;
+	if (st == ST_FLIGHT)
+		o->slots[e->slot].flight++;
+}
+
+static void list_put(struct outbox *o, struct entry *e, enum state st)
+{
+	list_insert(o, e, st, NULL);
+}
+
+/* back into its platform's ready list, in push order (a retry is older than most) */
+static void requeue(struct outbox *o, struct entry *e)
+{
+	struct entry *at = o->slots[e->slot].ready.head;
+
+	while (at && at->seq < e->seq)
+		at = at->next;
+	list_insert(o, e, ST_READY, at);
 }
 
 static void entry_free(struct entry *e)
@@ -124,23 +103,22 @@ static void entry_free(struct entry *e)
 	free(e);
 }
 
-/* a platform name fit for logs: letters, digits, '-', '_' */
-static void copy_name(char *out, size_t outsz, const char *s)
+/* takes e (out of its list) out of the age list and frees it */
+static void entry_forget(struct outbox *o, struct entry *e)
 {
-	size_t o = 0;
-
-	for (; s && *s && o + 1 < outsz; s++) {
-		unsigned char ch = (unsigned char)*s;
-		out[o++] = (ch < 128 && (ch == '-' || ch == '_' ||
-		            (ch >= '0' && ch <= '9') || ((ch | 32) >= 'a' && (ch | 32) <= 'z')))
-			   ? (char)ch : '?';
-	}
-	if (o == 0 && outsz > 1)
-		out[o++] = '-';
-	out[o] = '\0';
+	if (e->older)
+		e->older->newer = e->newer;
+	else
+		o->oldest = e->newer;
+	if (e->newer)
+		e->newer->older = e->older;
+	else
+		o->newest = e->older;
+	o->held--;
+	entry_free(e);
 }
 
-static struct entry *entry_new(struct outbox *o, const struct delivery *d)
+static struct entry *entry_new(struct outbox *o, const struct delivery *d, unsigned slot, const char *name)
 {
 	struct entry *e = calloc(1, sizeof(*e));
 	int bad = 0;
@@ -148,7 +126,8 @@ static struct entry *entry_new(struct outbox *o, const struct delivery *d)
 	if (!e)
 		return NULL;
 	e->o = o;
-	copy_name(e->platform, sizeof(e->platform), d->platform);
+	e->slot = slot;
+	snprintf(e->platform, sizeof(e->platform), "%s", name);   /* the slot's may be "other" */
 	http_url_origin(d->url, e->origin, sizeof(e->origin));
 	e->method = strdup(d->method);
 	e->url = strdup(d->url);
@@ -188,7 +167,7 @@ static void give_up(struct outbox *o, struct entry *e, const char *reason)
 	o->failed++;
 	log_warn("outbox_give_up", "platform=%s origin=%s status=%ld curl=%d attempts=%u reason=\"%s\"",
 		 e->platform, e->origin, e->last_status, e->last_curl, e->attempts, reason);
-	entry_free(e);
+	entry_forget(o, e);
 }
 
 /* ---- delays ---- */
@@ -203,8 +182,8 @@ static uint64_t rng_next(struct outbox *o)
 	return o->rng = x;
 }
 
-/* full jitter: uniform in [0, min(cap, base * 2^(attempts-1))] */
-static long backoff_ms(struct outbox *o, unsigned attempts)
+/* full jitter: uniform in [0, min(cap, base * 2^(attempts-1))]; half: the upper half */
+long outbox_backoff_ms(struct outbox *o, unsigned attempts, int half)
 {
 	long ceiling = o->cfg.backoff_base_ms;
 
@@ -212,43 +191,9 @@ static long backoff_ms(struct outbox *o, unsigned attempts)
 		ceiling *= 2;
 	if (ceiling > o->cfg.backoff_cap_ms)
 		ceiling = o->cfg.backoff_cap_ms;
+	if (half)
+		return ceiling - (long)(rng_next(o) % ((uint64_t)ceiling / 2 + 1));
 	return (long)(rng_next(o) % ((uint64_t)ceiling + 1));
-}
-
-static long number_ms(const cJSON *n, double scale)
-{
-	double v;
-
-	if (!cJSON_IsNumber(n))
-		return -1;
-	v = n->valuedouble * scale;
-	if (!isfinite(v) || v < 0)
-		return -1;
-	if (v > (double)MAX_WAIT_MS)
-		return MAX_WAIT_MS;
-	return (long)ceil(v);
-}
-
-long outbox_retry_after_ms(const char *body, size_t len)
-{
-	cJSON *root;
-	long ms = -1;
-
-	if (!body || len == 0 || len > OUTBOX_MAX_BODY)
-		return -1;
-	root = cJSON_ParseWithLength(body, len);
-	if (cJSON_IsObject(root)) {
-		const cJSON *params = cJSON_GetObjectItemCaseSensitive(root, "parameters");
-		ms = number_ms(cJSON_GetObjectItemCaseSensitive(root, "retry_after"), 1000);
-		if (ms < 0 && cJSON_IsObject(params))
-			ms = number_ms(cJSON_GetObjectItemCaseSensitive(params, "retry_after"), 1000);
-		if (ms < 0)
-			ms = number_ms(cJSON_GetObjectItemCaseSensitive(root, "retry-after"), 1000);
-		if (ms < 0)
-			ms = number_ms(cJSON_GetObjectItemCaseSensitive(root, "retry_after_ms"), 1);
-	}
-	cJSON_Delete(root);
-	return ms;
 }
 
 /* ---- sending ---- */
@@ -260,8 +205,8 @@ static long on_retry_timer(struct loop *l, long long id, void *ud)
 
 	e->timer_id = 0;
 	list_unlink(o, e);
-	list_put(o, e, ST_READY, 1);
-	pump(o);
+	requeue(o, e);
+	outbox_pump(o);
 	return -1;
 }
 
@@ -273,7 +218,7 @@ static void retry_later(struct outbox *o, struct entry *e, long delay_ms)
 		return;
 	}
 	o->retried++;
-	list_put(o, e, ST_WAITING, 0);
+	list_put(o, e, ST_WAITING);
 	log_info("outbox_retry", "platform=%s origin=%s status=%ld curl=%d attempt=%u delay_ms=%ld",
 		 e->platform, e->origin, e->last_status, e->last_curl, e->attempts, delay_ms);
 }
@@ -298,19 +243,19 @@ static long retry_wait(struct outbox *o, const struct http_result *r)
 	return wait;
 }
 
-/* 1 when a 2xx body is a JSON object saying "ok": false (Slack's Web API errors) */
-static int api_refused(const struct http_result *r)
+/* a 429 asking wait (-1: none given): the platform pauses, e goes back in line */
+static void rate_limited(struct outbox *o, struct entry *e, long wait)
 {
-	cJSON *root, *ok;
-	int refused;
-
-	if (!r->body_len || r->body[0] != '{')
-		return 0;
-	root = cJSON_ParseWithLength(r->body, r->body_len);
-	ok = cJSON_GetObjectItemCaseSensitive(root, "ok");
-	refused = cJSON_IsFalse(ok);
-	cJSON_Delete(root);
-	return refused;
+	outbox_slot_pause(o, &o->slots[e->slot], wait);
+	if (e->attempts >= o->cfg.max_attempts) {
+		give_up(o, e, "attempts exhausted");
+		return;
+	}
+	o->retried++;
+	requeue(o, e);
+	log_info("outbox_retry", "platform=%s origin=%s status=429 attempt=%u paused_ms=%lld",
+		 e->platform, e->origin, e->attempts,
+		 (long long)(o->slots[e->slot].paused_until - loop_now_ms()));
 }
 
 /* decides what happens to e (already out of the flight list) after result r */
@@ -320,22 +265,26 @@ static void settle(struct outbox *o, struct entry *e, const struct http_result *
 
 	e->last_status = r->status;
 	e->last_curl = r->curl_code;
-	if (r->status >= 200 && r->status <= 299 && api_refused(r)) {
+	if (r->status != 429)
+		outbox_slot_answered(&o->slots[e->slot]);
+	if (r->status >= 200 && r->status <= 299 && outbox_api_refused(r)) {
 		give_up(o, e, "the API answered ok=false");   /* Slack's errors come as 200 */
 	} else if (r->status >= 200 && r->status <= 299) {
 		o->delivered++;
 		log_debug("outbox_delivered", "platform=%s origin=%s status=%ld attempts=%u",
 			  e->platform, e->origin, r->status, e->attempts);
-		entry_free(e);
+		entry_forget(o, e);
 	} else if (r->status != 429 && !retryable(r->status)) {
 		give_up(o, e, r->status >= 400 && r->status <= 499 ?
 			      "client error" : "unexpected status");
 	} else if ((wait = retry_wait(o, r)) == -2) {
 		give_up(o, e, "retry-after too long");
+	} else if (r->status == 429) {
+		rate_limited(o, e, wait);
 	} else if (e->attempts >= o->cfg.max_attempts) {
 		give_up(o, e, "attempts exhausted");
 	} else {
-		retry_later(o, e, wait >= 0 ? wait : backoff_ms(o, e->attempts));
+		retry_later(o, e, wait >= 0 ? wait : outbox_backoff_ms(o, e->attempts, 0));
 	}
 }
 
@@ -353,7 +302,7 @@ static void on_done(const struct http_result *r, void *ud)
 		return;                /* the client is going away: start nothing */
 	}
 	settle(o, e, r);
-	pump(o);
+	outbox_pump(o);
 	report_if_empty(o);
 }
 
@@ -372,13 +321,28 @@ static void start(struct outbox *o, struct entry *e)
 		give_up(o, e, "cannot start");
 		return;
 	}
-	list_put(o, e, ST_FLIGHT, 0);
+	list_put(o, e, ST_FLIGHT);
 }
 
-static void pump(struct outbox *o)
+/* the next slot with an entry to start, taking the platforms in turn; -1: none */
+static int next_slot(struct outbox *o)
 {
-	while (o->lists[ST_READY].head && o->lists[ST_FLIGHT].n < o->cfg.max_in_flight) {
-		struct entry *e = o->lists[ST_READY].head;
+	for (unsigned k = 0; k < OUTBOX_SLOTS; k++) {
+		unsigned i = (o->rr + k) % OUTBOX_SLOTS;
+		if (o->slots[i].ready.head && !outbox_slot_blocked(&o->slots[i])) {
+			o->rr = (i + 1) % OUTBOX_SLOTS;
+			return (int)i;
+		}
+	}
+	return -1;
+}
+
+void outbox_pump(struct outbox *o)
+{
+	int i;
+
+	while (o->flight.n < o->cfg.max_in_flight && (i = next_slot(o)) >= 0) {
+		struct entry *e = o->slots[i].ready.head;
 		list_unlink(o, e);
 		start(o, e);
 	}
@@ -453,45 +417,70 @@ static int valid_delivery(const struct delivery *d)
 	return 1;
 }
 
-static int drop(struct outbox *o, const struct delivery *d, const char *reason)
+static int drop(struct outbox *o, unsigned slot, const char *reason)
 {
-	char name[24];
-
-	o->dropped++;
-	if ((o->dropped & (o->dropped - 1)) == 0) {     /* 1st, 2nd, 4th, 8th... */
-		copy_name(name, sizeof(name), d ? d->platform : NULL);
-		log_warn("outbox_drop", "platform=%s reason=\"%s\" dropped=%llu",
-			 name, reason, (unsigned long long)o->dropped);
-	}
+	outbox_note_drop(o, &o->slots[slot], reason);
 	return -1;
+}
+
+/* drops the oldest entry not in flight (a call sent may have arrived); 0, or -1 when
+ * every entry held is in flight */
+static int make_room(struct outbox *o)
+{
+	struct entry *e = o->oldest;
+
+	while (e && e->state == ST_FLIGHT)
+		e = e->newer;
+	if (!e)
+		return -1;
+	list_unlink(o, e);
+	if (e->timer_id > 0)
+		loop_del_timer(o->loop, e->timer_id);
+	outbox_note_drop(o, &o->slots[e->slot], "queue full");
+	entry_forget(o, e);
+	return 0;
+}
+
+/* e into the age list, as the newest */
+static void hold(struct outbox *o, struct entry *e)
+{
+	e->seq = ++o->seq;
+	e->older = o->newest;
+	if (o->newest)
+		o->newest->newer = e;
+	else
+		o->oldest = e;
+	o->newest = e;
+	if (++o->held > o->peak)
+		o->peak = o->held;
 }
 
 int outbox_push(struct outbox *o, const struct delivery *d)
 {
 	struct entry *e;
-	int room_to_start;
+	char name[24];
+	unsigned slot;
 
 	if (!o)
 		return -1;
+	slot = outbox_slot(o, d ? d->platform : NULL, name);
 	if (o->draining)
-		return drop(o, d, "draining");
+		return drop(o, slot, "draining");
 	if (!valid_delivery(d))
-		return drop(o, d, "malformed");
-	room_to_start = !o->lists[ST_READY].head &&
-			o->lists[ST_FLIGHT].n < o->cfg.max_in_flight;
-	if (!room_to_start &&
-	    o->lists[ST_READY].n + o->lists[ST_WAITING].n >= o->cfg.max_queued)
-		return drop(o, d, "queue full");
-	if (!(e = entry_new(o, d)))
-		return drop(o, d, "out of memory");
-	list_put(o, e, ST_READY, 0);
-	pump(o);
+		return drop(o, slot, "malformed");
+	if (o->held >= o->cfg.max_queued && make_room(o) < 0)
+		return drop(o, slot, "queue full");
+	if (!(e = entry_new(o, d, slot, name)))
+		return drop(o, slot, "out of memory");
+	hold(o, e);
+	list_put(o, e, ST_READY);
+	outbox_pump(o);
 	return 0;
 }
 
 static size_t held(const struct outbox *o)
 {
-	return o->lists[ST_READY].n + o->lists[ST_WAITING].n + o->lists[ST_FLIGHT].n;
+	return o->held;
 }
 
 /* runs the drain callback; o must not be touched after it (it may be freed) */
@@ -542,19 +531,6 @@ int outbox_drain(struct outbox *o, long deadline_ms, outbox_drained_fn *fn, void
 	return 0;
 }
 
-void outbox_stats(const struct outbox *o, struct outbox_stats *out)
-{
-	memset(out, 0, sizeof(*out));
-	if (!o)
-		return;
-	out->delivered = o->delivered;
-	out->retried = o->retried;
-	out->failed = o->failed;
-	out->dropped = o->dropped;
-	out->queued = o->lists[ST_READY].n + o->lists[ST_WAITING].n;
-	out->in_flight = o->lists[ST_FLIGHT].n;
-}
-
 size_t outbox_failures(const struct outbox *o, struct outbox_failure *out, size_t max)
 {
 	size_t n = 0;
@@ -571,17 +547,16 @@ void outbox_free(struct outbox *o)
 	if (!o)
 		return;
 	left = held(o);
-	for (int st = ST_READY; st <= ST_FLIGHT; st++) {
-		struct entry *e;
-		while ((e = o->lists[st].head)) {
-			list_unlink(o, e);
-			if (e->call_id > 0)
-				http_client_cancel(o->hc, e->call_id);
-			if (e->timer_id > 0)
-				loop_del_timer(o->loop, e->timer_id);
-			entry_free(e);
-		}
+	while (o->oldest) {
+		struct entry *e = o->oldest;
+		o->oldest = e->newer;
+		if (e->call_id > 0)
+			http_client_cancel(o->hc, e->call_id);
+		if (e->timer_id > 0)
+			loop_del_timer(o->loop, e->timer_id);
+		entry_free(e);
 	}
+	outbox_slots_close(o);
 	if (o->drain_deadline_timer > 0)
 		loop_del_timer(o->loop, o->drain_deadline_timer);
 	if (o->drain_report_timer > 0)

@@ -4,26 +4,40 @@
  *
  *   outbox_config_default  the defaults below
  *   outbox_new / _free     one outbox per loop, sharing that loop's http client
- *   outbox_push            copy a delivery in; fails (counted as dropped) when full
+ *   outbox_push            copy a delivery in; when full the oldest waiting one is dropped
  *   outbox_drain           for shutdown: refuse new pushes, report when empty
  *   outbox_stats           counters and current sizes
  *   outbox_failures        the last OUTBOX_FAILURES deliveries given up on
  *   outbox_retry_after_ms  a 429 body's wait: Discord, Telegram, Zulip, Matrix
  *
- * Policy. At most max_in_flight calls run at once; up to max_queued more wait.
+ * Policy. Every delivery held counts against max_queued: queued, waiting out a
+ * backoff, paused, and in flight. A push into a full outbox drops the oldest
+ * delivery that is not in flight (a call already sent is never dropped: it may
+ * have arrived) and takes the new one; only when every delivery held is in
+ * flight is the new one refused. Drops are counted per platform and logged as
+ * one warn line per platform per burst (OUTBOX_DROP_LOG_MS: event=outbox_drop
+ * platform=... dropped=N). At most max_in_flight calls run at once, taken from
+ * the platforms in turn; each platform's deliveries start in the order pushed.
+ *
  * A 2xx is delivered. A transport error or timeout (no status), 408 or 5xx is
  * retried after an exponential backoff with full jitter: a random delay in
- * [0, min(backoff_cap, backoff_base * 2^(attempt-1))]. A 429 waits what the
- * platform asks (JSON body first: it is the more precise; else the Retry-After
- * header; else the backoff), and gives up at once when that is longer than
- * max_retry_after_ms. Every other status is final and never retried. After
- * max_attempts attempts (429s included) the delivery is given up on: a warn log
- * line, the failed counter and the failures ring. Retries go to the front of the
- * queue (they are older). Logs name the platform and the URL's origin only.
+ * [0, min(backoff_cap, backoff_base * 2^(attempt-1))] (a 503's Retry-After is
+ * obeyed instead). A 429 pauses the whole platform: nothing more of it starts
+ * until the wait the platform asks (JSON body first: it is the more precise;
+ * else the Retry-After header, seconds or HTTP date; else the backoff of its
+ * consecutive 429s) has passed; the delivery that got it goes back to the front
+ * of its platform's queue, and the first call after the pause goes alone (a
+ * probe) until one is answered other than 429. Other platforms keep sending. A
+ * 429 asking longer than max_retry_after_ms gives up that delivery and pauses
+ * nothing. Every other status is final and never retried. After max_attempts
+ * attempts (429s included) the delivery is given up on: a warn log line, the
+ * failed counter and the failures ring. Retries keep their place (they are
+ * older). Logs name the platform and the URL's origin only.
  *
  * A 2xx whose JSON body says {"ok": false} (Slack's Web API errors) is a failure
- * that is not retried. Not here: per-platform rate-limit buckets (a 429 delays
- * only the delivery that got it).
+ * that is not retried. Platforms are told apart by struct delivery's platform
+ * name: the first OUTBOX_MAX_PLATFORMS names each get their own queue, pause
+ * and counters; any further name shares one more, "other".
  */
 #ifndef STUDYBOT_OUTBOX_H
 #define STUDYBOT_OUTBOX_H
@@ -41,14 +55,16 @@ struct outbox;
 #define OUTBOX_FAILURES      50              /* give-ups remembered (outbox_failures; shown nowhere yet) */
 #define OUTBOX_MAX_BODY      SB_MAX_OUTBOUND_BODY   /* bytes of one delivery's body */
 #define OUTBOX_MAX_HEADERS   16
+#define OUTBOX_MAX_PLATFORMS 16              /* names with their own queue; more share "other" */
+#define OUTBOX_DROP_LOG_MS   1000            /* drops within this of a burst's first: one log line */
 
 struct outbox_config {
 	unsigned max_in_flight;     /* 8; 0 means the default */
-	unsigned max_queued;        /* 1000; 0 means the default */
+	unsigned max_queued;        /* 1000: every delivery held, in flight included; 0: the default */
 	unsigned max_attempts;      /* 5; 0 means the default */
 	long backoff_base_ms;       /* 500; <= 0 means the default */
 	long backoff_cap_ms;        /* 30000 */
-	long max_retry_after_ms;    /* 120000: a 429 asking longer is given up on */
+	long max_retry_after_ms;    /* 120000: a 429 asking longer is given up on; the longest pause */
 	long timeout_ms;            /* 10000: each attempt */
 };
 
@@ -63,13 +79,22 @@ struct delivery {
 	size_t body_len;
 };
 
+struct outbox_platform_stats {
+	char name[24];              /* as pushed, made fit for logs; "other" for the rest */
+	uint64_t dropped;           /* refused by outbox_push or dropped to make room */
+	int paused;                 /* 1 while waiting out a 429 */
+};
+
 struct outbox_stats {
 	uint64_t delivered;         /* got a 2xx */
-	uint64_t retried;           /* retries scheduled */
+	uint64_t retried;           /* retries scheduled (429s included) */
 	uint64_t failed;            /* given up on */
-	uint64_t dropped;           /* refused by outbox_push */
-	size_t queued;              /* waiting to start or waiting out a backoff */
+	uint64_t dropped;           /* refused by outbox_push or dropped to make room */
+	size_t queued;              /* waiting to start, out a backoff or a pause */
 	size_t in_flight;
+	size_t peak;                /* the most held at once (queued + in flight) */
+	size_t nplatforms;
+	struct outbox_platform_stats platforms[OUTBOX_MAX_PLATFORMS + 1];
 };
 
 struct outbox_failure {
@@ -95,9 +120,10 @@ struct outbox *outbox_new(struct loop *l, struct http_client *hc,
 			  const struct outbox_config *cfg);
 
 /*
- * Copies d and queues it (it may start at once). Returns 0, or -1 when the queue
- * is full, the outbox is draining, or d is malformed or too large; the delivery
- * is then counted as dropped.
+ * Copies d and queues it (it may start at once); when max_queued are held, the
+ * oldest not in flight is dropped to make room. Returns 0, or -1 when every
+ * delivery held is in flight, the outbox is draining, or d is malformed or too
+ * large; d is then counted as dropped.
  */
 int outbox_push(struct outbox *o, const struct delivery *d);
 

@@ -122,6 +122,7 @@ class Results:
 class Recorded:
     def __init__(self, method, path, headers, body, t):
         self.method, self.path, self.headers, self.body, self.t = method, path, headers, body, t
+        self.step = {}
 
     def json(self):
         return json.loads(self.body.decode("utf-8"))
@@ -137,9 +138,13 @@ class StandIn:
     optional keys status (200), headers ({}), body ('{"ok":true}'), delay (s).
     Once the script is used up, every request gets 200 {"ok":true}.
     routes: {path suffix: [step, ...]} answers the requests whose path ends so
-    (e.g. "/getMe") from their own list, the last step repeated, outside the script."""
+    (e.g. "/getMe") from their own list, the last step repeated, outside the script.
+    port: listen there (0: any free port); a closed stand-in reopens on its port.
+    keepalive=False answers every request with Connection: close (so that once
+    closed, the next call is refused rather than sent on a kept connection).
+    Each Recorded request keeps the step it was answered with (.step)."""
 
-    def __init__(self, script=None, routes=None):
+    def __init__(self, script=None, routes=None, port=0, keepalive=True):
         self.requests = []
         self.script = list(script or [])
         self.routes = {k: list(v) for k, v in (routes or {}).items()}
@@ -157,12 +162,14 @@ class StandIn:
                 body = self.rfile.read(n) if n else b""
                 hdrs = {k.lower(): v for k, v in self.headers.items()}
                 with outer.cond:
-                    outer.requests.append(Recorded(self.command, self.path, hdrs, body, time.monotonic()))
+                    rec = Recorded(self.command, self.path, hdrs, body, time.monotonic())
+                    outer.requests.append(rec)
                     route = next((v for k, v in outer.routes.items() if self.path.endswith(k)), None)
                     if route is not None:
                         step = route.pop(0) if len(route) > 1 else (route[0] if route else {})
                     else:
                         step = outer.script.pop(0) if outer.script else {}
+                    rec.step = step
                     outer.cond.notify_all()
                 if step.get("delay"):
                     time.sleep(step["delay"])
@@ -172,6 +179,8 @@ class StandIn:
                     self.send_header(k, v)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(out)))
+                if not keepalive:
+                    self.send_header("Connection", "close")
                 self.end_headers()
                 try:
                     self.wfile.write(out)
@@ -180,7 +189,10 @@ class StandIn:
 
             do_POST = do_GET = do_PUT = do_PATCH = handle_any
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        class Server(ThreadingHTTPServer):
+            request_queue_size = 128          # the default 5 drops a burst of connects (1 s SYN retry)
+
+        self.server = Server(("127.0.0.1", port), Handler)
         self.server.daemon_threads = True
         self.server.block_on_close = False     # close() must not wait for a slow answer
         self.port = self.server.server_address[1]
