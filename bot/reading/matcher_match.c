@@ -8,13 +8,13 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "matcher_int.h"
 #include "normalise.h"
 #include "alloc.h"
 #include "banned.h"
 
 #define MAX_SPANS 64
 #define MAX_CANDS 4096
-#define FOLLOWUP_MAX_WORDS 6
 
 struct span {
 	size_t so, eo;
@@ -179,152 +179,6 @@ static int by_score(const void *a, const void *b)
 	return x->intent - y->intent;
 }
 
-
-/* indices from another snapshot must never be used */
-static int context_valid(const struct matcher *m, const struct match_context *c)
-{
-	return c->intent < (int)m->lang->nintents && c->topic < (int)m->kb->ntopics &&
-	       c->roles[0] < (int)m->kb->nroles && c->roles[1] < (int)m->kb->nroles &&
-	       c->intent >= -1 && c->topic >= -1;
-}
-
-/* a topic intent's answer still sets the conversation's roles (for follow-ups) */
-static void fill_topic_roles(const struct matcher *m, struct match_result *res)
-{
-	const struct kb_topic *t;
-
-	if (res->topic < 0 || res->used_roles[0] >= 0)
-		return;
-	t = &m->kb->topics[res->topic];
-	if (t->role >= 0) {
-		res->used_roles[0] = t->role;
-	} else if (t->compare[0] >= 0) {
-		res->used_roles[0] = t->compare[0];
-		res->used_roles[1] = t->compare[1];
-	} else if (res->nroles) {
-		res->used_roles[0] = res->roles[0];
-	}
-}
-
-/* the role a slot takes when the question names none */
-static int fallback_role(const struct matcher *m, int intent, const struct match_context *ctx)
-{
-	if (ctx && ctx->roles[0] >= 0)
-		return ctx->roles[0];
-	return m->default_role[intent];
-}
-
-static enum match_outcome resolve_attribute(const struct matcher *m, int intent, const struct match_result *res,
-					    const struct match_context *ctx, int *topic, int used[2])
-{
-	const char *attr = m->lang->intents[intent].target;
-	int role;
-
-	for (size_t r = 0; r < res->nroles; r++) {
-		if ((*topic = kb_topic_by_attribute(m->kb, res->roles[r], attr)) >= 0) {
-			used[0] = res->roles[r];
-			return MATCH_TOPIC;
-		}
-	}
-	if (res->nroles) {
-		used[0] = res->roles[0];
-		return MATCH_NO_FACT;
-	}
-	role = fallback_role(m, intent, ctx);
-	if (role >= 0 && (*topic = kb_topic_by_attribute(m->kb, role, attr)) >= 0) {
-		used[0] = role;
-		return MATCH_TOPIC;
-	}
-	return role >= 0 ? MATCH_NO_FACT : MATCH_NEED_ROLE;
-}
-
-static enum match_outcome resolve_compare(const struct matcher *m, const struct match_result *res,
-					  const struct match_context *ctx, int *topic, int used[2])
-{
-	for (size_t a = 0; a < res->nroles; a++) {
-		for (size_t b = a + 1; b < res->nroles; b++) {
-			if ((*topic = kb_topic_compare(m->kb, res->roles[a], res->roles[b])) >= 0) {
-				used[0] = res->roles[a];
-				used[1] = res->roles[b];
-				return MATCH_TOPIC;
-			}
-		}
-	}
-	if (res->nroles == 1 && ctx && ctx->roles[0] >= 0 && ctx->roles[0] != res->roles[0] &&
-	    (*topic = kb_topic_compare(m->kb, ctx->roles[0], res->roles[0])) >= 0) {
-		used[0] = ctx->roles[0];
-		used[1] = res->roles[0];
-		return MATCH_TOPIC;
-	}
-	return res->nroles >= 2 ? MATCH_NO_FACT : MATCH_NEED_ROLE;
-}
-
-static enum match_outcome resolve(const struct matcher *m, int intent, const struct match_result *res,
-				  const struct match_context *ctx, int *topic, int used[2])
-{
-	const struct lang_intent *in = &m->lang->intents[intent];
-
-	*topic = -1;
-	used[0] = used[1] = -1;
-	switch (in->kind) {
-	case INTENT_TOPIC:
-		*topic = kb_topic_find(m->kb, in->target);
-		return *topic >= 0 ? MATCH_TOPIC : MATCH_NONE;
-	case INTENT_ATTRIBUTE:
-		return resolve_attribute(m, intent, res, ctx, topic, used);
-	case INTENT_COMPARE:
-		return resolve_compare(m, res, ctx, topic, used);
-	case INTENT_DECLINE:
-		return MATCH_DECLINE;
-	default:
-		return MATCH_NONE;
-	}
-}
-
-static size_t count_words(const char *t)
-{
-	size_t n = 0;
-
-	for (const char *p = t; *p; p++)
-		if (*p != ' ' && (p == t || p[-1] == ' '))
-			n++;
-	return n;
-}
-
-/* "and for emts?", "what about paramedics": the last question again, for another role */
-int matcher_switch_role(const struct matcher *m, const struct match_context *ctx, struct match_result *res)
-{
-	const struct kb_topic *prev;
-	int t = -1;
-
-	if (!ctx || ctx->topic < 0 || ctx->topic >= (int)m->kb->ntopics || res->nroles == 0 ||
-	    count_words(res->norm) > FOLLOWUP_MAX_WORDS)
-		return 0;
-	prev = &m->kb->topics[ctx->topic];
-	if (prev->attribute)
-		t = kb_topic_by_attribute(m->kb, res->roles[0], prev->attribute);
-	else if (prev->compare[0] >= 0 && res->nroles >= 2)
-		t = kb_topic_compare(m->kb, res->roles[0], res->roles[1]);
-	else if (prev->compare[0] >= 0 && res->roles[0] != ctx->roles[0])
-		t = kb_topic_compare(m->kb, ctx->roles[0], res->roles[0]);
-	if (t < 0 && prev->attribute) {
-		res->outcome = MATCH_NO_FACT;         /* "and for paramedics?" with no such fact */
-		res->intent = ctx->intent;
-		res->used_roles[0] = res->roles[0];
-		res->followup = 1;
-		return 1;
-	}
-	if (t < 0)
-		return 0;
-	res->outcome = MATCH_TOPIC;
-	res->topic = t;
-	res->intent = ctx->intent;
-	res->used_roles[0] = res->roles[0];
-	res->used_roles[1] = res->nroles > 1 ? res->roles[1] : -1;
-	res->followup = 1;
-	res->score = MATCHER_CONFIDENT;
-	return 1;
-}
 
 /* An intent whose candidate patterns could reach the score of the best answer so far */
 struct pending {
@@ -497,7 +351,7 @@ static void consider(const struct matcher *m, const struct candidate *c, struct 
 
 	if (c->excluded || c->score < MATCHER_CONFIDENT - 1e-9)
 		return;
-	v.outcome = resolve(m, c->intent, res, ctx, &v.topic, v.used);
+	v.outcome = matcher_resolve(m, c->intent, res, ctx, &v.topic, v.used);
 	if (v.outcome == MATCH_TOPIC || v.outcome == MATCH_DECLINE) {
 		if (v.outcome == MATCH_TOPIC)
 			add_tie(res, &v);
@@ -636,7 +490,7 @@ void matcher_patterns(const struct matcher *m, struct matcher_scratch *s, const 
 {
 	struct verdict best = { 0 }, miss = { 0 };
 
-	if (ctx && !context_valid(m, ctx))
+	if (ctx && !matcher_context_valid(m, ctx))
 		ctx = NULL;
 	matcher_read(m, s, q, len, res);
 	score_and_resolve(m, s, res, ctx, &best, &miss);
@@ -648,7 +502,7 @@ void matcher_patterns(const struct matcher *m, struct matcher_scratch *s, const 
 		res->used_roles[1] = best.used[1];
 		res->score = best.score;
 		keep_ties(res, &best);
-		fill_topic_roles(m, res);
+		matcher_fill_topic_roles(m, res);
 		return;
 	}
 	if (miss.found) {
