@@ -68,6 +68,17 @@ static int by_start(const void *a, const void *b)
 	return (x->eo > y->eo) ? -1 : (x->eo < y->eo);
 }
 
+/* PCRE2's JIT scans the subject with vector loads that may read a few bytes past
+ * its end (within the buffer); those bytes are cleared so no read depends on stale
+ * or uninitialised memory (valgrind reports it otherwise) - a 64-byte clear, not
+ * the whole buffer */
+static void clear_tail(char *buf, size_t used, size_t cap)
+{
+	size_t n = cap - used < 64 ? cap - used : 64;
+
+	memset(buf + used, 0, n);
+}
+
 static size_t collect_spans(const struct matcher *m, struct matcher_scratch *s, const char *t,
 			    size_t len, struct span *sp)
 {
@@ -145,7 +156,7 @@ static void find_mentions(const struct matcher *m, struct matcher_scratch *s, st
 		memcpy(res->tagged + o, t + at, len - at);
 		o += len - at;
 	}
-	res->tagged[o] = '\0';
+	clear_tail(res->tagged, o, sizeof(res->tagged));
 	res->role_words = count_role_words(m, res->tagged);
 }
 
@@ -471,6 +482,7 @@ void matcher_read(const struct matcher *m, struct matcher_scratch *s, const char
 	res->outcome = MATCH_NONE;
 	normalise(&m->lang->lexicon, q, len, res->norm, sizeof(res->norm));
 	speller_fix(&m->speller, res->norm, sizeof(res->norm));
+	clear_tail(res->norm, strlen(res->norm), sizeof(res->norm));
 	find_mentions(m, s, res);
 }
 
