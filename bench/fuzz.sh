@@ -84,9 +84,10 @@ for t in $TARGETS; do
 	mkdir -p "$d/merged" "$d/found"
 	for f in "$seeds"/*; do
 		[ -f "$f" ] || continue
-		case $(basename "$f") in
+		b=$(basename "$f")
+		case $b in
 		*[!0-9a-f]*) cp "$f" "$d/merged/" ;;
-		*) [ ${#f} -gt 40 ] && mv "$f" "$d/found/" ;;
+		*) if [ ${#b} -eq 40 ]; then mv "$f" "$d/found/"; else cp "$f" "$d/merged/"; fi ;;
 		esac
 	done
 	"$bin" -merge=1 -use_counters=0 -max_len=4096 "$d/merged" "$d/found" "$d/corpus" \
