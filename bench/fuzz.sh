@@ -62,16 +62,19 @@ for t in $TARGETS; do
 			crashes=$((crashes + 1))
 			kind=$(basename "$a" | cut -d- -f1)
 			sha=$(sha1sum "$a" | cut -c1-16)
-			cp "$a" "$seeds/crash-$sha"
+			cp "$a" "$d/crash-$sha"      # into the seeds after the run, not to crash every restart
 			cp "$d/log.$n" "$LOGS/$t-$kind-$sha.log"
 			echo "  $t: $kind, input saved as tests/fuzz/corpus/$t/crash-$sha, log $LOGS/$t-$kind-$sha.log" >&2
 			grep -m3 -E 'ERROR|SUMMARY|runtime error|deadly signal' "$d/log.$n" | sed 's/^/    /' >&2
 			rm -f "$a"
 		done
 		left=$((SECS - ($(date +%s) - start)))
-		[ "$n" -ge 20 ] && break           # crashing at once each time: stop
+		[ "$n" -ge 50 ] && break           # crashing at once each time: stop
 	done
 	secs=$(($(date +%s) - start))
+	for a in "$d"/crash-*; do
+		[ -f "$a" ] && cp "$a" "$seeds/"
+	done
 	first=$(grep -h -m1 'INITED' "$d/log.1" || true)
 	last=$(grep -h -E '^#[0-9]+' "$d/log.$n" | tail -n1)
 	covs=$(echo "$first" | field cov)
