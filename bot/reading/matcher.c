@@ -97,7 +97,9 @@ static int add(struct patset *ps, const char *group, const struct lang_pattern *
 {
 	char err[256];
 	int i;
-	char *inl = strstr(p->re, "(?&role)") ? inline_roles(p->re, group) : NULL;
+	/* a role pattern (entities.txt) has no role group: its (?&role) is left to
+	 * PCRE2, which refuses it (a reason in d), never inlined from NULL */
+	char *inl = group && strstr(p->re, "(?&role)") ? inline_roles(p->re, group) : NULL;
 
 	if (inl && strlen(inl) <= SB_MAX_PATTERN * 4)
 		i = patset_add_as(ps, inl, p->re, err, sizeof(err));

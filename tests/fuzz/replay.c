@@ -1,6 +1,7 @@
 /*
  * replay.c - runs a fuzz target without libFuzzer: every file of the seed corpus
- * directory given, then a few thousand pseudo-random mutations of them. Lets every
+ * directory given, then a few thousand pseudo-random mutations of them
+ * ($REPLAY_MUTATIONS, default 5000). Lets every
  * build exercise every fuzz target; real fuzzing uses -DSTUDYBOT_FUZZ=ON with clang.
  */
 #include <dirent.h>
@@ -12,7 +13,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define REPLAY_MAX_INPUT 65536
-#define MAX_SEEDS 256
+#define MAX_SEEDS 512
 
 static uint64_t rng = 0x9e3779b97f4a7c15ull;
 
@@ -66,6 +67,8 @@ int main(int argc, char **argv)
 	DIR *d = argc > 1 ? opendir(argv[1]) : NULL;
 	struct dirent *e;
 	int runs = 0;
+	const char *m = getenv("REPLAY_MUTATIONS");
+	long mutations = m && *m ? strtol(m, NULL, 10) : 5000;
 
 	while (d && (e = readdir(d)) && nseeds < MAX_SEEDS) {
 		char path[4096];
@@ -90,7 +93,7 @@ int main(int argc, char **argv)
 		lens[0] = 0;
 		nseeds = 1;
 	}
-	for (i = 0; i < 5000; i++, runs++)
+	for (i = 0; i < (size_t)mutations; i++, runs++)
 		mutate_and_run(seeds[i % nseeds], lens[i % nseeds]);
 	printf("replay: %d inputs, 0 crashes\n", runs);
 	return 0;
