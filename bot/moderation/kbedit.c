@@ -163,8 +163,12 @@ static int link_dir(const char *src, const char *dst, const char *skip)
 	while ((e = readdir(dh)) && rc == 0) {
 		if (e->d_name[0] == '.' || (skip && strcmp(e->d_name, skip) == 0))
 			continue;
-		snprintf(from, sizeof(from), "%s/%s", src, e->d_name);
-		snprintf(to, sizeof(to), "%s/%s", dst, e->d_name);
+		if ((size_t)snprintf(from, sizeof(from), "%s/%s", src, e->d_name) >= sizeof(from) ||
+		    (size_t)snprintf(to, sizeof(to), "%s/%s", dst, e->d_name) >= sizeof(to)) {
+			errno = ENAMETOOLONG;
+			rc = -1;
+			break;
+		}
 		rc = symlink(from, to);
 	}
 	closedir(dh);
