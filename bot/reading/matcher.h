@@ -65,6 +65,9 @@ struct matcher_scratch {
 	struct ranker_scratch rank;
 	struct match_result *aside;    /* the whole of a long message, read for its roles */
 	char story[SB_MAX_QUESTION + 1];  /* its tagged text, for the model */
+	char clause[SB_MAX_QUESTION + 1]; /* the question clause's tagged text, when the
+					   * whole message answered for it */
+	double tie_margin;     /* pattern answers this close to the best count as ties */
 	int nomem;             /* a reading ran out of memory: its result may lack a part */
 };
 

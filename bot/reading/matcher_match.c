@@ -486,13 +486,13 @@ void matcher_read(const struct matcher *m, struct matcher_scratch *s, const char
 	find_mentions(m, s, res);
 }
 
-/* the answers that scored as high as the best, for another topic */
-static void keep_ties(struct match_result *res, const struct verdict *best)
+/* the answers that scored as high as the best (within margin), for another topic */
+static void keep_ties(struct match_result *res, const struct verdict *best, double margin)
 {
 	size_t n = 0;
 
 	for (size_t i = 0; best->outcome == MATCH_TOPIC && i < res->ntied; i++)
-		if (res->tied[i].score > best->score - 1e-9 && res->tied[i].topic != best->topic)
+		if (res->tied[i].score > best->score - margin - 1e-9 && res->tied[i].topic != best->topic)
 			res->tied[n++] = res->tied[i];
 	res->ntied = n;
 }
@@ -513,7 +513,7 @@ void matcher_patterns(const struct matcher *m, struct matcher_scratch *s, const 
 		res->used_roles[0] = best.used[0];
 		res->used_roles[1] = best.used[1];
 		res->score = best.score;
-		keep_ties(res, &best);
+		keep_ties(res, &best, s->tie_margin);
 		matcher_fill_topic_roles(m, res);
 		return;
 	}

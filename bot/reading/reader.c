@@ -30,6 +30,8 @@
 #define STORY_WEIGHT     1.0f    /* the same, when the question clause leans on it */
 #define FIGURE_FLOOR     0.2     /* the least model score of a topic giving the figure asked */
 #define TIE_MARGIN       0.02    /* the model's lead that changes a tied pattern answer */
+#define WHOLE_TIE_MARGIN 1.0     /* read whole, answers this close to the best are ties */
+#define WHOLE_TIE_FLOOR  0.25    /* ... that the model picks only when it scores them this */
 
 /* ---------------------------------------------------------------- follow-ups */
 
@@ -372,7 +374,7 @@ static double model_score(const struct ranker_hit *hits, size_t n, int topic)
  * about running command at a fire: command roles or firefighters?): the model,
  * reading the whole message, picks between them */
 static void break_tie(const struct matcher *m, struct matcher_scratch *s, struct match_result *res,
-		      const char *backstory)
+		      const char *text, const char *backstory)
 {
 	struct ranker_hit hits[RANKER_TOP];
 	size_t n;
@@ -381,10 +383,12 @@ static void break_tie(const struct matcher *m, struct matcher_scratch *s, struct
 
 	if (!res->ntied || res->outcome != MATCH_TOPIC || res->stage != STAGE_PATTERNS)
 		return;
-	n = reader_rank(m, s, res->tagged, backstory, NULL, hits);
+	n = reader_rank(m, s, text, backstory, NULL, hits);
 	best = model_score(hits, n, res->topic) + TIE_MARGIN;
 	for (size_t i = 0; i < res->ntied; i++) {
 		double sc = model_score(hits, n, res->tied[i].topic);
+		if (res->tied[i].score < res->score - 1e-9 && sc < WHOLE_TIE_FLOOR)
+			continue;               /* scored lower: only a model sure of it moves */
 		if (sc > best) {
 			best = sc;
 			pick = &res->tied[i];
@@ -483,15 +487,26 @@ static void backstory(const struct matcher *m, struct matcher_scratch *s, const 
 	memcpy(s->story, s->aside->tagged, sizeof(s->story));
 }
 
-/* a focus clause the patterns cannot read: the whole message, as before clauses */
-static void whole_message(const struct matcher *m, struct matcher_scratch *s, const char *q, size_t len,
-			  const struct match_context *ctx, struct match_result *res)
+/*
+ * A focus clause the patterns cannot read: the whole message, as before clauses.
+ * Its story matches patterns as much as its question does ("my dad works at a
+ * factory ... emr training. how long does it take": workplaces scores above
+ * training length), so answers scoring near the best are kept as ties for the
+ * model, which reads the clause first, to pick between. 1 when it answered.
+ */
+static int whole_message(const struct matcher *m, struct matcher_scratch *s, const char *q, size_t len,
+			 const struct match_context *ctx, struct match_result *res)
 {
 	if (res->outcome == MATCH_TOPIC || res->outcome == MATCH_DECLINE)
-		return;
+		return 0;
+	s->tie_margin = WHOLE_TIE_MARGIN;
 	matcher_patterns(m, s, q, len, ctx, s->aside);
-	if (s->aside->outcome == MATCH_TOPIC)
-		memcpy(res, s->aside, sizeof(*res));
+	s->tie_margin = 0;
+	if (s->aside->outcome != MATCH_TOPIC)
+		return 0;
+	memcpy(s->clause, res->tagged, sizeof(s->clause));
+	memcpy(res, s->aside, sizeof(*res));
+	return 1;
 }
 
 static void second_question(const struct matcher *m, struct matcher_scratch *s, const char *q,
@@ -510,6 +525,7 @@ void matcher_match(const struct matcher *m, struct matcher_scratch *s, const cha
 	struct focus f;
 	struct match_context local;
 	const struct match_context *use = ctx;
+	int whole = 0;
 
 	focus_find(q, len, &f);
 	if (f.split && !s->aside && !(s->aside = sb_malloc(sizeof(*s->aside)))) {
@@ -522,7 +538,7 @@ void matcher_match(const struct matcher *m, struct matcher_scratch *s, const cha
 	}
 	matcher_patterns(m, s, q + f.start, f.end - f.start, use, res);
 	if (f.split)
-		whole_message(m, s, q, len, ctx, res);
+		whole = whole_message(m, s, q, len, ctx, res);
 	res->stage = STAGE_PATTERNS;
 	res->pat_outcome = res->outcome;
 	res->pat_topic = res->topic;
@@ -538,7 +554,7 @@ void matcher_match(const struct matcher *m, struct matcher_scratch *s, const cha
 	res->why = res->outcome == MATCH_NONE ? "no pattern was confident and the model was not either" :
 		   "a pattern matched";
 	if (!taught(m, res) && !reader_switches_role(m, s, ctx, res)) {
-		break_tie(m, s, res, f.split ? s->story : NULL);
+		break_tie(m, s, res, whole ? s->clause : res->tagged, f.split ? s->story : NULL);
 		second_stage(m, s, res, f.split ? s->story : NULL, ctx && ctx->topic >= 0 ? ctx : NULL);
 	}
 	wants_figure(m, s, res, f.split ? s->story : NULL, ctx && ctx->topic >= 0 ? ctx : NULL);

@@ -118,6 +118,19 @@ static void test_tied_patterns_model_picks(void **state)
 	assert_string_equal(res.why, "patterns scored two answers alike: the model picked between them");
 }
 
+/* a clause read through its whole message: the story's own match (works at a
+ * factory -> workplaces) scores above the question's; the model, reading the
+ * clause first, picks the question's - but a clause that says nothing of its own
+ * ("why would that be?") keeps the patterns' best */
+static void test_whole_message_model_picks(void **state)
+{
+	assert_topic(ask("my dad works at a factory and they want him to do emr training. how long does it take"),
+		     "emr-training-length");
+	assert_topic(ask("I live way out in the country, like 40 minutes from the nearest hospital. I read "
+			 "somewhere that EMRs were meant especially for places like mine. Why would that be?"),
+		     "emr-value");
+}
+
 /* "first responder" as a level or a course is the EMR's older name; on scene it is anyone */
 static void test_first_responder_as_a_level(void **state)
 {
@@ -268,6 +281,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_chatty_message_answers_its_question),
 		cmocka_unit_test(test_tied_patterns_model_picks),
+		cmocka_unit_test(test_whole_message_model_picks),
 		cmocka_unit_test(test_first_responder_as_a_level),
 		cmocka_unit_test(test_figure_the_notes_lack),
 		cmocka_unit_test(test_two_questions_first_answered),
