@@ -67,16 +67,36 @@ static void add_suggestions(struct answer *a, const char *lead)
 	buf_addc(&a->text, '.');
 }
 
+static void add_sources(const struct knowledge *k, const struct kb_topic *t, struct answer *a)
+{
+	for (size_t i = 0; i < t->nsources && a->nsources < ANSWER_MAX_SOURCES; i++) {
+		const char *title = k->kb.sources[t->sources[i]].title;
+		size_t j = 0;
+
+		while (j < a->nsources && a->sources[j] != title)
+			j++;
+		if (j == a->nsources)
+			a->sources[a->nsources++] = title;
+	}
+}
+
+/* The answer, and when the message asked a second question the patterns read
+ * ("what does emr stand for, and how long is the training?") its answer too; one
+ * Sources line for both. */
 static void compose_topic(const struct knowledge *k, const struct match_result *res, struct answer *a)
 {
 	const struct kb_topic *t = &k->kb.topics[res->topic];
+	const struct kb_topic *t2 = res->second_topic >= 0 ? &k->kb.topics[res->second_topic] : NULL;
 
-	suggest_topic(k, a, res->second_topic);     /* the other question of a double one */
 	a->matched = 1;
 	a->topic = t->id;
 	buf_adds(&a->text, t->answer);
-	for (size_t i = 0; i < t->nsources && a->nsources < ANSWER_MAX_SOURCES; i++)
-		a->sources[a->nsources++] = k->kb.sources[t->sources[i]].title;
+	add_sources(k, t, a);
+	if (t2) {
+		buf_adds(&a->text, "\n\n");
+		buf_adds(&a->text, t2->answer);
+		add_sources(k, t2, a);
+	}
 	if (a->nsources) {
 		buf_adds(&a->text, a->nsources > 1 ? "\nSources: " : "\nSource: ");
 		for (size_t i = 0; i < a->nsources; i++) {     /* every answer: no printf */
@@ -85,11 +105,10 @@ static void compose_topic(const struct knowledge *k, const struct match_result *
 			buf_addc(&a->text, '"');
 		}
 	}
-	if (res->second_topic >= 0 && k->kb.topics[res->second_topic].nexamples)
-		buf_printf(&a->text, "\nYou also asked something else - for that, ask me \"%s\".",
-			   k->kb.topics[res->second_topic].examples[0]);
 	for (size_t i = 0; i < t->nrelated; i++)
 		suggest_topic(k, a, kb_topic_find(&k->kb, t->related[i]));
+	for (size_t i = 0; t2 && i < t2->nrelated; i++)
+		suggest_topic(k, a, kb_topic_find(&k->kb, t2->related[i]));
 }
 
 static const char *role_name(const struct knowledge *k, int role)
@@ -249,7 +268,7 @@ void answer_explain(const struct knowledge *k, const struct match_result *res, c
 		buf_printf(out, "question clause: chars %zu-%zu of the message (the rest is read for its roles)\n",
 			   res->focus_start, res->focus_end);
 	if (res->second_topic >= 0)
-		buf_printf(out, "second question: offered as %s\n", k->kb.topics[res->second_topic].id);
+		buf_printf(out, "second question: answered too, topic %s\n", k->kb.topics[res->second_topic].id);
 	buf_printf(out, "normalised: %s\n", res->norm);
 	buf_printf(out, "with roles: %s\n", res->tagged);
 	buf_adds(out, "roles:");

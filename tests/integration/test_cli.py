@@ -78,7 +78,13 @@ check("explain - shows the model and the context", "model" in turns[1] and "cont
       and "(follow-up)" in turns[1], out)
 rc, out, err = run(["explain", "what is the nremt and how long is emr training"])
 check("explain shows the clause read and the second question", rc == 0 and "question clause" in out
-      and "second question: offered as emr-training-length" in out and "topic: nremt" in out, out)
+      and "second question: answered too, topic emr-training-length" in out and "topic: nremt" in out, out)
+
+# two questions in one message: both answered, one Sources line
+rc, out, err = run(["ask", "--json", "what is the nremt and how long is emr training"])
+obj = json.loads(out)
+check("a double question answers both", rc == 0 and obj["topic"] == "nremt" and "National Registry" in obj["answer"]
+      and "24" in obj["answer"] and "60" in obj["answer"] and obj["answer"].count("Source") == 1, out)
 
 # unknown question: honest, with suggestions
 rc, out, err = run(MINI + ["ask", "--json", "how", "do", "tides", "work"])
