@@ -258,6 +258,7 @@ static int build_vocabulary(struct matcher *m)
 		vocab_from_patterns(&m->speller, &L->entities[e].patterns, 1);
 	for (size_t i = 0; i < L->nintents; i++)
 		vocab_from_patterns(&m->speller, &L->intents[i].patterns, 0);
+	m->speller.rewritten = &L->lexicon.words;
 	return speller_build(&m->speller);
 }
 

@@ -126,6 +126,7 @@ size_t normalise(const struct lexicon *lx, const char *in, size_t len, char *out
 	char tmp[SB_MAX_QUESTION + 1];
 	size_t n, o = 0, words = 0;
 	const char *p, *end;
+	int spelt = 0;      /* the word before was a single letter the lexicon does not know */
 
 	if (cap == 0)
 		return 0;
@@ -138,6 +139,9 @@ size_t normalise(const struct lexicon *lx, const char *in, size_t len, char *out
 		while (p < end && *p != ' ')
 			p++;
 		idx = lx ? strmap_get(&lx->words, w, (size_t)(p - w)) : -1;
+		if (p - w == 1 && spelt)
+			idx = -1;   /* "e m r": a letter of a spelt-out word, not texting's "r" */
+		spelt = p - w == 1 && idx < 0;
 		if (idx >= 0)
 			o = emit(out, o, cap, lx->repl[idx], strlen(lx->repl[idx]));
 		else

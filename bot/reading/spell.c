@@ -285,6 +285,49 @@ const char *speller_correct(const struct speller *sp, const char *w, size_t len)
 	return best >= 0 ? sp->vocab[best] : NULL;
 }
 
+/* the vocabulary index of w[0..len), -1 when unknown */
+static int known(const struct speller *sp, const char *w, size_t len)
+{
+	return len && len <= SPELL_MAX_WORD ? strmap_get(&sp->words, w, len) : -1;
+}
+
+/*
+ * A word typed or dictated in pieces, put back together: "e m r" (a run of single
+ * letters), "para medicine", "ambu lance". The pieces at text[i..] join when the
+ * joined word is a domain term, or a known word one of the pieces is not. Returns
+ * the bytes of text the joined word used (0: no join), the word in out.
+ */
+static size_t join_pieces(const struct speller *sp, const char *text, size_t i, size_t len, char *out)
+{
+	size_t n = strcspn(text + i, " "), j = i + n, o = 0, used = 0;
+
+	if (n == 1) {                                   /* single letters, one space apart */
+		for (size_t k = i; k < len && o < SPELL_MAX_WORD && text[k] >= 'a' && text[k] <= 'z' &&
+				   (k + 1 == len || text[k + 1] == ' '); k += 2) {
+			out[o++] = text[k];
+			used = k + 1;
+		}
+		out[o] = '\0';
+		return o >= 2 && known(sp, out, o) >= 0 ? used : 0;
+	}
+	if (j >= len || n > SPELL_MAX_WORD)
+		return 0;
+	j += strspn(text + j, " ");
+	size_t n2 = strcspn(text + j, " ");
+	int k;
+	if (n + n2 > SPELL_MAX_WORD || !is_alpha_word(text + i, n) || !is_alpha_word(text + j, n2))
+		return 0;
+	memcpy(out, text + i, n);
+	memcpy(out + n, text + j, n2);
+	out[n + n2] = '\0';
+	k = known(sp, out, n + n2);
+	if (sp->rewritten && strmap_get(sp->rewritten, out, n + n2) >= 0)
+		return 0;                               /* "pre hospital" is how the lexicon spells it */
+	if (k < 0 || !(sp->target[k] || known(sp, text + i, n) < 0 || known(sp, text + j, n2) < 0))
+		return 0;
+	return j + n2;
+}
+
 size_t speller_fix(const struct speller *sp, char *text, size_t cap)
 {
 	char out[4096];
@@ -293,10 +336,14 @@ size_t speller_fix(const struct speller *sp, char *text, size_t cap)
 	if (!sp->n || len >= sizeof(out))
 		return len;
 	while (i < len) {
-		size_t n = strcspn(text + i, " ");
-		const char *fix = speller_correct(sp, text + i, n);
+		char piece[SPELL_MAX_WORD + 1];
+		size_t n = strcspn(text + i, " "), end = join_pieces(sp, text, i, len, piece);
+		const char *fix = end ? piece : speller_correct(sp, text + i, n);
 		const char *w = fix ? fix : text + i;
 		size_t wl = fix ? strlen(fix) : n;
+
+		if (end)
+			n = end - i;
 		if (o + wl + 2 >= sizeof(out) || o + wl + 2 >= cap)
 			break;
 		if (o)

@@ -16,6 +16,9 @@
  * shape that rarely makes another real word: swapped neighbours ("wrok"), a
  * doubled letter typed once ("usualy"), a single one typed twice, or a letter
  * left out of a longer word ("higest").
+ * A word in pieces is put back together first: a run of single letters ("e m r")
+ * or two words ("para medicine") when the whole is a domain term, or a known word
+ * one piece is not - never a word the lexicon rewrites ("pre hospital").
  * Read-only once built.
  */
 #ifndef STUDYBOT_SPELL_H
@@ -41,6 +44,7 @@ struct speller {
 	int *link_word, *link_next;
 	size_t nlinks, links_cap;
 	int nomem;               /* an add ran out of memory: speller_build fails */
+	const struct strmap *rewritten;   /* words the lexicon rewrites: pieces never join into them */
 };
 
 void speller_init(struct speller *sp);

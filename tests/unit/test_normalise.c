@@ -25,6 +25,8 @@ static int setup(void **state)
 	lexicon_add(&lx, "defibulator", "defibrillator");
 	lexicon_add(&lx, "pls", "");
 	lexicon_add(&lx, "emtb", "emt basic");
+	lexicon_add(&lx, "r", "are");
+	lexicon_add(&lx, "u", "you");
 	return 0;
 }
 
@@ -64,6 +66,9 @@ static void test_lexicon(void **state)
 	assert_string_equal(norm("expand EMS pls"), "expand ems");
 	assert_string_equal(norm("emtb course"), "emt basic course");
 	assert_string_equal(norm("defibulators"), "defibulators");   /* whole words only */
+	/* texting's single letters, but not a letter of a word spelt out */
+	assert_string_equal(norm("r u an emt"), "are you an emt");
+	assert_string_equal(norm("how long is E.M.R. training"), "how long is e m r training");
 }
 
 static void test_caps(void **state)

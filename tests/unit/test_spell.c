@@ -7,8 +7,10 @@
 #include <string.h>
 
 #include "spell.h"
+#include "normalise.h"
 
 static struct speller sp;
+static struct lexicon lx;
 
 static int setup(void **state)
 {
@@ -17,12 +19,18 @@ static int setup(void **state)
 	speller_add_text(&sp, "how long is the training where do they work", 0);
 	speller_add_text(&sp, "roles", 1);     /* too short to be a correction */
 	speller_add_text(&sp, "dose", 0);
+	speller_add_text(&sp, "emr prehospital", 1);
+	speller_add_text(&sp, "pre hospital fire fighter", 0);
+	lexicon_init(&lx);
+	lexicon_add(&lx, "prehospital", "pre hospital");
+	sp.rewritten = &lx.words;
 	return speller_build(&sp);
 }
 
 static int teardown(void **state)
 {
 	speller_release(&sp);
+	lexicon_release(&lx);
 	return 0;
 }
 
@@ -74,6 +82,26 @@ static void test_fix_text(void **state)
 	assert_string_equal(t, "can a paramedic drive the ambulance");
 }
 
+/* a word typed or dictated in pieces is put back together when the whole is one
+ * the knowledge uses - never into a word the lexicon spells in two */
+static void test_pieces_joined(void **state)
+{
+	char a[128] = "how long is e m r training", b[128] = "what is community para medicine";
+	char c[128] = "is it a b c", d[128] = "where does pre hospital care start";
+	char e[128] = "the fire fighter";
+
+	speller_fix(&sp, a, sizeof(a));
+	assert_string_equal(a, "how long is emr training");
+	speller_fix(&sp, b, sizeof(b));
+	assert_string_equal(b, "what is community paramedicine");
+	speller_fix(&sp, c, sizeof(c));
+	assert_string_equal(c, "is it a b c");
+	speller_fix(&sp, d, sizeof(d));
+	assert_string_equal(d, "where does pre hospital care start");
+	speller_fix(&sp, e, sizeof(e));
+	assert_string_equal(e, "the fire fighter");        /* both known, the whole not a term */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -81,6 +109,7 @@ int main(void)
 		cmocka_unit_test(test_leaves_others_alone),
 		cmocka_unit_test(test_typing_slips),
 		cmocka_unit_test(test_fix_text),
+		cmocka_unit_test(test_pieces_joined),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
