@@ -22,7 +22,7 @@
 #include "banned.h"
 
 #define PATTERN_DECISIVE 2.0    /* a pattern score the model never overrides */
-#define LEAN_MAX_WORDS   10
+#define LEAN_MAX_WORDS   12
 #define CLINICAL_PREFIX  "decline-clinical"
 #define ANCHOR_TOPICS    3      /* a word at most this many topics use says what is asked */
 #define CONTEXT_WEIGHT   0.5f    /* an earlier turn, for a follow-up */

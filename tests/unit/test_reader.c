@@ -197,6 +197,16 @@ static void test_followup_by_who(void **state)
 	assert_null(ask("by who?"));
 }
 
+/* a follow-up counts its words after contractions are spelt out: "and whats the
+ * lowest level that can be on one?" is 11 of them, and still leans on the turn before */
+static void test_followup_longer(void **state)
+{
+	start();
+	assert_topic(turn("who's the top provider on an ambulance"), "paramedic-most-advanced");
+	assert_topic(turn("and whats the lowest level that can be on one?"), "emr-ambulance");
+	assert_true(res.followup);
+}
+
 static void test_followup_join_it(void **state)
 {
 	start();
@@ -288,6 +298,7 @@ int main(void)
 		cmocka_unit_test(test_switch_rereads_question),
 		cmocka_unit_test(test_followup_by_who),
 		cmocka_unit_test(test_followup_join_it),
+		cmocka_unit_test(test_followup_longer),
 		cmocka_unit_test(test_switch_elsewhere_not_answered),
 		cmocka_unit_test(test_new_question_after_topic),
 		cmocka_unit_test(test_off_topic_not_answered),
