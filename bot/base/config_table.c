@@ -112,6 +112,20 @@ int config_check_url(const char *v, char *why, size_t n)
 	return no_space(v) ? 0 : fail(why, n, "spaces and control characters are not allowed");
 }
 
+int config_check_web_path(const char *v, char *why, size_t n)
+{
+	size_t len = strlen(v);
+
+	if (v[0] != '/' || len < 2 || v[len - 1] == '/')
+		return fail(why, n, "must start with '/' and not end with one, e.g. /studybot");
+	if (len > 64)
+		return fail(why, n, "longer than 64 bytes");
+	if (strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/._-") != len ||
+	    strstr(v, "//") || strstr(v, "/."))
+		return fail(why, n, "only letters, digits and / . _ - are allowed (no // or /.)");
+	return 0;
+}
+
 /* the platforms whose user ids are per workspace (moderators may name one) */
 static int workspaces(const char *platform)
 {

@@ -14,6 +14,8 @@
 #include "banned.h"
 
 #define SEEN_MAX      20000                /* per platform */
+#define SB_MAX_EXPLAIN (1 << 14)           /* bytes of "explain" in a JSON answer */
+#define WEB_RATE_SLOTS 1024                /* client addresses a public chat tells apart */
 #define SEEN_TTL_MS   (60LL * 60 * 1000)   /* platforms retry within minutes */
 
 static const char *opt(const struct config *cfg, const char *section, const char *key)
@@ -120,7 +122,9 @@ int service_init(struct service *svc, struct cli *c)
 	svc->moderation.reloader = svc->reloader;
 	svc->moderation.reload_in_background = 1;
 	svc->moderation_worker = moderation_worker_new(&svc->moderation);
-	return svc->contexts && svc->unanswered_writer && svc->reloader && svc->moderation_worker
+	svc->web_rate = ratelimit_new(WEB_RATE_SLOTS, (double)config_int(c->cfg, "web", "rate_per_minute"),
+				      (double)config_int(c->cfg, "web", "rate_per_minute"));
+	return svc->contexts && svc->unanswered_writer && svc->reloader && svc->moderation_worker && svc->web_rate
 		       ? 0
 		       : error("out of memory");
 }
@@ -138,6 +142,7 @@ void service_release(struct service *svc)
 	unanswered_writer_free(svc->unanswered_writer);            /* before the holder: it may hold a snapshot */
 	knowledge_holder_release(&svc->holder);
 	context_store_free(svc->contexts);
+	ratelimit_free(svc->web_rate);
 	for (size_t i = 0; i < METRICS_MAX_PLATFORMS; i++)
 		seen_free(svc->seen[i]);
 }
@@ -204,6 +209,30 @@ const struct platform_config *service_parse_config(struct service *svc, struct p
 	return tmp;
 }
 
+/* the answer as its platform takes it: the text, or the --json object (and,
+ * when the asker wants it, how the question was read as "explain") */
+static void render(const struct knowledge *k, const struct match_result *res, const struct answer *a,
+		   const struct sb_event *ev, struct buf *reply)
+{
+	const struct platform_ops *ops = platform_find(ev->platform);
+	struct buf how;
+
+	if (!ops || !ops->json_answer) {
+		buf_adds(reply, a->text.ptr ? a->text.ptr : "");
+		return;
+	}
+	answer_json(a, reply);
+	if (!ev->explain || buf_failed(reply) || reply->len == 0)
+		return;
+	buf_init(&how, SB_MAX_EXPLAIN);
+	answer_explain(k, res, a, &how);
+	reply->len--;                                   /* the object's '}' */
+	buf_adds(reply, ", \"explain\": \"");
+	buf_add_json_str(reply, how.ptr ? how.ptr : "");
+	buf_adds(reply, "\"}");
+	buf_release(&how);
+}
+
 static void answer_question(struct service *svc, struct matcher_scratch *s, const struct sb_event *ev,
 			    int64_t now_ms, struct buf *reply, enum metrics_answer *what)
 {
@@ -227,7 +256,7 @@ static void answer_question(struct service *svc, struct matcher_scratch *s, cons
 	matcher_match(&k->matcher, s, ev->text, strlen(ev->text), &ctx, res);
 	answer_init(&a);
 	answer_compose(k, res, &a);
-	buf_adds(reply, a.text.ptr ? a.text.ptr : "");
+	render(k, res, &a, ev, reply);
 	*what = a.matched ? MA_MATCHED : MA_DECLINED;
 	if ((kind = answer_unanswered_kind(k, res)) != NULL)             /* for `!kb unanswered` */
 		unanswered_writer_push_kind(svc->unanswered_writer, ev->text, kind,
