@@ -126,6 +126,19 @@ int config_check_web_path(const char *v, char *why, size_t n)
 	return 0;
 }
 
+int config_check_web_moderator(const char *v, char *why, size_t n)
+{
+	const char *colon = strchr(v, ':');
+	size_t name = colon ? (size_t)(colon - v) : 0;
+
+	if (!colon || name == 0 || name > 32 ||
+	    strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") != name)
+		return fail(why, n, "must be NAME:TOKEN, NAME of 1 to 32 letters, digits, '.', '_' or '-'");
+	if (strlen(colon + 1) < 16 || strlen(colon + 1) > 256 || !no_space(colon + 1))
+		return fail(why, n, "the token must be 16 to 256 characters, no spaces");
+	return 0;
+}
+
 /* the platforms whose user ids are per workspace (moderators may name one) */
 static int workspaces(const char *platform)
 {

@@ -166,6 +166,7 @@ static struct worker *worker_new(struct service *svc, int id, int reuseport, siz
 	pthread_mutex_init(&w->done_lock, NULL);
 	n = webhook_routes(w->routes, WEBHOOK_MAX_ROUTES);
 	n += web_routes(w, w->routes + n, WEBHOOK_MAX_ROUTES - n);
+	n += moderate_routes(w, w->routes + n, WEBHOOK_MAX_ROUTES - n);
 	w->router = (struct router){ w->routes, n, w };
 	outbox_config_default(&oc);
 	oc.max_queued = (unsigned)config_int(cfg, "server", "reply_queue_max");

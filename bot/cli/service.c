@@ -16,6 +16,8 @@
 #define SEEN_MAX      20000                /* per platform */
 #define SB_MAX_EXPLAIN (1 << 14)           /* bytes of "explain" in a JSON answer */
 #define WEB_RATE_SLOTS 1024                /* client addresses a public chat tells apart */
+#define LOGIN_PER_MINUTE 6                  /* /moderate sign-ins an address may try a minute, */
+#define LOGIN_BURST 5                       /* after this many at once */
 #define SEEN_TTL_MS   (60LL * 60 * 1000)   /* platforms retry within minutes */
 
 static const char *opt(const struct config *cfg, const char *section, const char *key)
@@ -87,6 +89,7 @@ int service_init(struct service *svc, struct cli *c)
 	struct knowledge *k;
 
 	memset(svc, 0, sizeof(*svc));
+	web_sessions_init(&svc->web_sessions);
 	svc->cfg = c->cfg;
 	svc->kbdir = c->kb;
 	svc->intentsdir = c->intents;
@@ -124,7 +127,9 @@ int service_init(struct service *svc, struct cli *c)
 	svc->moderation_worker = moderation_worker_new(&svc->moderation);
 	svc->web_rate = ratelimit_new(WEB_RATE_SLOTS, (double)config_int(c->cfg, "web", "rate_per_minute"),
 				      (double)config_int(c->cfg, "web", "rate_per_minute"));
-	return svc->contexts && svc->unanswered_writer && svc->reloader && svc->moderation_worker && svc->web_rate
+	svc->login_rate = ratelimit_new(WEB_RATE_SLOTS, LOGIN_PER_MINUTE, LOGIN_BURST);
+	return svc->contexts && svc->unanswered_writer && svc->reloader && svc->moderation_worker && svc->web_rate &&
+	       svc->login_rate
 		       ? 0
 		       : error("out of memory");
 }
@@ -143,6 +148,8 @@ void service_release(struct service *svc)
 	knowledge_holder_release(&svc->holder);
 	context_store_free(svc->contexts);
 	ratelimit_free(svc->web_rate);
+	ratelimit_free(svc->login_rate);
+	web_sessions_release(&svc->web_sessions);
 	for (size_t i = 0; i < METRICS_MAX_PLATFORMS; i++)
 		seen_free(svc->seen[i]);
 }

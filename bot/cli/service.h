@@ -19,6 +19,7 @@
 #include "moderation_worker.h"
 #include "platform.h"
 #include "ratelimit.h"
+#include "web_sessions.h"
 #include "reload.h"
 #include "seen.h"
 
@@ -41,6 +42,8 @@ struct service {
 	struct unanswered_writer *unanswered_writer;       /* writes unanswered questions off the request path */
 	struct moderation_worker *moderation_worker;       /* runs "!kb" commands off the event loops */
 	struct ratelimit *web_rate;        /* a public web chat's questions, by client address */
+	struct ratelimit *login_rate;      /* /moderate sign-in attempts, by client address */
+	struct web_sessions web_sessions;  /* moderators signed in to /moderate */
 	/* the bot's Telegram username from getMe: written once (worker 0's loop), then
 	 * published by telegram_learned; read by every worker's parse */
 	char telegram_username[TELEGRAM_MAX_USERNAME + 1];

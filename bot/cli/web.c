@@ -189,6 +189,8 @@ size_t web_routes(struct worker *w, struct route *out, size_t max)
 	if (!config_int(w->svc->cfg, "web", "enabled"))
 		return 0;
 	for (const struct web_asset *a = web_assets; a->name && n < max; a++) {
+		if (strcmp(a->name, "moderate.html") == 0)
+			continue;                       /* served as /moderate (moderate.c) */
 		snprintf(suffix, sizeof(suffix), "/%s", strcmp(a->name, "index.html") == 0 ? "" : a->name);
 		if ((p = web_path(w, suffix)))
 			out[n++] = (struct route){ "GET", p, on_file };

@@ -70,6 +70,8 @@ int webhooks_handle(struct worker *w, const struct platform_ops *ops, const stru
 /* web.c: the web chat's routes under [web] path (none when web.enabled is off)
  * and /moderate's; the count */
 size_t web_routes(struct worker *w, struct route *out, size_t max);
+/* moderate.c: the moderators' view's routes under [web] path + /moderate; the count */
+size_t moderate_routes(struct worker *w, struct route *out, size_t max);
 /* a new conversation id (random, 32 hex digits) into out */
 void web_new_conversation(char *out, size_t n);
 /* 1 when the client may use the web chat (loopback, or [web] public); else 0
@@ -102,5 +104,9 @@ void commands_stop(struct worker *w);
  * are counted when it is answered). A full queue is answered "busy" at once. */
 int commands_submit(struct worker *w, const struct platform_ops *ops, const struct sb_event *ev,
 		    const char *command, struct http_response *res, int64_t t0_us);
+/* the same for a moderator signed in to /moderate (who: "web:NAME", a moderator):
+ * the response, deferred (1), is {"ok", "rc", "reply"} as JSON */
+int commands_submit_moderator(struct worker *w, const char *who, const char *command,
+			      struct http_response *res, int64_t t0_us);
 
 #endif

@@ -159,6 +159,8 @@ static const struct config_entry settings[] = {
 	  "answer the chat from any address, not only loopback (then rate limited)" },
 	CONFIG_ENTRY_NUM("web", "rate_per_minute", CONFIG_INT, 1, 100000, "30",
 			 "questions one client address may ask a minute when the chat is public"),
+	{ "web", "moderators", CONFIG_LIST, 0, 0, NULL, config_check_web_moderator, "", 1,
+	  "who may sign in to /moderate: NAME:TOKEN, comma-separated (tokens: 16+ random characters)" },
 	CONFIG_ENTRY_END,
 };
 
