@@ -80,6 +80,78 @@ def test_no_errors(b, port):
     R.check("no uncaught script error", not b.exceptions, b.exceptions)
 
 
+TOKEN = "alice-token-0123456789"
+OTTERS = "when do otters file the gecko report"
+
+
+def test_moderate_sign_in(b, port):
+    b.goto(f"http://127.0.0.1:{port}/?q=" + OTTERS.replace(" ", "+"))
+    b.wait(f"{ANSWERS} >= 1")
+    R.check("moderate: the question is not answered yet", not (answer(b, 0) or {}).get("topic"), answer(b, 0))
+    b.goto(f"http://127.0.0.1:{port}/moderate")
+    R.check("moderate: the sign-in form", b.wait("!document.getElementById('signin').hidden"))
+    b.js("document.getElementById('token').focus()")
+    b.type(TOKEN)
+    b.key("Enter")
+    R.check("moderate: signed in", b.wait("!document.getElementById('view').hidden && "
+                                          "document.getElementById('who').textContent.indexOf('alice') >= 0"),
+            b.js("document.body.innerText"))
+
+
+QUEUE_ITEM = ("[].filter.call(document.querySelectorAll('#queue-list li.card'),function(li){"
+              "return li.querySelector('.question').textContent===%s})[0]" % repr(OTTERS))
+
+
+def test_moderate_teach(b, port):
+    found = None
+    for _ in range(20):
+        found = b.wait(f"!!{QUEUE_ITEM}", 0.5)
+        if found:
+            break
+        b.click("#queue-refresh")
+    if not R.check("moderate: the question is in the queue", found, b.js("document.body.innerText")):
+        return
+    qid = b.js(f"{QUEUE_ITEM}.getAttribute('data-id')")
+    b.js(f"{QUEUE_ITEM}.querySelector('form.teach input').focus()")
+    b.type("emr-training-length")
+    b.screenshot(os.path.join(SHOTS, "moderate.png"))
+    b.key("Enter")                  # a click may land on the topic list's suggestions
+    R.check("moderate: taught (the reply next to the form)",
+            b.wait(f"(document.querySelector(\"#queue-list li[data-id='{qid}'] .result.ok\")||{{}}).textContent||"
+                   f"(!{QUEUE_ITEM} && 'gone from the queue')"), b.js("document.body.innerText"))
+    b.goto(f"http://127.0.0.1:{port}/?q=" + OTTERS.replace(" ", "+"))
+    R.check("moderate: the chat answers it at once", b.wait(f"{ANSWERS} >= 1") and
+            (answer(b, 0) or {}).get("topic") == "emr-training-length", answer(b, 0))
+
+
+def test_moderate_bad_pattern(b, port):
+    b.goto(f"http://127.0.0.1:{port}/moderate")
+    b.wait("!document.getElementById('view').hidden")
+    b.js("document.getElementById('topic').focus()")
+    b.type("emr-training-length")
+    b.key("Enter")
+    R.check("moderate: the topic shown", b.wait("document.getElementById('topic-show').textContent"
+                                                ".indexOf('answer:') >= 0"))
+    b.js("document.getElementById('e-pattern').focus()")
+    b.type("(unclosed")
+    b.key("Enter")
+    msg = b.wait("(document.querySelector('form[data-cmd=pattern] .result.refused')||{}).textContent")
+    R.check("moderate: a bad pattern refused with its message next to the field",
+            msg and "does not compile" in msg, msg)
+    b.js("document.querySelector('form[data-cmd=pattern]').scrollIntoView()")
+    b.screenshot(os.path.join(SHOTS, "moderate-refused.png"))
+
+
+def test_moderate_undo(b, port):
+    b.click("#undo-last")
+    msg = b.wait("(document.querySelector('#undo-result.ok')||{}).textContent")
+    R.check("moderate: undo", msg and "undo" in msg.lower() or msg and "revert" in msg.lower(), msg)
+    b.goto(f"http://127.0.0.1:{port}/?q=" + OTTERS.replace(" ", "+"))
+    b.wait(f"{ANSWERS} >= 1")
+    R.check("moderate: after undo the chat no longer knows it", not (answer(b, 0) or {}).get("topic"),
+            answer(b, 0))
+
+
 def main():
     if not Browser.find():
         print("skip: chromium is not installed (scripts/setup.sh installs it)")
@@ -95,6 +167,16 @@ def main():
         if b:
             b.close()
         R.check("SIGTERM exits 0", s.stop() == 0)
+    s = Serve({"web": {"moderators": f"alice:{TOKEN}"}}, kb_copy=True)
+    b = None
+    try:
+        b = Browser(width=900, height=1100)
+        R.run((b, s.port), test_moderate_sign_in, test_moderate_teach, test_moderate_bad_pattern,
+              test_moderate_undo, test_no_errors)
+    finally:
+        if b:
+            b.close()
+        R.check("moderated server: SIGTERM exits 0", s.stop() == 0)
     R.finish()
 
 

@@ -48,36 +48,33 @@
     $('token').focus();
   }
 
+  function teachForm(cls, html, command) {
+    var f = el('form', cls);
+    f.innerHTML = html;
+    f.addEventListener('submit', function (ev) {
+      ev.preventDefault();
+      run(command(f)).then(function (r) { say(f.querySelector('.result'), r); if (r.ok) refreshAll(); });
+    });
+    return f;
+  }
   function queueItem(m) {
-    var li = el('li', 'card'), f, id = 'q' + m[1];
+    var li = el('li', 'card'), id = 'q' + m[1];
     li.setAttribute('data-id', m[1]);
     li.appendChild(el('p', 'question', m[5]));
     li.appendChild(el('p', 'meta', 'asked ' + m[2] + (m[2] === '1' ? ' time' : ' times') + ', last ' + m[3] +
                       (m[4] || '')));
-    f = el('form', 'teach');
-    f.innerHTML = '<label for="' + id + '-t">Add as an example of topic</label><div class="row">' +
+    li.appendChild(teachForm('teach', '<label for="' + id + '-t">Add as an example of topic</label><div class="row">' +
       '<input id="' + id + '-t" list="topic-ids" autocomplete="off" required><button type="submit">Add as example</button>' +
-      '</div><p class="result" aria-live="polite"></p>';
-    f.addEventListener('submit', function (ev) {
-      ev.preventDefault();
-      var topic = f.querySelector('input').value.trim();
-      run('example ' + topic + ' | #' + m[1]).then(function (r) { say(f.querySelector('.result'), r); if (r.ok) refreshAll(); });
-    });
-    li.appendChild(f);
-    f = el('form', 'teach-new');
-    f.innerHTML = '<details><summary>or start a new topic</summary>' +
+      '</div><p class="result" aria-live="polite"></p>', function (f) {
+      return 'example ' + f.querySelector('input').value.trim() + ' | #' + m[1];
+    }));
+    li.appendChild(teachForm('teach-new', '<details><summary>or start a new topic</summary>' +
       '<label for="' + id + '-n">New topic id</label><input id="' + id + '-n" required pattern="[a-z0-9-]+">' +
       '<label for="' + id + '-a">Its answer</label><textarea id="' + id + '-a" rows="3" required></textarea>' +
-      '<button type="submit">Create the topic</button><p class="result" aria-live="polite"></p></details>';
-    f.addEventListener('submit', function (ev) {
-      ev.preventDefault();
-      var topic = $(id + '-n').value.trim(), answer = $(id + '-a').value.trim();
-      run('add ' + topic + ' #' + m[1] + ' | ' + answer).then(function (r) {
-        say(f.querySelector('.result'), r);
-        if (r.ok) refreshAll();
-      });
-    });
-    li.appendChild(f);
+      '<button type="submit">Create the topic</button><p class="result" aria-live="polite"></p></details>',
+      function () {
+        return 'add ' + $(id + '-n').value.trim() + ' #' + m[1] + ' | ' + $(id + '-a').value.trim();
+      }));
     return li;
   }
   function refreshQueue() {
