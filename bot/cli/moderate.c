@@ -49,31 +49,13 @@ static void json_error(struct http_response *res, int status, const char *msg)
 	buf_adds(&res->body, "\"}");
 }
 
-/* the value of cookie COOKIE in the Cookie header; its length, or 0 */
-static size_t cookie(const struct http_request *req, const char **value)
-{
-	size_t n, len = strlen(COOKIE);
-	const char *h = http_header_get(req, "Cookie", &n), *end;
-
-	while (h && n > len) {
-		while (n && (*h == ' ' || *h == ';'))
-			h++, n--;
-		end = memchr(h, ';', n);
-		end = end ? end : h + n;
-		if ((size_t)(end - h) > len && memcmp(h, COOKIE, len) == 0 && h[len] == '=') {
-			*value = h + len + 1;
-			return (size_t)(end - *value);
-		}
-		n -= (size_t)(end - h);
-		h = end;
-	}
-	return 0;
-}
-
 static int session(struct worker *w, const struct http_request *req, struct web_session *ses)
 {
-	const char *id = NULL;
-	size_t n = cookie(req, &id);
+	const char *id = NULL, *h;
+	size_t hn = 0, n;
+
+	h = http_header_get(req, "Cookie", &hn);
+	n = h ? web_cookie_value(h, hn, COOKIE, &id) : 0;
 
 	return n && web_sessions_find(&w->svc->web_sessions, id, n, loop_now_ms(), ses);
 }

@@ -93,3 +93,23 @@ int web_csrf_ok(const struct web_session *ses, const char *token, size_t len)
 {
 	return token && len == WEB_SESSION_ID_LEN && verify_equal(ses->csrf, WEB_SESSION_ID_LEN, token, len);
 }
+
+size_t web_cookie_value(const char *h, size_t n, const char *name, const char **value)
+{
+	size_t len = strlen(name);
+	const char *end;
+
+	while (h && n > len) {
+		while (n && (*h == ' ' || *h == ';'))
+			h++, n--;
+		end = memchr(h, ';', n);
+		end = end ? end : h + n;
+		if ((size_t)(end - h) > len && memcmp(h, name, len) == 0 && h[len] == '=') {
+			*value = h + len + 1;
+			return (size_t)(end - *value);
+		}
+		n -= (size_t)(end - h);
+		h = end;
+	}
+	return 0;
+}

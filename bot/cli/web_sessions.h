@@ -8,6 +8,7 @@
  *   web_sessions_find()     the session of a cookie's id, when it has not expired
  *   web_sessions_drop()     signs out
  *   web_csrf_ok()           the CSRF token sent matches the session's
+ *   web_cookie_value()      one cookie of a Cookie header (the session's id)
  *
  * Ids and tokens are compared in constant time; nothing here logs them.
  */
@@ -42,6 +43,9 @@ int web_sessions_create(struct web_sessions *s, const char *name, int64_t now_ms
 /* 1 and *out filled when id (len bytes) names a live session, else 0 */
 int web_sessions_find(struct web_sessions *s, const char *id, size_t len, int64_t now_ms, struct web_session *out);
 void web_sessions_drop(struct web_sessions *s, const char *id, size_t len);
+/* the value of cookie name in a Cookie header's value (n bytes, not NUL-terminated:
+ * "a=1; sb_mod=ab12"): *value points into it; the value's length, or 0 */
+size_t web_cookie_value(const char *header, size_t n, const char *name, const char **value);
 /* 1 when token (len bytes) is the session's CSRF token */
 int web_csrf_ok(const struct web_session *ses, const char *token, size_t len);
 

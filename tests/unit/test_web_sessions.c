@@ -53,11 +53,29 @@ static void test_full_table(void **state)
 	web_sessions_release(&s);
 }
 
+static void test_cookie(void **state)
+{
+	const char *v = NULL;
+	const char *h = "theme=dark; sb_mod=abc123;other=1";
+
+	assert_int_equal(web_cookie_value(h, strlen(h), "sb_mod", &v), 6);
+	assert_memory_equal(v, "abc123", 6);
+	assert_int_equal(web_cookie_value(h, strlen(h), "other", &v), 1);
+	assert_int_equal(web_cookie_value(h, strlen(h), "theme", &v), 4);
+	assert_int_equal(web_cookie_value(h, strlen(h), "sb", &v), 0);              /* a prefix of a name */
+	assert_int_equal(web_cookie_value("xsb_mod=1", 9, "sb_mod", &v), 0);
+	assert_int_equal(web_cookie_value("sb_mod=", 7, "sb_mod", &v), 0);         /* empty */
+	assert_int_equal(web_cookie_value("sb_mod=12345", 9, "sb_mod", &v), 2);    /* only n bytes read */
+	assert_int_equal(web_cookie_value(";;; ", 4, "sb_mod", &v), 0);
+	assert_int_equal(web_cookie_value(NULL, 0, "sb_mod", &v), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_create_find_drop),
 		cmocka_unit_test(test_full_table),
+		cmocka_unit_test(test_cookie),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
