@@ -143,6 +143,8 @@ static void login(struct worker *w, const struct http_request *req, struct http_
 
 	if (!token) {
 		json_error(res, 400, "send {\"token\": \"...\"}");
+	} else if (config_list_count(w->svc->cfg, "web", "moderators") == 0) {
+		json_error(res, 401, "no moderators are configured: add [web] moderators = NAME:TOKEN");
 	} else if (!moderator_of(w->svc->cfg, token, strlen(token), name, sizeof(name))) {
 		log_warn("moderate", "result=refused reason=\"unknown token\" peer=%s", req->peer ? req->peer : "-");
 		json_error(res, 401, "that token is not a moderator's");

@@ -29,8 +29,8 @@
 void web_security_headers(struct http_response *res)
 {
 	static const char *const h[] = {
-		"Content-Security-Policy: default-src 'none'; script-src 'self'; style-src 'self'; "
-		"connect-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+		("Content-Security-Policy: default-src 'none'; script-src 'self'; style-src 'self'; "
+		 "connect-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"),
 		"X-Content-Type-Options: nosniff",
 		"Referrer-Policy: no-referrer",
 		"X-Frame-Options: DENY",

@@ -173,7 +173,8 @@ def main():
     s = Serve({})
     try:
         r, sid, _ = login(s, ALICE)
-        R.check("no [web] moderators: every token refused", r.status == 401 and not sid, r)
+        R.check("no [web] moderators: every token refused, saying why", r.status == 401 and not sid and
+                "no moderators are configured" in r.text, r)
     finally:
         s.stop()
     R.finish()

@@ -170,12 +170,15 @@ def test_path_and_disabled():
         r = ask(s, QUESTION_LENGTH, prefix="/studybot")
         R.check("path: /studybot/api/ask answers", r.status == 200 and r.json()["answer"].startswith(ANSWER_LENGTH), r)
         R.check("path: not at the root", s.get("/").status == 404 and ask(s, QUESTION_LENGTH).status == 404)
+        R.check("path: the moderators' view under it", s.get("/studybot/moderate").status == 401 and
+                s.get("/moderate").status == 404)
         R.check("path: log says where the chat is", "chat=http://127.0.0.1:%d/studybot/" % s.port in s.log(), s.log())
     finally:
         R.check("path server: SIGTERM exits 0", s.stop() == 0)
     s = Serve({"web": {"enabled": "false"}})
     try:
-        R.check("disabled: no page, no API", s.get("/").status == 404 and ask(s, QUESTION_LENGTH).status == 404)
+        R.check("disabled: no page, no API, no /moderate", s.get("/").status == 404 and
+                ask(s, QUESTION_LENGTH).status == 404 and s.get("/moderate").status == 404)
         R.check("disabled: health still there", s.get("/healthz").status == 200)
     finally:
         R.check("disabled server: SIGTERM exits 0", s.stop() == 0)
