@@ -9,7 +9,8 @@
  *   POST /moderate/logout    ends the session (CSRF token needed)
  *   POST /moderate/command   {"command": "example TOPIC | #3"} -> {"ok", "rc", "reply"}
  *
- * Moderators and their tokens are [web] moderators (NAME:TOKEN, ...). Every change
+ * Moderators and their tokens are [web] moderators (NAME:TOKEN, ...) and the lines
+ * of [web] moderators_file (web_moderators.h). Every change
  * is one of the moderators' commands (moderation.h), run by the moderation worker
  * off the event loop exactly as a "!kb" command from a chat: the same validation,
  * journal, edit lock and live reload, recorded as "web:NAME". Each POST that acts
@@ -26,7 +27,7 @@
 #include "http_response.h"
 #include "log.h"
 #include "platform_format.h"
-#include "verify.h"
+#include "web_moderators.h"
 #include "worker.h"
 #include "banned.h"
 
@@ -58,23 +59,6 @@ static int session(struct worker *w, const struct http_request *req, struct web_
 	n = h ? web_cookie_value(h, hn, COOKIE, &id) : 0;
 
 	return n && web_sessions_find(&w->svc->web_sessions, id, n, loop_now_ms(), ses);
-}
-
-/* the moderator whose token is got (len bytes), into name; 1 found. Every
- * configured token is compared, in constant time each. */
-static int moderator_of(const struct config *cfg, const char *got, size_t len, char *name, size_t cap)
-{
-	size_t count = config_list_count(cfg, "web", "moderators");
-	int found = 0;
-
-	for (size_t i = 0; i < count; i++) {
-		const char *item = config_list_item(cfg, "web", "moderators", i), *colon = strchr(item, ':');
-		if (colon && verify_equal(colon + 1, strlen(colon + 1), got, len) && !found) {
-			snprintf(name, cap, "%.*s", (int)(colon - item), item);
-			found = 1;
-		}
-	}
-	return found;
 }
 
 static void session_body(struct http_response *res, const struct web_session *ses)
@@ -143,9 +127,10 @@ static void login(struct worker *w, const struct http_request *req, struct http_
 
 	if (!token) {
 		json_error(res, 400, "send {\"token\": \"...\"}");
-	} else if (config_list_count(w->svc->cfg, "web", "moderators") == 0) {
+	} else if (web_moderators_count(w->svc->cfg, w->svc->web_moderators) == 0) {
 		json_error(res, 401, "no moderators are configured: add [web] moderators = NAME:TOKEN");
-	} else if (!moderator_of(w->svc->cfg, token, strlen(token), name, sizeof(name))) {
+	} else if (!web_moderator_find(w->svc->cfg, w->svc->web_moderators, token, strlen(token), name,
+				       sizeof(name))) {
 		log_warn("moderate", "result=refused reason=\"unknown token\" peer=%s", req->peer ? req->peer : "-");
 		json_error(res, 401, "that token is not a moderator's");
 	} else if (web_sessions_create(&w->svc->web_sessions, name, loop_now_ms(), &ses) < 0) {

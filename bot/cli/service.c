@@ -9,6 +9,7 @@
 #include "config.h"
 #include "kbedit.h"
 #include "unanswered_writer.h"
+#include "web_moderators.h"
 #include "verify.h"
 #include "log.h"
 #include "banned.h"
@@ -83,6 +84,20 @@ static int new_seen(struct service *svc)
 	return 0;
 }
 
+static int load_web_moderators(struct service *svc)
+{
+	struct buf err;
+	int rc;
+
+	buf_init(&err, 1 << 16);
+	rc = web_moderators_load(config_str(svc->cfg, "web", "moderators_file"), &svc->web_moderators, &err);
+	if (rc < 0)
+		fprintf(stderr, "%sstudybot: cannot start: [web] moderators_file has problems (see above)\n",
+			err.ptr ? err.ptr : "");
+	buf_release(&err);
+	return rc;
+}
+
 int service_init(struct service *svc, struct cli *c)
 {
 	struct diag d;
@@ -101,6 +116,8 @@ int service_init(struct service *svc, struct cli *c)
 	moderation_check_config(c->cfg);
 	moderation_env_from_config(&svc->moderation, c->cfg, c->kb, c->intents, &svc->holder, svc->state_dir,
 				   sizeof(svc->state_dir));
+	if (load_web_moderators(svc) < 0)
+		return -1;
 	recover_edits(svc);
 	diag_init(&d);
 	k = knowledge_load(c->kb, c->intents, &d);
@@ -150,6 +167,7 @@ void service_release(struct service *svc)
 	ratelimit_free(svc->web_rate);
 	ratelimit_free(svc->login_rate);
 	web_sessions_release(&svc->web_sessions);
+	free(svc->web_moderators);
 	for (size_t i = 0; i < METRICS_MAX_PLATFORMS; i++)
 		seen_free(svc->seen[i]);
 }

@@ -44,6 +44,7 @@ struct service {
 	struct ratelimit *web_rate;        /* a public web chat's questions, by client address */
 	struct ratelimit *login_rate;      /* /moderate sign-in attempts, by client address */
 	struct web_sessions web_sessions;  /* moderators signed in to /moderate */
+	char *web_moderators;              /* [web] moderators_file's text, NULL without one */
 	/* the bot's Telegram username from getMe: written once (worker 0's loop), then
 	 * published by telegram_learned; read by every worker's parse */
 	char telegram_username[TELEGRAM_MAX_USERNAME + 1];

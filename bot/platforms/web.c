@@ -161,6 +161,8 @@ static const struct config_entry settings[] = {
 			 "questions one client address may ask a minute when the chat is public"),
 	{ "web", "moderators", CONFIG_LIST, 0, 0, NULL, config_check_web_moderator, "", 1,
 	  "who may sign in to /moderate: NAME:TOKEN, comma-separated (tokens: 16+ random characters)" },
+	CONFIG_ENTRY_STR("web", "moderators_file", config_check_text, "", 0,
+			 "a file of more NAME:TOKEN lines for /moderate (read at start; keep it chmod 600)"),
 	CONFIG_ENTRY_END,
 };
 

@@ -8,11 +8,14 @@ refused with its message; undo; every change journaled as web:NAME."""
 import json
 import os
 import re
+import shutil
+import subprocess
 import sys
+import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bbutil import ANSWER_DECLINED, Results, Serve, http  # noqa: E402
+from bbutil import ANSWER_DECLINED, BOT, Results, Serve, http  # noqa: E402
 
 R = Results()
 ALICE = "alice-token-0123456789"
@@ -160,6 +163,35 @@ def test_login_rate_limited(s):
     R.check("even the right token waits while limited", r.status == 429 and not sid, r)
 
 
+def test_moderators_file():
+    d = tempfile.mkdtemp(prefix="sbmods-")
+    path = os.path.join(d, "moderators")
+    with open(path, "w") as f:
+        f.write("# the cohort's moderators\n\ncarol:carol-token-0123456789abc\r\n  dave:dave-token-0123456789abcd  \n")
+    os.chmod(path, 0o600)
+    s = Serve({"web": {"moderators_file": path}})
+    try:
+        for name, token in [("carol", "carol-token-0123456789abc"), ("dave", "dave-token-0123456789abcd")]:
+            r, sid, _ = login(s, token)
+            R.check(f"moderators_file: {name} signs in", r.status == 200 and r.json().get("name") == name, r)
+        r, sid, _ = login(s, "# the cohort's moderators")
+        R.check("moderators_file: a comment is no token", r.status == 401, r)
+    finally:
+        s.stop()
+    with open(path, "w") as f:
+        f.write("carol:carol-token-0123456789abc\nerin:short\n")
+    cfg = os.path.join(d, "c.ini")
+    with open(cfg, "w") as f:
+        f.write(f"[server]\nlisten = 127.0.0.1:0\n[web]\nmoderators_file = {path}\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("STUDYBOT_")}
+    p = subprocess.run([BOT, "serve", "--config", cfg], capture_output=True, text=True, timeout=30, env=env)
+    R.check("moderators_file: a bad line refuses to start, with FILE:LINE", p.returncode != 0 and
+            f"{path}:2: the token must be" in p.stderr, p.stderr)
+    R.check("moderators_file: never prints a token", "carol-token" not in p.stderr and "short" not in p.stderr,
+            p.stderr)
+    shutil.rmtree(d, ignore_errors=True)
+
+
 def main():
     s = Serve({"web": {"moderators": MODS}}, kb_copy=True)
     try:
@@ -170,6 +202,7 @@ def main():
         R.run((s,), test_login_rate_limited)
     finally:
         R.check("SIGTERM exits 0", s.stop() == 0)
+    R.run((), test_moderators_file)
     s = Serve({})
     try:
         r, sid, _ = login(s, ALICE)
