@@ -101,6 +101,10 @@ extern const struct config_part *const config_platform_parts[];
 int config_check_text(const char *v, char *why, size_t n);
 int config_check_token(const char *v, char *why, size_t n);
 int config_check_url(const char *v, char *why, size_t n);
+/* a path prefix: "/name[/name...]", no trailing '/' (the web chat's [web] path) */
+int config_check_web_path(const char *v, char *why, size_t n);
+/* a web moderator: "NAME:TOKEN" (a list item of [web] moderators) */
+int config_check_web_moderator(const char *v, char *why, size_t n);
 
 /* the option table and the section table, in example-file order: server, bot, then
  * each platform's section and entries */

@@ -112,6 +112,33 @@ int config_check_url(const char *v, char *why, size_t n)
 	return no_space(v) ? 0 : fail(why, n, "spaces and control characters are not allowed");
 }
 
+int config_check_web_path(const char *v, char *why, size_t n)
+{
+	size_t len = strlen(v);
+
+	if (v[0] != '/' || len < 2 || v[len - 1] == '/')
+		return fail(why, n, "must start with '/' and not end with one, e.g. /studybot");
+	if (len > 64)
+		return fail(why, n, "longer than 64 bytes");
+	if (strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/._-") != len ||
+	    strstr(v, "//") || strstr(v, "/."))
+		return fail(why, n, "only letters, digits and / . _ - are allowed (no // or /.)");
+	return 0;
+}
+
+int config_check_web_moderator(const char *v, char *why, size_t n)
+{
+	const char *colon = strchr(v, ':');
+	size_t name = colon ? (size_t)(colon - v) : 0;
+
+	if (!colon || name == 0 || name > 32 ||
+	    strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") != name)
+		return fail(why, n, "must be NAME:TOKEN, NAME of 1 to 32 letters, digits, '.', '_' or '-'");
+	if (strlen(colon + 1) < 16 || strlen(colon + 1) > 256 || !no_space(colon + 1))
+		return fail(why, n, "the token must be 16 to 256 characters, no spaces");
+	return 0;
+}
+
 /* the platforms whose user ids are per workspace (moderators may name one) */
 static int workspaces(const char *platform)
 {

@@ -25,6 +25,7 @@ struct pending_command {
 	const struct platform_ops *ops;
 	struct sb_event ev;
 	uint64_t ticket;                    /* the deferred response; 0: the reply is posted */
+	int raw;                            /* /moderate's: {"ok", "rc", "reply"}, not a platform's reply */
 	int64_t t0_us;
 	struct pending_command *next;
 };
@@ -63,7 +64,15 @@ static void answer(struct pending_command *p)
 	memset(&res, 0, sizeof(res));
 	buf_init(&res.body, SB_MAX_RESPONSE);
 	http_response_reset(&res);
-	webhooks_reply(w, p->ops, &p->ev, p->job.reply.ptr ? p->job.reply.ptr : "", &res);
+	if (p->raw) {
+		res.content_type = "application/json";
+		buf_printf(&res.body, "{\"ok\": %s, \"rc\": %d, \"reply\": \"", p->job.rc == 0 ? "true" : "false",
+			   p->job.rc);
+		buf_add_json_str(&res.body, p->job.reply.ptr ? p->job.reply.ptr : "");
+		buf_adds(&res.body, "\"}");
+	} else {
+		webhooks_reply(w, p->ops, &p->ev, p->job.reply.ptr ? p->job.reply.ptr : "", &res);
+	}
 	if (p->ticket) {
 		if (http_server_complete(w->http, p->ticket, &res) < 0) {
 			log_warn("kb_command", "who=%s result=unanswered reason=\"the request timed out or its "
@@ -156,5 +165,28 @@ int commands_submit(struct worker *w, const struct platform_ops *ops, const stru
 	}
 	if (posted == 0)           /* written by answer(), on this loop, after this handler */
 		p->ticket = http_server_defer(w->http);
+	return p->ticket != 0;
+}
+
+int commands_submit_moderator(struct worker *w, const char *who, const char *command,
+			      struct http_response *res, int64_t t0_us)
+{
+	struct pending_command *p = calloc(1, sizeof(*p));
+
+	if (!p) {
+		http_response_text(res, 503, "busy: try again in a moment\n");
+		return 0;
+	}
+	p->w = w;
+	p->ops = &platform_web;
+	p->raw = 1;
+	p->t0_us = t0_us;
+	moderation_job_init(&p->job, who, 1, command, on_command_done);
+	if (moderation_worker_submit(w->svc->moderation_worker, &p->job) < 0) {
+		http_response_text(res, 503, "busy: too many commands are waiting, try again in a moment\n");
+		pending_free(p);
+		return 0;
+	}
+	p->ticket = http_server_defer(w->http);
 	return p->ticket != 0;
 }

@@ -154,6 +154,7 @@ static struct worker *worker_new(struct service *svc, int id, int reuseport, siz
 		.output_budget = (size_t)config_int(cfg, "server", "output_budget"),
 	};
 	struct outbox_config oc;
+	size_t n;
 
 	if (!w)
 		return NULL;
@@ -163,7 +164,10 @@ static struct worker *worker_new(struct service *svc, int id, int reuseport, siz
 	w->done_fd = -1;
 	pthread_mutex_init(&w->stats_lock, NULL);
 	pthread_mutex_init(&w->done_lock, NULL);
-	w->router = (struct router){ w->routes, webhook_routes(w->routes, WEBHOOK_MAX_ROUTES), w };
+	n = webhook_routes(w->routes, WEBHOOK_MAX_ROUTES);
+	n += web_routes(w, w->routes + n, WEBHOOK_MAX_ROUTES - n);
+	n += moderate_routes(w, w->routes + n, WEBHOOK_MAX_ROUTES - n);
+	w->router = (struct router){ w->routes, n, w };
 	outbox_config_default(&oc);
 	oc.max_queued = (unsigned)config_int(cfg, "server", "reply_queue_max");
 	oc.timeout_ms = (long)config_int(cfg, "server", "reply_timeout_ms");
@@ -355,6 +359,11 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 		net_parse_addr(config_str(c->cfg, "server", "listen"), host, sizeof(host), &port);
 		log_info("listening", "address=%s:%d workers=%d kb=%s intents=%s", host,
 			 http_server_port(s->workers[0]->http), s->n, s->svc.kbdir, s->svc.intentsdir);
+		if (config_int(c->cfg, "web", "enabled"))
+			log_info("web", "chat=http://%s:%d%s/ clients=%s", strchr(host, ':') ? "[::1]" :
+				 strcmp(host, "0.0.0.0") == 0 || !host[0] ? "127.0.0.1" : host,
+				 http_server_port(s->workers[0]->http), config_str(c->cfg, "web", "path"),
+				 config_int(c->cfg, "web", "public") ? "any" : "loopback");
 	}
 	malloc_trim(0);                     /* give back what loading the knowledge used */
 	loop_run(s->workers[0]->loop);

@@ -9,11 +9,16 @@
 #include "config.h"
 #include "kbedit.h"
 #include "unanswered_writer.h"
+#include "web_moderators.h"
 #include "verify.h"
 #include "log.h"
 #include "banned.h"
 
 #define SEEN_MAX      20000                /* per platform */
+#define SB_MAX_EXPLAIN (1 << 14)           /* bytes of "explain" in a JSON answer */
+#define WEB_RATE_SLOTS 1024                /* client addresses a public chat tells apart */
+#define LOGIN_PER_MINUTE 6                  /* /moderate sign-ins an address may try a minute, */
+#define LOGIN_BURST 5                       /* after this many at once */
 #define SEEN_TTL_MS   (60LL * 60 * 1000)   /* platforms retry within minutes */
 
 static const char *opt(const struct config *cfg, const char *section, const char *key)
@@ -79,12 +84,27 @@ static int new_seen(struct service *svc)
 	return 0;
 }
 
+static int load_web_moderators(struct service *svc)
+{
+	struct buf err;
+	int rc;
+
+	buf_init(&err, 1 << 16);
+	rc = web_moderators_load(config_str(svc->cfg, "web", "moderators_file"), &svc->web_moderators, &err);
+	if (rc < 0)
+		fprintf(stderr, "%sstudybot: cannot start: [web] moderators_file has problems (see above)\n",
+			err.ptr ? err.ptr : "");
+	buf_release(&err);
+	return rc;
+}
+
 int service_init(struct service *svc, struct cli *c)
 {
 	struct diag d;
 	struct knowledge *k;
 
 	memset(svc, 0, sizeof(*svc));
+	web_sessions_init(&svc->web_sessions);
 	svc->cfg = c->cfg;
 	svc->kbdir = c->kb;
 	svc->intentsdir = c->intents;
@@ -96,6 +116,8 @@ int service_init(struct service *svc, struct cli *c)
 	moderation_check_config(c->cfg);
 	moderation_env_from_config(&svc->moderation, c->cfg, c->kb, c->intents, &svc->holder, svc->state_dir,
 				   sizeof(svc->state_dir));
+	if (load_web_moderators(svc) < 0)
+		return -1;
 	recover_edits(svc);
 	diag_init(&d);
 	k = knowledge_load(c->kb, c->intents, &d);
@@ -120,7 +142,11 @@ int service_init(struct service *svc, struct cli *c)
 	svc->moderation.reloader = svc->reloader;
 	svc->moderation.reload_in_background = 1;
 	svc->moderation_worker = moderation_worker_new(&svc->moderation);
-	return svc->contexts && svc->unanswered_writer && svc->reloader && svc->moderation_worker
+	svc->web_rate = ratelimit_new(WEB_RATE_SLOTS, (double)config_int(c->cfg, "web", "rate_per_minute"),
+				      (double)config_int(c->cfg, "web", "rate_per_minute"));
+	svc->login_rate = ratelimit_new(WEB_RATE_SLOTS, LOGIN_PER_MINUTE, LOGIN_BURST);
+	return svc->contexts && svc->unanswered_writer && svc->reloader && svc->moderation_worker && svc->web_rate &&
+	       svc->login_rate
 		       ? 0
 		       : error("out of memory");
 }
@@ -138,6 +164,10 @@ void service_release(struct service *svc)
 	unanswered_writer_free(svc->unanswered_writer);            /* before the holder: it may hold a snapshot */
 	knowledge_holder_release(&svc->holder);
 	context_store_free(svc->contexts);
+	ratelimit_free(svc->web_rate);
+	ratelimit_free(svc->login_rate);
+	web_sessions_release(&svc->web_sessions);
+	free(svc->web_moderators);
 	for (size_t i = 0; i < METRICS_MAX_PLATFORMS; i++)
 		seen_free(svc->seen[i]);
 }
@@ -204,6 +234,30 @@ const struct platform_config *service_parse_config(struct service *svc, struct p
 	return tmp;
 }
 
+/* the answer as its platform takes it: the text, or the --json object (and,
+ * when the asker wants it, how the question was read as "explain") */
+static void render(const struct knowledge *k, const struct match_result *res, const struct answer *a,
+		   const struct sb_event *ev, struct buf *reply)
+{
+	const struct platform_ops *ops = platform_find(ev->platform);
+	struct buf how;
+
+	if (!ops || !ops->json_answer) {
+		buf_adds(reply, a->text.ptr ? a->text.ptr : "");
+		return;
+	}
+	answer_json(a, reply);
+	if (!ev->explain || buf_failed(reply) || reply->len == 0)
+		return;
+	buf_init(&how, SB_MAX_EXPLAIN);
+	answer_explain(k, res, a, &how);
+	reply->len--;                                   /* the object's '}' */
+	buf_adds(reply, ", \"explain\": \"");
+	buf_add_json_str(reply, how.ptr ? how.ptr : "");
+	buf_adds(reply, "\"}");
+	buf_release(&how);
+}
+
 static void answer_question(struct service *svc, struct matcher_scratch *s, const struct sb_event *ev,
 			    int64_t now_ms, struct buf *reply, enum metrics_answer *what)
 {
@@ -227,7 +281,7 @@ static void answer_question(struct service *svc, struct matcher_scratch *s, cons
 	matcher_match(&k->matcher, s, ev->text, strlen(ev->text), &ctx, res);
 	answer_init(&a);
 	answer_compose(k, res, &a);
-	buf_adds(reply, a.text.ptr ? a.text.ptr : "");
+	render(k, res, &a, ev, reply);
 	*what = a.matched ? MA_MATCHED : MA_DECLINED;
 	if ((kind = answer_unanswered_kind(k, res)) != NULL)             /* for `!kb unanswered` */
 		unanswered_writer_push_kind(svc->unanswered_writer, ev->text, kind,

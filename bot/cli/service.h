@@ -18,6 +18,8 @@
 #include "moderation.h"
 #include "moderation_worker.h"
 #include "platform.h"
+#include "ratelimit.h"
+#include "web_sessions.h"
 #include "reload.h"
 #include "seen.h"
 
@@ -39,6 +41,10 @@ struct service {
 	char state_dir[4096];
 	struct unanswered_writer *unanswered_writer;       /* writes unanswered questions off the request path */
 	struct moderation_worker *moderation_worker;       /* runs "!kb" commands off the event loops */
+	struct ratelimit *web_rate;        /* a public web chat's questions, by client address */
+	struct ratelimit *login_rate;      /* /moderate sign-in attempts, by client address */
+	struct web_sessions web_sessions;  /* moderators signed in to /moderate */
+	char *web_moderators;              /* [web] moderators_file's text, NULL without one */
 	/* the bot's Telegram username from getMe: written once (worker 0's loop), then
 	 * published by telegram_learned; read by every worker's parse */
 	char telegram_username[TELEGRAM_MAX_USERNAME + 1];
@@ -62,13 +68,19 @@ const struct platform_config *service_parse_config(struct service *svc, struct p
 int service_platform_on(const struct service *svc, const char *platform);
 
 /*
- * Handles one event: writes the reply text to reply and says what it was. The
+ * Handles one event: writes the reply text to reply (for a platform with
+ * json_answer, the --json answer object, with "explain" when ev->explain) and
+ * says what it was. The
  * reply is empty for MA_IGNORED, MA_DUPLICATE and MA_REFUSED (its delivery id
  * could not be remembered: answer "busy, retry"). scratch is the worker's own.
  * A moderator's command ("!kb ...") is run here when command is NULL; otherwise
  * it is not run: *command gets the text after the prefix (for
  * service_command_job), the reply stays empty and the result is MA_COMMAND.
  */
+/* room for a reply: the text, or the JSON object of a json_answer platform
+ * (with "explain") */
+#define SERVICE_MAX_REPLY(ops) ((ops)->json_answer ? (1 << 16) : SB_MAX_ANSWER + 4096)
+
 enum metrics_answer service_handle(struct service *svc, struct matcher_scratch *scratch,
 				   const struct sb_event *ev, int64_t now_ms, struct buf *reply,
 				   const char **command);

@@ -100,8 +100,7 @@ static int awaits_username(struct worker *w, const struct platform_ops *ops, con
 	       req->body_len > 0 && memchr(req->body, '@', req->body_len) != NULL;
 }
 
-/* 1 when the response is deferred (a moderator's command) */
-static int handle(struct worker *w, const struct platform_ops *ops, const struct http_request *req,
+int webhooks_handle(struct worker *w, const struct platform_ops *ops, const struct http_request *req,
 		  struct http_response *res, int64_t t0)
 {
 	struct sb_event *ev;
@@ -139,7 +138,9 @@ static int handle(struct worker *w, const struct platform_ops *ops, const struct
 	} else if (pr == PP_EVENT) {
 		enum metrics_answer what;
 		const char *command = NULL;
-		buf_init(&text, SB_MAX_ANSWER + 4096);
+		buf_init(&text, SERVICE_MAX_REPLY(ops));
+		if (ops == &platform_web && !ev->channel[0])
+			web_new_conversation(ev->channel, sizeof(ev->channel));
 		what = service_handle(w->svc, w->scratch, ev, loop_now_ms(), &text, &command);
 		if (command)
 			deferred = commands_submit(w, ops, ev, command, res, t0);
@@ -187,7 +188,7 @@ static void on_platform(const struct http_request *req, struct http_response *re
 		http_response_text(res, 404, "Not Found\n");
 		return;
 	}
-	if (handle(w, ops, req, res, t0))
+	if (webhooks_handle(w, ops, req, res, t0))
 		return;                                 /* counted when it is answered */
 	metrics_request(&w->svc->metrics, metrics_platform(ops->name), res->status, webhooks_now_us() - t0);
 }
@@ -201,7 +202,7 @@ size_t webhook_routes(struct route *out, size_t max)
 	out[n++] = (struct route){ "GET", "/healthz", on_healthz };
 	out[n++] = (struct route){ "GET", "/metrics", on_metrics };
 	for (size_t i = 0; platform_all[i]; i++)
-		for (const char *const *p = platform_all[i]->paths; *p && n < max; p++)
+		for (const char *const *p = platform_all[i]->paths; *p && n < max && !platform_all[i]->own_routes; p++)
 			out[n++] = (struct route){ "POST", *p, on_platform };
 	return n;
 }

@@ -20,9 +20,11 @@
 #include "outbox.h"
 #include "router.h"
 #include "service.h"
+#include "web_assets.h"
 
 #define SERVE_MAX_WORKERS 64
 #define WEBHOOK_MAX_ROUTES 64
+#define WEB_MAX_PATHS 24             /* the web chat's and /moderate's routes */
 
 struct worker {
 	int id;
@@ -34,6 +36,8 @@ struct worker {
 	struct matcher_scratch *scratch;
 	struct router router;
 	struct route routes[WEBHOOK_MAX_ROUTES];
+	char web_paths[WEB_MAX_PATHS][96];   /* [web] path + each route's own path */
+	int nweb_paths;
 	pthread_t thread;
 	int wake_fd;                 /* eventfd: another thread asks this worker to drain */
 	int done_fd;                 /* eventfd: the moderation worker finished a command */
@@ -57,6 +61,31 @@ void worker_stats(struct worker *self, struct worker *w, struct outbox_stats *ob
  * (platform_all); the count */
 size_t webhook_routes(struct route *out, size_t max);
 
+/* one request of a platform: verify, parse, answer (inline, posted, or a
+ * moderator's command deferred: then 1 is returned and the request is counted
+ * in the metrics when it is answered; 0 otherwise, the caller counts it) */
+int webhooks_handle(struct worker *w, const struct platform_ops *ops, const struct http_request *req,
+		    struct http_response *res, int64_t t0_us);
+
+/* web.c: the web chat's routes under [web] path (none when web.enabled is off)
+ * and /moderate's; the count */
+size_t web_routes(struct worker *w, struct route *out, size_t max);
+/* moderate.c: the moderators' view's routes under [web] path + /moderate; the count */
+size_t moderate_routes(struct worker *w, struct route *out, size_t max);
+/* a new conversation id (random, 32 hex digits) into out */
+void web_new_conversation(char *out, size_t n);
+/* 1 when the client may use the web chat (loopback, or [web] public); else 0
+ * and res holds the 403 */
+int web_client_allowed(struct worker *w, const struct http_request *req, struct http_response *res);
+/* [web] path + suffix, kept in w for a route; NULL when full */
+const char *web_path(struct worker *w, const char *suffix);
+/* the embedded file called name (web_assets.h), or NULL */
+const struct web_asset *web_asset(const char *name);
+/* res: the file a, with its content type and the security headers */
+void web_send_asset(const struct web_asset *a, struct http_response *res);
+/* the chat's security headers (CSP: nothing from elsewhere; no framing) */
+void web_security_headers(struct http_response *res);
+
 /* answers one event that came by another way than a webhook (Telegram polling):
  * the reply is always posted through the outbox */
 void webhooks_handle_polled(struct worker *w, const struct sb_event *ev);
@@ -75,5 +104,9 @@ void commands_stop(struct worker *w);
  * are counted when it is answered). A full queue is answered "busy" at once. */
 int commands_submit(struct worker *w, const struct platform_ops *ops, const struct sb_event *ev,
 		    const char *command, struct http_response *res, int64_t t0_us);
+/* the same for a moderator signed in to /moderate (who: "web:NAME", a moderator):
+ * the response, deferred (1), is {"ok", "rc", "reply"} as JSON */
+int commands_submit_moderator(struct worker *w, const char *who, const char *command,
+			      struct http_response *res, int64_t t0_us);
 
 #endif

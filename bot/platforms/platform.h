@@ -9,6 +9,7 @@
  *   struct platform_ops      one platform: its name (= config section and metrics
  *                            label), endpoints, settings, and verify / parse / reply
  *   platform_all[]           the adapter table: a platform is its file + one line
+ *                            ("web" is the built-in chat page's API, platforms/web.c)
  *   platform_find()          an adapter by name ("slack", "discord", ...) or path
  *   discord_command_json()   the body that registers Discord's /ask command
  *   discord_register_command() the whole registration POST
@@ -51,6 +52,7 @@ struct sb_event {
 	int addressed;                  /* mention, command, DM or reply to the bot */
 	int from_bot;                   /* sent by a bot (never answered) */
 	int is_command;                 /* a slash command or interaction */
+	int explain;                    /* the asker also wants how it was read (web chat) */
 	char reply_url[SB_MAX_PLATFORM_URL];   /* response_url / webhook URL, "" if none */
 	char reply_token[SB_MAX_REPLY_TOKEN];  /* per adapter: Discord interaction token,
 	                                   Telegram message id to reply to, Slack ts */
@@ -160,6 +162,13 @@ struct platform_ops {
 	 * up to { NULL }; base/config_table.c joins them to the table, which checks
 	 * values at load and writes config.example.ini */
 	struct config_part config;
+
+	/* 1: reply() is given the --json answer object (README.md) instead of the
+	 * answer's text (plain text for a moderator's command) */
+	int json_answer;
+	/* 1: its paths are routed by its own module (cli/web.c: a path prefix, a
+	 * page, a rate limit), not by webhook_routes() */
+	int own_routes;
 };
 
 /* the adapter called name, or NULL */
@@ -174,7 +183,10 @@ extern const struct platform_ops *const platform_all[];
 
 extern const struct platform_ops platform_generic, platform_slack, platform_discord,
 	platform_mattermost, platform_teams, platform_telegram, platform_zulip,
-	platform_rocketchat;
+	platform_rocketchat, platform_web;
+
+/* 1 when peer ("ip:port", "[ipv6]:port" or a bare address) is a loopback address */
+int web_peer_is_loopback(const char *peer);
 
 /* appends the JSON body of the Discord command "/ask question:<text>" to out */
 int discord_command_json(struct buf *out);

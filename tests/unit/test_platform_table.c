@@ -28,7 +28,7 @@ static void test_every_adapter_is_complete(void **state)
 		for (const struct platform_key *k = ops->keys; k->key; k++)
 			assert_true(!k->mode || k->without);
 	}
-	assert_int_equal(n, 8);
+	assert_int_equal(n, 9);
 	assert_null(platform_find("irc"));
 	assert_null(platform_for_path("/slack", 6));
 }
