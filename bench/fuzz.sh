@@ -101,5 +101,7 @@ for t in $TARGETS; do
 	nseeds=$(ls "$seeds" | wc -l)
 	printf '%-22s %6s %11s %8s %13s %13s %7s %6s\n' "$t" "$secs" "$runs" "$eps" \
 		"${covs:-?}/${fts:-?}" "${cove:-?}" "${fte:-?}" "$crashes"
-	[ "$nseeds" -gt "$MAX_SEEDS" ] && echo "  $t: $nseeds seeds (over $MAX_SEEDS): minimise by hand" >&2
+	if [ "$nseeds" -gt "$MAX_SEEDS" ]; then
+		echo "  $t: $nseeds seeds (over $MAX_SEEDS): minimise by hand" >&2
+	fi
 done
