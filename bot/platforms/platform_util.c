@@ -180,6 +180,8 @@ void pu_set_line(char *dst, size_t n, const char *s)
 	for (; *dst; dst++)
 		if (*dst == '\n' || *dst == '\t' || *dst == '\r')
 			*dst = ' ';
+		else if (*dst == '"' || *dst == '\\')
+			*dst = '\'';          /* safe inside a quoted log value */
 }
 
 int pu_remove_all(char *s, const char *needle)

@@ -65,7 +65,8 @@ int pu_set_idstr(char *dst, size_t n, const char *s);
 /* copies s (NULL = "") as text: fmt_utf8_copy semantics */
 void pu_set_text(char *dst, size_t n, const char *s);
 
-/* the same on one line: \n and \t become spaces (an API's message for a console) */
+/* the same on one line: \n and \t become spaces, '"' and '\\' a quote ' (an API's
+ * message for a console or a quoted log value) */
 void pu_set_line(char *dst, size_t n, const char *s);
 
 /* removes every occurrence of needle (non-empty) from s; returns how many */

@@ -232,6 +232,40 @@ def test_slack_scopes():
         s.close()
 
 
+def manifest_scopes(name):
+    """the bot scopes of a manifest under docs/platforms/slack/ (no YAML library needed)"""
+    scopes, inside = [], False
+    for line in open(f"{SRC}/docs/platforms/slack/{name}"):
+        if line.strip() == "bot:":
+            inside = True
+        elif inside and line.strip().startswith("- "):
+            scopes.append(line.strip()[2:])
+        elif inside and line.strip():
+            break
+    return ",".join(scopes)
+
+
+def test_manifests_match():
+    """the ready manifests grant what studybot uses: doctor finds no missing scope with
+    them, and answer_channels needs the second one"""
+    basic, channels = manifest_scopes("manifest.yaml"), manifest_scopes("manifest-answer-channels.yaml")
+    R.check("manifests: scopes read", "chat:write" in basic and "channels:history" in channels, (basic, channels))
+    guide = open(f"{SRC}/docs/platforms/slack.md").read()
+    R.check("manifests: the guide shows manifest.yaml's scopes",
+            all(f"         - {sc}\n" in guide for sc in basic.split(",")), basic)
+    for scopes, answer_channels, want in ((basic, False, 0), (channels, True, 0), (basic, True, 1)):
+        auth = {"/auth.test": [{"headers": {"X-OAuth-Scopes": scopes},
+                                "body": '{"ok":true,"team":"T","team_id":"T1","user_id":"U1"}'}]}
+        s = Setup(slack=auth)
+        if answer_channels:
+            s.sections["bot"]["answer_channels"] = "C0QA"
+        try:
+            rc, out = s.run()
+            R.check(f"manifests: {scopes[-20:]} answer_channels={answer_channels}: exit {want}", rc == want, out)
+        finally:
+            s.close()
+
+
 def test_usage():
     p = subprocess.run([BOT, "doctor", "extra"], capture_output=True, text=True, cwd=SRC, timeout=30)
     R.check("bad usage: exit 2", p.returncode == 2, p.stderr)
@@ -240,5 +274,5 @@ def test_usage():
 
 
 R.run((), test_good_setup, test_all_four_problems, test_each_alone, test_other_problems, test_slack_scopes,
-      test_usage)
+      test_manifests_match, test_usage)
 R.finish()

@@ -327,6 +327,9 @@ static void test_webhook_info(void **state)
 	assert_string_equal(why, "Unauthorized");
 	assert_int_equal(telegram_parse_answer("<html>", 6, why, sizeof(why)), -1);
 	assert_string_equal(why, "not a Bot API answer");
+	assert_int_equal(telegram_parse_answer("{\"ok\":false,\"description\":\"a \\\"b\\\" c=d\"}", 40, why,
+					       sizeof(why)), -1);
+	assert_string_equal(why, "a 'b' c=d");              /* cannot end a quoted log value */
 }
 
 int main(void)
