@@ -294,6 +294,8 @@ int slack_parse_auth_test(const char *body, size_t len, struct slack_auth *out)
 	memset(out, 0, sizeof(*out));
 	pu_set_line(out->error, sizeof(out->error),
 		    r == 0 ? "" : pu_jstr(root, "error") ? pu_jstr(root, "error") : "not a Web API answer");
+	if (r < 0 && !out->error[0])            /* "error": "" (or only NUL bytes) */
+		pu_set_line(out->error, sizeof(out->error), "no error code");
 	pu_set_line(out->team, sizeof(out->team), pu_jstr(root, "team"));
 	pu_set_line(out->team_id, sizeof(out->team_id), pu_jstr(root, "team_id"));
 	pu_set_line(out->user_id, sizeof(out->user_id), pu_jstr(root, "user_id"));

@@ -38,7 +38,7 @@ static void telegram(const char *body, size_t len)
 	if (telegram_parse_webhook_info(body, len, &w) == 0) {
 		one_line(w.url, sizeof(w.url));
 		one_line(w.last_error, sizeof(w.last_error));
-		if (w.pending < 0 || w.last_error_date < 0 || !strstr(body, "true"))
+		if (w.pending < 0 || w.last_error_date < 0 || !memmem(body, len, "true", 4))
 			abort();
 	}
 	if (telegram_parse_answer(body, len, why, sizeof(why)) == 0 && why[0])

@@ -357,6 +357,8 @@ static void test_auth_test(void **state)
 	assert_string_equal(au.error, "");
 	assert_int_equal(slack_parse_auth_test(bad, strlen(bad), &au), -1);
 	assert_string_equal(au.error, "invalid_auth");
+	assert_int_equal(slack_parse_auth_test("{\"ok\":false,\"error\":\"\"}", 23, &au), -1);
+	assert_string_equal(au.error, "no error code");      /* fuzz_setup_answers: never "" on a refusal */
 	assert_int_equal(slack_parse_auth_test("<html>", 6, &au), -1);
 	assert_string_equal(au.error, "not a Web API answer");
 	platform_setting_set(&cfg, "slack", "bot_token", NULL);
