@@ -10,6 +10,8 @@
 #include "serve.h"
 #include "cmd_kb.h"
 #include "cmd_discord.h"
+#include "cmd_telegram.h"
+#include "doctor.h"
 #include "banned.h"
 
 struct command {
@@ -28,8 +30,15 @@ static const struct command commands[] = {
 	  "shows how a question is read: normalised text, roles, candidate intents, the answer", cmd_explain },
 	{ "serve", "serve [--config FILE]",
 	  "runs the webhook server (and Telegram polling) until SIGTERM/SIGINT; SIGHUP reloads", cmd_serve },
-	{ "discord", "discord register",
-	  "registers the /ask slash command with Discord (application_id, bot_token)", cmd_discord },
+	{ "discord", "discord register [--guild ID]",
+	  "registers the /ask slash command with Discord, everywhere or on one server (application_id, bot_token)",
+	  cmd_discord },
+	{ "telegram", "telegram set-webhook|delete-webhook",
+	  "registers telegram.webhook_url (with the secret token) with Telegram, or removes the webhook "
+	  "(--drop-pending-updates: forget the backlog)", cmd_telegram },
+	{ "doctor", "doctor [--config FILE]",
+	  "checks the setup: each platform that is on against its API, the listen address and the knowledge; "
+	  "says what is wrong and how to fix it, exits 1 on a problem", cmd_doctor },
 	{ "kb", "kb SUBCOMMAND [ARGS]", "the moderators' commands from a shell (`studybot kb help` lists them)", cmd_kb },
 	{ NULL, NULL, NULL, NULL }
 };
@@ -48,6 +57,12 @@ static void usage(FILE *out)
 		     "  --json          answer as JSON objects, one a line (ask, chat)\n"
 		     "  --help, --version\n\n"
 		     "`studybot COMMAND --help` shows one command.\n");
+}
+
+/* the commands that read options of their own (after the global ones) */
+static int own_options(const char *cmd)
+{
+	return strcmp(cmd, "kb") == 0 || strcmp(cmd, "discord") == 0 || strcmp(cmd, "telegram") == 0;
 }
 
 /* takes the value of an option given as "--opt VALUE" or "--opt=VALUE" */
@@ -97,8 +112,8 @@ int main(int argc, char **argv)
 			printf("studybot %s\n", STUDYBOT_VERSION);
 			free(rest);
 			return 0;
-		} else if (nrest > 0 && strcmp(rest[0], "kb") == 0) {
-			rest[nrest++] = argv[i];        /* kb subcommands take their own options */
+		} else if (nrest > 0 && own_options(rest[0])) {
+			rest[nrest++] = argv[i];        /* these commands take their own options */
 		} else {
 			fprintf(stderr, "studybot: unknown option '%s' (see studybot --help)\n", a);
 			free(rest);

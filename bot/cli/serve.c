@@ -2,8 +2,8 @@
  * serve.c - `studybot serve`: N workers (event loops, SO_REUSEPORT when N > 1)
  * sharing one service; SIGTERM/SIGINT drain in-flight requests and queued
  * replies (bounded by server.drain_timeout_ms) and exit 0; SIGHUP and changes
- * on disk (inotify) reload the knowledge in the background; Telegram polling and
- * getMe (telegram_me.c).
+ * on disk (inotify) reload the knowledge in the background; Telegram polling,
+ * getMe (telegram_me.c) and setWebhook of telegram.webhook_url (telegram_hook.c).
  */
 #include <errno.h>
 #include <malloc.h>
@@ -20,6 +20,7 @@
 #include "log.h"
 #include "net.h"
 #include "serve.h"
+#include "telegram_hook.h"
 #include "telegram_poll.h"
 #include "worker.h"
 #include "banned.h"
@@ -36,6 +37,7 @@ struct serve {
 	long long debounce;
 	struct poller *poller;
 	struct telegram_me *me;         /* the bot's Telegram username (getMe) */
+	struct telegram_hook *hook;     /* setWebhook of telegram.webhook_url at start */
 };
 
 /* ---- draining: stop accepting, finish requests, then deliveries, then stop ---- */
@@ -336,7 +338,8 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 	loop_add_signal(s->workers[0]->loop, SIGINT, on_signal, s);
 	loop_add_signal(s->workers[0]->loop, SIGHUP, on_signal, s);
 	watch_files(s);
-	if (telegram_me_start(s->workers[0], &s->me) < 0 || poller_start(s->workers[0], s->me, &s->poller) < 0) {
+	if (telegram_me_start(s->workers[0], &s->me) < 0 || poller_start(s->workers[0], s->me, &s->poller) < 0 ||
+	    telegram_hook_start(s->workers[0], &s->hook) < 0) {
 		rc = 1;
 		goto out;
 	}
@@ -375,6 +378,7 @@ join:
 out:
 	poller_free(s->poller);
 	telegram_me_free(s->me);
+	telegram_hook_free(s->hook);
 	if (s->inotify_fd >= 0)
 		close(s->inotify_fd);
 	service_stop_commands(&s->svc);             /* its last answers go to the workers' queues */

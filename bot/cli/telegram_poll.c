@@ -50,6 +50,11 @@ static void poll_done(const struct http_result *r, void *ud)
 	ev = calloc(POLL_MAX_EVENTS, sizeof(*ev));
 	n = ev ? telegram_parse_updates(service_parse_config(p->w->svc, &view), r->body, r->body_len, ev, POLL_MAX_EVENTS,
 					&p->offset) : -1;
+	if (n < 0 && ev) {              /* a 200 that is no successful answer (ok:false) */
+		char why[256];
+		telegram_parse_answer(r->body, r->body_len, why, sizeof(why));
+		log_warn("poll", "platform=telegram status=200 ok=false description=\"%s\" retry_ms=%d", why, POLL_RETRY_MS);
+	}
 	for (int i = 0; i < n; i++)
 		webhooks_handle_polled(p->w, &ev[i]);
 	free(ev);

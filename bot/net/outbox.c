@@ -261,14 +261,15 @@ static void rate_limited(struct outbox *o, struct entry *e, long wait)
 /* decides what happens to e (already out of the flight list) after result r */
 static void settle(struct outbox *o, struct entry *e, const struct http_result *r)
 {
+	char why[64];
 	long wait;
 
 	e->last_status = r->status;
 	e->last_curl = r->curl_code;
 	if (r->status != 429)
 		outbox_slot_answered(&o->slots[e->slot]);
-	if (r->status >= 200 && r->status <= 299 && outbox_api_refused(r)) {
-		give_up(o, e, "the API answered ok=false");   /* Slack's errors come as 200 */
+	if (r->status >= 200 && r->status <= 299 && outbox_api_refused(r, why, sizeof(why))) {
+		give_up(o, e, why);             /* Slack's errors come as 200 */
 	} else if (r->status >= 200 && r->status <= 299) {
 		o->delivered++;
 		log_debug("outbox_delivered", "platform=%s origin=%s status=%ld attempts=%u",

@@ -34,8 +34,10 @@
  * failed counter and the failures ring. Retries keep their place (they are
  * older). Logs name the platform and the URL's origin only.
  *
- * A 2xx whose JSON body says {"ok": false} (Slack's Web API errors) is a failure
- * that is not retried. Platforms are told apart by struct delivery's platform
+ * A 2xx whose JSON body says {"ok": false} (Slack's Web API errors, Telegram's)
+ * is a failure, never a delivery, and is not retried: counted as failed, logged
+ * and kept with its reason "ok=false: <the API's error code>" (Slack's "error",
+ * made safe: letters, digits, '_', '-', '.', at most 40 of them). Platforms are told apart by struct delivery's platform
  * name: the first OUTBOX_MAX_PLATFORMS names each get their own queue, pause
  * and counters; any further name shares one more, "other".
  */
@@ -104,7 +106,7 @@ struct outbox_failure {
 	long status;                /* last HTTP status, 0 if none */
 	int curl_code;              /* last CURLcode */
 	unsigned attempts;
-	char reason[32];            /* "client error", "attempts exhausted", ... */
+	char reason[64];            /* "client error", "attempts exhausted", "ok=false: not_in_channel", ... */
 };
 
 /* drain report: left is how many deliveries are still held (0: all done) */

@@ -99,8 +99,9 @@ void outbox_slot_pause(struct outbox *o, struct slot *s, long wait_ms);
 void outbox_slot_answered(struct slot *s);
 /* counts one drop for s; logged with the burst's others */
 void outbox_note_drop(struct outbox *o, struct slot *s, const char *reason);
-/* 1 when a 2xx body is a JSON object saying "ok": false (Slack's Web API errors) */
-int outbox_api_refused(const struct http_result *r);
+/* 1 when a 2xx body is a JSON object saying "ok": false (Slack's Web API errors);
+ * why (n bytes) then says so with the API's error code, made safe for a log */
+int outbox_api_refused(const struct http_result *r, char *why, size_t n);
 /* logs the drops not logged yet, stops the pauses: for outbox_free */
 void outbox_slots_close(struct outbox *o);
 

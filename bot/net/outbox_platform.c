@@ -189,17 +189,29 @@ void outbox_stats(const struct outbox *o, struct outbox_stats *out)
 
 /* ---- answers ---- */
 
+#define API_ERROR_MAX 40
+
 /* 1 when a 2xx body is a JSON object saying "ok": false (Slack's Web API errors) */
-int outbox_api_refused(const struct http_result *r)
+int outbox_api_refused(const struct http_result *r, char *why, size_t n)
 {
-	cJSON *root, *ok;
+	cJSON *root, *ok, *err;
+	char code[API_ERROR_MAX + 1] = "";
+	size_t len = 0;
 	int refused;
 
 	if (!r->body_len || r->body[0] != '{')
 		return 0;
 	root = cJSON_ParseWithLength(r->body, r->body_len);
 	ok = cJSON_GetObjectItemCaseSensitive(root, "ok");
+	err = cJSON_GetObjectItemCaseSensitive(root, "error");
 	refused = cJSON_IsFalse(ok);
+	if (refused && cJSON_IsString(err))     /* outside bytes: only a safe prefix */
+		for (const char *p = err->valuestring; *p && len < API_ERROR_MAX &&
+		     strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.", *p); p++)
+			code[len++] = *p;
+	code[len] = '\0';
+	if (refused)
+		snprintf(why, n, "ok=false: %s", len ? code : "no error code");
 	cJSON_Delete(root);
 	return refused;
 }

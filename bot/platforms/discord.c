@@ -14,7 +14,9 @@
  *
  *   ev->reply_token = the interaction token; ev->reply_url = the follow-up
  *   webhook (<api>/webhooks/<application id>/<token>) when it can be built.
- * Also: the /ask command's registration body and request.
+ * Also: the /ask command's registration body and request (global or one
+ * server's), and the setup checks' calls: the application (GET
+ * /applications/@me) and its commands (GET /applications/<id>/commands).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -182,21 +184,104 @@ int discord_command_json(struct buf *out)
 		"\"required\":true,\"max_length\":%d}]}", SB_MAX_QUESTION);
 }
 
-int discord_register_command(const struct platform_config *cfg, struct outbound *post)
+/* a Discord snowflake: 1 to 20 digits */
+static int snowflake(const char *s)
 {
-	char line[512];
-	const char *app = platform_setting(cfg, "discord", "application_id"), *token = platform_setting(cfg, "discord", "bot_token");
+	size_t n = s ? strlen(s) : 0;
 
-	if (!pu_has(app) || !pu_has(token) || !url_safe(app) ||
-	    pu_outbound(post, "application/json", "%s/applications/%s/commands",
-			pu_or(platform_setting(cfg, "discord", "api_url"), DISCORD_API), app) < 0)
-		return -1;
-	if (snprintf(line, sizeof(line), "Bot %s", token) >= (int)sizeof(line) ||
+	return n > 0 && n <= 20 && strspn(s, "0123456789") == n;
+}
+
+/* the bot token's Authorization and Discord's User-Agent */
+static int bot_headers(const struct platform_config *cfg, struct outbound *post)
+{
+	const char *token = platform_setting(cfg, "discord", "bot_token");
+	char line[512];
+
+	if (!pu_has(token) || snprintf(line, sizeof(line), "Bot %s", token) >= (int)sizeof(line) ||
 	    pu_add_header(post, "Authorization", line) < 0 ||
 	    pu_add_header(post, "User-Agent",
 			  "DiscordBot (https://github.com/studybot, " STUDYBOT_VERSION ")") < 0)
 		return -1;
+	return 0;
+}
+
+/* "<api>/applications/<id>/" + rest, with the bot headers */
+static int app_call(const struct platform_config *cfg, const char *guild, struct outbound *post)
+{
+	const char *app = platform_setting(cfg, "discord", "application_id");
+	const char *api = pu_or(platform_setting(cfg, "discord", "api_url"), DISCORD_API);
+
+	if (!snowflake(app) || (guild && !snowflake(guild)) ||
+	    (guild ? pu_outbound(post, "application/json", "%s/applications/%s/guilds/%s/commands", api, app, guild)
+		   : pu_outbound(post, "application/json", "%s/applications/%s/commands", api, app)) < 0)
+		return -1;
+	return bot_headers(cfg, post);
+}
+
+int discord_register_command(const struct platform_config *cfg, const char *guild, struct outbound *post)
+{
+	if (app_call(cfg, guild, post) < 0)
+		return -1;
 	return discord_command_json(&post->body);
+}
+
+int discord_commands_request(const struct platform_config *cfg, const char *guild, struct outbound *post)
+{
+	return app_call(cfg, guild, post);
+}
+
+int discord_application_request(const struct platform_config *cfg, struct outbound *post)
+{
+	if (pu_outbound(post, "application/json", "%s/applications/@me",
+			pu_or(platform_setting(cfg, "discord", "api_url"), DISCORD_API)) < 0)
+		return -1;
+	return bot_headers(cfg, post);
+}
+
+int discord_parse_application(const char *body, size_t len, struct discord_application *out)
+{
+	cJSON *root = cJSON_ParseWithLength(body, len);
+	int ok = cJSON_IsObject(root) && pu_jstr(root, "id") && snowflake(pu_jstr(root, "id"));
+
+	memset(out, 0, sizeof(*out));
+	if (ok) {
+		pu_set_line(out->id, sizeof(out->id), pu_jstr(root, "id"));
+		pu_set_line(out->name, sizeof(out->name), pu_jstr(root, "name"));
+		pu_set_line(out->verify_key, sizeof(out->verify_key), pu_jstr(root, "verify_key"));
+	}
+	cJSON_Delete(root);
+	return ok ? 0 : -1;
+}
+
+/* 1 when cmd is a chat-input /ask with a string option "question" */
+static int is_ask(const cJSON *cmd)
+{
+	const cJSON *type = cJSON_GetObjectItemCaseSensitive(cmd, "type"), *o;
+	const char *name = pu_jstr(cmd, "name");
+
+	if (!name || strcmp(name, "ask") != 0 || (type && (!cJSON_IsNumber(type) || type->valueint != 1)))
+		return 0;
+	cJSON_ArrayForEach(o, cJSON_GetObjectItemCaseSensitive(cmd, "options")) {
+		const cJSON *t = cJSON_GetObjectItemCaseSensitive(o, "type");
+		const char *n = pu_jstr(o, "name");
+		if (n && strcmp(n, "question") == 0 && cJSON_IsNumber(t) && t->valueint == 3)
+			return 1;
+	}
+	return 0;
+}
+
+int discord_commands_have_ask(const char *body, size_t len)
+{
+	cJSON *root = cJSON_ParseWithLength(body, len), *c;
+	int r = cJSON_IsArray(root) ? 0 : -1;
+
+	if (r == 0)
+		cJSON_ArrayForEach(c, root)
+			if (is_ask(c))
+				r = 1;
+	cJSON_Delete(root);
+	return r;
 }
 
 /* config checks of its keys */

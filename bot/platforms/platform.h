@@ -15,6 +15,9 @@
  *   discord_register_command() the whole registration POST
  *   telegram_parse_updates() the events in a getUpdates answer (polling mode)
  *   telegram_getme_request(), telegram_parse_getme()  the bot's username (getMe)
+ *   setup calls              Telegram setWebhook / deleteWebhook / getWebhookInfo,
+ *                            Slack auth.test, Discord's application and commands:
+ *                            requests to send and parsers of their answers
  *
  * The order of one request is always: verify() on the raw bytes, then parse(),
  * then, for PP_EVENT, reply(). Adapters do no I/O, keep no state and never log a
@@ -191,9 +194,11 @@ int web_peer_is_loopback(const char *peer);
 /* appends the JSON body of the Discord command "/ask question:<text>" to out */
 int discord_command_json(struct buf *out);
 
-/* fills post with the upsert of /ask (POST .../applications/<id>/commands with
- * the bot token); -1 when application id or bot token are not configured */
-int discord_register_command(const struct platform_config *cfg, struct outbound *post);
+/* fills post with the upsert of /ask (POST .../applications/<id>/commands, or
+ * .../applications/<id>/guilds/<guild>/commands for one server, with the bot
+ * token); -1 when application id or bot token are not configured, or guild (NULL:
+ * global) is not a snowflake */
+int discord_register_command(const struct platform_config *cfg, const char *guild, struct outbound *post);
 
 /* Reads a getUpdates answer ({"ok":true,"result":[Update...]}). Fills up to max
  * events with the updates to answer (as the webhook parse would, without the
@@ -217,5 +222,61 @@ int telegram_getme_request(const struct platform_config *cfg, struct outbound *p
  * bytes, at least TELEGRAM_MAX_USERNAME + 1). 0, or -1 (username "") when it is
  * not a successful answer with a well-formed username. */
 int telegram_parse_getme(const char *body, size_t len, char *username, size_t n);
+
+/* ---- setup (studybot telegram set-webhook, serve's start, studybot doctor) ---- */
+
+/* fills post (send it as GET) with the list of the application's commands, global
+ * or of one server (guild not NULL); -1 as discord_register_command */
+int discord_commands_request(const struct platform_config *cfg, const char *guild, struct outbound *post);
+/* fills post (GET) with the bot token's application (GET /applications/@me); -1
+ * without a bot token */
+int discord_application_request(const struct platform_config *cfg, struct outbound *post);
+
+struct discord_application {
+	char id[24];
+	char name[128];
+	char verify_key[80];               /* the public key, hex */
+};
+
+/* fills post with auth.test (the bot token as Bearer); -1 without a bot token */
+int slack_auth_test_request(const struct platform_config *cfg, struct outbound *post);
+
+struct slack_auth {
+	char error[64];                    /* "" when ok, else Slack's error code */
+	char team[128], team_id[24], user_id[24], bot_id[24];
+};
+
+/* reads an auth.test answer (strings sanitised, cut): 0 when ok:true, else -1
+ * with the error code */
+int slack_parse_auth_test(const char *body, size_t len, struct slack_auth *out);
+
+/* reads GET /applications/@me's answer; 0, or -1 when it is not an application */
+int discord_parse_application(const char *body, size_t len, struct discord_application *out);
+/* a command list: 1 when it holds /ask with its "question" option, 0 when not, -1
+ * when it is not a list */
+int discord_commands_have_ask(const char *body, size_t len);
+
+/* fills post with setWebhook: telegram.webhook_url, the secret token when set,
+ * allowed_updates ["message"], drop_pending_updates; -1 without a bot token or URL */
+int telegram_set_webhook_request(const struct platform_config *cfg, int drop_pending, struct outbound *post);
+/* fills post with deleteWebhook; -1 without a bot token */
+int telegram_delete_webhook_request(const struct platform_config *cfg, int drop_pending, struct outbound *post);
+/* fills post with getWebhookInfo; -1 without a bot token */
+int telegram_webhook_info_request(const struct platform_config *cfg, struct outbound *post);
+
+/* A Bot API answer: 0 when it says ok:true; else -1 with its description (one line,
+ * sanitised, cut to n bytes) in why */
+int telegram_parse_answer(const char *body, size_t len, char *why, size_t n);
+
+struct telegram_webhook_info {
+	char url[SB_MAX_PLATFORM_URL];     /* "" when no webhook is set */
+	char last_error[256];              /* last_error_message, "" when none */
+	int64_t last_error_date;           /* Unix time, 0 when none */
+	int64_t pending;                   /* pending_update_count */
+};
+
+/* Reads a getWebhookInfo answer into out (strings sanitised to one line, cut).
+ * 0, or -1 when it is not a successful answer. */
+int telegram_parse_webhook_info(const char *body, size_t len, struct telegram_webhook_info *out);
 
 #endif

@@ -174,6 +174,16 @@ void pu_set_text(char *dst, size_t n, const char *s)
 	fmt_utf8_copy(dst, n, s ? s : "", s ? strlen(s) : 0);
 }
 
+void pu_set_line(char *dst, size_t n, const char *s)
+{
+	pu_set_text(dst, n, s);
+	for (; *dst; dst++)
+		if (*dst == '\n' || *dst == '\t' || *dst == '\r')
+			*dst = ' ';
+		else if (*dst == '"' || *dst == '\\')
+			*dst = '\'';          /* safe inside a quoted log value */
+}
+
 int pu_remove_all(char *s, const char *needle)
 {
 	size_t nlen = strlen(needle);

@@ -7,7 +7,7 @@
  *   pu_header()        a request header as a bounded C string
  *   pu_jstr/jobj/...   typed cJSON lookups that tolerate anything
  *   pu_set_id()        an id (JSON string or integer) into a fixed field
- *   pu_set_text()      text into a fixed field (sanitised, cut)
+ *   pu_set_text()      text into a fixed field (sanitised, cut); pu_set_line() on one line
  *   pu_remove_all()    delete every occurrence of a string (mention stripping)
  *   pu_trim()          trim blanks at both ends in place
  *   pu_strip_trigger() the trigger word and an "@bot" in front of a message
@@ -64,6 +64,10 @@ int pu_set_idstr(char *dst, size_t n, const char *s);
 
 /* copies s (NULL = "") as text: fmt_utf8_copy semantics */
 void pu_set_text(char *dst, size_t n, const char *s);
+
+/* the same on one line: \n and \t become spaces, '"' and '\\' a quote ' (an API's
+ * message for a console or a quoted log value) */
+void pu_set_line(char *dst, size_t n, const char *s);
 
 /* removes every occurrence of needle (non-empty) from s; returns how many */
 int pu_remove_all(char *s, const char *needle);

@@ -17,6 +17,7 @@
  * DM, or a reply in a thread the bot started.
  *   ev->reply_token = the message's ts; ev->reply_url = the slash response_url;
  *   ev->tenant = the sender's workspace (user_team, else team / team_id).
+ * Also: auth.test (the bot token's check, for studybot doctor).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -269,6 +270,38 @@ static int slack_reply(const struct platform_config *cfg, const struct sb_event 
 	inline_res->status = 200;
 	buf_reset(&inline_res->body);
 	return 1;
+}
+
+int slack_auth_test_request(const struct platform_config *cfg, struct outbound *post)
+{
+	char auth[512];
+	const char *token = platform_setting(cfg, "slack", "bot_token");
+
+	if (!pu_has(token) || snprintf(auth, sizeof(auth), "Bearer %s", token) >= (int)sizeof(auth) ||
+	    pu_add_header(post, "Authorization", auth) < 0 ||
+	    pu_outbound(post, "application/x-www-form-urlencoded", "%s/auth.test",
+			pu_or(platform_setting(cfg, "slack", "api_url"), "https://slack.com/api")) < 0)
+		return -1;
+	return 0;
+}
+
+int slack_parse_auth_test(const char *body, size_t len, struct slack_auth *out)
+{
+	cJSON *root = cJSON_ParseWithLength(body, len);
+	const cJSON *ok = cJSON_GetObjectItemCaseSensitive(root, "ok");
+	int r = cJSON_IsTrue(ok) ? 0 : -1;
+
+	memset(out, 0, sizeof(*out));
+	pu_set_line(out->error, sizeof(out->error),
+		    r == 0 ? "" : pu_jstr(root, "error") ? pu_jstr(root, "error") : "not a Web API answer");
+	if (r < 0 && !out->error[0])            /* "error": "" (or only NUL bytes) */
+		pu_set_line(out->error, sizeof(out->error), "no error code");
+	pu_set_line(out->team, sizeof(out->team), pu_jstr(root, "team"));
+	pu_set_line(out->team_id, sizeof(out->team_id), pu_jstr(root, "team_id"));
+	pu_set_line(out->user_id, sizeof(out->user_id), pu_jstr(root, "user_id"));
+	pu_set_line(out->bot_id, sizeof(out->bot_id), pu_jstr(root, "bot_id"));
+	cJSON_Delete(root);
+	return r;
 }
 
 /* its section of the option table (config.h) */

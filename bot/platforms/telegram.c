@@ -15,6 +15,8 @@
  *            reads its answer into events
  *   getMe    telegram_getme_request() / telegram_parse_getme(): the bot's
  *            username, learned at start (telegram.bot_username overrides it)
+ *   setup    setWebhook (telegram.webhook_url, the secret token, allowed_updates),
+ *            deleteWebhook, getWebhookInfo, and any call's ok/description
  *
  *   ev->channel = chat id, ev->thread = message_thread_id (topics only),
  *   ev->reply_token = the message id to reply to, ev->id = update_id.
@@ -290,6 +292,8 @@ static const struct config_entry settings[] = {
 			    "webhook: Telegram posts updates; poll: the bot asks with getUpdates"),
 	CONFIG_ENTRY_STR("telegram", "bot_username", config_check_token, "", 0,
 			 "the bot's username without @; learned with getMe at start, set it only to override"),
+	CONFIG_ENTRY_STR("telegram", "webhook_url", config_check_url, "", 0,
+			 "the public HTTPS URL of POST /telegram; set: serve registers it with setWebhook at start (webhook mode)"),
 	CONFIG_ENTRY_STR("telegram", "api_url", config_check_url, "https://api.telegram.org", 0, "Bot API base URL"),
 	CONFIG_ENTRY_END,
 };
@@ -325,12 +329,78 @@ int telegram_parse_getme(const char *body, size_t len, char *username, size_t n)
 	return ok ? 0 : -1;
 }
 
+int telegram_set_webhook_request(const struct platform_config *cfg, int drop_pending, struct outbound *post)
+{
+	const char *url = platform_setting(cfg, "telegram", "webhook_url");
+	const char *secret = platform_setting(cfg, "telegram", "secret_token");
+	struct buf *b = &post->body;
+
+	if (!pu_has(url) || tg_call(cfg, "setWebhook", post) < 0 ||
+	    buf_adds(b, "{\"url\":\"") < 0 || buf_add_json_str(b, url) < 0 || buf_addc(b, '"') < 0)
+		return -1;
+	if (pu_has(secret) && (buf_adds(b, ",\"secret_token\":\"") < 0 || buf_add_json_str(b, secret) < 0 ||
+			       buf_addc(b, '"') < 0))
+		return -1;
+	return buf_printf(b, ",\"allowed_updates\":[\"message\"],\"drop_pending_updates\":%s}",
+			  drop_pending ? "true" : "false");
+}
+
+int telegram_delete_webhook_request(const struct platform_config *cfg, int drop_pending, struct outbound *post)
+{
+	if (tg_call(cfg, "deleteWebhook", post) < 0)
+		return -1;
+	return buf_printf(&post->body, "{\"drop_pending_updates\":%s}", drop_pending ? "true" : "false");
+}
+
+int telegram_webhook_info_request(const struct platform_config *cfg, struct outbound *post)
+{
+	if (tg_call(cfg, "getWebhookInfo", post) < 0)
+		return -1;
+	return buf_adds(&post->body, "{}");
+}
+
+int telegram_parse_answer(const char *body, size_t len, char *why, size_t n)
+{
+	cJSON *root = cJSON_ParseWithLength(body, len);
+	int ok = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(root, "ok"));
+	const char *d = pu_jstr(root, "description");
+
+	pu_set_line(why, n, ok ? "" : d ? d : root ? "no description" : "not a Bot API answer");
+	cJSON_Delete(root);
+	return ok ? 0 : -1;
+}
+
+static int64_t tg_number(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	return cJSON_IsNumber(v) && v->valuedouble >= 0 && v->valuedouble < 9.0e15 ? (int64_t)v->valuedouble : 0;
+}
+
+int telegram_parse_webhook_info(const char *body, size_t len, struct telegram_webhook_info *out)
+{
+	cJSON *root = cJSON_ParseWithLength(body, len);
+	const cJSON *r = pu_jobj(root, "result");
+	int ok = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(root, "ok")) && r;
+
+	memset(out, 0, sizeof(*out));
+	if (ok) {
+		pu_set_line(out->url, sizeof(out->url), pu_jstr(r, "url"));
+		pu_set_line(out->last_error, sizeof(out->last_error), pu_jstr(r, "last_error_message"));
+		out->last_error_date = tg_number(r, "last_error_date");
+		out->pending = tg_number(r, "pending_update_count");
+	}
+	cJSON_Delete(root);
+	return ok ? 0 : -1;
+}
+
 const struct platform_ops platform_telegram = {
 	.name = "telegram",
 	.paths = { "/telegram", NULL },
 	.keys = { PLATFORM_NEEDS("bot_token", "replies cannot be posted"),
 		  PLATFORM_NEEDS_IN("secret_token", PLATFORM_NO_401, "webhook"),
-		  PLATFORM_KEY("bot_username"), PLATFORM_KEY("api_url"), PLATFORM_KEY("mode"), PLATFORM_KEY(NULL) },
+		  PLATFORM_KEY("bot_username"), PLATFORM_KEY("api_url"), PLATFORM_KEY("mode"),
+		  PLATFORM_KEY("webhook_url"), PLATFORM_KEY(NULL) },
 	.verify = tg_verify,
 	.parse = tg_parse,
 	.reply = tg_reply,

@@ -2,7 +2,8 @@
 """Black-box tests of `studybot serve`, Slack: Events API (POST /slack/events,
 answers through chat.postMessage on a stand-in Web API) and the /ask slash
 command (POST /slack/commands, answered inline); v0 signatures, url_verification,
-retries with the same event_id, 429/5xx from chat.postMessage, bots, escaping."""
+retries with the same event_id, 429/5xx from chat.postMessage, an {"ok":false}
+answer counted as failed, bots, escaping."""
 import json
 import os
 import sys
@@ -251,6 +252,23 @@ def test_429_and_500(s, api):
         q.json().get("text", "").startswith(ANSWER_COMPARE) for q in reqs), reqs)
 
 
+def test_ok_false_is_failed(s, api):
+    """Slack answers errors as 200 {"ok":false}: counted failed, not delivered, not retried,
+    and the log names Slack's error code (the fix depends on it)"""
+    m0 = s.metrics()
+    before, lines = api.count(), s.nlines()
+    api.script = [{"status": 200, "body": '{"ok":false,"error":"not_in_channel"}'}]
+    send_event(s, envelope(QUESTION_COMPARE))
+    R.check("ok:false: logged as given up with Slack's error",
+            s.wait_log('reason="ok=false: not_in_channel"', 5, after=lines), s.log()[-800:])
+    time.sleep(0.3)
+    R.check("ok:false: not retried", api.count() == before + 1, api.requests[before:])
+    m1 = s.metrics()
+    key = 'studybot_deliveries_total{result="%s"}'
+    R.check("ok:false: counted as failed", m1.get(key % "failed", 0) == m0.get(key % "failed", 0) + 1, m1)
+    R.check("ok:false: not counted as delivered", m1.get(key % "delivered", 0) == m0.get(key % "delivered", 0), m1)
+
+
 def test_escaping(s, api):
     before = api.count()
     send_event(s, envelope(QUESTION_LENGTH + " <!channel> @everyone"))
@@ -270,7 +288,7 @@ def main():
         R.run((s, api), test_url_verification, test_event_answer_posted,
               test_event_in_thread_and_dm, test_mention_sent_twice, test_bad_signatures,
               test_chunked_signed, test_redelivery, test_bots_ignored,
-              test_slash_command, test_429_and_500,
+              test_slash_command, test_429_and_500, test_ok_false_is_failed,
               test_escaping)
         log = s.log()
         R.check("log holds no secret or token", SECRET not in log and BOT_TOKEN not in log, "found in log")

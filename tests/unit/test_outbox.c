@@ -264,7 +264,7 @@ static void api_ok_false_is_a_failure(void **state)
 	assert_int_equal(stats(&f).delivered, 0);
 	assert_int_equal(stats(&f).failed, 1);
 	assert_int_equal(outbox_failures(f.o, fl, 4), 1);
-	assert_string_equal(fl[0].reason, "the API answered ok=false");
+	assert_string_equal(fl[0].reason, "ok=false: not_in_channel");   /* Slack's code, for the fix */
 	fx_close(&f);
 }
 

@@ -266,7 +266,7 @@ static void test_register_command(void **state)
 	cJSON *root, *opt;
 
 	outbound_init(&post);
-	assert_int_equal(discord_register_command(&cfg, &post), 0);
+	assert_int_equal(discord_register_command(&cfg, NULL, &post), 0);
 	assert_string_equal(post.url,
 			    "http://127.0.0.1:9/discord/applications/775799577604522054/commands");
 	assert_string_equal(post.headers[0], "Authorization: Bot discord-bot-token");
@@ -280,14 +280,62 @@ static void test_register_command(void **state)
 	outbound_release(&post);
 	platform_setting_set(&cfg, "discord", "bot_token", "");
 	outbound_init(&post);
-	assert_int_equal(discord_register_command(&cfg, &post), -1);
+	assert_int_equal(discord_register_command(&cfg, NULL, &post), -1);
 	outbound_release(&post);
+}
+
+/* --guild ID: the server's commands, instantly there; an id that is not a snowflake
+ * never reaches a URL */
+static void test_register_on_one_server(void **state)
+{
+	struct platform_config cfg = test_config();
+	struct outbound post;
+
+	outbound_init(&post);
+	assert_int_equal(discord_register_command(&cfg, "123456789012345678", &post), 0);
+	assert_string_equal(post.url, "http://127.0.0.1:9/discord/applications/775799577604522054"
+			    "/guilds/123456789012345678/commands");
+	assert_non_null(strstr(post.body.ptr, "\"name\":\"ask\""));
+	outbound_release(&post);
+	outbound_init(&post);
+	assert_int_equal(discord_register_command(&cfg, "12/../x", &post), -1);
+	outbound_release(&post);
+	outbound_init(&post);
+	assert_int_equal(discord_commands_request(&cfg, NULL, &post), 0);
+	assert_string_equal(post.url, "http://127.0.0.1:9/discord/applications/775799577604522054/commands");
+	assert_string_equal(post.headers[0], "Authorization: Bot discord-bot-token");
+	outbound_release(&post);
+	outbound_init(&post);
+	assert_int_equal(discord_application_request(&cfg, &post), 0);
+	assert_string_equal(post.url, "http://127.0.0.1:9/discord/applications/@me");
+	outbound_release(&post);
+}
+
+/* doctor reads the application and looks for /ask with its question option */
+static void test_setup_answers(void **state)
+{
+	struct discord_application app;
+	static const char list[] = "[{\"id\":\"1\",\"name\":\"other\",\"type\":1},"
+		"{\"id\":\"2\",\"name\":\"ask\",\"type\":1,\"options\":[{\"type\":3,\"name\":\"question\"}]}]";
+	static const char app_json[] = "{\"id\":\"775799577604522054\",\"name\":\"studybot\",\"verify_key\":\"ab12\"}";
+
+	assert_int_equal(discord_commands_have_ask(list, strlen(list)), 1);
+	assert_int_equal(discord_commands_have_ask("[]", 2), 0);
+	assert_int_equal(discord_commands_have_ask("[{\"name\":\"ask\",\"type\":1}]", 28), 0);   /* no option */
+	assert_int_equal(discord_commands_have_ask("{\"message\":\"401\"}", 17), -1);
+	assert_int_equal(discord_parse_application(app_json, strlen(app_json), &app), 0);
+	assert_string_equal(app.id, "775799577604522054");
+	assert_string_equal(app.verify_key, "ab12");
+	assert_int_equal(discord_parse_application("{\"id\":\"x\"}", 10, &app), -1);
+	assert_int_equal(discord_parse_application("nope", 4, &app), -1);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_derived_vector),
+		cmocka_unit_test(test_register_on_one_server),
+		cmocka_unit_test(test_setup_answers),
 		cmocka_unit_test(test_bad_key),
 		cmocka_unit_test(test_replay_window),
 		cmocka_unit_test(test_ping),

@@ -337,6 +337,36 @@ static void test_odd_bodies(void **state)
 	assert_int_equal(parse_raw("command=%2Fask&text=hi"), PP_BAD);  /* no user, channel */
 }
 
+/* auth.test: the token as Bearer; its answer read for doctor */
+static void test_auth_test(void **state)
+{
+	struct platform_config cfg = test_config();
+	struct slack_auth au;
+	struct outbound post;
+	const char *ok = "{\"ok\":true,\"team\":\"Cohort 7\",\"team_id\":\"T0C\",\"user_id\":\"UB1\",\"bot_id\":\"B1\"}";
+	const char *bad = "{\"ok\":false,\"error\":\"invalid_auth\"}";
+
+	outbound_init(&post);
+	assert_int_equal(slack_auth_test_request(&cfg, &post), 0);
+	assert_string_equal(post.url, "http://127.0.0.1:9/api/auth.test");
+	assert_string_equal(post.headers[0], "Authorization: Bearer xoxb-test-token");
+	outbound_release(&post);
+	assert_int_equal(slack_parse_auth_test(ok, strlen(ok), &au), 0);
+	assert_string_equal(au.team, "Cohort 7");
+	assert_string_equal(au.user_id, "UB1");
+	assert_string_equal(au.error, "");
+	assert_int_equal(slack_parse_auth_test(bad, strlen(bad), &au), -1);
+	assert_string_equal(au.error, "invalid_auth");
+	assert_int_equal(slack_parse_auth_test("{\"ok\":false,\"error\":\"\"}", 23, &au), -1);
+	assert_string_equal(au.error, "no error code");      /* fuzz_setup_answers: never "" on a refusal */
+	assert_int_equal(slack_parse_auth_test("<html>", 6, &au), -1);
+	assert_string_equal(au.error, "not a Web API answer");
+	platform_setting_set(&cfg, "slack", "bot_token", NULL);
+	outbound_init(&post);
+	assert_int_equal(slack_auth_test_request(&cfg, &post), -1);
+	outbound_release(&post);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -350,6 +380,7 @@ int main(void)
 		cmocka_unit_test(test_slash_command),
 		cmocka_unit_test(test_tenant),
 		cmocka_unit_test(test_odd_bodies),
+		cmocka_unit_test(test_auth_test),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -276,6 +276,62 @@ static void test_getme(void **state)
 	outbound_release(&post);
 }
 
+/* setWebhook: the URL, the secret token, allowed_updates; refused without a URL */
+static void test_set_webhook(void **state)
+{
+	struct platform_config cfg = test_config();
+	struct outbound post;
+	cJSON *root;
+
+	outbound_init(&post);
+	assert_int_equal(telegram_set_webhook_request(&cfg, 0, &post), -1);       /* no webhook_url */
+	outbound_release(&post);
+	platform_setting_set(&cfg, "telegram", "webhook_url", "https://bot.example.org/telegram");
+	outbound_init(&post);
+	assert_int_equal(telegram_set_webhook_request(&cfg, 1, &post), 0);
+	assert_string_equal(post.url, "http://127.0.0.1:9/tg/bot6129457865:AAE-test-token/setWebhook");
+	root = cJSON_Parse(post.body.ptr);
+	assert_string_equal(cJSON_GetObjectItem(root, "url")->valuestring, "https://bot.example.org/telegram");
+	assert_string_equal(cJSON_GetObjectItem(root, "secret_token")->valuestring, "tg-secret_123");
+	assert_string_equal(cJSON_GetArrayItem(cJSON_GetObjectItem(root, "allowed_updates"), 0)->valuestring, "message");
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(root, "allowed_updates")), 1);
+	assert_true(cJSON_IsTrue(cJSON_GetObjectItem(root, "drop_pending_updates")));
+	cJSON_Delete(root);
+	outbound_release(&post);
+	outbound_init(&post);
+	assert_int_equal(telegram_delete_webhook_request(&cfg, 0, &post), 0);
+	assert_string_equal(post.body.ptr, "{\"drop_pending_updates\":false}");
+	outbound_release(&post);
+}
+
+/* getWebhookInfo and any answer's description, made safe for a console */
+static void test_webhook_info(void **state)
+{
+	struct telegram_webhook_info w;
+	char why[64];
+	const char *info = "{\"ok\":true,\"result\":{\"url\":\"https://x.org/telegram\",\"pending_update_count\":7,"
+			   "\"last_error_date\":1733380000,\"last_error_message\":\"Wrong response\\n\\u001b[31m401\"}}";
+
+	assert_int_equal(telegram_parse_webhook_info(info, strlen(info), &w), 0);
+	assert_string_equal(w.url, "https://x.org/telegram");
+	assert_int_equal(w.pending, 7);
+	assert_int_equal(w.last_error_date, 1733380000);
+	assert_string_equal(w.last_error, "Wrong response ?[31m401");     /* one line, no escape byte */
+	assert_int_equal(telegram_parse_webhook_info("{\"ok\":true,\"result\":{}}", 23, &w), 0);
+	assert_string_equal(w.url, "");
+	assert_int_equal(telegram_parse_webhook_info("{\"ok\":false}", 12, &w), -1);
+	assert_int_equal(telegram_parse_webhook_info("[", 1, &w), -1);
+	assert_int_equal(telegram_parse_answer("{\"ok\":true,\"result\":true}", 25, why, sizeof(why)), 0);
+	assert_int_equal(telegram_parse_answer("{\"ok\":false,\"description\":\"Unauthorized\"}", 41, why,
+					       sizeof(why)), -1);
+	assert_string_equal(why, "Unauthorized");
+	assert_int_equal(telegram_parse_answer("<html>", 6, why, sizeof(why)), -1);
+	assert_string_equal(why, "not a Bot API answer");
+	assert_int_equal(telegram_parse_answer("{\"ok\":false,\"description\":\"a \\\"b\\\" c=d\"}", 40, why,
+					       sizeof(why)), -1);
+	assert_string_equal(why, "a 'b' c=d");              /* cannot end a quoted log value */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -288,6 +344,8 @@ int main(void)
 		cmocka_unit_test(test_reply),
 		cmocka_unit_test(test_polling),
 		cmocka_unit_test(test_getme),
+		cmocka_unit_test(test_set_webhook),
+		cmocka_unit_test(test_webhook_info),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
