@@ -67,6 +67,8 @@ static void add_suggestions(struct answer *a, const char *lead)
 	buf_addc(&a->text, '.');
 }
 
+#define SECOND_MIN_CHARS 40    /* less of a second answer than this: offered instead */
+
 static void add_sources(const struct knowledge *k, const struct kb_topic *t, struct answer *a)
 {
 	for (size_t i = 0; i < t->nsources && a->nsources < ANSWER_MAX_SOURCES; i++) {
@@ -80,9 +82,42 @@ static void add_sources(const struct knowledge *k, const struct kb_topic *t, str
 	}
 }
 
+/* the length of the longest run of whole sentences of text within cap bytes (0: none) */
+static size_t sentences_within(const char *text, size_t cap)
+{
+	size_t fit = 0, len = strlen(text);
+
+	if (len <= cap)
+		return len;
+	for (size_t i = 1; i + 1 < len && i < cap; i++)
+		if ((text[i - 1] == '.' || text[i - 1] == '?' || text[i - 1] == '!') && text[i] == ' ' &&
+		    ((text[i + 1] >= 'A' && text[i + 1] <= 'Z') || text[i + 1] == '"'))
+			fit = i;
+	return fit;
+}
+
+/* the second question's answer, as much of it as keeps the reply chat-sized (whole
+ * sentences, at least one); else it is offered as a question to ask */
+static void add_second(const struct knowledge *k, const struct kb_topic *t, const struct kb_topic *t2,
+		       struct answer *a)
+{
+	size_t used = strlen(t->answer) + 2;
+	size_t fit = used < ANSWER_CHAT_SIZE ? sentences_within(t2->answer, ANSWER_CHAT_SIZE - used) : 0;
+
+	if (fit < SECOND_MIN_CHARS) {
+		if (t2->nexamples)
+			buf_printf(&a->text, "\nYou also asked something else - for that, ask me \"%s\".",
+				   t2->examples[0]);
+		return;
+	}
+	buf_adds(&a->text, "\n\n");
+	buf_add(&a->text, t2->answer, fit);
+	add_sources(k, t2, a);
+}
+
 /* The answer, and when the message asked a second question the patterns read
- * ("what does emr stand for, and how long is the training?") its answer too; one
- * Sources line for both. */
+ * ("what does emr stand for, and how long is the training?") its answer too, as
+ * far as the reply stays chat-sized; one Sources line for both. */
 static void compose_topic(const struct knowledge *k, const struct match_result *res, struct answer *a)
 {
 	const struct kb_topic *t = &k->kb.topics[res->topic];
@@ -92,11 +127,8 @@ static void compose_topic(const struct knowledge *k, const struct match_result *
 	a->topic = t->id;
 	buf_adds(&a->text, t->answer);
 	add_sources(k, t, a);
-	if (t2) {
-		buf_adds(&a->text, "\n\n");
-		buf_adds(&a->text, t2->answer);
-		add_sources(k, t2, a);
-	}
+	if (t2)
+		add_second(k, t, t2, a);
 	if (a->nsources) {
 		buf_adds(&a->text, a->nsources > 1 ? "\nSources: " : "\nSource: ");
 		for (size_t i = 0; i < a->nsources; i++) {     /* every answer: no printf */

@@ -12,6 +12,7 @@
 #include "matcher.h"
 
 #define ANSWER_MAX_SOURCES 4
+#define ANSWER_CHAT_SIZE 700     /* a double question's two answers together, at most */
 
 struct answer {
 	int matched;                                /* a confident answer from the knowledge */

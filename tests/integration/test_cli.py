@@ -86,6 +86,12 @@ obj = json.loads(out)
 check("a double question answers both", rc == 0 and obj["topic"] == "nremt" and "National Registry" in obj["answer"]
       and "24" in obj["answer"] and "60" in obj["answer"] and obj["answer"].count("Source") == 1, out)
 
+# ... chat-sized: a second answer too long to fit is offered instead
+rc, out, err = run(["ask", "--json", "what is ems, and what is the scope of an emr"])
+obj = json.loads(out)
+body = obj["answer"].split("\nSource")[0]
+check("a double question stays chat-sized", rc == 0 and len(body) <= 700 and "You also asked" in body, out)
+
 # unknown question: honest, with suggestions
 rc, out, err = run(MINI + ["ask", "--json", "how", "do", "tides", "work"])
 obj = json.loads(out)
