@@ -11,7 +11,9 @@
 static const char *const asks[] = {
 	"how many", "how much", "how long", "how old", "how often", "how far", "how soon", "how quickly",
 	"how fast", "how big", "what percentage", "what percent", "what score", "what grade", "what age",
-	"what year", "which year", "what minimum", "minimum age", "pass rate", "passing score", NULL,
+	"what year", "which year", "what minimum", "minimum age", "pass rate", "passing score",
+	"what proportion", "what fraction", "what share", "what time", "what date", "how likely",
+	"what are the odds", "what are the chances", "odds of", "chances of", "success rate", NULL,
 };
 
 /* words of an answer that are, or measure, a figure */

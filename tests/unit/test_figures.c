@@ -16,6 +16,8 @@ static void test_asked(void **state)
 	assert_true(figures_asked("what score do you need to pass the nremt"));
 	assert_true(figures_asked("so how long is paramedic school after emt"));
 	assert_true(figures_asked("what year was the emr role created"));
+	assert_true(figures_asked("what proportion of candidates pass the nremt on the first attempt"));
+	assert_true(figures_asked("what are the chances of getting hired"));
 	assert_false(figures_asked("what is the nremt"));
 	assert_false(figures_asked("how do i become a paramedic"));
 	assert_false(figures_asked("showmany"));           /* inside a word: no */
