@@ -149,8 +149,10 @@ static void asker_release(struct asker *ak)
  * before a read of the next question waits (line_in.c), and at exit */
 static void hold_stdout(void)
 {
+	static char held[1 << 16];          /* glibc ignores the size without a buffer */
+
 	if (!isatty(1))
-		setvbuf(stdout, NULL, _IOFBF, 1 << 16);
+		setvbuf(stdout, held, _IOFBF, sizeof(held));
 }
 
 static void answer_line(struct asker *ak, const char *q, struct match_context *ctx, enum line_mode mode)
