@@ -1,5 +1,6 @@
 /* buf.c - growable byte buffer with a hard maximum; see buf.h. */
 #include "buf.h"
+#include "json_write.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -99,27 +100,18 @@ int buf_printf(struct buf *b, const char *fmt, ...)
 
 int buf_add_json_str(struct buf *b, const char *s)
 {
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		int r;
-		if (c == '"' || c == '\\') {
-			char esc[2] = { '\\', (char)c };
-			r = buf_add(b, esc, 2);
-		} else if (c == '\n') {
-			r = buf_add(b, "\\n", 2);
-		} else if (c == '\r') {
-			r = buf_add(b, "\\r", 2);
-		} else if (c == '\t') {
-			r = buf_add(b, "\\t", 2);
-		} else if (c < 0x20) {
-			r = buf_printf(b, "\\u%04x", c);
-		} else {
-			r = buf_addc(b, (char)c);
-		}
-		if (r < 0)
-			return -1;
-	}
-	return 0;
+	return json_str(b, s, strlen(s));
+}
+
+size_t buf_room(struct buf *b, size_t want)
+{
+	size_t left = b->max - b->len;
+
+	if (want > left)
+		want = left;
+	if (want == 0 || grow(b, want) < 0)
+		return 0;
+	return b->alloc - 1 - b->len < left ? b->alloc - 1 - b->len : left;
 }
 
 char *buf_detach(struct buf *b)

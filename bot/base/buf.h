@@ -28,8 +28,12 @@ int buf_adds(struct buf *b, const char *s);
 int buf_addc(struct buf *b, char c);
 int buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int buf_vprintf(struct buf *b, const char *fmt, va_list ap);
-/* appends s as the inside of a JSON string (quotes not included) */
+/* appends s as the inside of a JSON string (quotes not included); see json_write.h */
 int buf_add_json_str(struct buf *b, const char *s);
+/* makes room for want more bytes, or for as many as the maximum still allows;
+ * returns the bytes writable at ptr + len (the NUL's place kept beyond them), 0
+ * when nothing more fits or memory ran out (the failure then sticks) */
+size_t buf_room(struct buf *b, size_t want);
 /* 1 when an add failed since buf_init/buf_reset: the content is incomplete */
 static inline int buf_failed(const struct buf *b)
 {

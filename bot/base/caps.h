@@ -45,6 +45,12 @@
 #define SB_MAX_PLATFORM_URL  1024        /* bytes of a reply URL (response_url, follow-up webhook) */
 #define SB_MAX_REPLY_TOKEN   1024        /* bytes of a reply token (Discord's interaction token) */
 
+/* logging (bot/base/log.c, logbuf.c) */
+#define SB_LOG_LINE_MAX      2048        /* bytes of one log line; longer is cut and ends in "..." */
+#define SB_LOG_BUFFER        16384       /* bytes an event loop's thread holds before a write */
+#define SB_LOG_FLUSH_MS      1000        /* the oldest held line is written at most this late */
+#define SB_LOG_WRITE_MAX     4096        /* bytes of one write(2) of log lines (PIPE_BUF: atomic) */
+
 /* talking to the platforms */
 #define SB_MAX_OUTBOUND_BODY (64 * 1024)     /* bytes of one API call's body */
 #define SB_MAX_RETRY_WAIT_MS (24 * 3600 * 1000L) /* the longest Retry-After or backoff obeyed */

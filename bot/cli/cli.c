@@ -11,6 +11,7 @@
 #include "config.h"
 #include "context.h"
 #include "knowledge.h"
+#include "line_in.h"
 #include "caps.h"
 #include "log.h"
 #include "banned.h"
@@ -115,68 +116,78 @@ struct knowledge *cli_load(struct cli *c)
 	return k;
 }
 
-int cli_read_line(FILE *in, char *line, size_t cap)
-{
-	size_t n;
-	int ch;
-
-	if (!fgets(line, (int)cap, in))
-		return -1;
-	n = strlen(line);
-	if (n && line[n - 1] == '\n') {
-		line[--n] = '\0';
-	} else if (n == cap - 1) {
-		while ((ch = fgetc(in)) != EOF && ch != '\n')
-			;
-		while (n && ((unsigned char)line[n - 1] & 0xc0) == 0x80)
-			n--;                           /* drop a cut multi-byte character */
-		if (n && (unsigned char)line[n - 1] >= 0xc0)
-			n--;
-		line[n] = '\0';
-	}
-	if (n && line[n - 1] == '\r')
-		line[--n] = '\0';
-	return (int)n;
-}
-
 /* answers q and prints one line: the reply (newlines folded) or the JSON object */
 enum line_mode { LINE_TEXT, LINE_JSON, LINE_EXPLAIN };
 
-static void answer_line(struct knowledge *k, struct matcher_scratch *s, const char *q,
-			struct match_context *ctx, enum line_mode mode)
-{
-	struct match_result *res = malloc(sizeof(*res));
-	struct match_context next;
+/* what answering a line after line reuses: no allocation per question */
+struct asker {
+	struct knowledge *k;
+	struct matcher_scratch *s;
+	struct match_result *res;
 	struct answer a;
 	struct buf out;
+};
 
-	if (!res)
-		return;
-	answer_init(&a);
-	buf_init(&out, 1 << 16);
-	matcher_match(&k->matcher, s, q, strlen(q), ctx, res);
-	answer_compose(k, res, &a);
+static int asker_init(struct asker *ak, struct knowledge *k, struct matcher_scratch *s)
+{
+	ak->k = k;
+	ak->s = s;
+	ak->res = malloc(sizeof(*ak->res));
+	answer_init(&ak->a);
+	buf_init(&ak->out, 1 << 16);
+	return s && ak->res ? 0 : -1;
+}
+
+static void asker_release(struct asker *ak)
+{
+	buf_release(&ak->out);
+	answer_release(&ak->a);
+	free(ak->res);
+}
+
+/* stdout held in a 64 KiB buffer when it is not a terminal: written when full,
+ * before a read of the next question waits (line_in.c), and at exit */
+static void hold_stdout(void)
+{
+	static char held[1 << 16];          /* glibc ignores the size without a buffer */
+
+	if (!isatty(1))
+		setvbuf(stdout, held, _IOFBF, sizeof(held));
+}
+
+static void answer_line(struct asker *ak, const char *q, struct match_context *ctx, enum line_mode mode)
+{
+	struct match_context next;
+	struct buf *out = &ak->out;
+
+	buf_reset(out);
+	{                                   /* a fresh answer, its text buffer kept */
+		struct buf text = ak->a.text;
+		buf_reset(&text);
+		memset(&ak->a, 0, sizeof(ak->a));
+		ak->a.text = text;
+	}
+	matcher_match(&ak->k->matcher, ak->s, q, strlen(q), ctx, ak->res);
+	answer_compose(ak->k, ak->res, &ak->a);
 	if (mode == LINE_EXPLAIN) {
-		buf_printf(&out, "> %s\n", q);
-		answer_explain(k, res, &a, &out);
+		buf_printf(out, "> %s\n", q);
+		answer_explain(ak->k, ak->res, &ak->a, out);
 	}
 	if (ctx) {
-		matcher_next_context(res, ctx, &next);
+		matcher_next_context(ak->res, ctx, &next);
 		*ctx = next;
 	}
 	if (mode == LINE_JSON) {
-		answer_json(&a, &out);
+		answer_json(&ak->a, out);
 	} else if (mode == LINE_TEXT) {
-		buf_adds(&out, a.text.ptr ? a.text.ptr : "");
-		for (char *p = out.ptr; p && *p; p++)
+		buf_adds(out, ak->a.text.ptr ? ak->a.text.ptr : "");
+		for (char *p = out->ptr; p && *p; p++)
 			if (*p == '\n')
 				*p = ' ';
 	}
-	puts(out.ptr ? out.ptr : "");
-	fflush(stdout);
-	buf_release(&out);
-	answer_release(&a);
-	free(res);
+	if (out->len)
+		fwrite(out->ptr, 1, out->len, stdout);
+	putchar('\n');
 }
 
 static int join_args(int argc, char **argv, char *q, size_t cap)
@@ -196,21 +207,30 @@ int cmd_ask(struct cli *c, int argc, char **argv)
 {
 	char q[SB_MAX_QUESTION + 1];
 	struct knowledge *k = cli_load(c);
-	struct matcher_scratch *s;
+	struct line_in *in = NULL;
+	struct asker ak;
+	enum line_mode mode = c->json ? LINE_JSON : LINE_TEXT;
+	int rc = 0;
 
 	if (!k)
 		return 1;
-	s = matcher_scratch_new();
-	if (argc > 0) {
+	if (asker_init(&ak, k, matcher_scratch_new()) < 0) {
+		rc = error("out of memory");
+	} else if (argc > 0) {
 		join_args(argc, argv, q, sizeof(q));
-		answer_line(k, s, q, NULL, c->json ? LINE_JSON : LINE_TEXT);
+		answer_line(&ak, q, NULL, mode);
+	} else if ((in = line_in_new(0, stdout))) {
+		hold_stdout();
+		while (line_in_read(in, q, sizeof(q)) >= 0)
+			answer_line(&ak, q, NULL, mode);
 	} else {
-		while (cli_read_line(stdin, q, sizeof(q)) >= 0)
-			answer_line(k, s, q, NULL, c->json ? LINE_JSON : LINE_TEXT);
+		rc = error("out of memory");
 	}
-	matcher_scratch_free(s);
+	free(in);
+	asker_release(&ak);
+	matcher_scratch_free(ak.s);
 	knowledge_unref(k);
-	return 0;
+	return rc ? 1 : 0;
 }
 
 /* one conversation on stdin: every line answered with the context of the earlier ones;
@@ -219,19 +239,25 @@ static int converse(struct knowledge *k, struct matcher_scratch *s, enum line_mo
 {
 	char q[SB_MAX_QUESTION + 1];
 	struct match_context ctx = MATCH_CONTEXT_EMPTY;
+	struct line_in *in = line_in_new(0, stdout);
+	struct asker ak;
+	int ok = asker_init(&ak, k, s) == 0 && in;
 
 	if (prompt)
 		printf("studybot: ask me about EMS, EMR, EMT and paramedic roles (Ctrl-D to quit)\n> ");
-	fflush(stdout);
-	while (s && cli_read_line(stdin, q, sizeof(q)) >= 0) {
-		answer_line(k, s, q, &ctx, mode);
+	else
+		hold_stdout();
+	while (ok && line_in_read(in, q, sizeof(q)) >= 0) {
+		answer_line(&ak, q, &ctx, mode);
 		if (prompt)
 			fputs("> ", stdout);
-		fflush(stdout);
 	}
+	fflush(stdout);
+	free(in);
+	asker_release(&ak);
 	matcher_scratch_free(s);
 	knowledge_unref(k);
-	return s ? 0 : 1;
+	return ok ? 0 : 1;
 }
 
 int cmd_chat(struct cli *c, int argc, char **argv)

@@ -33,8 +33,6 @@ int cmd_chat(struct cli *c, int argc, char **argv);
 int cmd_check(struct cli *c, int argc, char **argv);
 int cmd_explain(struct cli *c, int argc, char **argv);
 
-/* reads one line (without its newline) of at most cap-1 bytes, cut at a UTF-8 boundary;
- * the rest of a longer line is skipped. -1 at end of input. */
-int cli_read_line(FILE *in, char *line, size_t cap);
+/* the questions of ask, chat and explain - on stdin: line_in.h */
 
 #endif

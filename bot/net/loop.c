@@ -30,6 +30,7 @@
 #include <sys/signalfd.h>
 #include <sys/timerfd.h>
 
+#include "log.h"
 #include "banned.h"
 
 #define MAX_EVENTS 128
@@ -486,7 +487,9 @@ static void dispatch(struct loop *l, const struct epoll_event *ev)
 int loop_run(struct loop *l)
 {
 	struct epoll_event evs[MAX_EVENTS];
+	int rc = 0;
 
+	log_buffer_start();            /* this thread's log lines: one write per turn */
 	while (!atomic_load(&l->stop)) {
 		int n;
 
@@ -495,16 +498,20 @@ int loop_run(struct loop *l)
 		if (atomic_load(&l->stop))
 			break;
 		arm_timerfd(l);
+		log_flush();
 		n = epoll_wait(l->epfd, evs, MAX_EVENTS, -1);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			return -1;
+			rc = -1;
+			break;
 		}
 		for (int i = 0; i < n && !atomic_load(&l->stop); i++)
 			dispatch(l, &evs[i]);
 		run_timers(l);
 	}
-	atomic_store(&l->stop, 0);
-	return 0;
+	log_buffer_stop();
+	if (rc == 0)
+		atomic_store(&l->stop, 0);
+	return rc;
 }

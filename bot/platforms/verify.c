@@ -5,6 +5,7 @@
  */
 #include "verify.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,6 +15,18 @@
 
 #include "hex.h"
 #include "banned.h"
+
+/* the algorithms, fetched once: a fetch per call takes libcrypto's store lock,
+ * which every worker shares (and allocates); kept until exit */
+static EVP_MAC *hmac_alg;
+static EVP_MD *sha256_alg;
+static pthread_once_t fetched = PTHREAD_ONCE_INIT;
+
+static void fetch_algorithms(void)
+{
+	hmac_alg = EVP_MAC_fetch(NULL, OSSL_MAC_NAME_HMAC, NULL);
+	sha256_alg = EVP_MD_fetch(NULL, "SHA256", NULL);
+}
 
 int verify_hmac_sha256_parts(const void *key, size_t keylen, const struct verify_part *parts,
 			  size_t nparts, unsigned char out[VERIFY_SHA256_LEN])
@@ -25,8 +38,8 @@ int verify_hmac_sha256_parts(const void *key, size_t keylen, const struct verify
 	size_t outlen = 0, i;
 	int ok = 0;
 
-	mac = EVP_MAC_fetch(NULL, OSSL_MAC_NAME_HMAC, NULL);
-	if (!mac)
+	pthread_once(&fetched, fetch_algorithms);
+	if (!(mac = hmac_alg))
 		return -1;
 	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, (char *)"SHA256", 0);
 	params[1] = OSSL_PARAM_construct_end();
@@ -40,7 +53,6 @@ int verify_hmac_sha256_parts(const void *key, size_t keylen, const struct verify
 		     outlen == VERIFY_SHA256_LEN;
 	}
 	EVP_MAC_CTX_free(ctx);
-	EVP_MAC_free(mac);
 	return ok ? 0 : -1;
 }
 
@@ -69,9 +81,13 @@ int verify_sha256_hex(const struct verify_part *parts, size_t nparts, char out[2
 {
 	unsigned char md[VERIFY_SHA256_LEN];
 	unsigned int mdlen = 0;
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-	int ok = ctx && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
+	EVP_MD_CTX *ctx;
+	int ok;
 	size_t i;
+
+	pthread_once(&fetched, fetch_algorithms);
+	ctx = EVP_MD_CTX_new();
+	ok = ctx && EVP_DigestInit_ex(ctx, sha256_alg ? sha256_alg : EVP_sha256(), NULL);
 
 	for (i = 0; ok && i < nparts; i++)
 		if (parts[i].len)

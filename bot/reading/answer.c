@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "json_write.h"
 #include "caps.h"
 #include "banned.h"
 
@@ -213,39 +214,46 @@ const char *answer_unanswered_kind(const struct knowledge *k, const struct match
 	return NULL;
 }
 
+#define LIT(b, s) buf_add(b, s, sizeof(s) - 1)
+
+/* the score as "%.2f" prints it (its rounding is the reference) */
+static void add_score(struct buf *out, double x)
+{
+	char t[32];
+	int n;
+
+	n = snprintf(t, sizeof(t), "%.2f", x);
+	buf_add(out, t, n > 0 ? (size_t)n : 0);
+}
+
 void answer_json(const struct answer *a, struct buf *out)
 {
-	buf_printf(out, "{\"matched\": %s, \"answer\": \"", a->matched ? "true" : "false");
-	buf_add_json_str(out, a->text.ptr ? a->text.ptr : "");
-	buf_adds(out, "\", \"intent\": ");
-	if (a->intent) {
-		buf_addc(out, '"');
-		buf_add_json_str(out, a->intent);
-		buf_addc(out, '"');
-	} else {
-		buf_adds(out, "null");
-	}
-	buf_adds(out, ", \"topic\": ");
-	if (a->topic) {
-		buf_addc(out, '"');
-		buf_add_json_str(out, a->topic);
-		buf_addc(out, '"');
-	} else {
-		buf_adds(out, "null");
-	}
-	buf_printf(out, ", \"score\": %.2f, \"sources\": [", a->score);
+	if (a->matched)
+		LIT(out, "{\"matched\": true, \"answer\": \"");
+	else
+		LIT(out, "{\"matched\": false, \"answer\": \"");
+	json_str(out, a->text.ptr ? a->text.ptr : "", a->text.ptr ? a->text.len : 0);
+	LIT(out, "\", \"intent\": ");
+	json_qstr(out, a->intent);
+	LIT(out, ", \"topic\": ");
+	json_qstr(out, a->topic);
+	LIT(out, ", \"score\": ");
+	add_score(out, a->score);
+	LIT(out, ", \"sources\": [");
 	for (size_t i = 0; i < a->nsources; i++) {
-		buf_printf(out, "%s{\"title\": \"", i ? ", " : "");
-		buf_add_json_str(out, a->sources[i]);
-		buf_adds(out, "\"}");
+		if (i)
+			LIT(out, ", ");
+		LIT(out, "{\"title\": ");
+		json_qstr(out, a->sources[i]);
+		buf_addc(out, '}');
 	}
-	buf_adds(out, "], \"suggestions\": [");
+	LIT(out, "], \"suggestions\": [");
 	for (size_t i = 0; i < a->nsuggestions; i++) {
-		buf_adds(out, i ? ", \"" : "\"");
-		buf_add_json_str(out, a->suggestions[i]);
-		buf_addc(out, '"');
+		if (i)
+			LIT(out, ", ");
+		json_qstr(out, a->suggestions[i]);
 	}
-	buf_adds(out, "]}");
+	LIT(out, "]}");
 }
 
 static const char *outcome_name(enum match_outcome o)
