@@ -97,15 +97,24 @@ static size_t sentences_within(const char *text, size_t cap)
 	return fit;
 }
 
-/* the second question's answer, as much of it as keeps the reply chat-sized (whole
- * sentences, at least one); else it is offered as a question to ask */
-static void add_second(const struct knowledge *k, const struct kb_topic *t, const struct kb_topic *t2,
-		       struct answer *a)
+/* how much of the second answer t2 joins t's and keeps the reply chat-sized (whole
+ * sentences); 0 when too little of it would: it is offered instead */
+static size_t second_fit(const struct kb_topic *t, const struct kb_topic *t2)
 {
 	size_t used = strlen(t->answer) + 2;
 	size_t fit = used < ANSWER_CHAT_SIZE ? sentences_within(t2->answer, ANSWER_CHAT_SIZE - used) : 0;
 
-	if (fit < SECOND_MIN_CHARS) {
+	return fit < SECOND_MIN_CHARS ? 0 : fit;
+}
+
+/* the second question's answer, as much of it as second_fit() allows; else it is
+ * offered as a question to ask */
+static void add_second(const struct knowledge *k, const struct kb_topic *t, const struct kb_topic *t2,
+		       struct answer *a)
+{
+	size_t fit = second_fit(t, t2);
+
+	if (!fit) {
 		if (t2->nexamples)
 			buf_printf(&a->text, "\nYou also asked something else - for that, ask me \"%s\".",
 				   t2->examples[0]);
@@ -308,7 +317,10 @@ void answer_explain(const struct knowledge *k, const struct match_result *res, c
 		buf_printf(out, "question clause: chars %zu-%zu of the message (the rest is read for its roles)\n",
 			   res->focus_start, res->focus_end);
 	if (res->second_topic >= 0)
-		buf_printf(out, "second question: answered too, topic %s\n", k->kb.topics[res->second_topic].id);
+		buf_printf(out, "second question: %s, topic %s\n",
+			   res->outcome == MATCH_TOPIC && second_fit(&k->kb.topics[res->topic],
+								     &k->kb.topics[res->second_topic]) ?
+			   "answered too" : "offered", k->kb.topics[res->second_topic].id);
 	buf_printf(out, "normalised: %s\n", res->norm);
 	buf_printf(out, "with roles: %s\n", res->tagged);
 	buf_adds(out, "roles:");

@@ -91,6 +91,8 @@ rc, out, err = run(["ask", "--json", "what is ems, and what is the scope of an e
 obj = json.loads(out)
 body = obj["answer"].split("\nSource")[0]
 check("a double question stays chat-sized", rc == 0 and len(body) <= 700 and "You also asked" in body, out)
+rc, out, err = run(["explain", "what is ems, and what is the scope of an emr"])
+check("explain says the second question was offered", rc == 0 and "second question: offered, topic emr-scope" in out, out)
 
 # unknown question: honest, with suggestions
 rc, out, err = run(MINI + ["ask", "--json", "how", "do", "tides", "work"])
