@@ -56,18 +56,13 @@ static void hook_done(const struct http_result *r, void *ud)
 static long hook_timer(struct loop *l, long long id, void *ud)
 {
 	struct telegram_hook *h = ud;
-	const char *headers[OUTBOUND_MAX_LINES];
 	struct outbound o;
-	char ct[128];
-	size_t nh;
 
 	if (h->w->draining)
 		return -1;
 	outbound_init(&o);
 	if (telegram_set_webhook_request(&h->w->svc->pcfg, 0, &o) == 0) {
-		nh = outbound_header_lines(&o, ct, headers);
-		struct http_call call = { "POST", o.url, headers, nh, o.body.ptr, o.body.len, HOOK_TIMEOUT_MS };
-		if (http_client_send(h->w->client, &call, hook_done, h) < 0) {
+		if (webhooks_call(h->w, &o, HOOK_TIMEOUT_MS, hook_done, h) < 0) {
 			h->attempts++;
 			hook_retry(h, 0, 0);
 		}

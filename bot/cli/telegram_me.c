@@ -54,18 +54,13 @@ static void me_done(const struct http_result *r, void *ud)
 static long me_timer(struct loop *l, long long id, void *ud)
 {
 	struct telegram_me *m = ud;
-	const char *headers[OUTBOUND_MAX_LINES];
 	struct outbound o;
-	char ct[128];
-	size_t nh;
 
 	if (m->w->draining)
 		return -1;
 	outbound_init(&o);
 	if (telegram_getme_request(&m->w->svc->pcfg, &o) == 0) {
-		nh = outbound_header_lines(&o, ct, headers);
-		struct http_call call = { "POST", o.url, headers, nh, o.body.ptr, o.body.len, ME_TIMEOUT_MS };
-		if (http_client_send(m->w->client, &call, me_done, m) < 0) {
+		if (webhooks_call(m->w, &o, ME_TIMEOUT_MS, me_done, m) < 0) {
 			m->attempts++;
 			me_failed(m, 0, 0);
 		}

@@ -65,9 +65,6 @@ static long poll_timer(struct loop *l, long long id, void *ud)
 {
 	struct poller *p = ud;
 	struct outbound o;
-	const char *headers[OUTBOUND_MAX_LINES];
-	char ct[128];
-	size_t nh;
 
 	p->timer = 0;
 	if (p->w->draining)
@@ -79,10 +76,7 @@ static long poll_timer(struct loop *l, long long id, void *ud)
 	}
 	outbound_init(&o);
 	if (telegram_poll_request(&p->w->svc->pcfg, p->offset, POLL_WAIT_S, &o) == 0) {
-		nh = outbound_header_lines(&o, ct, headers);
-		struct http_call call = { "POST", o.url, headers, nh, o.body.ptr, o.body.len,
-					  (POLL_WAIT_S + 10) * 1000L };
-		if (http_client_send(p->w->client, &call, poll_done, p) < 0)
+		if (webhooks_call(p->w, &o, (POLL_WAIT_S + 10) * 1000L, poll_done, p) < 0)
 			poll_again(p, POLL_RETRY_MS);
 	} else {
 		log_err("poll", "platform=telegram error=\"bot_token is not set\"");

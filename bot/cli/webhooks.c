@@ -75,6 +75,17 @@ static int post(struct worker *w, const char *platform, const struct outbound *o
 	return outbox_push(w->outbox, &d);
 }
 
+long long webhooks_call(struct worker *w, const struct outbound *o, long timeout_ms, http_client_done_fn *done,
+			void *ud)
+{
+	char ct[128];
+	const char *headers[OUTBOUND_MAX_LINES];
+	size_t n = outbound_header_lines(o, ct, headers);
+	struct http_call call = { "POST", o->url, headers, n, o->body.ptr, o->body.len, timeout_ms };
+
+	return http_client_send(w->client, &call, done, ud);
+}
+
 void webhooks_reply(struct worker *w, const struct platform_ops *ops, const struct sb_event *ev, const char *text,
 		    struct http_response *res)
 {

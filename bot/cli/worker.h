@@ -61,6 +61,10 @@ void worker_stats(struct worker *self, struct worker *w, struct outbox_stats *ob
  * (platform_all); the count */
 size_t webhook_routes(struct route *out, size_t max);
 
+/* sends a platform API call an adapter built (POST, its headers and body) on w's
+ * client, now, not through the reply queue; the call id, or -1 (done never runs) */
+long long webhooks_call(struct worker *w, const struct outbound *o, long timeout_ms, http_client_done_fn *done,
+			void *ud);
 /* one request of a platform: verify, parse, answer (inline, posted, or a
  * moderator's command deferred: then 1 is returned and the request is counted
  * in the metrics when it is answered; 0 otherwise, the caller counts it) */
