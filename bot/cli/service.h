@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "context.h"
 #include "knowledge.h"
+#include "links.h"
 #include "metrics.h"
 #include "moderation.h"
 #include "moderation_worker.h"
@@ -32,6 +33,7 @@ struct service {
 	struct context_store *contexts;
 	struct seen *seen[METRICS_MAX_PLATFORMS];   /* delivery ids, one store per platform_all[] entry */
 	struct metrics metrics;
+	struct links links;                /* connections out (gateway, socket, long poll) and their state */
 	const char *kbdir, *intentsdir;
 	const char *prefix;                /* moderators' chat prefix, "!kb" */
 	const char *history, *unanswered;  /* state files */

@@ -23,6 +23,7 @@ struct poller {
 	int64_t offset;
 	long long timer;
 	long waited_ms;
+	struct link *link;       /* "telegram-poll" in /healthz and /metrics */
 };
 
 static long poll_timer(struct loop *l, long long id, void *ud);
@@ -30,6 +31,16 @@ static long poll_timer(struct loop *l, long long id, void *ud);
 static void poll_again(struct poller *p, long delay_ms)
 {
 	p->timer = loop_add_timer(p->w->loop, delay_ms, poll_timer, p);
+}
+
+/* the poll's state for /healthz: a poll that succeeds after failed ones is a reconnect */
+static void poll_link(struct poller *p, enum link_state s)
+{
+	int was = p->link ? atomic_load(&p->link->state) : LINK_UP;
+
+	if (s == LINK_UP && (was == LINK_DOWN || was == LINK_FAILED))
+		link_reconnected(p->link);
+	link_set(p->link, s);
 }
 
 static void poll_done(const struct http_result *r, void *ud)
@@ -44,6 +55,7 @@ static void poll_done(const struct http_result *r, void *ud)
 	if (r->status != 200) {
 		log_warn("poll", "platform=telegram status=%ld curl=%d retry_ms=%d", r->status, r->curl_code,
 			 POLL_RETRY_MS);
+		poll_link(p, r->status == 401 || r->status == 404 ? LINK_FAILED : LINK_DOWN);
 		poll_again(p, POLL_RETRY_MS);
 		return;
 	}
@@ -54,9 +66,14 @@ static void poll_done(const struct http_result *r, void *ud)
 		char why[256];
 		telegram_parse_answer(r->body, r->body_len, why, sizeof(why));
 		log_warn("poll", "platform=telegram status=200 ok=false description=\"%s\" retry_ms=%d", why, POLL_RETRY_MS);
+		poll_link(p, LINK_DOWN);
+	} else if (n >= 0) {
+		poll_link(p, LINK_UP);
 	}
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < n; i++) {
+		link_event(p->link);
 		webhooks_handle_polled(p->w, &ev[i]);
+	}
 	free(ev);
 	poll_again(p, n < 0 ? POLL_RETRY_MS : 0);
 }
@@ -99,6 +116,7 @@ int poller_start(struct worker *w, const struct telegram_me *me, struct poller *
 		return -1;
 	p->w = w;
 	p->me = me;
+	p->link = links_add(&w->svc->links, "telegram-poll");
 	poll_again(p, 0);
 	log_info("poll", "platform=telegram mode=poll");
 	*out = p;

@@ -18,7 +18,10 @@
 
 static void on_healthz(const struct http_request *req, struct http_response *res, void *ud)
 {
+	struct worker *w = ud;
+
 	http_response_text(res, 200, "ok\n");
+	links_render_health(&w->svc->links, &res->body);
 }
 
 static void on_metrics(const struct http_request *req, struct http_response *res, void *ud)
@@ -51,6 +54,7 @@ static void on_metrics(const struct http_request *req, struct http_response *res
 	}
 	reloader_counts(w->svc->reloader, &reloads);
 	metrics_render(&w->svc->metrics, &ob, open, &reloads, k ? k->version : 0, &res->body);
+	links_render_metrics(&w->svc->links, &res->body);
 	res->content_type = "text/plain; version=0.0.4; charset=utf-8";
 	knowledge_unref(k);
 }

@@ -247,6 +247,12 @@ def test_getme_poll():
                 ANSWER_COMPARE in got[0].json().get("text", ""), got)
         first = [q.path.rsplit("/", 1)[1] for q in api.requests][:2]
         R.check("getMe (poll mode): getMe before the first getUpdates", first == ["getMe", "getUpdates"], first)
+        health = s.get("/healthz").text
+        R.check("poll mode: /healthz shows the poll up", health.startswith("ok\n") and
+                "link telegram-poll up reconnects=0" in health, health)
+        metrics = s.get("/metrics").text
+        R.check("poll mode: /metrics counts the polled event", 'studybot_link_events_total{link="telegram-poll"} 1' in metrics,
+                [ln for ln in metrics.splitlines() if "link" in ln])
     finally:
         R.check("getMe poll: SIGTERM exits 0", s.stop() == 0)
         api.close()
