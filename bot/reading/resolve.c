@@ -5,7 +5,9 @@
  */
 #include "matcher_int.h"
 
+#include <ctype.h>
 #include <string.h>
+#include <strings.h>
 
 #include "banned.h"
 
@@ -123,6 +125,20 @@ static size_t count_words(const char *t)
 }
 
 /* "and for emts?", "what about paramedics": the last question again, for another role */
+/* 1 when text names the role id as a word, any case ("EMT-Advanced" for emt-advanced) */
+static int mentions_role(const char *text, const char *id)
+{
+	size_t n = strlen(id);
+
+	for (const char *p = text; *p; p++) {
+		if (strncasecmp(p, id, n) != 0)
+			continue;
+		if ((p == text || !isalnum((unsigned char)p[-1])) && !isalnum((unsigned char)p[n]) && p[n] != '-')
+			return 1;
+	}
+	return 0;
+}
+
 int matcher_switch_role(const struct matcher *m, const struct match_context *ctx, struct match_result *res)
 {
 	const struct kb_topic *prev;
@@ -138,6 +154,11 @@ int matcher_switch_role(const struct matcher *m, const struct match_context *ctx
 		t = kb_topic_compare(m->kb, res->roles[0], res->roles[1]);
 	else if (prev->compare[0] >= 0 && res->roles[0] != ctx->roles[0])
 		t = kb_topic_compare(m->kb, ctx->roles[0], res->roles[0]);
+	/* "how long is emt training" -> "same for aemts?": the emt fact again (AEMT has
+	 * none of its own) would repeat the last answer as if it were the AEMT's */
+	if (t >= 0 && t == ctx->topic && m->kb->topics[t].role != res->roles[0] && res->roles[0] != ctx->roles[0] &&
+	    !mentions_role(m->kb->topics[t].answer, m->kb->roles[res->roles[0]].id))
+		t = -1;
 	if (t < 0 && prev->attribute) {
 		res->outcome = MATCH_NO_FACT;         /* "and for paramedics?" with no such fact */
 		res->intent = ctx->intent;

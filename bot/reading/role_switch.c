@@ -87,7 +87,9 @@ static int reread_for_role(const struct matcher *m, struct matcher_scratch *s, c
 		r->used_roles[1] = -1;
 		r->score = hits[0].score;
 	}
-	if (r->topic == conv->topic)
+	/* the same topic again: right when it is about no one role (a license every
+	 * EMS worker needs holds for paramedics too), a loop otherwise */
+	if (r->topic == conv->topic && m->kb->topics[conv->topic].role >= 0)
 		return 0;
 	res->outcome = MATCH_TOPIC;
 	res->topic = r->topic;
@@ -98,7 +100,8 @@ static int reread_for_role(const struct matcher *m, struct matcher_scratch *s, c
 	res->followup = 1;
 	res->stage = STAGE_CONTEXT;
 	reader_copy_text(res->context_used, text);
-	res->why = "a switch to another role: the earlier question read again for that role";
+	res->why = r->topic == conv->topic ? "a switch to another role: the same answer holds for that role"
+					   : "a switch to another role: the earlier question read again for that role";
 	return 1;
 }
 
@@ -118,9 +121,13 @@ int reader_switches_role(const struct matcher *m, struct matcher_scratch *s, con
 	if (!reader_opens_with_switch(res->norm) || n > SWITCH_MAX_WORDS)
 		return 0;
 	memcpy(&keep, res, sizeof(keep));
-	if (matcher_switch_role(m, conv, res) && res->outcome == MATCH_TOPIC) {
+	/* no such fact: said plainly for one level of a role ("same for aemts?"), whose
+	 * parent's answer was the last one; for a role of its own the model reads on */
+	if (matcher_switch_role(m, conv, res) &&
+	    (res->outcome == MATCH_TOPIC || (res->outcome == MATCH_NO_FACT && m->kb->roles[res->roles[0]].parent >= 0))) {
 		res->stage = STAGE_CONTEXT;
-		res->why = "a switch to another role: the last question, for that role";
+		res->why = res->outcome == MATCH_TOPIC ? "a switch to another role: the last question, for that role"
+						       : "a switch to another role that has no such fact";
 		return 1;
 	}
 	memcpy(res, &keep, sizeof(keep));
