@@ -258,40 +258,67 @@ static void render(const struct knowledge *k, const struct match_result *res, co
 	buf_release(&how);
 }
 
-static void answer_question(struct service *svc, struct matcher_scratch *s, const struct sb_event *ev,
+struct service_scratch *service_scratch_new(void)
+{
+	struct service_scratch *s = calloc(1, sizeof(*s));
+
+	if (!s || !(s->matcher = matcher_scratch_new())) {
+		free(s);
+		return NULL;
+	}
+	answer_init(&s->answer);
+	buf_init(&s->reply, 1 << 16);
+	return s;
+}
+
+void service_scratch_free(struct service_scratch *s)
+{
+	if (!s)
+		return;
+	matcher_scratch_free(s->matcher);
+	answer_release(&s->answer);
+	buf_release(&s->reply);
+	free(s);
+}
+
+/* a's fields cleared as answer_init does, its text buffer kept (emptied) */
+static struct answer *fresh_answer(struct answer *a)
+{
+	struct buf text = a->text;
+
+	buf_reset(&text);
+	memset(a, 0, sizeof(*a));
+	a->text = text;
+	return a;
+}
+
+static void answer_question(struct service *svc, struct service_scratch *s, const struct sb_event *ev,
 			    int64_t now_ms, struct buf *reply, enum metrics_answer *what)
 {
 	struct knowledge *k = knowledge_acquire(&svc->holder);
-	struct match_result *res = malloc(sizeof(*res));
+	struct match_result *res = &s->res;
+	struct answer *a = fresh_answer(&s->answer);
 	struct match_context ctx, next;
 	char key[CONTEXT_MAX_KEY];
 	const char *kind;
-	struct answer a;
 
-	if (!res) {
-		knowledge_unref(k);
-		return;
-	}
 	if (conversation_key(ev, key, sizeof(key)) < 0)
 		key[0] = '\0';                          /* no context rather than a shared one */
 	if (!key[0] || !context_get(svc->contexts, key, now_ms, &ctx) || ctx.version != k->version) {
 		ctx = (struct match_context)MATCH_CONTEXT_EMPTY;
 		ctx.version = k->version;
 	}
-	matcher_match(&k->matcher, s, ev->text, strlen(ev->text), &ctx, res);
-	answer_init(&a);
-	answer_compose(k, res, &a);
-	render(k, res, &a, ev, reply);
-	*what = a.matched ? MA_MATCHED : MA_DECLINED;
+	matcher_match(&k->matcher, s->matcher, ev->text, strlen(ev->text), &ctx, res);
+	answer_compose(k, res, a);
+	render(k, res, a, ev, reply);
+	*what = a->matched ? MA_MATCHED : MA_DECLINED;
 	if ((kind = answer_unanswered_kind(k, res)) != NULL)             /* for `!kb unanswered` */
 		unanswered_writer_push_kind(svc->unanswered_writer, ev->text, kind,
-					    res->outcome == MATCH_DECLINE ? a.intent : NULL);
+					    res->outcome == MATCH_DECLINE ? a->intent : NULL);
 	matcher_next_context(res, &ctx, &next);
 	next.version = k->version;
 	if (key[0])
 		context_put(svc->contexts, key, now_ms, &next);
-	answer_release(&a);
-	free(res);
 	knowledge_unref(k);
 }
 
@@ -322,7 +349,7 @@ static enum metrics_answer seen_event(struct service *svc, const struct sb_event
 	return MA_REFUSED;
 }
 
-enum metrics_answer service_handle(struct service *svc, struct matcher_scratch *scratch,
+enum metrics_answer service_handle(struct service *svc, struct service_scratch *scratch,
 				   const struct sb_event *ev, int64_t now_ms, struct buf *reply,
 				   const char **command)
 {
