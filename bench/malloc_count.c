@@ -9,6 +9,7 @@
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,7 +59,10 @@ static void *dump(void *path)
 {
 	char line[160], tmp[4200];
 	struct timespec tick = { 0, 50 * 1000 * 1000 };
+	sigset_t all;
 
+	sigfillset(&all);                   /* signals are the program's (serve's signalfd) */
+	pthread_sigmask(SIG_BLOCK, &all, NULL);
 	snprintf(tmp, sizeof(tmp), "%s.tmp", (const char *)path);
 	for (;;) {
 		int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
