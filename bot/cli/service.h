@@ -27,11 +27,16 @@
 
 struct config;
 
+#define SERVICE_CONTEXT_SHARDS 16
+
 struct service {
 	const struct config *cfg;
 	struct platform_config pcfg;
 	struct knowledge_holder holder;
-	struct context_store *contexts;
+	/* conversations, cut by their key's hash into shards, each with its own
+	 * lock and an even share of SB_MAX_CONTEXTS: shared by every worker (a
+	 * follow-up may land on any), and two workers rarely wait for each other */
+	struct context_store *contexts[SERVICE_CONTEXT_SHARDS];
 	struct seen *seen[METRICS_MAX_PLATFORMS];   /* delivery ids, one store per platform_all[] entry */
 	struct metrics metrics;
 	struct links links;                /* connections out (gateway, socket, long poll) and their state */
