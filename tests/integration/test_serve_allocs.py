@@ -4,7 +4,9 @@ generic webhook (`POST /webhook`, bearer token) and a signed Slack slash command
 (`POST /slack/commands`, a new trigger_id each) makes no heap allocation. The
 allocations are counted by bench/malloc_count.c, built here with cc and loaded
 with LD_PRELOAD (glibc); skipped under a sanitizer build, whose allocator comes
-first. The figure per request is printed (bench/http/allocs.py measures the same)."""
+first. The figure per request is printed (bench/http/allocs.py measures the same).
+And follow-ups on new connections (either worker) find their conversation, which
+the service keeps in shards by key."""
 import http.client
 import json
 import os
@@ -67,6 +69,23 @@ def per_request(s, cfile, name, make):
     conn.close()
 
 
+def followups_across_workers(s):
+    """the conversation store is cut into shards by key: a follow-up on a new
+    connection (either worker, SO_REUSEPORT) still finds its conversation"""
+    auth = {"Content-Type": "application/json", "Authorization": "Bearer " + TOKEN}
+    ok = 0
+    for i in range(40):
+        ev = {"user": f"fu{i}", "channel": "c2", "thread": f"t{i}"}
+        for text in (QUESTION_LENGTH, "and for emts?"):
+            conn = http.client.HTTPConnection("127.0.0.1", s.port, timeout=10)   # a new connection each
+            conn.request("POST", "/webhook", json.dumps(dict(ev, text=text)).encode(), auth)
+            r = conn.getresponse()
+            answer = json.loads(r.read()).get("text", "")
+            conn.close()
+        ok += answer.startswith("EMT training")
+    R.check("follow-ups on new connections find their conversation", ok == 40, f"{ok} of 40")
+
+
 def main():
     if b"__asan_init" in open(BOT, "rb").read() or not shutil.which("cc"):
         print("skipped: a sanitizer build (its allocator comes first) or no cc")
@@ -84,6 +103,7 @@ def main():
     try:
         per_request(s, cfile, "generic webhook", generic)
         per_request(s, cfile, "slack command", slack)
+        followups_across_workers(s)
     finally:
         rc = s.stop()
         R.check("SIGTERM exits 0", rc == 0, f"rc {rc}: {s.log()[-800:]}")
