@@ -16,6 +16,9 @@
 #include <sys/inotify.h>
 #include <unistd.h>
 
+#include <cjson/cJSON.h>
+
+#include "arena.h"
 #include "config.h"
 #include "log.h"
 #include "net.h"
@@ -175,7 +178,7 @@ static struct worker *worker_new(struct service *svc, int id, int reuseport, siz
 	oc.timeout_ms = (long)config_int(cfg, "server", "reply_timeout_ms");
 	if (!(w->loop = loop_new()) || !(w->http = http_server_new(w->loop, &hc, router_handle, &w->router)) ||
 	    !(w->client = http_client_new(w->loop)) || !(w->outbox = outbox_new(w->loop, w->client, &oc)) ||
-	    !(w->scratch = matcher_scratch_new()) || (w->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) < 0 ||
+	    !(w->scratch = service_scratch_new()) || (w->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) < 0 ||
 	    loop_add_fd(w->loop, w->wake_fd, LOOP_READ, on_wake, w) < 0 || commands_start(w) < 0)
 		return w;                      /* the caller sees what is missing and frees */
 	loop_set_before_sleep(w->loop, publish_stats, w);
@@ -202,7 +205,7 @@ static void worker_free(struct worker *w)
 		close(w->wake_fd);
 	}
 	commands_stop(w);
-	matcher_scratch_free(w->scratch);
+	service_scratch_free(w->scratch);
 	if (w->loop)
 		loop_free(w->loop);
 	pthread_mutex_destroy(&w->stats_lock);
@@ -326,6 +329,7 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 	s->inotify_fd = -1;
 	s->drain_ms = (long)config_int(c->cfg, "server", "drain_timeout_ms");
 	block_signals();                            /* before any thread starts */
+	cJSON_InitHooks(&(cJSON_Hooks){ arena_malloc, arena_free });   /* a worker's body tree: its arena */
 	if (service_init(&s->svc, c) < 0) {
 		free(s);
 		return 1;

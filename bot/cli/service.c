@@ -12,6 +12,7 @@
 #include "web_moderators.h"
 #include "verify.h"
 #include "log.h"
+#include "strmap.h"
 #include "banned.h"
 
 #define SEEN_MAX      20000                /* per platform */
@@ -84,6 +85,21 @@ static int new_seen(struct service *svc)
 	return 0;
 }
 
+static int new_contexts(struct service *svc)
+{
+	for (size_t i = 0; i < SERVICE_CONTEXT_SHARDS; i++)
+		if (!(svc->contexts[i] = context_store_new(SB_MAX_CONTEXTS / SERVICE_CONTEXT_SHARDS,
+							   SB_CONTEXT_TTL_S * 1000LL)))
+			return -1;
+	return 0;
+}
+
+/* the shard of a conversation key: the same for every worker */
+static struct context_store *contexts_of(struct service *svc, const char *key)
+{
+	return svc->contexts[strmap_hash(key, strlen(key)) % SERVICE_CONTEXT_SHARDS];
+}
+
 static int load_web_moderators(struct service *svc)
 {
 	struct buf err;
@@ -133,8 +149,7 @@ int service_init(struct service *svc, struct cli *c)
 	}
 	diag_release(&d);
 	knowledge_holder_init(&svc->holder, k);
-	svc->contexts = context_store_new(SB_MAX_CONTEXTS, SB_CONTEXT_TTL_S * 1000LL);
-	if (new_seen(svc) < 0)
+	if (new_contexts(svc) < 0 || new_seen(svc) < 0)
 		return error("out of memory");
 	svc->unanswered_writer = unanswered_writer_new(svc->unanswered, &svc->holder);
 	svc->reload_env = (struct kbedit_env){ svc->kbdir, svc->intentsdir, svc->history, svc->state_dir, "reload" };
@@ -145,7 +160,7 @@ int service_init(struct service *svc, struct cli *c)
 	svc->web_rate = ratelimit_new(WEB_RATE_SLOTS, (double)config_int(c->cfg, "web", "rate_per_minute"),
 				      (double)config_int(c->cfg, "web", "rate_per_minute"));
 	svc->login_rate = ratelimit_new(WEB_RATE_SLOTS, LOGIN_PER_MINUTE, LOGIN_BURST);
-	return svc->contexts && svc->unanswered_writer && svc->reloader && svc->moderation_worker && svc->web_rate &&
+	return svc->unanswered_writer && svc->reloader && svc->moderation_worker && svc->web_rate &&
 	       svc->login_rate
 		       ? 0
 		       : error("out of memory");
@@ -163,7 +178,8 @@ void service_release(struct service *svc)
 	reloader_free(svc->reloader);                   /* joins: no reload outlives svc */
 	unanswered_writer_free(svc->unanswered_writer);            /* before the holder: it may hold a snapshot */
 	knowledge_holder_release(&svc->holder);
-	context_store_free(svc->contexts);
+	for (size_t i = 0; i < SERVICE_CONTEXT_SHARDS; i++)
+		context_store_free(svc->contexts[i]);
 	ratelimit_free(svc->web_rate);
 	ratelimit_free(svc->login_rate);
 	web_sessions_release(&svc->web_sessions);
@@ -258,40 +274,67 @@ static void render(const struct knowledge *k, const struct match_result *res, co
 	buf_release(&how);
 }
 
-static void answer_question(struct service *svc, struct matcher_scratch *s, const struct sb_event *ev,
+struct service_scratch *service_scratch_new(void)
+{
+	struct service_scratch *s = calloc(1, sizeof(*s));
+
+	if (!s || !(s->matcher = matcher_scratch_new())) {
+		free(s);
+		return NULL;
+	}
+	answer_init(&s->answer);
+	buf_init(&s->reply, 1 << 16);
+	return s;
+}
+
+void service_scratch_free(struct service_scratch *s)
+{
+	if (!s)
+		return;
+	matcher_scratch_free(s->matcher);
+	answer_release(&s->answer);
+	buf_release(&s->reply);
+	free(s);
+}
+
+/* a's fields cleared as answer_init does, its text buffer kept (emptied) */
+static struct answer *fresh_answer(struct answer *a)
+{
+	struct buf text = a->text;
+
+	buf_reset(&text);
+	memset(a, 0, sizeof(*a));
+	a->text = text;
+	return a;
+}
+
+static void answer_question(struct service *svc, struct service_scratch *s, const struct sb_event *ev,
 			    int64_t now_ms, struct buf *reply, enum metrics_answer *what)
 {
 	struct knowledge *k = knowledge_acquire(&svc->holder);
-	struct match_result *res = malloc(sizeof(*res));
+	struct match_result *res = &s->res;
+	struct answer *a = fresh_answer(&s->answer);
 	struct match_context ctx, next;
 	char key[CONTEXT_MAX_KEY];
 	const char *kind;
-	struct answer a;
 
-	if (!res) {
-		knowledge_unref(k);
-		return;
-	}
 	if (conversation_key(ev, key, sizeof(key)) < 0)
 		key[0] = '\0';                          /* no context rather than a shared one */
-	if (!key[0] || !context_get(svc->contexts, key, now_ms, &ctx) || ctx.version != k->version) {
+	if (!key[0] || !context_get(contexts_of(svc, key), key, now_ms, &ctx) || ctx.version != k->version) {
 		ctx = (struct match_context)MATCH_CONTEXT_EMPTY;
 		ctx.version = k->version;
 	}
-	matcher_match(&k->matcher, s, ev->text, strlen(ev->text), &ctx, res);
-	answer_init(&a);
-	answer_compose(k, res, &a);
-	render(k, res, &a, ev, reply);
-	*what = a.matched ? MA_MATCHED : MA_DECLINED;
+	matcher_match(&k->matcher, s->matcher, ev->text, strlen(ev->text), &ctx, res);
+	answer_compose(k, res, a);
+	render(k, res, a, ev, reply);
+	*what = a->matched ? MA_MATCHED : MA_DECLINED;
 	if ((kind = answer_unanswered_kind(k, res)) != NULL)             /* for `!kb unanswered` */
 		unanswered_writer_push_kind(svc->unanswered_writer, ev->text, kind,
-					    res->outcome == MATCH_DECLINE ? a.intent : NULL);
+					    res->outcome == MATCH_DECLINE ? a->intent : NULL);
 	matcher_next_context(res, &ctx, &next);
 	next.version = k->version;
 	if (key[0])
-		context_put(svc->contexts, key, now_ms, &next);
-	answer_release(&a);
-	free(res);
+		context_put(contexts_of(svc, key), key, now_ms, &next);
 	knowledge_unref(k);
 }
 
@@ -322,7 +365,7 @@ static enum metrics_answer seen_event(struct service *svc, const struct sb_event
 	return MA_REFUSED;
 }
 
-enum metrics_answer service_handle(struct service *svc, struct matcher_scratch *scratch,
+enum metrics_answer service_handle(struct service *svc, struct service_scratch *scratch,
 				   const struct sb_event *ev, int64_t now_ms, struct buf *reply,
 				   const char **command)
 {

@@ -10,6 +10,7 @@
 #include <stdatomic.h>
 #include <stdint.h>
 
+#include "answer.h"
 #include "buf.h"
 #include "cli.h"
 #include "context.h"
@@ -26,11 +27,16 @@
 
 struct config;
 
+#define SERVICE_CONTEXT_SHARDS 16
+
 struct service {
 	const struct config *cfg;
 	struct platform_config pcfg;
 	struct knowledge_holder holder;
-	struct context_store *contexts;
+	/* conversations, cut by their key's hash into shards, each with its own
+	 * lock and an even share of SB_MAX_CONTEXTS: shared by every worker (a
+	 * follow-up may land on any), and two workers rarely wait for each other */
+	struct context_store *contexts[SERVICE_CONTEXT_SHARDS];
 	struct seen *seen[METRICS_MAX_PLATFORMS];   /* delivery ids, one store per platform_all[] entry */
 	struct metrics metrics;
 	struct links links;                /* connections out (gateway, socket, long poll) and their state */
@@ -83,7 +89,22 @@ int service_platform_on(const struct service *svc, const char *platform);
  * (with "explain") */
 #define SERVICE_MAX_REPLY(ops) ((ops)->json_answer ? (1 << 16) : SB_MAX_ANSWER + 4096)
 
-enum metrics_answer service_handle(struct service *svc, struct matcher_scratch *scratch,
+/* What one worker reuses from a request to the next, so that answering one
+ * allocates nothing once the buffers have grown: the matcher's scratch, the
+ * match and the answer (its text buffer kept), the event and the reply text.
+ * One per thread; nothing in it outlives the request that filled it. */
+struct service_scratch {
+	struct matcher_scratch *matcher;
+	struct match_result res;
+	struct answer answer;
+	struct sb_event ev;
+	struct buf reply;
+};
+
+struct service_scratch *service_scratch_new(void);
+void service_scratch_free(struct service_scratch *s);
+
+enum metrics_answer service_handle(struct service *svc, struct service_scratch *scratch,
 				   const struct sb_event *ev, int64_t now_ms, struct buf *reply,
 				   const char **command);
 /* fills job for the command text of ev (who, the moderator role); see moderation_worker.h */

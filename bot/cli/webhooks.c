@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "arena.h"
 #include "config.h"
 #include "http_response.h"
 #include "log.h"
@@ -118,8 +119,8 @@ static int awaits_username(struct worker *w, const struct platform_ops *ops, con
 int webhooks_handle(struct worker *w, const struct platform_ops *ops, const struct http_request *req,
 		  struct http_response *res, int64_t t0)
 {
-	struct sb_event *ev;
-	struct buf text;
+	struct sb_event *ev = &w->scratch->ev;        /* the worker's, reused: no allocation */
+	struct buf *text = &w->scratch->reply;
 	enum platform_parse_result pr;
 	struct platform_config view;
 	int deferred = 0;
@@ -138,10 +139,8 @@ int webhooks_handle(struct worker *w, const struct platform_ops *ops, const stru
 		http_response_text(res, 400, "bad request: the body is not valid UTF-8 text (or holds a NUL byte)\n");
 		return 0;
 	}
-	if (!(ev = calloc(1, sizeof(*ev)))) {
-		http_response_text(res, 503, "busy\n");
-		return 0;
-	}
+	memset(ev, 0, sizeof(*ev));
+	arena_open();                                 /* cJSON's trees of this request: freed at the end */
 	pr = ops->parse(service_parse_config(w->svc, &view), req, ev, res);     /* with what getMe told */
 	if (pr == PP_BAD) {
 		http_response_text(res, 400, "bad request: not a payload this endpoint understands\n");
@@ -153,23 +152,23 @@ int webhooks_handle(struct worker *w, const struct platform_ops *ops, const stru
 	} else if (pr == PP_EVENT) {
 		enum metrics_answer what;
 		const char *command = NULL;
-		buf_init(&text, SERVICE_MAX_REPLY(ops));
+		buf_reset(text);
+		text->max = SERVICE_MAX_REPLY(ops);
 		if (ops == &platform_web && !ev->channel[0])
 			web_new_conversation(ev->channel, sizeof(ev->channel));
-		what = service_handle(w->svc, w->scratch, ev, loop_now_ms(), &text, &command);
+		what = service_handle(w->svc, w->scratch, ev, loop_now_ms(), text, &command);
 		if (command)
 			deferred = commands_submit(w, ops, ev, command, res, t0);
 		else if (what == MA_REFUSED)            /* not remembered: the platform retries later */
 			http_response_text(res, 503, "busy: too many recent deliveries, retry later\n");
 		else if (what != MA_IGNORED && what != MA_DUPLICATE)
-			webhooks_reply(w, ops, ev, text.ptr ? text.ptr : "", res);
+			webhooks_reply(w, ops, ev, text->ptr ? text->ptr : "", res);
 		log_info("event", "platform=%s result=%s", ops->name,
 			 what == MA_MATCHED ? "answered" : what == MA_DECLINED ? "declined" :
 			 what == MA_COMMAND ? "command" : what == MA_DUPLICATE ? "duplicate" :
 			 what == MA_REFUSED ? "refused" : "ignored");
-		buf_release(&text);
 	}
-	free(ev);
+	arena_close();
 	return deferred;
 }
 

@@ -33,7 +33,7 @@ struct worker {
 	struct http_server *http;
 	struct http_client *client;
 	struct outbox *outbox;
-	struct matcher_scratch *scratch;
+	struct service_scratch *scratch;   /* this worker's request scratch, reused */
 	struct router router;
 	struct route routes[WEBHOOK_MAX_ROUTES];
 	char web_paths[WEB_MAX_PATHS][96];   /* [web] path + each route's own path */

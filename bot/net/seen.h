@@ -9,6 +9,10 @@
  * slot holds such an id, the new one is refused (SEEN_FULL) instead: answered
  * "busy, retry" rather than forgetting an id whose signed request could still
  * be replayed. keep_ms 0: the oldest id is always evicted (no replay window).
+ *
+ * A check is O(1) (a hash index over the ring), under the store's one lock,
+ * held for that check only. Not sharded by hash: the room and the order of
+ * eviction are the whole store's, as the rules above say.
  */
 #ifndef STUDYBOT_SEEN_H
 #define STUDYBOT_SEEN_H

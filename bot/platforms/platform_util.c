@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "arena.h"
 #include "platform_format.h"
 #include "verify.h"
 
@@ -242,17 +243,30 @@ void pu_json_begin(struct http_response *res)
 	buf_reset(&res->body);
 }
 
+/* the fitted text's room, taken whole from the request's arena (no malloc on
+ * the request path; malloc when none is open): never grown, since alloc is
+ * max + 1, and handed back with arena_free, not buf_release */
+static int fit_room(struct buf *tmp, size_t max)
+{
+	buf_init(tmp, max);
+	if (!(tmp->ptr = arena_malloc(max + 1)))
+		return -1;
+	tmp->alloc = max + 1;
+	tmp->ptr[0] = '\0';
+	return 0;
+}
+
 int pu_add_answer(struct buf *b, const char *answer, unsigned style, size_t limit)
 {
 	struct buf tmp;
 	int r = -1;
 
-	buf_init(&tmp, limit + 8);
+	if (fit_room(&tmp, limit + 8) < 0)
+		return -1;
 	if (fmt_fit(&tmp, answer ? answer : "", style, limit) != (size_t)-1 &&
-	    buf_addc(b, '"') == 0 && buf_add_json_str(b, tmp.ptr ? tmp.ptr : "") == 0 &&
-	    buf_addc(b, '"') == 0)
+	    buf_addc(b, '"') == 0 && buf_add_json_str(b, tmp.ptr) == 0 && buf_addc(b, '"') == 0)
 		r = 0;
-	buf_release(&tmp);
+	arena_free(tmp.ptr);
 	return r;
 }
 

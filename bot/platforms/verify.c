@@ -1,58 +1,67 @@
 /*
  * verify.c - HMAC-SHA256, hex, base64, Ed25519 verification and constant-time
- * comparison; see verify.h. HMAC and Ed25519 go through OpenSSL 3's EVP APIs; the
+ * comparison; see verify.h. SHA-256 is libcrypto's; HMAC is RFC 2104 over it
+ * (allocation- and lock-free); Ed25519 goes through OpenSSL 3's EVP API; the
  * codecs are written out here so that their strictness is ours, not libcrypto's.
  */
 #include "verify.h"
 
-#include <pthread.h>
+#define OPENSSL_SUPPRESS_DEPRECATED      /* SHA256_CTX: see verify_hmac_sha256_parts */
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/sha.h>
 
 #include "hex.h"
 #include "banned.h"
 
-/* the algorithms, fetched once: a fetch per call takes libcrypto's store lock,
- * which every worker shares (and allocates); kept until exit */
-static EVP_MAC *hmac_alg;
-static EVP_MD *sha256_alg;
-static pthread_once_t fetched = PTHREAD_ONCE_INIT;
+/* SHA-256 and HMAC-SHA256 (RFC 2104 over it) use libcrypto's SHA256_CTX on the
+ * stack: OpenSSL 3's EVP digest and MAC contexts allocate at every init, and
+ * EVP_MAC_CTX_new fetches the digest by name under the provider store's lock,
+ * which every worker shares. These run on every webhook request. */
+#define SHA256_BLOCK 64
 
-static void fetch_algorithms(void)
+static int sha256_parts(SHA256_CTX *c, const struct verify_part *parts, size_t nparts)
 {
-	hmac_alg = EVP_MAC_fetch(NULL, OSSL_MAC_NAME_HMAC, NULL);
-	sha256_alg = EVP_MD_fetch(NULL, "SHA256", NULL);
+	for (size_t i = 0; i < nparts; i++)
+		if (parts[i].len && !SHA256_Update(c, parts[i].ptr, parts[i].len))
+			return 0;
+	return 1;
+}
+
+/* pad = the key (hashed first when longer than a block) XOR x, a block long */
+static int hmac_pad(const void *key, size_t keylen, unsigned char x, unsigned char pad[SHA256_BLOCK])
+{
+	unsigned char k[SHA256_BLOCK] = { 0 };
+
+	if (keylen > SHA256_BLOCK) {
+		if (!SHA256(key, keylen, k))
+			return 0;
+	} else if (keylen) {
+		memcpy(k, key, keylen);
+	}
+	for (size_t i = 0; i < SHA256_BLOCK; i++)
+		pad[i] = k[i] ^ x;
+	OPENSSL_cleanse(k, sizeof(k));
+	return 1;
 }
 
 int verify_hmac_sha256_parts(const void *key, size_t keylen, const struct verify_part *parts,
 			  size_t nparts, unsigned char out[VERIFY_SHA256_LEN])
 {
-	static const unsigned char nokey = 0;
-	OSSL_PARAM params[2];
-	EVP_MAC *mac;
-	EVP_MAC_CTX *ctx = NULL;
-	size_t outlen = 0, i;
-	int ok = 0;
+	unsigned char pad[SHA256_BLOCK], inner[VERIFY_SHA256_LEN];
+	SHA256_CTX c;
+	int ok;
 
-	pthread_once(&fetched, fetch_algorithms);
-	if (!(mac = hmac_alg))
-		return -1;
-	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, (char *)"SHA256", 0);
-	params[1] = OSSL_PARAM_construct_end();
-	ctx = EVP_MAC_CTX_new(mac);
-	if (ctx && EVP_MAC_init(ctx, keylen ? key : &nokey, keylen, params)) {
-		ok = 1;
-		for (i = 0; ok && i < nparts; i++)
-			if (parts[i].len)
-				ok = EVP_MAC_update(ctx, parts[i].ptr, parts[i].len);
-		ok = ok && EVP_MAC_final(ctx, out, &outlen, VERIFY_SHA256_LEN) &&
-		     outlen == VERIFY_SHA256_LEN;
-	}
-	EVP_MAC_CTX_free(ctx);
+	ok = hmac_pad(key, keylen, 0x36, pad) && SHA256_Init(&c) && SHA256_Update(&c, pad, sizeof(pad)) &&
+	     sha256_parts(&c, parts, nparts) && SHA256_Final(inner, &c);
+	ok = ok && hmac_pad(key, keylen, 0x5c, pad) && SHA256_Init(&c) && SHA256_Update(&c, pad, sizeof(pad)) &&
+	     SHA256_Update(&c, inner, sizeof(inner)) && SHA256_Final(out, &c);
+	OPENSSL_cleanse(pad, sizeof(pad));
+	OPENSSL_cleanse(inner, sizeof(inner));
+	OPENSSL_cleanse(&c, sizeof(c));
 	return ok ? 0 : -1;
 }
 
@@ -80,21 +89,9 @@ int verify_hmac_sha256_hex(const void *key, size_t keylen, const void *msg, size
 int verify_sha256_hex(const struct verify_part *parts, size_t nparts, char out[2 * VERIFY_SHA256_LEN + 1])
 {
 	unsigned char md[VERIFY_SHA256_LEN];
-	unsigned int mdlen = 0;
-	EVP_MD_CTX *ctx;
-	int ok;
-	size_t i;
+	SHA256_CTX c;
 
-	pthread_once(&fetched, fetch_algorithms);
-	ctx = EVP_MD_CTX_new();
-	ok = ctx && EVP_DigestInit_ex(ctx, sha256_alg ? sha256_alg : EVP_sha256(), NULL);
-
-	for (i = 0; ok && i < nparts; i++)
-		if (parts[i].len)
-			ok = EVP_DigestUpdate(ctx, parts[i].ptr, parts[i].len);
-	ok = ok && EVP_DigestFinal_ex(ctx, md, &mdlen) && mdlen == VERIFY_SHA256_LEN;
-	EVP_MD_CTX_free(ctx);
-	if (!ok) {
+	if (!SHA256_Init(&c) || !sha256_parts(&c, parts, nparts) || !SHA256_Final(md, &c)) {
 		out[0] = '\0';
 		return -1;
 	}
