@@ -293,6 +293,36 @@ static int insert(struct ranker *r, uint32_t h)
 	return (int)r->nfeat - 1;
 }
 
+/* The table was sized for every feature of every document, most of them repeats:
+ * keep one sized for the distinct ones (at most half full), and feat_hash to fit.
+ * Lookups find the same indices. 0, or -1 out of memory. */
+static int shrink(struct ranker *r)
+{
+	size_t size = 16;
+	uint32_t *table, *hashes;
+
+	while (size < 2 * r->nfeat + 2)
+		size <<= 1;
+	if (size >= r->tmask + 1)
+		return 0;
+	if (!(table = sb_calloc(size, sizeof(*table))))
+		return -1;
+	for (size_t f = 0; f < r->nfeat; f++) {
+		size_t i = r->feat_hash[f] & (size - 1);
+		while (table[i])
+			i = (i + 1) & (size - 1);
+		table[i] = (uint32_t)f + 1;
+	}
+	free(r->table);
+	r->table = table;
+	r->tmask = size - 1;
+	/* plain realloc, not the loaders' hooked one: a shrink that fails keeps the
+	 * larger block and is no error */
+	if ((hashes = realloc(r->feat_hash, (r->nfeat + 1) * sizeof(*hashes))))
+		r->feat_hash = hashes;
+	return 0;
+}
+
 static int vocabulary(struct ranker *r, const struct build *b, size_t ndocs, uint32_t **df)
 {
 	size_t size = 16;
@@ -312,7 +342,7 @@ static int vocabulary(struct ranker *r, const struct build *b, size_t ndocs, uin
 			b->f[d][k].hash = (uint32_t)f;        /* from here on: the feature's index */
 		}
 	}
-	return 0;
+	return shrink(r);
 }
 
 static void normalise_vec(struct ranker_feature *f, size_t n)
