@@ -127,9 +127,10 @@ static size_t features(const char *text, float w, int grams, struct ranker_featu
 	return n;
 }
 
-/* Stable LSD radix sort by hash, 11 bits a pass (3 passes), through tmp[n]:
- * the order qsort's merge sort gave (equal hashes keep their order, so summed
- * weights add up in the same order), without a comparison call per step. */
+#define RADIX_FROM 2048    /* at least this many: radix sort; fewer: merge sort */
+
+/* Stable LSD radix sort by hash, 11 bits a pass (3 passes), through tmp[n]: for
+ * the long lists (a topic's centroid, summed from all its examples) */
 static void radix_sort(struct ranker_feature *f, struct ranker_feature *tmp, size_t n)
 {
 	struct ranker_feature *from = f, *to = tmp;
@@ -149,14 +150,11 @@ static void radix_sort(struct ranker_feature *f, struct ranker_feature *tmp, siz
 	memcpy(f, from, n * sizeof(*f));    /* three passes: the result is in tmp */
 }
 
-/* sorts f[0..n) by hash, stably (tmp: room for n) */
-static void sort_features(struct ranker_feature *f, size_t n, struct ranker_feature *tmp)
+/* Stable bottom-up merge sort by hash through tmp[n], runs of 16 sorted by
+ * insertion first: for a document's few dozen to few hundred features */
+static void insertion_sort(struct ranker_feature *f, size_t n)
 {
-	if (n > 48) {
-		radix_sort(f, tmp, n);
-		return;
-	}
-	for (size_t i = 1; i < n; i++) {          /* a few dozen features: insertion sort */
+	for (size_t i = 1; i < n; i++) {
 		struct ranker_feature x = f[i];
 		size_t j = i;
 		while (j > 0 && f[j - 1].hash > x.hash) {
@@ -165,6 +163,43 @@ static void sort_features(struct ranker_feature *f, size_t n, struct ranker_feat
 		}
 		f[j] = x;
 	}
+}
+
+static void merge_sort(struct ranker_feature *f, struct ranker_feature *tmp, size_t n)
+{
+	struct ranker_feature *from = f, *to = tmp;
+
+	for (size_t i = 0; i < n; i += 16)
+		insertion_sort(f + i, n - i < 16 ? n - i : 16);
+	for (size_t width = 16; width < n; width *= 2) {
+		for (size_t lo = 0; lo < n; lo += 2 * width) {
+			size_t mid = lo + width < n ? lo + width : n, hi = lo + 2 * width < n ? lo + 2 * width : n;
+			size_t i = lo, j = mid, o = lo;
+			while (i < mid && j < hi)     /* ties from the left run first: stable */
+				to[o++] = from[j].hash < from[i].hash ? from[j++] : from[i++];
+			while (i < mid)
+				to[o++] = from[i++];
+			while (j < hi)
+				to[o++] = from[j++];
+		}
+		struct ranker_feature *x = from;
+		from = to;
+		to = x;
+	}
+	if (from != f)
+		memcpy(f, from, n * sizeof(*f));
+}
+
+/* sorts f[0..n) by hash, stably (tmp: room for n): the order qsort's merge sort
+ * gave (equal hashes keep their order, so summed weights add up the same way) */
+static void sort_features(struct ranker_feature *f, size_t n, struct ranker_feature *tmp)
+{
+	if (n >= RADIX_FROM)
+		radix_sort(f, tmp, n);
+	else if (n > 48)
+		merge_sort(f, tmp, n);
+	else
+		insertion_sort(f, n);
 }
 
 /* sorts f (through tmp[n]) and sums the weights of equal features; returns the new count */
