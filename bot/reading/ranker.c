@@ -28,15 +28,25 @@ static const char *const stopwords[] = {
 	"who", "whos", "why", "will", "with", "wondering", "would", "yeah", "yes", "you", "your",
 };
 
+/* strncmp(sw, word, len), and then sw longer than len counts as greater: inline,
+ * as this runs for every word of every text the model reads */
+static int stop_cmp(const char *sw, const char *word, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (sw[i] != word[i] || !sw[i])   /* a NUL in word matches no stopword */
+			return (unsigned char)sw[i] <= (unsigned char)word[i] ? -1 : 1;
+	return sw[len] != '\0';
+}
+
 int ranker_stopword(const char *word, size_t len)
 {
 	size_t lo = 0, hi = sizeof(stopwords) / sizeof(stopwords[0]);
 
+	if (len == 0 || len > 9)
+		return 0;               /* the longest have 9 letters ("basically") */
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
-		int c = strncmp(stopwords[mid], word, len);
-		if (c == 0 && stopwords[mid][len] != '\0')
-			c = 1;
+		int c = stop_cmp(stopwords[mid], word, len);
 		if (c == 0)
 			return 1;
 		if (c < 0)
