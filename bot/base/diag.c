@@ -45,6 +45,33 @@ int diag_line_of(const char *text, size_t off)
 	return line;
 }
 
+/* newlines in text[from..to), which holds no NUL */
+static int newlines(const char *text, size_t from, size_t to)
+{
+	int n = 0;
+
+	for (const char *p = text + from, *end = text + to; (p = memchr(p, '\n', (size_t)(end - p))); p++)
+		n++;
+	return n;
+}
+
+int diag_line_find_at(struct diag_lines *at, const char *text, const char *needle)
+{
+	const char *p = text && needle ? strstr(text, needle) : NULL;
+	size_t off;
+
+	if (!p)
+		return 1;
+	off = (size_t)(p - text);
+	if (at->line == 0 || off < at->off) {
+		at->off = 0;
+		at->line = 1;
+	}
+	at->line += newlines(text, at->off, off);
+	at->off = off;
+	return at->line;
+}
+
 int diag_line_find(const char *text, const char *needle)
 {
 	const char *p = text && needle ? strstr(text, needle) : NULL;

@@ -26,4 +26,13 @@ int diag_line_of(const char *text, size_t off);
 /* the line of the first occurrence of `needle` in text, or 1 */
 int diag_line_find(const char *text, const char *needle);
 
+/* Lines of many needles in one text (every example of a topic file): the same
+ * answer as diag_line_find, but lines are counted on from the last hit instead of
+ * from the start each time. Zero it for each text. */
+struct diag_lines {
+	size_t off;           /* a byte offset seen before ... */
+	int line;             /* ... and its line (0: none yet) */
+};
+int diag_line_find_at(struct diag_lines *at, const char *text, const char *needle);
+
 #endif

@@ -6,6 +6,8 @@
 
 #include "banned.h"
 
+#define KEYS_FIRST 1024         /* bytes of keys at first */
+
 uint64_t strmap_hash(const char *s, size_t len)
 {
 	uint64_t h = 1469598103934665603ull;
@@ -19,68 +21,90 @@ uint64_t strmap_hash(const char *s, size_t len)
 
 void strmap_init(struct strmap *m)
 {
-	m->slots = NULL;
-	m->cap = m->count = 0;
+	memset(m, 0, sizeof(*m));
 }
 
 void strmap_release(struct strmap *m)
 {
-	for (size_t i = 0; i < m->cap; i++)
-		free(m->slots[i].key);
 	free(m->slots);
+	free(m->keys);
 	strmap_init(m);
 }
 
-static struct strmap_slot *find(const struct strmap *m, const char *key, size_t len)
+/* the slot of key (hash h), or the empty slot where it would go; NULL when there are no slots */
+static struct strmap_slot *find(const struct strmap *m, const char *key, size_t len, uint64_t h)
 {
 	size_t i;
 
 	if (!m->cap)
 		return NULL;
-	i = strmap_hash(key, len) & (m->cap - 1);
-	while (m->slots[i].key) {
-		if (m->slots[i].len == len && memcmp(m->slots[i].key, key, len) == 0)
-			return &m->slots[i];
-		i = (i + 1) & (m->cap - 1);
+	for (i = h & (m->cap - 1); m->slots[i].key; i = (i + 1) & (m->cap - 1)) {
+		const struct strmap_slot *s = &m->slots[i];
+		if (s->hash == (uint32_t)h && s->len == len && memcmp(m->keys + s->key - 1, key, len) == 0)
+			break;
 	}
 	return &m->slots[i];
 }
 
 static int rehash(struct strmap *m)
 {
-	struct strmap old = *m;
+	size_t cap = m->cap ? m->cap * 2 : 16;
+	struct strmap_slot *slots = calloc(cap, sizeof(*slots));
 
-	m->cap = old.cap ? old.cap * 2 : 16;
-	m->count = 0;
-	m->slots = calloc(m->cap, sizeof(*m->slots));
-	if (!m->slots) {
-		*m = old;
+	if (!slots)
 		return -1;
-	}
-	for (size_t i = 0; i < old.cap; i++) {
-		if (!old.slots[i].key)
+	for (size_t i = 0; i < m->cap; i++) {
+		const struct strmap_slot *s = &m->slots[i];
+		size_t j;
+		if (!s->key)
 			continue;
-		*find(m, old.slots[i].key, old.slots[i].len) = old.slots[i];
-		m->count++;
+		/* the whole 64-bit hash picked the slot before: recompute it (keys are unique) */
+		for (j = strmap_hash(m->keys + s->key - 1, s->len) & (cap - 1); slots[j].key; j = (j + 1) & (cap - 1))
+			;
+		slots[j] = *s;
 	}
-	free(old.slots);
+	free(m->slots);
+	m->slots = slots;
+	m->cap = cap;
 	return 0;
+}
+
+/* copies key into the keys block; its offset + 1, or 0 when out of memory */
+static uint32_t keep_key(struct strmap *m, const char *key, size_t len)
+{
+	size_t at = m->keys_len;
+
+	if (len >= UINT32_MAX / 2 || at + len + 1 >= UINT32_MAX)
+		return 0;
+	if (at + len + 1 > m->keys_cap) {
+		size_t cap = m->keys_cap ? m->keys_cap : KEYS_FIRST;
+		char *p;
+		while (cap < at + len + 1)
+			cap *= 2;
+		if (!(p = realloc(m->keys, cap)))
+			return 0;
+		m->keys = p;
+		m->keys_cap = cap;
+	}
+	memcpy(m->keys + at, key, len);
+	m->keys[at + len] = '\0';
+	m->keys_len = at + len + 1;
+	return (uint32_t)at + 1;
 }
 
 int strmap_put(struct strmap *m, const char *key, size_t len, int value)
 {
+	uint64_t h = strmap_hash(key, len);
 	struct strmap_slot *s;
 
 	if ((m->count + 1) * 2 > m->cap && rehash(m) < 0)
 		return -1;
-	s = find(m, key, len);
+	s = find(m, key, len, h);
 	if (!s->key) {
-		s->key = malloc(len + 1);
-		if (!s->key)
+		uint32_t at = keep_key(m, key, len);
+		if (!at)
 			return -1;
-		memcpy(s->key, key, len);
-		s->key[len] = '\0';
-		s->len = len;
+		*s = (struct strmap_slot){ (uint32_t)h, at, (uint32_t)len, value };
 		m->count++;
 	}
 	s->value = value;
@@ -89,7 +113,10 @@ int strmap_put(struct strmap *m, const char *key, size_t len, int value)
 
 int strmap_get(const struct strmap *m, const char *key, size_t len)
 {
-	const struct strmap_slot *s = find(m, key, len);
+	const struct strmap_slot *s;
 
-	return s && s->key ? s->value : -1;
+	if (!m->cap)
+		return -1;
+	s = find(m, key, len, strmap_hash(key, len));
+	return s->key ? s->value : -1;
 }

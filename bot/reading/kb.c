@@ -16,6 +16,7 @@ struct ctx {                       /* one file being read */
 	const char *path, *text;
 	struct diag *d;
 	int errors;
+	struct diag_lines lines;       /* the examples' lines, counted on from the last */
 };
 
 static void bad(struct ctx *c, const char *near, const char *fmt, const char *arg)
@@ -304,7 +305,7 @@ static void topic_lists(struct kb *kb, struct ctx *c, const cJSON *root, struct 
 			bad(c, "\"examples\"", "%s", "example question too long");
 			continue;
 		}
-		t->example_lines[t->nexamples] = diag_line_find(c->text, it->valuestring);
+		t->example_lines[t->nexamples] = diag_line_find_at(&c->lines, c->text, it->valuestring);
 		if (!(t->examples[t->nexamples] = dup(c, it->valuestring)))
 			return;
 		t->nexamples++;
@@ -474,7 +475,7 @@ static void load_topics(struct kb *kb, const char *dir, struct diag *d)
 	}
 	for (size_t i = 0; i < n; i++) {
 		char path[4096], stem[256];
-		struct ctx c = { path, NULL, d, 0 };
+		struct ctx c = { path, NULL, d, 0, { 0, 0 } };
 		size_t len = strlen(names[i]) - 5;
 		snprintf(path, sizeof(path), "%s/topics/%s", dir, names[i]);
 		snprintf(stem, sizeof(stem), "%.*s", (int)(len < 255 ? len : 255), names[i]);
@@ -495,7 +496,7 @@ static int load_json_file(struct kb *kb, const char *dir, const char *name, stru
 			  void (*fn)(struct kb *, struct ctx *, const cJSON *))
 {
 	char path[4096];
-	struct ctx c = { path, NULL, d, 0 };
+	struct ctx c = { path, NULL, d, 0, { 0, 0 } };
 	cJSON *root;
 	char *text;
 

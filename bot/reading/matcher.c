@@ -282,6 +282,10 @@ int matcher_build(struct matcher *m, const struct kb *kb, const struct lang *lan
 		buf_release(&define);
 		return -1;
 	}
+	for (size_t r = 0; r < kb->nroles; r++) {
+		unsigned char c = (unsigned char)kb->roles[r].id[0];
+		m->role_first[c >> 6] |= 1ull << (c & 63);
+	}
 	build_entities(m, d);
 	build_intents(m, define.ptr, d);
 	if (d->count == before && build_vocabulary(m) < 0)

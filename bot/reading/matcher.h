@@ -41,6 +41,7 @@ struct matcher {
 	size_t *need_start, *not_start;                   /* per intent: ranges in guards */
 	int *default_role;                                /* per intent: role index or -1 */
 	struct patset_sub role_sub;                       /* what (?&role) needs, for the prefilter */
+	uint64_t role_first[4];                           /* bit c: some role id starts with byte c */
 	int *role_scored;  size_t nrole_scored;           /* intents with a `roles` line */
 	struct speller speller;                           /* misspellings -> the vocabulary */
 	struct ranker ranker;                             /* the second stage, from the examples */

@@ -110,8 +110,9 @@ static size_t count_role_words(const struct matcher *m, const char *t)
 	size_t n = 0;
 
 	for (size_t i = 0; t[i]; i++) {
-		if (i > 0 && word_byte((unsigned char)t[i - 1]))
-			continue;
+		unsigned char c = (unsigned char)t[i];
+		if (!(m->role_first[c >> 6] >> (c & 63) & 1) || (i > 0 && word_byte((unsigned char)t[i - 1])))
+			continue;                      /* no role id starts here */
 		for (size_t r = 0; r < m->kb->nroles; r++) {
 			const char *id = m->kb->roles[r].id;
 			size_t len;

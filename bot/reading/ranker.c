@@ -28,15 +28,25 @@ static const char *const stopwords[] = {
 	"who", "whos", "why", "will", "with", "wondering", "would", "yeah", "yes", "you", "your",
 };
 
+/* strncmp(sw, word, len), and then sw longer than len counts as greater: inline,
+ * as this runs for every word of every text the model reads */
+static int stop_cmp(const char *sw, const char *word, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (sw[i] != word[i] || !sw[i])   /* a NUL in word matches no stopword */
+			return (unsigned char)sw[i] <= (unsigned char)word[i] ? -1 : 1;
+	return sw[len] != '\0';
+}
+
 int ranker_stopword(const char *word, size_t len)
 {
 	size_t lo = 0, hi = sizeof(stopwords) / sizeof(stopwords[0]);
 
+	if (len == 0 || len > 9)
+		return 0;               /* the longest have 9 letters ("basically") */
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
-		int c = strncmp(stopwords[mid], word, len);
-		if (c == 0 && stopwords[mid][len] != '\0')
-			c = 1;
+		int c = stop_cmp(stopwords[mid], word, len);
 		if (c == 0)
 			return 1;
 		if (c < 0)
@@ -127,20 +137,34 @@ static size_t features(const char *text, float w, int grams, struct ranker_featu
 	return n;
 }
 
-static int by_hash(const void *a, const void *b)
-{
-	const struct ranker_feature *x = a, *y = b;
+#define RADIX_FROM 2048    /* at least this many: radix sort; fewer: merge sort */
 
-	return x->hash < y->hash ? -1 : x->hash > y->hash;
+/* Stable LSD radix sort by hash, 11 bits a pass (3 passes), through tmp[n]: for
+ * the long lists (a topic's centroid, summed from all its examples) */
+static void radix_sort(struct ranker_feature *f, struct ranker_feature *tmp, size_t n)
+{
+	struct ranker_feature *from = f, *to = tmp;
+
+	for (unsigned shift = 0; shift < 33; shift += 11) {
+		uint32_t count[2049] = { 0 };
+		for (size_t i = 0; i < n; i++)
+			count[((from[i].hash >> shift) & 2047u) + 1]++;
+		for (size_t d = 0; d < 2048; d++)
+			count[d + 1] += count[d];
+		for (size_t i = 0; i < n; i++)
+			to[count[(from[i].hash >> shift) & 2047u]++] = from[i];
+		struct ranker_feature *x = from;
+		from = to;
+		to = x;
+	}
+	memcpy(f, from, n * sizeof(*f));    /* three passes: the result is in tmp */
 }
 
-static void sort_features(struct ranker_feature *f, size_t n)
+/* Stable bottom-up merge sort by hash through tmp[n], runs of 16 sorted by
+ * insertion first: for a document's few dozen to few hundred features */
+static void insertion_sort(struct ranker_feature *f, size_t n)
 {
-	if (n > 48) {
-		qsort(f, n, sizeof(*f), by_hash);
-		return;
-	}
-	for (size_t i = 1; i < n; i++) {          /* a few dozen features: insertion sort */
+	for (size_t i = 1; i < n; i++) {
 		struct ranker_feature x = f[i];
 		size_t j = i;
 		while (j > 0 && f[j - 1].hash > x.hash) {
@@ -151,12 +175,49 @@ static void sort_features(struct ranker_feature *f, size_t n)
 	}
 }
 
-/* sorts f and sums the weights of equal features; returns the new count */
-static size_t merge(struct ranker_feature *f, size_t n)
+static void merge_sort(struct ranker_feature *f, struct ranker_feature *tmp, size_t n)
+{
+	struct ranker_feature *from = f, *to = tmp;
+
+	for (size_t i = 0; i < n; i += 16)
+		insertion_sort(f + i, n - i < 16 ? n - i : 16);
+	for (size_t width = 16; width < n; width *= 2) {
+		for (size_t lo = 0; lo < n; lo += 2 * width) {
+			size_t mid = lo + width < n ? lo + width : n, hi = lo + 2 * width < n ? lo + 2 * width : n;
+			size_t i = lo, j = mid, o = lo;
+			while (i < mid && j < hi)     /* ties from the left run first: stable */
+				to[o++] = from[j].hash < from[i].hash ? from[j++] : from[i++];
+			while (i < mid)
+				to[o++] = from[i++];
+			while (j < hi)
+				to[o++] = from[j++];
+		}
+		struct ranker_feature *x = from;
+		from = to;
+		to = x;
+	}
+	if (from != f)
+		memcpy(f, from, n * sizeof(*f));
+}
+
+/* sorts f[0..n) by hash, stably (tmp: room for n): the order qsort's merge sort
+ * gave (equal hashes keep their order, so summed weights add up the same way) */
+static void sort_features(struct ranker_feature *f, size_t n, struct ranker_feature *tmp)
+{
+	if (n >= RADIX_FROM)
+		radix_sort(f, tmp, n);
+	else if (n > 48)
+		merge_sort(f, tmp, n);
+	else
+		insertion_sort(f, n);
+}
+
+/* sorts f (through tmp[n]) and sums the weights of equal features; returns the new count */
+static size_t merge(struct ranker_feature *f, size_t n, struct ranker_feature *tmp)
 {
 	size_t o = 0;
 
-	sort_features(f, n);
+	sort_features(f, n, tmp);
 	for (size_t i = 0; i < n; i++) {
 		if (o && f[o - 1].hash == f[i].hash)
 			f[o - 1].w += f[i].w;
@@ -204,40 +265,62 @@ void ranker_scratch_release(struct ranker_scratch *s)
 	s->cap = 0;
 }
 
-/* Build-time state: every document's merged features, then the vocabulary. */
+/* Build-time state: every document's merged features, then the vocabulary. The
+ * documents' lists lie end to end in one pool (at[d] is where list d starts),
+ * the centroids' in another: two allocations, not one per document. */
 struct build {
 	struct ranker_feature **f;
 	size_t *n;
 	size_t total;
+	struct ranker_feature *pool, *cpool;
 };
 
-static void build_free(struct build *b, size_t ndocs)
+static void build_free(struct build *b)
 {
-	for (size_t d = 0; b->f && d < ndocs; d++)
-		free(b->f[d]);
+	free(b->pool);
+	free(b->cpool);
 	free(b->f);
 	free(b->n);
+}
+
+/* room for n more features in b->pool after used; 0, or -1 out of memory */
+static int pool_room(struct build *b, size_t used, size_t n, size_t *cap)
+{
+	struct ranker_feature *p;
+	size_t want = *cap ? *cap : 4096;
+
+	while (want < used + n)
+		want *= 2;
+	if (want == *cap)
+		return 0;
+	if (!(p = sb_realloc(b->pool, want * sizeof(*p))))
+		return -1;
+	b->pool = p;
+	*cap = want;
+	return 0;
 }
 
 /* room for ndocs documents and then nextra centroids */
 static int collect(struct build *b, const struct ranker_doc *docs, size_t ndocs, size_t nextra)
 {
-	struct ranker_feature tmp[RANKER_MAX_FEATURES];
+	struct ranker_feature tmp[RANKER_MAX_FEATURES], sorted[RANKER_MAX_FEATURES];
+	size_t cap = 0;
 
 	b->f = sb_calloc(ndocs + nextra + 1, sizeof(*b->f));
 	b->n = sb_calloc(ndocs + nextra + 1, sizeof(*b->n));
-	if (!b->f || !b->n)
+	if (!b->f || !b->n || pool_room(b, 0, 1, &cap) < 0)
 		return -1;
 	for (size_t d = 0; d < ndocs; d++) {
 		size_t n = merge(tmp, (docs[d].words_only ? ranker_word_features : ranker_features)(docs[d].text, 1.0f,
-											       tmp, RANKER_MAX_FEATURES));
-		b->f[d] = sb_malloc((n ? n : 1) * sizeof(*tmp));
-		if (!b->f[d])
+											       tmp, RANKER_MAX_FEATURES), sorted);
+		if (pool_room(b, b->total, n, &cap) < 0)
 			return -1;
-		memcpy(b->f[d], tmp, n * sizeof(*tmp));
+		memcpy(b->pool + b->total, tmp, n * sizeof(*tmp));
 		b->n[d] = n;
 		b->total += n;
 	}
+	for (size_t d = 0, at = 0; d < ndocs; at += b->n[d++])
+		b->f[d] = b->pool + at;         /* the pool has stopped moving */
 	return 0;
 }
 
@@ -253,6 +336,36 @@ static int insert(struct ranker *r, uint32_t h)
 	r->feat_hash[r->nfeat] = h;
 	r->table[i] = (uint32_t)++r->nfeat;
 	return (int)r->nfeat - 1;
+}
+
+/* The table was sized for every feature of every document, most of them repeats:
+ * keep one sized for the distinct ones (at most half full), and feat_hash to fit.
+ * Lookups find the same indices. 0, or -1 out of memory. */
+static int shrink(struct ranker *r)
+{
+	size_t size = 16;
+	uint32_t *table, *hashes;
+
+	while (size < 2 * r->nfeat + 2)
+		size <<= 1;
+	if (size >= r->tmask + 1)
+		return 0;
+	if (!(table = sb_calloc(size, sizeof(*table))))
+		return -1;
+	for (size_t f = 0; f < r->nfeat; f++) {
+		size_t i = r->feat_hash[f] & (size - 1);
+		while (table[i])
+			i = (i + 1) & (size - 1);
+		table[i] = (uint32_t)f + 1;
+	}
+	free(r->table);
+	r->table = table;
+	r->tmask = size - 1;
+	/* plain realloc, not the loaders' hooked one: a shrink that fails keeps the
+	 * larger block and is no error */
+	if ((hashes = realloc(r->feat_hash, (r->nfeat + 1) * sizeof(*hashes))))
+		r->feat_hash = hashes;
+	return 0;
 }
 
 static int vocabulary(struct ranker *r, const struct build *b, size_t ndocs, uint32_t **df)
@@ -274,7 +387,7 @@ static int vocabulary(struct ranker *r, const struct build *b, size_t ndocs, uin
 			b->f[d][k].hash = (uint32_t)f;        /* from here on: the feature's index */
 		}
 	}
-	return 0;
+	return shrink(r);
 }
 
 static void normalise_vec(struct ranker_feature *f, size_t n)
@@ -301,23 +414,37 @@ static void weigh(struct ranker *r, struct build *b, size_t ndocs)
 /* each topic's centroid: the sum of its documents, unit length; documents ndocs.. */
 static int centroids(struct ranker *r, struct build *b, size_t ndocs, size_t ntopics)
 {
-	for (size_t t = 0; t < ntopics; t++) {
-		size_t total = 0, o = 0;
+	size_t all = 0, most = 0, o = 0;
+	struct ranker_feature *tmp;
+
+	for (size_t t = 0; t < ntopics; t++) {      /* one pool for every centroid, as summed */
+		size_t total = 0;
 		for (size_t d = 0; d < ndocs; d++)
 			total += r->doc_topic[d] == (int)t && r->doc_after[d] < 0 ? b->n[d] : 0;
-		b->f[ndocs + t] = sb_malloc((total ? total : 1) * sizeof(**b->f));
-		if (!b->f[ndocs + t])
-			return -1;
+		all += total;
+		most = total > most ? total : most;
+	}
+	b->cpool = sb_malloc((all ? all : 1) * sizeof(*b->cpool));
+	tmp = sb_malloc((most ? most : 1) * sizeof(*tmp));
+	if (!b->cpool || !tmp) {
+		free(tmp);
+		return -1;
+	}
+	for (size_t t = 0; t < ntopics; t++) {
+		size_t n = 0;
+		b->f[ndocs + t] = b->cpool + o;
 		for (size_t d = 0; d < ndocs; d++) {
 			if (r->doc_topic[d] != (int)t || r->doc_after[d] >= 0)
 				continue;
-			memcpy(b->f[ndocs + t] + o, b->f[d], b->n[d] * sizeof(**b->f));
-			o += b->n[d];
+			memcpy(b->f[ndocs + t] + n, b->f[d], b->n[d] * sizeof(**b->f));
+			n += b->n[d];
 		}
-		b->n[ndocs + t] = merge(b->f[ndocs + t], o);
+		b->n[ndocs + t] = merge(b->f[ndocs + t], n, tmp);
 		normalise_vec(b->f[ndocs + t], b->n[ndocs + t]);
 		b->total += b->n[ndocs + t];
+		o += n;
 	}
+	free(tmp);
 	return 0;
 }
 
@@ -378,7 +505,7 @@ int ranker_build(struct ranker *r, const struct ranker_doc *docs, size_t ndocs, 
 	rc = 0;
 out:
 	free(df);
-	build_free(&b, ndocs + ntopics);
+	build_free(&b);
 	if (rc < 0)
 		ranker_release(r);
 	return rc;
@@ -449,12 +576,13 @@ size_t ranker_rank(const struct ranker *r, struct ranker_scratch *s, struct rank
 {
 	size_t nacc = r->ndocs + r->ntopics, ntop = 0;
 	long idx[RANKER_MAX_FEATURES];
+	struct ranker_feature sorted[RANKER_MAX_FEATURES];
 	double norm;
 	float *best, idf_max = (float)log(1.0 + (double)r->ndocs);
 
 	if (!r->ndocs || !n || ensure(s, nacc + r->ntopics + 1) < 0)
 		return 0;
-	n = merge(f, n < RANKER_MAX_FEATURES ? n : RANKER_MAX_FEATURES);
+	n = merge(f, n < RANKER_MAX_FEATURES ? n : RANKER_MAX_FEATURES, sorted);
 	norm = query_norm(r, f, n, idx, idf_max);
 	if (norm <= 0)
 		return 0;

@@ -320,7 +320,8 @@ static size_t join_pieces(const struct speller *sp, const char *text, size_t i, 
 	memcpy(out, text + i, n);
 	memcpy(out + n, text + j, n2);
 	out[n + n2] = '\0';
-	k = known(sp, out, n + n2);
+	if ((k = known(sp, out, n + n2)) < 0)
+		return 0;                               /* most words: no second lookup */
 	if (sp->rewritten && strmap_get(sp->rewritten, out, n + n2) >= 0)
 		return 0;                               /* "pre hospital" is how the lexicon spells it */
 	if (k < 0 || !(sp->target[k] || known(sp, text + i, n) < 0 || known(sp, text + j, n2) < 0))

@@ -192,6 +192,20 @@ static void test_garbage_files(void **state)
 	assert_false(ok);
 }
 
+/* diag_line_find_at (the examples' lines, counted on from the last hit) says what
+ * diag_line_find says, for needles in order, out of order, repeated and missing */
+static void test_line_cursor(void **state)
+{
+	static const char text[] = "{\n  \"examples\": [\n    \"one\",\n\n    \"two\",\n    \"three\"\n  ]\n}\n";
+	static const char *const needles[] = { "one", "two", "three", "one", "nothing", "three", "two", "]", "{" };
+	struct diag_lines at = { 0, 0 };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(needles) / sizeof(needles[0]); i++)
+		assert_int_equal(diag_line_find_at(&at, text, needles[i]), diag_line_find(text, needles[i]));
+	assert_int_equal(diag_line_find(text, "three"), 6);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -206,6 +220,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_bad_pattern, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_intent_problems, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_garbage_files, setup, teardown),
+		cmocka_unit_test(test_line_cursor),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

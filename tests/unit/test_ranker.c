@@ -221,6 +221,14 @@ static void test_stopwords(void **state)
 	/* only the first len bytes count */
 	assert_int_equal(ranker_stopword("theory", 3), 1);
 	assert_int_equal(ranker_stopword("theory", 6), 0);
+	/* the first and last of the sorted list, the longest, one letter more, a NUL */
+	assert_int_equal(ranker_stopword("your", 4), 1);
+	assert_int_equal(ranker_stopword("basically", 9), 1);
+	assert_int_equal(ranker_stopword("basicallyy", 10), 0);
+	assert_int_equal(ranker_stopword("yours", 5), 0);
+	assert_int_equal(ranker_stopword("a\0b", 3), 0);
+	assert_int_equal(ranker_stopword("zzz", 3), 0);
+	assert_int_equal(ranker_stopword("0", 1), 0);
 	/* stop words make no unigrams */
 	{
 		struct ranker_feature f[RANKER_MAX_FEATURES];
