@@ -15,6 +15,8 @@
  *   discord_register_command() the whole registration POST
  *   telegram_parse_updates() the events in a getUpdates answer (polling mode)
  *   telegram_getme_request(), telegram_parse_getme()  the bot's username (getMe)
+ *   zulip_*_request(), zulip_parse_*()  Zulip's users/me, register, events and
+ *                            messages calls (its real-time mode) and their answers
  *   setup calls              Telegram setWebhook / deleteWebhook / getWebhookInfo,
  *                            Slack auth.test, Discord's application and commands:
  *                            requests to send and parsers of their answers
@@ -91,10 +93,11 @@ int platform_setting_set(struct platform_config *c, const char *section, const c
 #define OUTBOUND_MAX_HEADERS 4
 #define OUTBOUND_MAX_BODY    SB_MAX_OUTBOUND_BODY
 
-/* An HTTP POST to send later. headers[] hold "Name: value" lines and may carry a
- * credential (Authorization), and so may the url (Telegram puts the bot token in
- * the path): never log either. */
+/* An HTTP request (a POST unless method says otherwise) to send later. headers[]
+ * hold "Name: value" lines and may carry a credential (Authorization), and so may
+ * the url (Telegram puts the bot token in the path): never log either. */
 struct outbound {
+	char method[8];         /* "GET", "PUT", ...; "" = POST */
 	char url[1024];
 	char content_type[64];
 	char headers[OUTBOUND_MAX_HEADERS][512];
@@ -212,6 +215,42 @@ int telegram_parse_updates(const struct platform_config *cfg, const char *body,
 /* fills post with the getUpdates long-poll call at offset, waiting timeout_s */
 int telegram_poll_request(const struct platform_config *cfg, int64_t offset,
 			  int timeout_s, struct outbound *post);
+
+/* ---- Zulip's real-time events (zulip.mode = events; platforms/zulip_api.c) ---- */
+
+#define ZULIP_MAX_QUEUE_ID 128
+#define ZULIP_QUEUE_GONE (-2)          /* BAD_EVENT_QUEUE_ID: the queue expired, register again */
+
+struct zulip_me {
+	int64_t id;                        /* the bot's user id */
+	char full_name[SB_MAX_PLATFORM_NAME];   /* what @**mentions** of it say */
+};
+
+/* fills post (GET) with /api/v1/users/me; -1 without zulip.site, email, api_key */
+int zulip_me_request(const struct platform_config *cfg, struct outbound *post);
+/* reads users/me's answer; 0, or -1 when it is not a successful one */
+int zulip_parse_me(const char *body, size_t len, struct zulip_me *me);
+/* fills post with the registration of a queue of message events */
+int zulip_register_request(const struct platform_config *cfg, struct outbound *post);
+/* reads register's answer: queue_id (ZULIP_MAX_QUEUE_ID + 1 bytes) and the last
+ * event id; 0, or -1 when it is not a success with a well-formed queue id */
+int zulip_parse_register(const char *body, size_t len, char *queue_id, int64_t *last_event_id);
+/* 1 when q is a queue id fit for a URL and a file (1 to 128 of [A-Za-z0-9:._-]) */
+int zulip_queue_id_ok(const char *q);
+/* fills post (GET) with the long poll of queue_id after last_event_id */
+int zulip_events_request(const struct platform_config *cfg, const char *queue_id, int64_t last_event_id,
+			 struct outbound *post);
+/* Reads an events answer: up to max message events read, the ones to answer
+ * (direct messages, stream messages that mention me; never me's own) into events;
+ * *last_event_id advanced past every event read (heartbeats too). The number of
+ * events, -1 when it is not a successful answer, ZULIP_QUEUE_GONE when the queue
+ * is gone (BAD_EVENT_QUEUE_ID). */
+int zulip_parse_events(const struct zulip_me *me, const char *body, size_t len, struct sb_event *events, int max,
+		       int64_t *last_event_id);
+/* fills post with the answer to ev as a message: the same stream and topic, or
+ * privately to the direct message's recipients; -1 when it cannot be built */
+int zulip_message_request(const struct platform_config *cfg, const struct sb_event *ev, const char *answer,
+			  struct outbound *post);
 
 #define TELEGRAM_MAX_USERNAME 64       /* Telegram's are 5 to 32 characters */
 
