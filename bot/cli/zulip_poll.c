@@ -4,19 +4,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 
 #include <cjson/cJSON.h>
 
 #include "config.h"
 #include "log.h"
+#include "longpoll.h"
 #include "store.h"
 #include "banned.h"
 
 #define ZP_WAIT_MS (120 * 1000L)  /* Zulip answers a poll within ~90 s (a heartbeat) */
 #define ZP_CALL_MS 15000L          /* users/me, register */
-#define ZP_BACKOFF_MIN 1000L
-#define ZP_BACKOFF_MAX 60000L
 #define ZP_MAX_EVENTS 32
 #define ZP_STATE_FILE "zulip-queue.json"
 
@@ -26,8 +24,7 @@ struct zulip_poll {
 	struct zulip_me me;                /* me.id 0: not known yet */
 	char queue_id[ZULIP_MAX_QUEUE_ID + 1];   /* "": none registered */
 	int64_t last_event_id;
-	long backoff_ms;
-	uint64_t rng;
+	struct longpoll_backoff backoff;
 	char state_path[4200];
 };
 
@@ -38,27 +35,13 @@ static void later(struct zulip_poll *z, long ms)
 	loop_add_timer(z->w->loop, ms, on_timer, z);
 }
 
-static void set_link(struct zulip_poll *z, enum link_state s)
-{
-	int was = z->link ? atomic_load(&z->link->state) : LINK_UP;
-
-	if (s == LINK_UP && (was == LINK_DOWN || was == LINK_FAILED))
-		link_reconnected(z->link);
-	link_set(z->link, s);
-}
-
 /* a failed call: the link down (failed on 401/403), the next try after a jittered backoff */
 static void failed(struct zulip_poll *z, const char *call, const struct http_result *r)
 {
-	long wait;
+	long wait = longpoll_backoff_next(&z->backoff, r->retry_after_ms);
 
-	z->rng ^= z->rng << 13, z->rng ^= z->rng >> 7, z->rng ^= z->rng << 17;
-	wait = z->backoff_ms / 2 + (long)(z->rng % (uint64_t)(z->backoff_ms / 2 + 1));
-	if (r->retry_after_ms > wait)
-		wait = r->retry_after_ms;
 	log_warn("zulip", "call=%s status=%ld curl=%d retry_ms=%ld", call, r->status, r->curl_code, wait);
-	set_link(z, r->status == 401 || r->status == 403 ? LINK_FAILED : LINK_DOWN);
-	z->backoff_ms = z->backoff_ms * 2 > ZP_BACKOFF_MAX ? ZP_BACKOFF_MAX : z->backoff_ms * 2;
+	longpoll_link(z->link, r->status == 401 || r->status == 403 ? LINK_FAILED : LINK_DOWN);
 	later(z, wait);
 }
 
@@ -126,7 +109,7 @@ static void register_done(const struct http_result *r, void *ud)
 		return;
 	}
 	log_info("zulip", "queue=registered last_event_id=%lld", (long long)z->last_event_id);
-	set_link(z, LINK_UP);
+	longpoll_link(z->link, LINK_UP);
 	save_state(z);
 	step(z);
 }
@@ -151,8 +134,8 @@ static void events_done(const struct http_result *r, void *ud)
 	} else if (n < 0 || r->status != 200) {
 		failed(z, "events", r);
 	} else {
-		set_link(z, LINK_UP);
-		z->backoff_ms = ZP_BACKOFF_MIN;
+		longpoll_link(z->link, LINK_UP);
+		longpoll_backoff_reset(&z->backoff);
 		for (int i = 0; i < n; i++) {
 			link_event(z->link);
 			webhooks_handle_polled(z->w, &ev[i]);
@@ -213,9 +196,7 @@ int zulip_poll_start(struct worker *w, struct zulip_poll **out)
 	if (!(z = calloc(1, sizeof(*z))))
 		return error("out of memory");
 	z->w = w;
-	z->backoff_ms = ZP_BACKOFF_MIN;
-	if (getrandom(&z->rng, sizeof(z->rng), GRND_NONBLOCK) != (ssize_t)sizeof(z->rng) || !z->rng)
-		z->rng = 0x9e3779b97f4a7c15ULL;
+	longpoll_backoff_init(&z->backoff);
 	snprintf(z->state_path, sizeof(z->state_path), "%s/%s", w->svc->state_dir, ZP_STATE_FILE);
 	if (store_mkdirs(w->svc->state_dir) < 0)
 		log_warn("zulip", "state=%s error=\"cannot create the folder\"", w->svc->state_dir);

@@ -63,23 +63,6 @@ static int call(const struct platform_config *cfg, const char *method, const cha
 	return n;
 }
 
-/* appends s percent-encoded (application/x-www-form-urlencoded) to b */
-static int add_form(struct buf *b, const char *s)
-{
-	static const char hex[] = "0123456789ABCDEF";
-
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || strchr("-._~", c)) {
-			if (buf_addc(b, (char)c) < 0)
-				return -1;
-		} else if (buf_addc(b, '%') < 0 || buf_addc(b, hex[c >> 4]) < 0 || buf_addc(b, hex[c & 15]) < 0) {
-			return -1;
-		}
-	}
-	return 0;
-}
-
 int zulip_me_request(const struct platform_config *cfg, struct outbound *post)
 {
 	return call(cfg, "GET", "users/me", post);
@@ -283,7 +266,7 @@ static int add_to(struct buf *b, const struct sb_event *ev)
 		return buf_printf(b, "type=private&to=%%5B%s%%5D", ev->channel);
 	if (buf_printf(b, "type=stream&to=%s&topic=", ev->channel) < 0)
 		return -1;
-	return add_form(b, ev->thread[0] ? ev->thread : "(no topic)");
+	return pu_add_urlenc(b, ev->thread[0] ? ev->thread : "(no topic)");
 }
 
 int zulip_message_request(const struct platform_config *cfg, const struct sb_event *ev, const char *answer,
@@ -296,7 +279,7 @@ int zulip_message_request(const struct platform_config *cfg, const struct sb_eve
 		return -1;
 	buf_init(&text, ZULIP_LIMIT + 16);
 	rc = fmt_fit(&text, answer, FMT_AT, ZULIP_LIMIT) == (size_t)-1 ||
-	     buf_adds(&post->body, "&content=") < 0 || add_form(&post->body, text.ptr ? text.ptr : "") < 0 ? -1 : 0;
+	     buf_adds(&post->body, "&content=") < 0 || pu_add_urlenc(&post->body, text.ptr ? text.ptr : "") < 0 ? -1 : 0;
 	buf_release(&text);
 	return rc;
 }
