@@ -15,6 +15,8 @@
  *   discord_register_command() the whole registration POST
  *   telegram_parse_updates() the events in a getUpdates answer (polling mode)
  *   telegram_getme_request(), telegram_parse_getme()  the bot's username (getMe)
+ *   matrix_*_request(), matrix_parse_*()  Matrix's whoami, /sync, join (the
+ *                            platform has no endpoint: it is polled)
  *   zulip_*_request(), zulip_parse_*()  Zulip's users/me, register, events and
  *                            messages calls (its real-time mode) and their answers
  *   setup calls              Telegram setWebhook / deleteWebhook / getWebhookInfo,
@@ -189,7 +191,7 @@ extern const struct platform_ops *const platform_all[];
 
 extern const struct platform_ops platform_generic, platform_slack, platform_discord,
 	platform_mattermost, platform_teams, platform_telegram, platform_zulip,
-	platform_rocketchat, platform_web;
+	platform_rocketchat, platform_web, platform_matrix;
 
 /* 1 when peer ("ip:port", "[ipv6]:port" or a bare address) is a loopback address */
 int web_peer_is_loopback(const char *peer);
@@ -251,6 +253,45 @@ int zulip_parse_events(const struct zulip_me *me, const char *body, size_t len, 
  * privately to the direct message's recipients; -1 when it cannot be built */
 int zulip_message_request(const struct platform_config *cfg, const struct sb_event *ev, const char *answer,
 			  struct outbound *post);
+
+/* ---- Matrix (platforms/matrix.c): the client-server API, /sync long polling ---- */
+
+#define MATRIX_MAX_ID 255              /* user, room and event ids (the spec's limit) */
+#define MATRIX_MAX_TOKEN 256           /* a sync token (next_batch) used again */
+#define MATRIX_MAX_ROOMS 256           /* rooms whose member count is remembered */
+#define MATRIX_MAX_INVITES 8           /* invites taken from one sync */
+
+struct matrix_room {
+	char id[MATRIX_MAX_ID + 1];
+	int members;                       /* joined members, -1 until a sync told */
+};
+
+/* what the poller keeps between syncs: the member counts (2 = a direct room) */
+struct matrix_rooms {
+	struct matrix_room v[MATRIX_MAX_ROOMS];
+	int n;
+};
+
+struct matrix_sync {
+	char next_batch[MATRIX_MAX_TOKEN + 1];
+	char invites[MATRIX_MAX_INVITES][MATRIX_MAX_ID + 1];    /* rooms to join */
+	int ninvites;
+};
+
+/* fills post (GET) with account/whoami; -1 without matrix.homeserver or access_token */
+int matrix_whoami_request(const struct platform_config *cfg, struct outbound *post);
+/* reads whoami's answer into user_id (n bytes); 0, or -1 when it holds no user id */
+int matrix_parse_whoami(const char *body, size_t len, char *user_id, size_t n);
+/* fills post (GET) with a /sync waiting timeout_ms, after since (NULL or "": the
+ * first); -1 when since is not a token fit for a URL */
+int matrix_sync_request(const struct platform_config *cfg, const char *since, long timeout_ms, struct outbound *post);
+/* fills post with joining room_id (an invite taken) */
+int matrix_join_request(const struct platform_config *cfg, const char *room_id, struct outbound *post);
+/* Reads a /sync answer as user me: the member counts into rooms, up to max
+ * events to answer into events, next_batch and the invites into out. The number
+ * of events, or -1 when it is not a sync answer (no next_batch). */
+int matrix_parse_sync(const char *me, struct matrix_rooms *rooms, const char *body, size_t len,
+		      struct sb_event *events, int max, struct matrix_sync *out);
 
 #define TELEGRAM_MAX_USERNAME 64       /* Telegram's are 5 to 32 characters */
 
