@@ -1,6 +1,7 @@
 /*
  * fuzz_poll_answers.c - the readers of what a long poll takes from a platform's
- * API (platforms/zulip_api.c): Zulip's users/me, register and events answers.
+ * API: Zulip's users/me, register and events answers (platforms/zulip_api.c),
+ * Matrix's whoami and /sync answers (platforms/matrix.c).
  *
  * Input: byte 0 picks the reader (all of them when it is 0), the rest is the body.
  * Checks beyond no crash: every event handed on has its fields NUL-terminated
@@ -70,6 +71,38 @@ static void zulip_setup(const char *body, size_t len)
 		abort();
 }
 
+static void matrix(const char *body, size_t len)
+{
+	static struct sb_event ev[MAX_EVENTS];
+	static struct matrix_rooms rooms;          /* kept across inputs, as the poller does */
+	static struct matrix_sync out;
+	struct platform_config cfg = { 0 };
+	char me[MATRIX_MAX_ID + 1];
+	int n = matrix_parse_sync("@studybot:example.org", &rooms, body, len, ev, MAX_EVENTS, &out);
+
+	if (n < -1 || n > MAX_EVENTS || rooms.n > MATRIX_MAX_ROOMS || out.ninvites > MATRIX_MAX_INVITES ||
+	    (n >= 0 && !out.next_batch[0]))
+		abort();
+	platform_setting_set(&cfg, "matrix", "homeserver", "https://m.example.org");
+	platform_setting_set(&cfg, "matrix", "access_token", "t");
+	for (int i = 0; i < n; i++) {
+		struct outbound o;
+		struct http_response res = { 0 };
+		fits(ev[i].text, sizeof(ev[i].text));
+		if (!ev[i].addressed || ev[i].from_bot || ev[i].channel[0] != '!' ||
+		    strcmp(ev[i].user, "@studybot:example.org") == 0)
+			abort();
+		buf_init(&res.body, 4096);
+		outbound_init(&o);
+		if (platform_matrix.reply(&cfg, &ev[i], ev[i].text, &res, &o) != 1)
+			abort();                   /* every event read can be answered */
+		outbound_release(&o);
+		buf_release(&res.body);
+	}
+	if (matrix_parse_whoami(body, len, me, sizeof(me)) == 0 && me[0] != '@')
+		abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *body;
@@ -77,7 +110,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 1 || size > 65536)
 		return 0;
-	pick = data[0] % 3;
+	pick = data[0] % 4;
 	body = malloc(size);
 	if (!body)
 		return 0;
@@ -87,6 +120,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		zulip_events(body, size - 1);
 	if (pick == 0 || pick == 2)
 		zulip_setup(body, size - 1);
+	if (pick == 0 || pick == 3)
+		matrix(body, size - 1);
 	free(body);
 	return 0;
 }
