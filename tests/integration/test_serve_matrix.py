@@ -10,6 +10,7 @@ token without answering anything twice; the access token never reaches the log."
 import json
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import threading
@@ -18,7 +19,8 @@ import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bbutil import ANSWER_COMPARE, ANSWER_LENGTH, QUESTION_COMPARE, QUESTION_LENGTH, Results, Serve  # noqa: E402
+from bbutil import (ANSWER_COMPARE, ANSWER_LENGTH, BOT, QUESTION_COMPARE, QUESTION_LENGTH, SRC,  # noqa: E402
+                    Results, Serve)
 
 R = Results()
 ME, TOKEN = "@studybot:example.org", "syt_c3R1ZHlib3Q_sEcReTtOkEn_1x2y3z"
@@ -69,6 +71,8 @@ class Homeserver:
         q = dict(urllib.parse.parse_qsl(query))
         with self.cond:
             self.auth.add(h.headers.get("Authorization", ""))
+        if h.headers.get("Authorization") != "Bearer " + TOKEN:
+            return h.answer(401, {"errcode": "M_UNKNOWN_TOKEN", "error": "Invalid access token passed."})
         if path == API + "account/whoami":
             return h.answer(200, {"user_id": ME, "device_id": "DEV"})
         if path == API + "sync" and h.command == "GET":
@@ -207,6 +211,26 @@ def test_restart(hs, state):
         R.check("restart: second SIGTERM exits 0", s.stop() == 0)
 
 
+def doctor(hs, state, token):
+    cfg = f"{state}/doctor.ini"
+    with open(cfg, "w") as f:
+        f.write(f"[server]\nlisten = 127.0.0.1:0\n[bot]\nhistory = {state}/h.jsonl\n"
+                f"[matrix]\nhomeserver = {hs.url}\naccess_token = {token}\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("STUDYBOT_")}
+    p = subprocess.run([BOT, "doctor", "--config", cfg], capture_output=True, text=True, cwd=SRC, env=env, timeout=60)
+    return p.returncode, p.stdout + p.stderr
+
+
+def test_doctor(hs, state):
+    rc, out = doctor(hs, state, TOKEN)
+    R.check("doctor: whoami ok", rc == 0 and any(l.startswith("ok") and "whoami" in l and ME in l
+                                                 for l in out.splitlines()), out)
+    rc, out = doctor(hs, state, "syt_wrong_" + TOKEN[-6:])
+    R.check("doctor: a refused token fails with a fix", rc == 1 and "FAIL" in out and "HTTP 401" in out and
+            "fix:" in out, out)
+    R.check("doctor: no token in the output", TOKEN not in out and TOKEN[-6:] not in out, out)
+
+
 def main():
     hs = Homeserver()
     hs.push(ROOM, "@ann:example.org", f"Study Bot: {QUESTION_COMPARE}", **mentioned(QUESTION_COMPARE))
@@ -221,7 +245,7 @@ def main():
     hs = Homeserver()
     state2 = tempfile.mkdtemp(prefix="sbmatrix-")
     try:
-        R.run((hs, state2), test_restart)
+        R.run((hs, state2), test_restart, test_doctor)
     finally:
         hs.close()
         shutil.rmtree(state, ignore_errors=True)

@@ -11,6 +11,7 @@ import base64
 import json
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import threading
@@ -19,7 +20,7 @@ import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bbutil import ANSWER_COMPARE, QUESTION_COMPARE, Results, Serve  # noqa: E402
+from bbutil import ANSWER_COMPARE, BOT, QUESTION_COMPARE, SRC, Results, Serve  # noqa: E402
 
 R = Results()
 BOT_ID, BOT_NAME, EMAIL, KEY = 25, "Study Bot", "study-bot@zulip.example.com", "zK3y_s3cr3t_API_kEy"
@@ -75,6 +76,8 @@ class Zulip:
             self.calls.append((h.command, path))
             self.auth.add(h.headers.get("Authorization", ""))
             self.cond.notify_all()
+        if h.headers.get("Authorization") != "Basic " + base64.b64encode(f"{EMAIL}:{KEY}".encode()).decode():
+            return h.answer(401, {"result": "error", "msg": "Invalid API key", "code": "INVALID_API_KEY"})
         if path == "/api/v1/users/me":
             return h.answer(200, {"result": "success", "msg": "", "user_id": BOT_ID, "full_name": BOT_NAME,
                                   "email": EMAIL, "is_bot": True})
@@ -237,6 +240,25 @@ def test_restart(z, state):
         R.check("restart: second SIGTERM exits 0", s.stop() == 0)
 
 
+def doctor(z, state, key):
+    cfg = f"{state}/doctor.ini"
+    with open(cfg, "w") as f:
+        f.write(f"[server]\nlisten = 127.0.0.1:0\n[bot]\nhistory = {state}/h.jsonl\n"
+                f"[zulip]\nmode = events\nsite = {z.url}\nemail = {EMAIL}\napi_key = {key}\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("STUDYBOT_")}
+    p = subprocess.run([BOT, "doctor", "--config", cfg], capture_output=True, text=True, cwd=SRC, env=env, timeout=60)
+    return p.returncode, p.stdout + p.stderr
+
+
+def test_doctor(z, state):
+    rc, out = doctor(z, state, KEY)
+    R.check("doctor: users/me ok", rc == 0 and any(l.startswith("ok") and "users/me" in l and BOT_NAME in l
+                                                   for l in out.splitlines()), out)
+    rc, out = doctor(z, state, "wrong_" + KEY[-6:])
+    R.check("doctor: a refused key fails with a fix", rc == 1 and "HTTP 401" in out and "fix:" in out, out)
+    R.check("doctor: no key in the output", KEY not in out and KEY[-6:] not in out, out)
+
+
 def main():
     z = Zulip()
     state = tempfile.mkdtemp(prefix="sbzulip-")
@@ -251,7 +273,7 @@ def main():
     z = Zulip()
     state2 = tempfile.mkdtemp(prefix="sbzulip-")
     try:
-        R.run((z, state2), test_restart)
+        R.run((z, state2), test_restart, test_doctor)
     finally:
         z.close()
         shutil.rmtree(state, ignore_errors=True)
