@@ -151,6 +151,9 @@ static void sync_done(const struct http_result *r, void *ud)
 		failed(ud, "sync", r);
 		return;
 	}
+	if (r->truncated)           /* never read: the same sync is asked again after a backoff */
+		log_warn("matrix", "sync=too_big bytes_max=%d hint=\"fewer rooms, or a smaller timeline limit\"",
+			 HTTP_CLIENT_MAX_BODY);
 	handle_sync(ud, r);
 }
 

@@ -31,10 +31,14 @@
 
 #define MATRIX_LIMIT 16000
 #define API "/_matrix/client/v3/"
-#define FILTER "%7B%22presence%22%3A%7B%22types%22%3A%5B%5D%7D%2C%22account_data%22%3A%7B%22types%22%3A%5B%5D%7D" \
-	"%2C%22room%22%3A%7B%22timeline%22%3A%7B%22types%22%3A%5B%22m.room.message%22%5D%2C%22limit%22%3A10%7D%2C" \
-	"%22state%22%3A%7B%22types%22%3A%5B%22m.room.member%22%5D%2C%22lazy_load_members%22%3Atrue%7D%2C" \
-	"%22ephemeral%22%3A%7B%22types%22%3A%5B%5D%7D%2C%22account_data%22%3A%7B%22types%22%3A%5B%5D%7D%7D%7D"
+/* the sync filter, URL-encoded, split around the timeline's limit: room timelines
+ * of m.room.message, lazy-loaded members, nothing else */
+#define FILTER_A "%7B%22presence%22%3A%7B%22types%22%3A%5B%5D%7D%2C%22account_data%22%3A%7B%22types%22%3A%5B%5D%7D" \
+	"%2C%22room%22%3A%7B%22timeline%22%3A%7B%22types%22%3A%5B%22m.room.message%22%5D%2C%22limit%22%3A"
+#define FILTER_B "%7D%2C%22state%22%3A%7B%22types%22%3A%5B%22m.room.member%22%5D%2C%22lazy_load_members%22%3Atrue%7D" \
+	"%2C%22ephemeral%22%3A%7B%22types%22%3A%5B%5D%7D%2C%22account_data%22%3A%7B%22types%22%3A%5B%5D%7D%7D%7D"
+#define LIMIT_FIRST 1                  /* the first sync: only next_batch and the rooms matter */
+#define LIMIT_LATER 5                  /* messages per room per sync (64 KiB of answer at most) */
 
 static int mx_verify(const struct platform_config *cfg, const struct http_request *req, int64_t now_s)
 {
@@ -100,14 +104,14 @@ int matrix_parse_whoami(const char *body, size_t len, char *user_id, size_t n)
 
 int matrix_sync_request(const struct platform_config *cfg, const char *since, long timeout_ms, struct outbound *post)
 {
-	char path[MATRIX_MAX_TOKEN + sizeof(FILTER) + 128];
+	char path[MATRIX_MAX_TOKEN + sizeof(FILTER_A) + sizeof(FILTER_B) + 128];
 	size_t n = since ? strlen(since) : 0;
 
 	if (n > MATRIX_MAX_TOKEN || (n && strspn(since, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 					      "0123456789_-.~") != n))
 		return -1;                  /* tokens are opaque: only those fit for a URL are used */
-	snprintf(path, sizeof(path), API "sync?timeout=%ld&filter=%s%s%s", timeout_ms < 0 ? 0 : timeout_ms, FILTER,
-		 n ? "&since=" : "", n ? since : "");
+	snprintf(path, sizeof(path), API "sync?timeout=%ld&filter=%s%d%s%s%s", timeout_ms < 0 ? 0 : timeout_ms,
+		 FILTER_A, n ? LIMIT_LATER : LIMIT_FIRST, FILTER_B, n ? "&since=" : "", n ? since : "");
 	return call(cfg, "GET", path, post);
 }
 

@@ -152,6 +152,8 @@ def test_rooms(s, hs):
     R.check("sync: a filter of m.room.message timelines",
             "m.room.message" in json.loads(hs.syncs[1].get("filter", "{}")).get("room", {}).get("timeline", {})
             .get("types", []), hs.syncs[1:2])
+    limits = [json.loads(q.get("filter", "{}")).get("room", {}).get("timeline", {}).get("limit") for q in hs.syncs[:2]]
+    R.check("sync: 1 message a room in the first sync, 5 later (the answer stays small)", limits == [1, 5], limits)
     time.sleep(0.3)
     R.check("history: the mention before the start is not answered", hs.sent == [], hs.sent)
     q = hs.push(ROOM, "@ann:example.org", f"Study Bot: {QUESTION_COMPARE}", **mentioned(QUESTION_COMPARE))
