@@ -118,11 +118,12 @@ static void events_done(const struct http_result *r, void *ud)
 {
 	struct zulip_poll *z = ud;
 	struct sb_event *ev;
-	int64_t last = z->last_event_id;
+	int64_t last;
 	int n;
 
 	if (r->cancelled)
-		return;
+		return;                 /* z may be freed already (serve's end) */
+	last = z->last_event_id;
 	ev = calloc(ZP_MAX_EVENTS, sizeof(*ev));
 	n = ev && (r->status == 200 || r->status == 400) ?
 	    zulip_parse_events(&z->me, r->body, r->body_len, ev, ZP_MAX_EVENTS, &last) : -1;
