@@ -203,6 +203,10 @@ static void check_platforms(struct doctor *d)
 			doctor_telegram(d);
 		else if (strcmp(name, "discord") == 0)
 			doctor_discord(d);
+		else if (strcmp(name, "matrix") == 0)
+			doctor_matrix(d);
+		else if (strcmp(name, "zulip") == 0 && strcmp(config_str(d->cfg, "zulip", "mode"), "events") == 0)
+			doctor_zulip_events(d);
 		else if (strcmp(name, "generic") != 0)
 			doctor_ok(d, name, "has no API to ask from here: send the bot a test message "
 				  "(docs/platforms/%s.md, \"Test with curl\")", name);

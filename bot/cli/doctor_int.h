@@ -46,5 +46,8 @@ int doctor_call(struct doctor *d, const char *what, const char *method, const st
 void doctor_slack(struct doctor *d);
 void doctor_telegram(struct doctor *d);
 void doctor_discord(struct doctor *d);
+/* doctor_poll.c: Zulip in events mode (users/me), Matrix (whoami) */
+void doctor_zulip_events(struct doctor *d);
+void doctor_matrix(struct doctor *d);
 
 #endif

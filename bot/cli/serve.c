@@ -3,7 +3,8 @@
  * sharing one service; SIGTERM/SIGINT drain in-flight requests and queued
  * replies (bounded by server.drain_timeout_ms) and exit 0; SIGHUP and changes
  * on disk (inotify) reload the knowledge in the background; Telegram polling,
- * getMe (telegram_me.c) and setWebhook of telegram.webhook_url (telegram_hook.c).
+ * getMe (telegram_me.c) and setWebhook of telegram.webhook_url (telegram_hook.c);
+ * Zulip's event queue (zulip_poll.c), Matrix's /sync (matrix_poll.c).
  */
 #include <errno.h>
 #include <malloc.h>
@@ -25,6 +26,8 @@
 #include "serve.h"
 #include "telegram_hook.h"
 #include "telegram_poll.h"
+#include "zulip_poll.h"
+#include "matrix_poll.h"
 #include "worker.h"
 #include "banned.h"
 
@@ -41,6 +44,8 @@ struct serve {
 	struct poller *poller;
 	struct telegram_me *me;         /* the bot's Telegram username (getMe) */
 	struct telegram_hook *hook;     /* setWebhook of telegram.webhook_url at start */
+	struct zulip_poll *zulip;       /* Zulip's event queue (zulip.mode = events) */
+	struct matrix_poll *matrix;     /* Matrix's /sync */
 };
 
 /* ---- draining: stop accepting, finish requests, then deliveries, then stop ---- */
@@ -343,7 +348,8 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 	loop_add_signal(s->workers[0]->loop, SIGHUP, on_signal, s);
 	watch_files(s);
 	if (telegram_me_start(s->workers[0], &s->me) < 0 || poller_start(s->workers[0], s->me, &s->poller) < 0 ||
-	    telegram_hook_start(s->workers[0], &s->hook) < 0) {
+	    telegram_hook_start(s->workers[0], &s->hook) < 0 || zulip_poll_start(s->workers[0], &s->zulip) < 0 ||
+	    matrix_poll_start(s->workers[0], &s->matrix) < 0) {
 		rc = 1;
 		goto out;
 	}
@@ -383,6 +389,8 @@ out:
 	poller_free(s->poller);
 	telegram_me_free(s->me);
 	telegram_hook_free(s->hook);
+	zulip_poll_free(s->zulip);
+	matrix_poll_free(s->matrix);
 	if (s->inotify_fd >= 0)
 		close(s->inotify_fd);
 	service_stop_commands(&s->svc);             /* its last answers go to the workers' queues */

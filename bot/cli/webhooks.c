@@ -76,7 +76,7 @@ static int post(struct worker *w, const char *platform, const struct outbound *o
 	size_t n = outbound_header_lines(o, ct, headers);
 	struct delivery d;
 
-	d = (struct delivery){ platform, "POST", o->url, headers, n, o->body.ptr ? o->body.ptr : "", o->body.len };
+	d = (struct delivery){ platform, o->method[0] ? o->method : "POST", o->url, headers, n, o->body.ptr ? o->body.ptr : "", o->body.len };
 	return outbox_push(w->outbox, &d);
 }
 
@@ -86,7 +86,7 @@ long long webhooks_call(struct worker *w, const struct outbound *o, long timeout
 	char ct[128];
 	const char *headers[OUTBOUND_MAX_LINES];
 	size_t n = outbound_header_lines(o, ct, headers);
-	struct http_call call = { "POST", o->url, headers, n, o->body.ptr, o->body.len, timeout_ms };
+	struct http_call call = { o->method[0] ? o->method : "POST", o->url, headers, n, o->body.ptr, o->body.len, timeout_ms };
 
 	return http_client_send(w->client, &call, done, ud);
 }

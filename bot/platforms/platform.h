@@ -15,6 +15,10 @@
  *   discord_register_command() the whole registration POST
  *   telegram_parse_updates() the events in a getUpdates answer (polling mode)
  *   telegram_getme_request(), telegram_parse_getme()  the bot's username (getMe)
+ *   matrix_*_request(), matrix_parse_*()  Matrix's whoami, /sync, join (the
+ *                            platform has no endpoint: it is polled)
+ *   zulip_*_request(), zulip_parse_*()  Zulip's users/me, register, events and
+ *                            messages calls (its real-time mode) and their answers
  *   setup calls              Telegram setWebhook / deleteWebhook / getWebhookInfo,
  *                            Slack auth.test, Discord's application and commands:
  *                            requests to send and parsers of their answers
@@ -91,10 +95,11 @@ int platform_setting_set(struct platform_config *c, const char *section, const c
 #define OUTBOUND_MAX_HEADERS 4
 #define OUTBOUND_MAX_BODY    SB_MAX_OUTBOUND_BODY
 
-/* An HTTP POST to send later. headers[] hold "Name: value" lines and may carry a
- * credential (Authorization), and so may the url (Telegram puts the bot token in
- * the path): never log either. */
+/* An HTTP request (a POST unless method says otherwise) to send later. headers[]
+ * hold "Name: value" lines and may carry a credential (Authorization), and so may
+ * the url (Telegram puts the bot token in the path): never log either. */
 struct outbound {
+	char method[8];         /* "GET", "PUT", ...; "" = POST */
 	char url[1024];
 	char content_type[64];
 	char headers[OUTBOUND_MAX_HEADERS][512];
@@ -186,7 +191,7 @@ extern const struct platform_ops *const platform_all[];
 
 extern const struct platform_ops platform_generic, platform_slack, platform_discord,
 	platform_mattermost, platform_teams, platform_telegram, platform_zulip,
-	platform_rocketchat, platform_web;
+	platform_rocketchat, platform_web, platform_matrix;
 
 /* 1 when peer ("ip:port", "[ipv6]:port" or a bare address) is a loopback address */
 int web_peer_is_loopback(const char *peer);
@@ -212,6 +217,81 @@ int telegram_parse_updates(const struct platform_config *cfg, const char *body,
 /* fills post with the getUpdates long-poll call at offset, waiting timeout_s */
 int telegram_poll_request(const struct platform_config *cfg, int64_t offset,
 			  int timeout_s, struct outbound *post);
+
+/* ---- Zulip's real-time events (zulip.mode = events; platforms/zulip_api.c) ---- */
+
+#define ZULIP_MAX_QUEUE_ID 128
+#define ZULIP_QUEUE_GONE (-2)          /* BAD_EVENT_QUEUE_ID: the queue expired, register again */
+
+struct zulip_me {
+	int64_t id;                        /* the bot's user id */
+	char full_name[SB_MAX_PLATFORM_NAME];   /* what @**mentions** of it say */
+};
+
+/* fills post (GET) with /api/v1/users/me; -1 without zulip.site, email, api_key */
+int zulip_me_request(const struct platform_config *cfg, struct outbound *post);
+/* reads users/me's answer; 0, or -1 when it is not a successful one */
+int zulip_parse_me(const char *body, size_t len, struct zulip_me *me);
+/* fills post with the registration of a queue of message events */
+int zulip_register_request(const struct platform_config *cfg, struct outbound *post);
+/* reads register's answer: queue_id (ZULIP_MAX_QUEUE_ID + 1 bytes) and the last
+ * event id; 0, or -1 when it is not a success with a well-formed queue id */
+int zulip_parse_register(const char *body, size_t len, char *queue_id, int64_t *last_event_id);
+/* 1 when q is a queue id fit for a URL and a file (1 to 128 of [A-Za-z0-9:._-]) */
+int zulip_queue_id_ok(const char *q);
+/* fills post (GET) with the long poll of queue_id after last_event_id */
+int zulip_events_request(const struct platform_config *cfg, const char *queue_id, int64_t last_event_id,
+			 struct outbound *post);
+/* Reads an events answer: up to max message events read, the ones to answer
+ * (direct messages, stream messages that mention me; never me's own) into events;
+ * *last_event_id advanced past every event read (heartbeats too). The number of
+ * events, -1 when it is not a successful answer, ZULIP_QUEUE_GONE when the queue
+ * is gone (BAD_EVENT_QUEUE_ID). */
+int zulip_parse_events(const struct zulip_me *me, const char *body, size_t len, struct sb_event *events, int max,
+		       int64_t *last_event_id);
+/* fills post with the answer to ev as a message: the same stream and topic, or
+ * privately to the direct message's recipients; -1 when it cannot be built */
+int zulip_message_request(const struct platform_config *cfg, const struct sb_event *ev, const char *answer,
+			  struct outbound *post);
+
+/* ---- Matrix (platforms/matrix.c): the client-server API, /sync long polling ---- */
+
+#define MATRIX_MAX_ID 255              /* user, room and event ids (the spec's limit) */
+#define MATRIX_MAX_TOKEN 256           /* a sync token (next_batch) used again */
+#define MATRIX_MAX_ROOMS 256           /* rooms whose member count is remembered */
+#define MATRIX_MAX_INVITES 8           /* invites taken from one sync */
+
+struct matrix_room {
+	char id[MATRIX_MAX_ID + 1];
+	int members;                       /* joined members, -1 until a sync told */
+};
+
+/* what the poller keeps between syncs: the member counts (2 = a direct room) */
+struct matrix_rooms {
+	struct matrix_room v[MATRIX_MAX_ROOMS];
+	int n;
+};
+
+struct matrix_sync {
+	char next_batch[MATRIX_MAX_TOKEN + 1];
+	char invites[MATRIX_MAX_INVITES][MATRIX_MAX_ID + 1];    /* rooms to join */
+	int ninvites;
+};
+
+/* fills post (GET) with account/whoami; -1 without matrix.homeserver or access_token */
+int matrix_whoami_request(const struct platform_config *cfg, struct outbound *post);
+/* reads whoami's answer into user_id (n bytes); 0, or -1 when it holds no user id */
+int matrix_parse_whoami(const char *body, size_t len, char *user_id, size_t n);
+/* fills post (GET) with a /sync waiting timeout_ms, after since (NULL or "": the
+ * first); -1 when since is not a token fit for a URL */
+int matrix_sync_request(const struct platform_config *cfg, const char *since, long timeout_ms, struct outbound *post);
+/* fills post with joining room_id (an invite taken) */
+int matrix_join_request(const struct platform_config *cfg, const char *room_id, struct outbound *post);
+/* Reads a /sync answer as user me: the member counts into rooms, up to max
+ * events to answer into events, next_batch and the invites into out. The number
+ * of events, or -1 when it is not a sync answer (no next_batch). */
+int matrix_parse_sync(const char *me, struct matrix_rooms *rooms, const char *body, size_t len,
+		      struct sb_event *events, int max, struct matrix_sync *out);
 
 #define TELEGRAM_MAX_USERNAME 64       /* Telegram's are 5 to 32 characters */
 

@@ -16,7 +16,7 @@
  * here.
  */
 #define PLATFORMS(X) \
-	X(generic) X(slack) X(discord) X(mattermost) X(teams) X(telegram) X(zulip) X(rocketchat) X(web)
+	X(generic) X(slack) X(discord) X(mattermost) X(teams) X(telegram) X(zulip) X(rocketchat) X(matrix) X(web)
 
 #define DECLARE(name) extern const struct platform_ops platform_##name;
 #define ENTRY(name) &platform_##name,

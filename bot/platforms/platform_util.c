@@ -315,3 +315,19 @@ int pu_has(const char *s)
 {
 	return s && *s;
 }
+
+int pu_add_urlenc(struct buf *b, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || strchr("-._~", c)) {
+			if (buf_addc(b, (char)c) < 0)
+				return -1;
+		} else if (buf_addc(b, '%') < 0 || buf_addc(b, hex[c >> 4]) < 0 || buf_addc(b, hex[c & 15]) < 0) {
+			return -1;
+		}
+	}
+	return 0;
+}

@@ -15,6 +15,7 @@
  *   pu_add_answer()    an answer as a JSON string, escaped and cut to a limit
  *   pu_outbound()      the URL and content type of an outbound request
  *   pu_add_header()    one "Name: value" line of an outbound request
+ *   pu_add_urlenc()    percent-encoding (a form value, a URL path segment)
  *
  * Not a public API: the server never includes this.
  */
@@ -96,6 +97,10 @@ int pu_outbound(struct outbound *o, const char *content_type, const char *url_fm
 
 /* appends "Name: value" to o->headers; -1 when full or too long */
 int pu_add_header(struct outbound *o, const char *name, const char *value);
+
+/* appends s with every byte but A-Z a-z 0-9 - . _ ~ as %XX (a form value, a
+ * URL path segment); 0 or -1 */
+int pu_add_urlenc(struct buf *b, const char *s);
 
 /* value or the default when value is NULL or "" */
 const char *pu_or(const char *value, const char *dflt);

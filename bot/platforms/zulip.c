@@ -6,7 +6,9 @@
  *   parse    -> PP_EVENT; the bot's own @**Name** / @_**Name** mentions are
  *            stripped; the thread is the topic; messages the bot sent itself
  *            -> PP_IGNORE answered {"response_not_required":true}
- *   reply    inline {"content": ...}, @-mentions neutralised
+ *   reply    inline {"content": ...}, @-mentions neutralised; in the real-time
+ *            mode (zulip.mode = events, cli/zulip_poll.c over zulip_api.c) a
+ *            POST /api/v1/messages in the same stream and topic, or privately
  *
  * The Slack-compatible (form) format is not supported: configure the bot with
  * the Zulip format.
@@ -93,7 +95,13 @@ static int zulip_reply(const struct platform_config *cfg, const struct sb_event 
 		       struct outbound *post)
 {
 	struct buf *b = &inline_res->body;
+	const char *mode = platform_setting(cfg, "zulip", "mode");
 
+	if (mode && strcmp(mode, "events") == 0) {      /* an event from the queue */
+		inline_res->status = 200;
+		buf_reset(b);
+		return zulip_message_request(cfg, ev, answer, post) < 0 ? -1 : 1;
+	}
 	pu_json_begin(inline_res);
 	if (buf_adds(b, "{\"content\":") < 0 ||
 	    pu_add_answer(b, answer, FMT_AT, ZULIP_LIMIT) < 0 || buf_addc(b, '}') < 0)
@@ -101,18 +109,29 @@ static int zulip_reply(const struct platform_config *cfg, const struct sb_event 
 	return 0;
 }
 
+static const char *const modes[] = { "webhook", "events", NULL };
+
 /* its section of the option table (config.h) */
 static const struct config_entry settings[] = {
-	CONFIG_ENTRY_STR("zulip", "token", config_check_token, "", 1, "outgoing webhook token (sent in the body)"),
+	CONFIG_ENTRY_CHOICE("zulip", "mode", modes, "webhook",
+			    "webhook: Zulip posts to POST /zulip; events: the bot reads its event queue (no public URL)"),
+	CONFIG_ENTRY_STR("zulip", "token", config_check_token, "", 1, "outgoing webhook token (sent in the body; webhook mode)"),
+	CONFIG_ENTRY_STR("zulip", "site", config_check_url, "", 0,
+			 "the Zulip server, e.g. https://chat.example.com (events mode)"),
+	CONFIG_ENTRY_STR("zulip", "email", config_check_text, "", 0, "the bot's email, from its zuliprc (events mode)"),
+	CONFIG_ENTRY_STR("zulip", "api_key", config_check_token, "", 1, "the bot's API key, from its zuliprc (events mode)"),
 	CONFIG_ENTRY_END,
 };
 
 const struct platform_ops platform_zulip = {
 	.name = "zulip",
 	.paths = { "/zulip", NULL },
-	.keys = { PLATFORM_NEEDS("token", PLATFORM_NO_401), PLATFORM_KEY(NULL) },
+	.keys = { PLATFORM_NEEDS_IN("token", PLATFORM_NO_401, "webhook"), PLATFORM_KEY("mode"),
+		  PLATFORM_NEEDS_IN("site", "the event queue cannot be read", "events"),
+		  PLATFORM_NEEDS_IN("email", "the event queue cannot be read", "events"),
+		  PLATFORM_NEEDS_IN("api_key", "the event queue cannot be read", "events"), PLATFORM_KEY(NULL) },
 	.verify = zulip_verify,
 	.parse = zulip_parse,
 	.reply = zulip_reply,
-	.config = { { "zulip", 1, "Zulip outgoing webhook (POST /zulip)" }, settings },
+	.config = { { "zulip", 1, "Zulip: outgoing webhook (POST /zulip) or the bot's event queue" }, settings },
 };

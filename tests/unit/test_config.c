@@ -294,7 +294,7 @@ static void multiple_errors_collected_and_repeats(void **state)
 	assert_string_equal(errs.ptr,
 		"t.ini:3: server.workers is set twice (first on line 2)\n"
 		"t.ini:5: bad value for bot.moderators ('irc:x'): unknown platform in moderator "
-		"(generic, slack, discord, mattermost, teams, telegram, zulip, rocketchat)\n"
+		"(generic, slack, discord, mattermost, teams, telegram, zulip, rocketchat, matrix)\n"
 		"t.ini:7: bad value for discord.public_key ('abcd'): must be 64 hex digits\n"
 		"t.ini:8: bad value for discord.application_id ('12a'): must be a number (a Discord snowflake id)\n");
 	config_free(c);

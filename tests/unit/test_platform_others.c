@@ -69,7 +69,8 @@ static void test_table(void **state)
 		assert_non_null(ops->parse);
 		assert_non_null(ops->reply);
 	}
-	assert_null(platform_find("matrix"));
+	assert_non_null(platform_find("matrix"));
+	assert_null(platform_find("irc"));
 	assert_null(platform_find(NULL));
 }
 

@@ -20,7 +20,8 @@ static void test_every_adapter_is_complete(void **state)
 		assert_non_null(ops->verify);
 		assert_non_null(ops->parse);
 		assert_non_null(ops->reply);
-		assert_non_null(ops->paths[0]);
+		if (strcmp(ops->name, "matrix") != 0)          /* polled: no endpoint */
+			assert_non_null(ops->paths[0]);
 		assert_ptr_equal(platform_find(ops->name), ops);
 		assert_int_equal(platform_index(ops), i);
 		for (const char *const *p = ops->paths; *p; p++)
@@ -28,7 +29,7 @@ static void test_every_adapter_is_complete(void **state)
 		for (const struct platform_key *k = ops->keys; k->key; k++)
 			assert_true(!k->mode || k->without);
 	}
-	assert_int_equal(n, 9);
+	assert_int_equal(n, 10);
 	assert_null(platform_find("irc"));
 	assert_null(platform_for_path("/slack", 6));
 }
