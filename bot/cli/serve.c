@@ -21,6 +21,7 @@
 #include "net.h"
 #include "serve.h"
 #include "telegram_hook.h"
+#include "discord_gateway.h"
 #include "telegram_poll.h"
 #include "worker.h"
 #include "banned.h"
@@ -36,6 +37,7 @@ struct serve {
 	int inotify_fd;
 	long long debounce;
 	struct poller *poller;
+	struct discord_gateway *gateway; /* discord.mode = gateway */
 	struct telegram_me *me;         /* the bot's Telegram username (getMe) */
 	struct telegram_hook *hook;     /* setWebhook of telegram.webhook_url at start */
 };
@@ -234,6 +236,7 @@ static void on_signal(struct loop *l, int signo, void *ud)
 		if (write(s->workers[i]->wake_fd, &v, sizeof(v)) < 0)
 			log_err("shutdown", "worker=%d error=\"cannot wake\"", i);
 	}
+	discord_gateway_stop(s->gateway);
 	worker_drain(s->workers[0], s->drain_ms);
 }
 
@@ -339,7 +342,7 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 	loop_add_signal(s->workers[0]->loop, SIGHUP, on_signal, s);
 	watch_files(s);
 	if (telegram_me_start(s->workers[0], &s->me) < 0 || poller_start(s->workers[0], s->me, &s->poller) < 0 ||
-	    telegram_hook_start(s->workers[0], &s->hook) < 0) {
+	    telegram_hook_start(s->workers[0], &s->hook) < 0 || discord_gateway_start(s->workers[0], &s->gateway) < 0) {
 		rc = 1;
 		goto out;
 	}
@@ -377,6 +380,7 @@ join:
 		log_info("shutdown", "result=clean");
 out:
 	poller_free(s->poller);
+	discord_gateway_free(s->gateway);
 	telegram_me_free(s->me);
 	telegram_hook_free(s->hook);
 	if (s->inotify_fd >= 0)

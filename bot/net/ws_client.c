@@ -15,6 +15,7 @@
 #include "banned.h"
 
 #define WS_CA_FILE "/etc/ssl/certs/ca-certificates.crt"
+#define WS_CLOSE_WAIT_MS 1000      /* ws_client_free waits this long for an asked close */
 #define WS_QUEUE_MAX 256            /* messages waiting either way; more: the oldest out dropped */
 
 enum ws_ev { WS_EV_OPEN, WS_EV_MESSAGE, WS_EV_CLOSE };
@@ -40,6 +41,8 @@ struct ws_client {
 	pthread_t thread;
 	struct lws_context *ctx;
 	atomic_int stop, busy;
+	atomic_int live;                /* the thread has a connection (open or opening) */
+	int close_asked;                /* the loop's: ws_client_close was called */
 	pthread_mutex_t lock;           /* guards the fields below up to the thread's own */
 	struct ws_queue out, in;
 	char url[WS_MAX_URL];           /* a connection asked for, "" when none */
@@ -219,6 +222,7 @@ static void emit_close(struct ws_client *c, int code, const char *why)
 	c->rx_len = 0;
 	c->wsi = NULL;
 	c->closing = c->opened = 0;
+	atomic_store(&c->live, 0);
 	emit(c, WS_EV_CLOSE, code, why, strlen(why));
 }
 
@@ -241,6 +245,7 @@ static void start_connect(struct ws_client *c, const char *url)
 	i.retry_and_idle_policy = &ws_retry;
 	i.pwsi = &c->wsi;
 	c->peer_code = 0;
+	atomic_store(&c->live, 1);
 	if (!lws_client_connect_via_info(&i) && !c->wsi && atomic_load(&c->busy) && !c->opened)
 		emit_close(c, 0, "cannot start the connection");
 }
@@ -471,6 +476,7 @@ void ws_client_close(struct ws_client *c, int code)
 {
 	if (!atomic_load(&c->busy))
 		return;
+	c->close_asked = 1;
 	pthread_mutex_lock(&c->lock);
 	c->close_code = code;
 	pthread_mutex_unlock(&c->lock);
@@ -486,6 +492,8 @@ void ws_client_free(struct ws_client *c)
 {
 	if (!c)
 		return;
+	for (int i = 0; c->close_asked && i < WS_CLOSE_WAIT_MS / 10 && atomic_load(&c->live); i++)
+		usleep(10000);              /* a close asked for goes out first (serve's drain) */
 	atomic_store(&c->stop, 1);
 	lws_cancel_service(c->ctx);
 	pthread_join(c->thread, NULL);
