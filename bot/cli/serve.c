@@ -22,6 +22,7 @@
 #include "serve.h"
 #include "telegram_hook.h"
 #include "discord_gateway.h"
+#include "socket_mode.h"
 #include "telegram_poll.h"
 #include "worker.h"
 #include "banned.h"
@@ -38,6 +39,7 @@ struct serve {
 	long long debounce;
 	struct poller *poller;
 	struct discord_gateway *gateway; /* discord.mode = gateway */
+	struct socket_mode *socket;      /* slack.mode = socket */
 	struct telegram_me *me;         /* the bot's Telegram username (getMe) */
 	struct telegram_hook *hook;     /* setWebhook of telegram.webhook_url at start */
 };
@@ -237,6 +239,7 @@ static void on_signal(struct loop *l, int signo, void *ud)
 			log_err("shutdown", "worker=%d error=\"cannot wake\"", i);
 	}
 	discord_gateway_stop(s->gateway);
+	socket_mode_stop(s->socket);
 	worker_drain(s->workers[0], s->drain_ms);
 }
 
@@ -342,7 +345,8 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 	loop_add_signal(s->workers[0]->loop, SIGHUP, on_signal, s);
 	watch_files(s);
 	if (telegram_me_start(s->workers[0], &s->me) < 0 || poller_start(s->workers[0], s->me, &s->poller) < 0 ||
-	    telegram_hook_start(s->workers[0], &s->hook) < 0 || discord_gateway_start(s->workers[0], &s->gateway) < 0) {
+	    telegram_hook_start(s->workers[0], &s->hook) < 0 || discord_gateway_start(s->workers[0], &s->gateway) < 0 ||
+	    socket_mode_start(s->workers[0], &s->socket) < 0) {
 		rc = 1;
 		goto out;
 	}
@@ -381,6 +385,7 @@ join:
 out:
 	poller_free(s->poller);
 	discord_gateway_free(s->gateway);
+	socket_mode_free(s->socket);
 	telegram_me_free(s->me);
 	telegram_hook_free(s->hook);
 	if (s->inotify_fd >= 0)

@@ -13,6 +13,7 @@ import queue
 import socket
 import struct
 import threading
+import time
 
 GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 
@@ -21,6 +22,7 @@ class WsConn:
     def __init__(self, sock, path, headers):
         self.sock, self.path, self.headers = sock, path, headers
         self.messages = queue.Queue()
+        self.received = []            # (time.monotonic(), message) of every message, in order
         self.closed_code = None
         self.lock = threading.Lock()
         threading.Thread(target=self._reader, daemon=True).start()
@@ -62,7 +64,9 @@ class WsConn:
                 elif op in (0, 1, 2):
                     buf += data
                     if fin:
-                        self.messages.put(json.loads(buf.decode()))
+                        obj = json.loads(buf.decode())
+                        self.received.append((time.monotonic(), obj))
+                        self.messages.put(obj)
                         buf = b""
         except (OSError, ConnectionError, ValueError):
             pass
@@ -94,7 +98,6 @@ class WsConn:
 
     def recv_until(self, pred, timeout=5.0):
         """the bot's messages until one pred accepts (returned), None when closed or timed out"""
-        import time
         end = time.monotonic() + timeout
         while True:
             m = self.recv(max(0.01, end - time.monotonic()))
