@@ -6,7 +6,7 @@ with the bot token, Identify with the intents, heartbeats (and their ACKs), a
 guild mention and a DM answered in place as replies, /ask over
 INTERACTION_CREATE, bots and unaddressed messages ignored, op 7 + Resume at
 resume_gateway_url with a replayed event not answered twice, a dropped
-connection resumed, op 9 false re-identifying, a 4004 close failing the link
+connection resumed, heartbeats with no ACK (a zombie) dropped and resumed, op 9 false re-identifying, a 4004 close failing the link
 with no reconnect storm, /healthz and /metrics, the token kept out of the log,
 and a clean close (1000) at SIGTERM."""
 import copy
@@ -163,7 +163,24 @@ def test_reconnect_resume(s, ws, c, api):
     ident = c3.recv_until(lambda m: m.get("op") in (2, 6), timeout=7)
     R.check("op 9 false: identifies again (op 2) within 1-5 s", ident is not None and ident["op"] == 2, ident)
     c3.send(ready(ws.url + "/resumed"))
-    return c3
+    return test_zombie(ws, c3)
+
+
+def test_zombie(ws, c):
+    """heartbeats that get no ACK: the connection is dropped and resumed"""
+    c.send({"op": 7, "d": None, "s": None, "t": None})
+    c4, res = open_session(ws, hb_ms=300)
+    R.check("zombie: resumes after op 7", res is not None and res["op"] == 6, res)
+    if c4 is None:
+        return None
+    c4.send({"t": "RESUMED", "s": 12, "op": 0, "d": {}})
+    c5, res = open_session(ws)            # no ACK to the heartbeats sent on c4
+    R.check("zombie: no heartbeat ACK: a new connection resumes", c5 is not None and res is not None and
+            res["op"] == 6 and res["d"]["seq"] == 12, res)
+    R.check("zombie: the dead connection was closed with a resumable code", c4.closed_code == 4000, c4.closed_code)
+    if c5:
+        c5.send({"t": "RESUMED", "s": 13, "op": 0, "d": {}})
+    return c5
 
 
 def test_bad_token():
