@@ -3,7 +3,7 @@
 # missing on a Debian 12 machine. Does nothing when all are present.
 set -eu
 PKGS="gcc clang libclang-rt-14-dev cmake make pkg-config python3 valgrind \
-libpcre2-dev libcjson-dev libcurl4-openssl-dev libssl-dev libinih-dev libcmocka-dev openssl chromium"
+libpcre2-dev libcjson-dev libcurl4-openssl-dev libssl-dev libinih-dev libcmocka-dev libwebsockets-dev openssl chromium"
 [ -n "${STUDYBOT_EXTRA_PKGS:-}" ] && PKGS="$PKGS $STUDYBOT_EXTRA_PKGS"
 missing=""
 for p in $PKGS; do

@@ -25,6 +25,8 @@
 #include "net.h"
 #include "serve.h"
 #include "telegram_hook.h"
+#include "discord_gateway.h"
+#include "socket_mode.h"
 #include "telegram_poll.h"
 #include "zulip_poll.h"
 #include "matrix_poll.h"
@@ -42,6 +44,8 @@ struct serve {
 	int inotify_fd;
 	long long debounce;
 	struct poller *poller;
+	struct discord_gateway *gateway; /* discord.mode = gateway */
+	struct socket_mode *socket;      /* slack.mode = socket */
 	struct telegram_me *me;         /* the bot's Telegram username (getMe) */
 	struct telegram_hook *hook;     /* setWebhook of telegram.webhook_url at start */
 	struct zulip_poll *zulip;       /* Zulip's event queue (zulip.mode = events) */
@@ -242,6 +246,8 @@ static void on_signal(struct loop *l, int signo, void *ud)
 		if (write(s->workers[i]->wake_fd, &v, sizeof(v)) < 0)
 			log_err("shutdown", "worker=%d error=\"cannot wake\"", i);
 	}
+	discord_gateway_stop(s->gateway);
+	socket_mode_stop(s->socket);
 	worker_drain(s->workers[0], s->drain_ms);
 }
 
@@ -349,7 +355,8 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 	watch_files(s);
 	if (telegram_me_start(s->workers[0], &s->me) < 0 || poller_start(s->workers[0], s->me, &s->poller) < 0 ||
 	    telegram_hook_start(s->workers[0], &s->hook) < 0 || zulip_poll_start(s->workers[0], &s->zulip) < 0 ||
-	    matrix_poll_start(s->workers[0], &s->matrix) < 0) {
+	    matrix_poll_start(s->workers[0], &s->matrix) < 0 || discord_gateway_start(s->workers[0], &s->gateway) < 0 ||
+	    socket_mode_start(s->workers[0], &s->socket) < 0) {
 		rc = 1;
 		goto out;
 	}
@@ -387,6 +394,8 @@ join:
 		log_info("shutdown", "result=clean");
 out:
 	poller_free(s->poller);
+	discord_gateway_free(s->gateway);
+	socket_mode_free(s->socket);
 	telegram_me_free(s->me);
 	telegram_hook_free(s->hook);
 	zulip_poll_free(s->zulip);

@@ -26,6 +26,7 @@
 #include "platform_format.h"
 #include "platform_util.h"
 #include "verify.h"
+#include "discord_gw.h"
 
 #include "banned.h"
 
@@ -99,8 +100,8 @@ static int url_safe(const char *s)
 	return 1;
 }
 
-static enum platform_parse_result discord_command(const struct platform_config *cfg,
-						  const cJSON *root, struct sb_event *ev)
+enum platform_parse_result discord_interaction_event(const struct platform_config *cfg, const cJSON *root,
+						     struct sb_event *ev)
 {
 	const cJSON *user = pu_jobj(pu_jobj(root, "member"), "user");
 	const char *app = pu_jstr(root, "application_id");
@@ -151,7 +152,7 @@ static enum platform_parse_result discord_parse(const struct platform_config *cf
 			buf_adds(&res->body, "{\"type\":1}");
 		r = PP_CHALLENGE;
 	} else if (t == 2) {
-		r = discord_command(cfg, root, ev);
+		r = discord_interaction_event(cfg, root, ev);
 	} else {
 		pu_json_begin(res);
 		buf_adds(&res->body, t == 4 ? "{\"type\":8,\"data\":{\"choices\":[]}}"
@@ -161,12 +162,34 @@ static enum platform_parse_result discord_parse(const struct platform_config *cf
 	return r;
 }
 
+/* an event from the Gateway: an interaction's callback, or a message posted as a
+ * reply to the question (ev->reply_url is the URL, ev->reply_token the message id) */
+static int posted_reply(const struct platform_config *cfg, const struct sb_event *ev, const char *answer,
+			struct outbound *post)
+{
+	struct buf *b = &post->body;
+
+	if (pu_outbound(post, "application/json", "%s", ev->reply_url) < 0 || discord_bot_headers(cfg, post) < 0)
+		return -1;
+	if (ev->is_command)
+		return buf_adds(b, "{\"type\":4,\"data\":{\"content\":") < 0 ||
+		       pu_add_answer(b, answer, FMT_AT | FMT_AT_ANGLE, DISCORD_LIMIT) < 0 ||
+		       buf_adds(b, ",\"allowed_mentions\":{\"parse\":[]}}}") < 0 ? -1 : 1;
+	if (buf_adds(b, "{\"content\":") < 0 || pu_add_answer(b, answer, FMT_AT | FMT_AT_ANGLE, DISCORD_LIMIT) < 0 ||
+	    buf_printf(b, ",\"message_reference\":{\"message_id\":\"%s\",\"fail_if_not_exists\":false},"
+		       "\"allowed_mentions\":{\"parse\":[],\"replied_user\":true}}", ev->reply_token) < 0)
+		return -1;
+	return 1;
+}
+
 static int discord_reply(const struct platform_config *cfg, const struct sb_event *ev,
 			 const char *answer, struct http_response *inline_res,
 			 struct outbound *post)
 {
 	struct buf *b = &inline_res->body;
 
+	if (ev->via_link)
+		return posted_reply(cfg, ev, answer, post);
 	pu_json_begin(inline_res);
 	if (buf_adds(b, "{\"type\":4,\"data\":{\"content\":") < 0 ||
 	    pu_add_answer(b, answer, FMT_AT | FMT_AT_ANGLE, DISCORD_LIMIT) < 0 ||
@@ -193,7 +216,7 @@ static int snowflake(const char *s)
 }
 
 /* the bot token's Authorization and Discord's User-Agent */
-static int bot_headers(const struct platform_config *cfg, struct outbound *post)
+int discord_bot_headers(const struct platform_config *cfg, struct outbound *post)
 {
 	const char *token = platform_setting(cfg, "discord", "bot_token");
 	char line[512];
@@ -216,7 +239,7 @@ static int app_call(const struct platform_config *cfg, const char *guild, struct
 	    (guild ? pu_outbound(post, "application/json", "%s/applications/%s/guilds/%s/commands", api, app, guild)
 		   : pu_outbound(post, "application/json", "%s/applications/%s/commands", api, app)) < 0)
 		return -1;
-	return bot_headers(cfg, post);
+	return discord_bot_headers(cfg, post);
 }
 
 int discord_register_command(const struct platform_config *cfg, const char *guild, struct outbound *post)
@@ -236,7 +259,7 @@ int discord_application_request(const struct platform_config *cfg, struct outbou
 	if (pu_outbound(post, "application/json", "%s/applications/@me",
 			pu_or(platform_setting(cfg, "discord", "api_url"), DISCORD_API)) < 0)
 		return -1;
-	return bot_headers(cfg, post);
+	return discord_bot_headers(cfg, post);
 }
 
 int discord_parse_application(const char *body, size_t len, struct discord_application *out)
@@ -315,6 +338,8 @@ static int check_digits(const char *v, char *why, size_t n)
 	return 0;
 }
 
+static const char *const modes[] = { "interactions", "gateway", NULL };
+
 /* its section of the option table (config.h) */
 static const struct config_entry settings[] = {
 	CONFIG_ENTRY_STR("discord", "public_key", check_hex64, "", 0,
@@ -322,17 +347,24 @@ static const struct config_entry settings[] = {
 	CONFIG_ENTRY_STR("discord", "application_id", check_digits, "", 0, "application id (for follow-ups)"),
 	CONFIG_ENTRY_STR("discord", "bot_token", config_check_token, "", 1, "bot token (optional)"),
 	CONFIG_ENTRY_STR("discord", "api_url", config_check_url, "https://discord.com/api/v10", 0, "API base URL"),
+	CONFIG_ENTRY_CHOICE("discord", "mode", modes, "interactions",
+			    "interactions: Discord posts /ask to POST /discord/interactions (a public URL); "
+			    "gateway: the bot connects out (bot_token), answers mentions, DMs and /ask"),
+	CONFIG_ENTRY_NUM("discord", "intents", CONFIG_INT, 0, 4194303, "37376",
+			 "gateway intents: GUILD_MESSAGES|DIRECT_MESSAGES|MESSAGE_CONTENT (privileged: switch it on "
+			 "in the developer portal, or use 4608 to answer mentions only)"),
 	CONFIG_ENTRY_END,
 };
 
 const struct platform_ops platform_discord = {
 	.name = "discord",
 	.paths = { "/discord/interactions", NULL },
-	.keys = { PLATFORM_NEEDS("public_key", PLATFORM_NO_401), PLATFORM_KEY("application_id"),
-		  PLATFORM_KEY("bot_token"), PLATFORM_KEY("api_url"), PLATFORM_KEY(NULL) },
+	.keys = { PLATFORM_NEEDS_IN("public_key", PLATFORM_NO_401, "interactions"), PLATFORM_KEY("application_id"),
+		  PLATFORM_NEEDS_IN("bot_token", "the gateway cannot connect", "gateway"), PLATFORM_KEY("api_url"),
+		  PLATFORM_KEY("mode"), PLATFORM_KEY(NULL) },
 	.replay_window_s = PLATFORM_REPLAY_WINDOW_S,
 	.verify = discord_verify,
 	.parse = discord_parse,
 	.reply = discord_reply,
-	.config = { { "discord", 1, "Discord interactions (POST /discord/interactions)" }, settings },
+	.config = { { "discord", 1, "Discord: the Gateway (mode = gateway, connects out) or interactions (POST /discord/interactions)" }, settings },
 };

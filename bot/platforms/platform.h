@@ -60,6 +60,8 @@ struct sb_event {
 	int from_bot;                   /* sent by a bot (never answered) */
 	int is_command;                 /* a slash command or interaction */
 	int explain;                    /* the asker also wants how it was read (web chat) */
+	int via_link;                   /* came over a connection out (Discord Gateway): no
+	                                   HTTP request to answer inline, the answer is posted */
 	char reply_url[SB_MAX_PLATFORM_URL];   /* response_url / webhook URL, "" if none */
 	char reply_token[SB_MAX_REPLY_TOKEN];  /* per adapter: Discord interaction token,
 	                                   Telegram message id to reply to, Slack ts */

@@ -247,6 +247,13 @@ static int slack_reply(const struct platform_config *cfg, const struct sb_event 
 	struct buf *b = &post->body;
 	char auth[512];
 
+	if (ev->is_command && ev->via_link) {          /* Socket Mode: to the response_url */
+		if (pu_outbound(post, "application/json; charset=utf-8", "%s", ev->reply_url) < 0 ||
+		    buf_adds(b, "{\"response_type\":\"in_channel\",\"text\":") < 0 ||
+		    pu_add_answer(b, answer, FMT_SLACK, SLACK_LIMIT) < 0 || buf_addc(b, '}') < 0)
+			return -1;
+		return 1;
+	}
 	if (ev->is_command) {
 		pu_json_begin(inline_res);
 		return buf_adds(&inline_res->body, "{\"response_type\":\"in_channel\",\"text\":") ||
@@ -304,6 +311,8 @@ int slack_parse_auth_test(const char *body, size_t len, struct slack_auth *out)
 	return r;
 }
 
+static const char *const modes[] = { "events", "socket", NULL };
+
 /* its section of the option table (config.h) */
 static const struct config_entry settings[] = {
 	CONFIG_ENTRY_STR("slack", "signing_secret", config_check_token, "", 1,
@@ -312,6 +321,11 @@ static const struct config_entry settings[] = {
 	CONFIG_ENTRY_STR("slack", "bot_user_id", config_check_token, "", 0,
 			 "the bot's own user id (U...), so it never answers itself (optional)"),
 	CONFIG_ENTRY_STR("slack", "api_url", config_check_url, "https://slack.com/api", 0, "Web API base URL"),
+	CONFIG_ENTRY_CHOICE("slack", "mode", modes, "events",
+			    "events: Slack posts to POST /slack/events and /slack/commands (a public URL); "
+			    "socket: the bot connects out (Socket Mode, app_token)"),
+	CONFIG_ENTRY_STR("slack", "app_token", config_check_token, "", 1,
+			 "app-level token (xapp-..., scope connections:write) for mode = socket"),
 	CONFIG_ENTRY_STR("slack", "team_id", config_check_token, "", 0,
 			 "your workspace (T...): short-form slack:U... moderators count only there (optional)"),
 	CONFIG_ENTRY_END,
@@ -320,12 +334,14 @@ static const struct config_entry settings[] = {
 const struct platform_ops platform_slack = {
 	.name = "slack",
 	.paths = { "/slack/events", "/slack/commands", NULL },
-	.keys = { PLATFORM_NEEDS("signing_secret", PLATFORM_NO_401),
+	.keys = { PLATFORM_NEEDS_IN("signing_secret", PLATFORM_NO_401, "events"),
 		  PLATFORM_NEEDS("bot_token", "replies cannot be posted"),
-		  PLATFORM_KEY("bot_user_id"), PLATFORM_KEY("api_url"), PLATFORM_KEY(NULL) },
+		  PLATFORM_KEY("bot_user_id"), PLATFORM_KEY("api_url"),
+		  PLATFORM_NEEDS_IN("app_token", "Socket Mode cannot connect", "socket"), PLATFORM_KEY("mode"),
+		  PLATFORM_KEY(NULL) },
 	.replay_window_s = SLACK_WINDOW_S,
 	.verify = slack_verify,
 	.parse = slack_parse,
 	.reply = slack_reply,
-	.config = { { "slack", 1, "Slack Events API and slash commands (POST /slack/events, /slack/commands)" }, settings },
+	.config = { { "slack", 1, "Slack: Socket Mode (mode = socket, connects out) or the Events API and slash commands (POST /slack/events, /slack/commands)" }, settings },
 };
