@@ -1,12 +1,9 @@
-/*
- * ranker.c - tf-idf nearest-example and centroid ranking of topics. See ranker.h.
- */
+/* ranker.c - tf-idf nearest-example and centroid ranking of topics. See ranker.h. */
 #include "ranker.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
 #include "alloc.h"
 
 #define W_UNIGRAM 1.0f
@@ -139,8 +136,7 @@ static size_t features(const char *text, float w, int grams, struct ranker_featu
 
 #define RADIX_FROM 2048    /* at least this many: radix sort; fewer: merge sort */
 
-/* Stable LSD radix sort by hash, 11 bits a pass (3 passes), through tmp[n]: for
- * the long lists (a topic's centroid, summed from all its examples) */
+/* Stable LSD radix sort by hash, 11 bits a pass (3), through tmp[n]: a centroid's long list */
 static void radix_sort(struct ranker_feature *f, struct ranker_feature *tmp, size_t n)
 {
 	struct ranker_feature *from = f, *to = tmp;
@@ -154,14 +150,12 @@ static void radix_sort(struct ranker_feature *f, struct ranker_feature *tmp, siz
 		for (size_t i = 0; i < n; i++)
 			to[count[(from[i].hash >> shift) & 2047u]++] = from[i];
 		struct ranker_feature *x = from;
-		from = to;
-		to = x;
+		from = to, to = x;
 	}
 	memcpy(f, from, n * sizeof(*f));    /* three passes: the result is in tmp */
 }
 
-/* Stable bottom-up merge sort by hash through tmp[n], runs of 16 sorted by
- * insertion first: for a document's few dozen to few hundred features */
+/* Stable merge sort by hash through tmp[n], runs of 16 by insertion: a document's list */
 static void insertion_sort(struct ranker_feature *f, size_t n)
 {
 	for (size_t i = 1; i < n; i++) {
