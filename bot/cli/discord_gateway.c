@@ -28,7 +28,7 @@ struct discord_gateway {
 	long long seq;
 	long long hb_timer, retry_timer, fetch_call;
 	long hb_ms;
-	int ack_pending, attempt, stopping, failed, was_up;
+	int ack_pending, attempt, stopping, failed;
 };
 
 static long fetch_timer(struct loop *l, long long id, void *ud);
@@ -42,15 +42,6 @@ static unsigned rnd(void)
 	return r;
 }
 
-static void set_link(struct discord_gateway *g, enum link_state s)
-{
-	if (s == LINK_UP) {
-		if (g->was_up)
-			link_reconnected(g->link);
-		g->was_up = 1;
-	}
-	link_set(g->link, s);
-}
 
 static void send_text(struct discord_gateway *g, struct buf *b)
 {
@@ -78,12 +69,12 @@ static void connect_to(struct discord_gateway *g, const char *url)
 {
 	char full[WS_MAX_URL];
 
-	set_link(g, LINK_CONNECTING);
+	link_set(g->link, LINK_CONNECTING);
 	if (snprintf(full, sizeof(full), "%s%s%s", url, strchr(url, '?') ? "&" : "/?", DISCORD_GW_QUERY) >=
 		    (int)sizeof(full) || ws_client_connect(g->ws, full) < 0) {
 		log_err("gateway", "platform=discord error=\"cannot connect to the gateway URL\"");
-		set_link(g, LINK_DOWN);
-		later(g, ws_backoff_ms(g->attempt++, rnd()), fetch_timer);
+		link_set(g->link, LINK_DOWN);
+		later(g, link_backoff_ms(g->attempt++, rnd()), fetch_timer);
 	}
 }
 
@@ -111,20 +102,20 @@ static void fetch_done(const struct http_result *r, void *ud)
 		log_err("gateway", "platform=discord status=%ld error=\"the bot token was refused: check "
 			"discord.bot_token\"", r->status);
 		g->failed = 1;
-		set_link(g, LINK_FAILED);
+		link_set(g->link, LINK_FAILED);
 		return;
 	}
 	if (r->status != 200 || discord_gw_parse_bot(r->body, r->body_len, g->url, sizeof(g->url), &remaining,
 						     &reset_ms) < 0) {
 		log_warn("gateway", "platform=discord status=%ld curl=%d error=\"GET /gateway/bot failed\"", r->status,
 			 r->curl_code);
-		set_link(g, LINK_DOWN);
-		later(g, ws_backoff_ms(g->attempt++, rnd()), fetch_timer);
+		link_set(g->link, LINK_DOWN);
+		later(g, link_backoff_ms(g->attempt++, rnd()), fetch_timer);
 		return;
 	}
 	if (remaining <= 0) {
 		log_warn("gateway", "platform=discord error=\"no session starts left\" retry_ms=%ld", reset_ms);
-		set_link(g, LINK_DOWN);
+		link_set(g->link, LINK_DOWN);
 		later(g, reset_ms > 0 ? reset_ms : 5000, fetch_timer);
 		return;
 	}
@@ -149,7 +140,7 @@ static long fetch_timer(struct loop *l, long long id, void *ud)
 		size_t n = outbound_header_lines(&o, ct, headers);
 		struct http_call call = { "GET", o.url, headers, n, NULL, 0, GW_FETCH_TIMEOUT_MS };
 		if ((g->fetch_call = http_client_send(g->w->client, &call, fetch_done, g)) < 0)
-			later(g, ws_backoff_ms(g->attempt++, rnd()), fetch_timer);
+			later(g, link_backoff_ms(g->attempt++, rnd()), fetch_timer);
 	}
 	outbound_release(&o);
 	return -1;
@@ -241,7 +232,7 @@ static void on_frame(struct discord_gateway *g, enum discord_gw_what what, const
 	case DGW_RESUMED:
 		log_info("gateway", "platform=discord state=%s", what == DGW_READY ? "ready" : "resumed");
 		g->attempt = 0;
-		set_link(g, LINK_UP);
+		link_set(g->link, LINK_UP);
 		break;
 	case DGW_EVENT:
 		link_event(g->link);
@@ -296,17 +287,17 @@ static void on_close(void *ud, int code, const char *why)
 	if (fatal) {
 		log_err("gateway", "platform=discord close=%d error=\"%s\" reconnect=no", code, fatal);
 		g->failed = 1;
-		set_link(g, LINK_FAILED);
+		link_set(g->link, LINK_FAILED);
 		return;
 	}
 	if (code == 4007 || code == 4009) {          /* the session cannot be resumed */
 		g->session_id[0] = '\0';
 		g->seq = -1;
 	}
-	delay = ws_backoff_ms(g->attempt++, rnd());
+	delay = link_backoff_ms(g->attempt++, rnd());
 	log_warn("gateway", "platform=discord close=%d reason=\"%s\" next=%s retry_ms=%ld", code, why,
 		 g->session_id[0] ? "resume" : "identify", delay);
-	set_link(g, LINK_DOWN);
+	link_set(g->link, LINK_DOWN);
 	later(g, delay, g->session_id[0] ? resume_timer : fetch_timer);
 }
 

@@ -42,7 +42,7 @@ static void failed(struct matrix_poll *m, const char *call, const struct http_re
 	long wait = longpoll_backoff_next(&m->backoff, r->retry_after_ms);
 
 	log_warn("matrix", "call=%s status=%ld curl=%d retry_ms=%ld", call, r->status, r->curl_code, wait);
-	longpoll_link(m->link, r->status == 401 || r->status == 403 ? LINK_FAILED : LINK_DOWN);
+	link_set(m->link, r->status == 401 || r->status == 403 ? LINK_FAILED : LINK_DOWN);
 	later(m, wait);
 }
 
@@ -127,7 +127,7 @@ static void handle_sync(struct matrix_poll *m, const struct http_result *r)
 		failed(m, "sync", r);
 		return;
 	}
-	longpoll_link(m->link, LINK_UP);
+	link_set(m->link, LINK_UP);
 	longpoll_backoff_reset(&m->backoff);
 	for (int i = 0; i < n && !first; i++) {
 		link_event(m->link);

@@ -20,7 +20,7 @@ struct socket_mode {
 	struct ws_client *ws;
 	struct link *link;               /* "slack-socket" in /healthz and /metrics */
 	long long timer, call;
-	int attempt, stopping, refresh, was_up;
+	int attempt, stopping, refresh;
 };
 
 static long open_timer(struct loop *l, long long id, void *ud);
@@ -44,7 +44,7 @@ static void later(struct socket_mode *s, long delay_ms)
 static void retry(struct socket_mode *s)
 {
 	link_set(s->link, LINK_DOWN);
-	later(s, ws_backoff_ms(s->attempt++, rnd()));
+	later(s, link_backoff_ms(s->attempt++, rnd()));
 }
 
 static void open_done(const struct http_result *r, void *ud)
@@ -104,9 +104,6 @@ static void on_message(void *ud, const char *text, size_t len)
 		return;
 	switch (slack_socket_read(service_parse_config(s->w->svc, &view), text, len, &m, ev)) {
 	case SSK_HELLO:
-		if (s->was_up)
-			link_reconnected(s->link);
-		s->was_up = 1;
 		s->attempt = 0;
 		link_set(s->link, LINK_UP);
 		log_info("socket", "platform=slack state=connected");

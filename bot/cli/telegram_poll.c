@@ -33,16 +33,6 @@ static void poll_again(struct poller *p, long delay_ms)
 	p->timer = loop_add_timer(p->w->loop, delay_ms, poll_timer, p);
 }
 
-/* the poll's state for /healthz: a poll that succeeds after failed ones is a reconnect */
-static void poll_link(struct poller *p, enum link_state s)
-{
-	int was = p->link ? atomic_load(&p->link->state) : LINK_UP;
-
-	if (s == LINK_UP && (was == LINK_DOWN || was == LINK_FAILED))
-		link_reconnected(p->link);
-	link_set(p->link, s);
-}
-
 static void poll_done(const struct http_result *r, void *ud)
 {
 	struct poller *p = ud;
@@ -55,7 +45,7 @@ static void poll_done(const struct http_result *r, void *ud)
 	if (r->status != 200) {
 		log_warn("poll", "platform=telegram status=%ld curl=%d retry_ms=%d", r->status, r->curl_code,
 			 POLL_RETRY_MS);
-		poll_link(p, r->status == 401 || r->status == 404 ? LINK_FAILED : LINK_DOWN);
+		link_set(p->link, r->status == 401 || r->status == 404 ? LINK_FAILED : LINK_DOWN);
 		poll_again(p, POLL_RETRY_MS);
 		return;
 	}
@@ -66,9 +56,9 @@ static void poll_done(const struct http_result *r, void *ud)
 		char why[256];
 		telegram_parse_answer(r->body, r->body_len, why, sizeof(why));
 		log_warn("poll", "platform=telegram status=200 ok=false description=\"%s\" retry_ms=%d", why, POLL_RETRY_MS);
-		poll_link(p, LINK_DOWN);
+		link_set(p->link, LINK_DOWN);
 	} else if (n >= 0) {
-		poll_link(p, LINK_UP);
+		link_set(p->link, LINK_UP);
 	}
 	for (int i = 0; i < n; i++) {
 		link_event(p->link);

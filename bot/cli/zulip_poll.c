@@ -41,7 +41,7 @@ static void failed(struct zulip_poll *z, const char *call, const struct http_res
 	long wait = longpoll_backoff_next(&z->backoff, r->retry_after_ms);
 
 	log_warn("zulip", "call=%s status=%ld curl=%d retry_ms=%ld", call, r->status, r->curl_code, wait);
-	longpoll_link(z->link, r->status == 401 || r->status == 403 ? LINK_FAILED : LINK_DOWN);
+	link_set(z->link, r->status == 401 || r->status == 403 ? LINK_FAILED : LINK_DOWN);
 	later(z, wait);
 }
 
@@ -109,7 +109,7 @@ static void register_done(const struct http_result *r, void *ud)
 		return;
 	}
 	log_info("zulip", "queue=registered last_event_id=%lld", (long long)z->last_event_id);
-	longpoll_link(z->link, LINK_UP);
+	link_set(z->link, LINK_UP);
 	save_state(z);
 	step(z);
 }
@@ -135,7 +135,7 @@ static void events_done(const struct http_result *r, void *ud)
 	} else if (n < 0 || r->status != 200) {
 		failed(z, "events", r);
 	} else {
-		longpoll_link(z->link, LINK_UP);
+		link_set(z->link, LINK_UP);
 		longpoll_backoff_reset(&z->backoff);
 		for (int i = 0; i < n; i++) {
 			link_event(z->link);

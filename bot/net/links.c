@@ -22,6 +22,7 @@ struct link *links_add(struct links *ls, const char *name)
 	}
 	l->name[i] = '\0';
 	atomic_store(&l->state, LINK_CONNECTING);
+	atomic_store(&l->was_up, 0);
 	atomic_store(&l->reconnects, 0);
 	atomic_store(&l->events, 0);
 	atomic_store(&ls->n, n + 1);     /* published after the slot is filled */
@@ -30,14 +31,22 @@ struct link *links_add(struct links *ls, const char *name)
 
 void link_set(struct link *l, enum link_state s)
 {
-	if (l)
-		atomic_store(&l->state, (int)s);
+	if (!l)
+		return;
+	if (s == LINK_UP && atomic_load(&l->state) != LINK_UP && atomic_exchange(&l->was_up, 1))
+		atomic_fetch_add(&l->reconnects, 1);
+	atomic_store(&l->state, (int)s);
 }
 
-void link_reconnected(struct link *l)
+long link_backoff_ms(int attempt, unsigned rnd)
 {
-	if (l)
-		atomic_fetch_add(&l->reconnects, 1);
+	long d = LINK_BACKOFF_BASE_MS;
+
+	for (int i = 0; i < attempt && d < LINK_BACKOFF_MAX_MS; i++)
+		d *= 2;
+	if (d > LINK_BACKOFF_MAX_MS)
+		d = LINK_BACKOFF_MAX_MS;
+	return d / 2 + (long)(rnd % (unsigned)(d / 2 + 1));
 }
 
 void link_event(struct link *l)

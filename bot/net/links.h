@@ -27,6 +27,7 @@ enum link_state {
 struct link {
 	char name[LINK_MAX_NAME + 1];   /* "discord-gateway", "telegram-poll", ... */
 	atomic_int state;               /* enum link_state */
+	atomic_int was_up;              /* up at least once: the next LINK_UP is a reconnect */
 	atomic_uint_fast64_t reconnects;
 	atomic_uint_fast64_t events;    /* events received over it */
 };
@@ -36,14 +37,21 @@ struct links {
 	atomic_int n;
 };
 
+#define LINK_BACKOFF_BASE_MS 1000
+#define LINK_BACKOFF_MAX_MS 60000
+
 /* a new link named name (cut to LINK_MAX_NAME, [a-z0-9-] kept, others '-'), in
  * state LINK_CONNECTING; NULL when LINKS_MAX are taken. Call from one thread at a
  * time (serve's start-up, or worker 0's loop). */
 struct link *links_add(struct links *ls, const char *name);
+/* the link's state; LINK_UP on a link that was up before counts a reconnect */
 void link_set(struct link *l, enum link_state s);
-void link_reconnected(struct link *l);
 void link_event(struct link *l);
 const char *link_state_name(enum link_state s);
+/* the delay before reconnect attempt `attempt` (0 = the first): base * 2^attempt
+ * capped at LINK_BACKOFF_MAX_MS, then a random 50..100% of it (rnd: any number);
+ * every connection out (WebSocket or long poll) backs off by it */
+long link_backoff_ms(int attempt, unsigned rnd);
 
 /* "link NAME STATE reconnects=N\n" per link, after the "ok" of /healthz */
 void links_render_health(const struct links *ls, struct buf *out);

@@ -133,17 +133,6 @@ int ws_url_parse(const char *url, struct ws_url *out, char *why, size_t why_len)
 	return 0;
 }
 
-long ws_backoff_ms(int attempt, unsigned rnd)
-{
-	long d = WS_BACKOFF_BASE_MS;
-
-	for (int i = 0; i < attempt && d < WS_BACKOFF_MAX_MS; i++)
-		d *= 2;
-	if (d > WS_BACKOFF_MAX_MS)
-		d = WS_BACKOFF_MAX_MS;
-	return d / 2 + (long)(rnd % (unsigned)(d / 2 + 1));
-}
-
 static struct ws_item *item_new(int type, int code, const char *data, size_t len)
 {
 	struct ws_item *it = malloc(sizeof(*it) + LWS_PRE + len + 1);

@@ -9,7 +9,6 @@
  * "Connections out"). Every callback of ws_client_ops runs on the owner's loop.
  *
  *   ws_url_parse()     wss://host[:port]/path, or ws:// to a loopback host only
- *   ws_backoff_ms()    the delay before reconnect attempt N, jittered
  *   ws_client_new()    a client, not connected; _connect, _send, _close, _free
  *
  * TLS is verified against the system CA store; lws pings an idle connection and
@@ -28,8 +27,6 @@
 #define WS_MAX_MESSAGE (1024 * 1024)   /* a bigger message closes the connection */
 #define WS_PING_S 30                    /* idle seconds before lws pings */
 #define WS_HANGUP_S 75                  /* silent seconds before lws hangs up */
-#define WS_BACKOFF_BASE_MS 1000
-#define WS_BACKOFF_MAX_MS 60000
 
 struct ws_url {
 	int tls;                  /* wss */
@@ -41,10 +38,6 @@ struct ws_url {
 /* reads url into out; -1 with why filled when it is not wss://, or ws:// to a
  * host other than localhost / 127.0.0.0/8 / [::1] */
 int ws_url_parse(const char *url, struct ws_url *out, char *why, size_t why_len);
-
-/* the delay before reconnect attempt attempt (0 = the first): base * 2^attempt
- * capped at WS_BACKOFF_MAX_MS, then a random 50..100% of it (rnd: any number) */
-long ws_backoff_ms(int attempt, unsigned rnd);
 
 struct ws_client;
 

@@ -1,4 +1,4 @@
-/* test_ws_client.c - the WebSocket client: URLs it accepts, its backoff, and a
+/* test_ws_client.c - the WebSocket client: URLs it accepts and a
  * failed connection reported on the loop. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -51,17 +51,6 @@ static void test_refused_urls(void **state)
 	}
 	ws_url_parse("ws://example.com/", &u, why, sizeof(why));
 	assert_non_null(strstr(why, "loopback"));
-}
-
-static void test_backoff(void **state)
-{
-	(void)state;
-	assert_true(ws_backoff_ms(0, 0) >= WS_BACKOFF_BASE_MS / 2);
-	assert_true(ws_backoff_ms(0, 12345) <= WS_BACKOFF_BASE_MS);
-	assert_true(ws_backoff_ms(3, 0) >= 4000 && ws_backoff_ms(3, ~0u) <= 8000);
-	assert_true(ws_backoff_ms(60, 7) <= WS_BACKOFF_MAX_MS);
-	assert_true(ws_backoff_ms(60, 0) >= WS_BACKOFF_MAX_MS / 2);
-	assert_true(ws_backoff_ms(2, 1) != ws_backoff_ms(2, 999));     /* jittered */
 }
 
 static int closed_code = -1;
@@ -118,7 +107,6 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_urls),
 		cmocka_unit_test(test_refused_urls),
-		cmocka_unit_test(test_backoff),
 		cmocka_unit_test(test_refused_connection),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
