@@ -145,6 +145,10 @@ static int keeps_question(const struct matcher *m, const struct match_result *re
 	t = &m->kb->topics[best->topic];
 	if (res->outcome == MATCH_NEED_ROLE && t->attribute)
 		return 1;
+	/* the patterns read what is asked of the role and found no fact: another role's
+	 * fact, or another fact of that role ("aemt hours" -> what an AEMT is), is no answer */
+	if (res->outcome == MATCH_NO_FACT && t->attribute)
+		return 1;
 	return t->compare[0] >= 0 && res->nroles < 2 && !backstory;
 }
 

@@ -47,18 +47,38 @@ static int fallback_role(const struct matcher *m, int intent, const struct match
 	return m->default_role[intent];
 }
 
+static int mentions_role(const char *text, const char *id);
+
+/* a higher level's question answered by its parent's fact ("how many hours is aemt
+ * training" with only the EMT's figure): that would pass the EMT's facts off as the
+ * AEMT's. EMT-Basic is the EMT itself (same level), so it keeps the EMT's facts. */
+static int borrowed_fact(const struct matcher *m, int role, int topic)
+{
+	int owner = m->kb->topics[topic].role;
+
+	return owner >= 0 && owner != role && m->kb->roles[role].level > m->kb->roles[owner].level &&
+	       !mentions_role(m->kb->topics[topic].answer, m->kb->roles[role].id);
+}
+
 static enum match_outcome resolve_attribute(const struct matcher *m, int intent, const struct match_result *res,
 					    const struct match_context *ctx, int *topic, int used[2])
 {
 	const char *attr = m->lang->intents[intent].target;
 	int role;
 
-	for (size_t r = 0; r < res->nroles; r++) {
+	for (size_t r = 0, asked = 0; r < res->nroles; r++) {
+		/* "how long is paramedic school after emt": the paramedic is asked about, and
+		 * a lower role named after it is no stand-in */
+		if (r && m->kb->roles[res->roles[r]].level < m->kb->roles[res->roles[asked]].level)
+			break;
 		if ((*topic = kb_topic_by_attribute(m->kb, res->roles[r], attr)) >= 0) {
+			if (borrowed_fact(m, res->roles[r], *topic))
+				break;
 			used[0] = res->roles[r];
 			return MATCH_TOPIC;
 		}
 	}
+	*topic = -1;
 	if (res->nroles) {
 		used[0] = res->roles[0];
 		return MATCH_NO_FACT;

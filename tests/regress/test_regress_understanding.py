@@ -1,0 +1,61 @@
+#!/usr/bin/env python3
+"""Regression: questions the shipped knowledge once answered wrongly, each with the
+topic it must reach or None where it must be declined. Run through the real binary's
+`ask --json`; one line per fixed misreading, with what went wrong before.
+
+usage: test_regress_understanding.py BINARY"""
+import json
+import os
+import subprocess
+import sys
+
+BOT = os.path.abspath(sys.argv[1])
+SRC = os.environ.get("STUDYBOT_SRC", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+
+CASES = [
+    # a higher EMT level answered with the EMT's own figure (parent fallback)
+    ("how many hours is aemt training", None),
+    ("how long is the emt-intermediate course", None),
+    # ... while EMT-Basic is the EMT: its facts stand
+    ("how long is emt-b training", "emt-course-length"),
+    # the role asked about comes first; a lower one named after it is no stand-in
+    ("how long is paramedic school after emt", None),
+    ("how long does paramedic school take after emt like how many months is it usually", None),
+    # "emt-advanced training" is no "advanced training" (command roles)
+    ("hw many hours is aemt training", None),
+    # the order of the levels, not who arrives first
+    ("which comes first, EMR or EMT?", "emr-prerequisite"),
+    ("which comes first emt or paramedic", "emt-vs-paramedic"),
+    ("wich one comes first to emergancy emr or emt", "emt-first-on-scene"),
+    # one school's or one place's particulars
+    ("wen is the nxt emt class at st petes colege", None),
+    ("which comes first in the Austin Community College EMT sequence, the skills lab or the lecture block?", None),
+    ("RE: Spring schedule -- does anyone know what days the evening EMT class meets next semester?", None),
+    ("Are US EMT certifications recognised by the NHS if I move to Manchester?", None),
+    ("is emr training done at a college, or on the job?", "emr-training-where-who"),
+    # another job, another sense of the letters, a clinical step
+    ("what's the difference between an EMT and a CNA? trying to decide which to do", None),
+    ("is emt conduit fine for garage wiring or do i need the rigid stuff?", None),
+    ("which comes first in a trauma assessment, airway or bleeding control?", None),
+    ("hw mch naloxone do u giv intranasl", None),
+    # Spanglish
+    ("oye una pregunta, cuántas horas es el training de EMR? mi jefe quiere que lo tome", "emr-training-length"),
+    ("ok so para ser paramedic, tengo que ser EMT primero?", "become-paramedic"),
+    ("mi amiga dice que el training de EMT toma como 2 años, is that right?", "emt-course-length"),
+    ("what is community para medicine", "community-paramedicine"),
+]
+
+out = subprocess.run([BOT, "ask", "--json"], input="\n".join(q for q, _ in CASES) + "\n",
+                     capture_output=True, text=True, cwd=SRC, timeout=60).stdout.splitlines()
+failed = 0
+for (q, want), line in zip(CASES, out):
+    a = json.loads(line)
+    got = a.get("topic") if a.get("matched") else None
+    if got != want:
+        failed += 1
+        print(f"FAIL {q!r}: wanted {want}, got {got} ({a.get('answer', '')[:100]!r})")
+if len(out) != len(CASES):
+    failed += 1
+    print(f"FAIL {len(out)} answers for {len(CASES)} questions")
+print(f"{len(CASES) - failed}/{len(CASES)} questions read as they should")
+sys.exit(1 if failed else 0)
