@@ -116,9 +116,25 @@ static size_t clause_break(const char *m, size_t i, size_t end)
 	return opens_with_qword(m, i + n, end) ? i : 0;
 }
 
+/* "quick one before Thursday: for the ride-along, are EMTs the ones who drive?": a
+ * question asked after a lead-in (',' ':' or ' - ') starts at its question word */
+static size_t after_lead_in(const char *m, size_t s, size_t e)
+{
+	if (opens_with_qword(m, s, e))
+		return s;
+	for (size_t i = s + 1; i + 1 < e; i++) {
+		int cut = m[i] == ',' || m[i] == ':' || (m[i] == '-' && m[i - 1] == ' ' && m[i + 1] == ' ');
+		if (cut && opens_with_qword(m, i + 1, e))
+			return i + 1;
+	}
+	return s;
+}
+
 static size_t add_clause(struct clause *c, size_t nc, const char *m, size_t s, size_t e, int asked)
 {
 	s = skip_blank(m, s, e);
+	if (asked)
+		s = skip_blank(m, after_lead_in(m, s, e), e);
 	while (e > s && !word_char((unsigned char)m[e - 1]))
 		e--;
 	if (e <= s || nc >= MAX_CLAUSES)

@@ -38,6 +38,14 @@ CASES = [
     ("is emt conduit fine for garage wiring or do i need the rigid stuff?", None),
     ("which comes first in a trauma assessment, airway or bleeding control?", None),
     ("hw mch naloxone do u giv intranasl", None),
+    # how wide EMS is: doctors, nurses, dispatchers (were unmatched, or the ambulance-doctor topic)
+    ("are doctors part of ems", "ems-definition"),
+    ("is the MD at the ED part of EMS?", "ems-definition"),
+    ("My doubt is regarding EMS - does it cover only the ambulance or also the doctor at hospital?", "ems-definition"),
+    ("are there doctors on ambulances", "paramedic-most-advanced"),
+    # the question after an email's lead-in, not the ride-along in it (was training content)
+    ("RE: ride-along paperwork - Hi Prof, quick one before Thursday: for the ambulance ride-along, are EMTs "
+     "the ones who actually drive the rig, or is that paramedic only? Best regards, Priya (Section B)", "emt-ambulance"),
     # Spanglish
     ("oye una pregunta, cuántas horas es el training de EMR? mi jefe quiere que lo tome", "emr-training-length"),
     ("ok so para ser paramedic, tengo que ser EMT primero?", "become-paramedic"),

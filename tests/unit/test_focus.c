@@ -70,6 +70,19 @@ static void test_backstory_then_question(void **state)
 	assert_string_equal(clause, "how much time does it take");
 }
 
+/* a question after a lead-in starts at its question word */
+static void test_lead_in(void **state)
+{
+	find("RE: paperwork - Hi Prof, quick one before Thursday: for the ride-along, are EMTs the ones who drive? Best, Priya");
+	assert_int_equal(f.split, 1);
+	assert_string_equal(clause, "are EMTs the ones who drive");
+	find("Thanks all. My cousin, an EMR at the plant: what does she do on calls?");
+	assert_string_equal(clause, "what does she do on calls");
+	/* no question word after the lead-in: the whole sentence stays */
+	find("Thanks all. For the ride-along, EMTs drive?");
+	assert_string_equal(clause, "For the ride-along, EMTs drive");
+}
+
 static void test_two_questions(void **state)
 {
 	find("how long is emr training and how hard is the exam?");
@@ -170,6 +183,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_single_question),
 		cmocka_unit_test(test_backstory_then_question),
+		cmocka_unit_test(test_lead_in),
 		cmocka_unit_test(test_two_questions),
 		cmocka_unit_test(test_question_word_without_mark),
 		cmocka_unit_test(test_abbreviations),
