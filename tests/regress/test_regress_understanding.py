@@ -46,6 +46,12 @@ CASES = [
     # the question after an email's lead-in, not the ride-along in it (was training content)
     ("RE: ride-along paperwork - Hi Prof, quick one before Thursday: for the ambulance ride-along, are EMTs "
      "the ones who actually drive the rig, or is that paramedic only? Best regards, Priya (Section B)", "emt-ambulance"),
+    # what a training covers, asked with "train on", "focus on", "use aeds" (were unmatched)
+    ("what do emrs mostly train on", "emr-training-content"),
+    ("what do emr courses focus on", "emr-training-content"),
+    ("do emrs use aeds", "emr-training-content"),
+    ("are emts trained for breathing emergencies", "emt-training-clinical"),
+    ("how long do emts train for", "emt-course-length"),
     # Spanglish
     ("oye una pregunta, cuántas horas es el training de EMR? mi jefe quiere que lo tome", "emr-training-length"),
     ("ok so para ser paramedic, tengo que ser EMT primero?", "become-paramedic"),
