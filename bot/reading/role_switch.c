@@ -59,7 +59,7 @@ static int substitute(const char *text, const char *from, const char *to, char *
  * that reading is sure (a pattern, or the model above its answer threshold).
  */
 static int reread_for_role(const struct matcher *m, struct matcher_scratch *s, const struct match_context *conv,
-			   struct match_result *res)
+			   struct match_result *res, int strict)
 {
 	char text[MATCH_CONTEXT_TEXT + 64];
 	struct ranker_hit hits[RANKER_TOP];
@@ -67,7 +67,7 @@ static int reread_for_role(const struct matcher *m, struct matcher_scratch *s, c
 	size_t n;
 	int from = conv->roles[0], to = res->roles[0];
 
-	if (from < 0 || from == to || !conv->text[0] || conv->topic < 0 || m->kb->topics[conv->topic].attribute)
+	if (from < 0 || from == to || !conv->text[0] || conv->topic < 0 || (!strict && m->kb->topics[conv->topic].attribute))
 		return 0;
 	if (!s->aside && !(s->aside = sb_malloc(sizeof(*s->aside)))) {
 		s->nomem = 1;
@@ -77,6 +77,9 @@ static int reread_for_role(const struct matcher *m, struct matcher_scratch *s, c
 		return 0;
 	r = s->aside;
 	matcher_patterns(m, s, text, strlen(text), NULL, r);
+	/* strict: only a pattern's reading that lands on one of the new role's own facts */
+	if (strict && (r->outcome != MATCH_TOPIC || m->kb->topics[r->topic].role != to))
+		return 0;
 	if (r->outcome != MATCH_TOPIC) {
 		n = reader_rank(m, s, r->tagged, NULL, NULL, hits);
 		if (!n || !reader_confident(hits, n))
@@ -120,6 +123,11 @@ int reader_switches_role(const struct matcher *m, struct matcher_scratch *s, con
 		n += *p != ' ' && (p == res->norm || p[-1] == ' ');
 	if (!reader_opens_with_switch(res->norm) || n > SWITCH_MAX_WORDS)
 		return 0;
+	/* "can emts give meds" -> "what about emrs": the question itself, read for the
+	 * EMR, finds the EMR's own fact (naloxone) before the last topic's attribute
+	 * (duties) is looked up for it */
+	if (m->kb->topics[conv->topic].attribute && reread_for_role(m, s, conv, res, 1))
+		return 1;
 	memcpy(&keep, res, sizeof(keep));
 	/* no such fact: said plainly for one level of a role ("same for aemts?"), whose
 	 * parent's answer was the last one; for a role of its own the model reads on */
@@ -131,5 +139,5 @@ int reader_switches_role(const struct matcher *m, struct matcher_scratch *s, con
 		return 1;
 	}
 	memcpy(res, &keep, sizeof(keep));
-	return reread_for_role(m, s, conv, res);
+	return reread_for_role(m, s, conv, res, 0);
 }

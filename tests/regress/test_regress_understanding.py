@@ -59,6 +59,14 @@ CASES = [
     ("what is community para medicine", "community-paramedicine"),
 ]
 
+# conversations: the last turn's topic (None: declined)
+DIALOGS = [
+    # the question read again for the new role finds its own fact (was EMR duties)
+    (["can emts give meds", "what about emrs"], "emr-naloxone"),
+    # an attribute switch still holds where the re-read finds nothing of the role's own
+    (["how long is emr training", "and for emts?"], "emt-course-length"),
+]
+
 out = subprocess.run([BOT, "ask", "--json"], input="\n".join(q for q, _ in CASES) + "\n",
                      capture_output=True, text=True, cwd=SRC, timeout=60).stdout.splitlines()
 failed = 0
@@ -68,8 +76,16 @@ for (q, want), line in zip(CASES, out):
     if got != want:
         failed += 1
         print(f"FAIL {q!r}: wanted {want}, got {got} ({a.get('answer', '')[:100]!r})")
+for turns, want in DIALOGS:
+    lines = [ln for ln in subprocess.run([BOT, "chat", "--json"], input="\n".join(turns) + "\n", capture_output=True,
+                                         text=True, cwd=SRC, timeout=60).stdout.splitlines() if ln.startswith("{")]
+    a = json.loads(lines[-1]) if len(lines) == len(turns) else {}
+    got = a.get("topic") if a.get("matched") else None
+    if got != want:
+        failed += 1
+        print(f"FAIL {' / '.join(turns)!r}: wanted {want}, got {got}")
 if len(out) != len(CASES):
     failed += 1
     print(f"FAIL {len(out)} answers for {len(CASES)} questions")
-print(f"{len(CASES) - failed}/{len(CASES)} questions read as they should")
+print(f"{len(CASES) + len(DIALOGS) - failed}/{len(CASES) + len(DIALOGS)} questions and conversations read as they should")
 sys.exit(1 if failed else 0)
