@@ -65,6 +65,11 @@ DIALOGS = [
     (["can emts give meds", "what about emrs"], "emr-naloxone"),
     # an attribute switch still holds where the re-read finds nothing of the role's own
     (["how long is emr training", "and for emts?"], "emt-course-length"),
+    # other workers named alone after an EMS answer: how wide EMS is (was the 911 topic)
+    (["are emts part of ems", "and 911 dispatchers?"], "ems-definition"),
+    (["what does ems cover exactly", "does it include doctors?"], "ems-definition"),
+    # ... and another profession is declined (was the ambulance-doctor topic)
+    (["what are emrs", "what about nurses"], None),
 ]
 
 out = subprocess.run([BOT, "ask", "--json"], input="\n".join(q for q, _ in CASES) + "\n",
