@@ -273,15 +273,19 @@ static void answer_with(const struct matcher *m, struct match_result *res, const
  */
 static void follow_up(const struct matcher *m, struct matcher_scratch *s, struct match_result *res,
 		      const char *backstory, const struct match_context *conv, const struct ranker_hit *alone,
-		      size_t na)
+		      size_t na, const struct words *w)
 {
 	struct ranker_hit with[RANKER_TOP], last = { conv->topic, 0 };
 	size_t nw = reader_rank(m, s, res->tagged, backstory, conv, with);
+	/* "why would i want to be on it": a why about the last answer, whatever its
+	 * other words ("want to be") suggest on their own */
+	int why_it = w->anaphor && res->nroles == 0 &&
+		     (reader_opens_with(res->norm, "why") || reader_opens_with(res->norm, "how come"));
 
 	memcpy(res->rank_ctx, with, nw * sizeof(with[0]));
 	res->nrank_ctx = nw;
 	reader_copy_text(res->context_used, conv->text);
-	if (na && alone[0].score >= MATCHER_MODEL_ANSWER) {
+	if (na && alone[0].score >= MATCHER_MODEL_ANSWER && !why_it) {
 		answer_with(m, res, conv, &alone[0], STAGE_CONTEXT);
 		res->why = "a follow-up the model could read on its own (roles from the conversation)";
 	} else if (nw && with[0].score >= MATCHER_MODEL_CONTEXT) {
@@ -350,7 +354,7 @@ static void second_stage(const struct matcher *m, struct matcher_scratch *s, str
 		return;
 	}
 	if (lean && res->outcome != MATCH_TOPIC) {
-		follow_up(m, s, res, backstory, conv, alone, na);
+		follow_up(m, s, res, backstory, conv, alone, na, &w);
 		return;
 	}
 	if (res->outcome == MATCH_TOPIC || keeps_question(m, res, backstory, &alone[0], na))

@@ -70,6 +70,8 @@ DIALOGS = [
     (["what does ems cover exactly", "does it include doctors?"], "ems-definition"),
     # ... and another profession is declined (was the ambulance-doctor topic)
     (["what are emrs", "what about nurses"], None),
+    # a why about the last answer stays on it (was where to start in EMS: "want to be")
+    (["what's the national registry", "why would i want to be on it"], "nremt"),
 ]
 
 out = subprocess.run([BOT, "ask", "--json"], input="\n".join(q for q, _ in CASES) + "\n",
