@@ -169,13 +169,16 @@ struct roles {
 	size_t n;
 };
 
-static void pick_roles(const struct match_result *res, const struct match_context *conv, struct roles *out)
+static void pick_roles(const struct matcher *m, const struct match_result *res, const struct match_context *conv,
+		       struct roles *out)
 {
 	out->n = 0;
 	for (size_t i = 0; i < res->nroles; i++)
 		out->r[out->n++] = res->roles[i];
+	/* the conversation's EMS (the whole system, level 0) has no facts of a role's
+	 * own: "is it the same everywhere" after an EMS answer keeps the model's topic */
 	for (int i = 0; out->n == 0 && conv && i < 2; i++)
-		if (conv->roles[i] >= 0)
+		if (conv->roles[i] >= 0 && m->kb->roles[conv->roles[i]].level > 0)
 			out->r[out->n++] = conv->roles[i];
 }
 
@@ -245,7 +248,7 @@ static void answer_with(const struct matcher *m, struct match_result *res, const
 	struct roles rl;
 	enum match_outcome o;
 
-	pick_roles(res, stage == STAGE_CONTEXT ? conv : NULL, &rl);
+	pick_roles(m, res, stage == STAGE_CONTEXT ? conv : NULL, &rl);
 	if (stage == STAGE_EXAMPLE || declared_followup(m, conv, hit->topic))
 		rl.n = 0;                           /* taught as it is: no role follows */
 	o = redirect(m, &rl, &topic, used);

@@ -72,6 +72,9 @@ DIALOGS = [
     (["what are emrs", "what about nurses"], None),
     # a why about the last answer stays on it (was where to start in EMS: "want to be")
     (["what's the national registry", "why would i want to be on it"], "nremt"),
+    # after an EMS-wide answer, the conversation's EMS is no role to look a fact up for
+    # (was "no fact for EMS")
+    (["what decides the level of care an ems worker can give", "is it the same everywhere"], "scope-of-practice"),
 ]
 
 out = subprocess.run([BOT, "ask", "--json"], input="\n".join(q for q, _ in CASES) + "\n",
