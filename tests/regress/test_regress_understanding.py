@@ -75,6 +75,9 @@ DIALOGS = [
     # after an EMS-wide answer, the conversation's EMS is no role to look a fact up for
     # (was "no fact for EMS")
     (["what decides the level of care an ems worker can give", "is it the same everywhere"], "scope-of-practice"),
+    # "when did it catch on everywhere" after the old name: the name topic says 2015 too
+    (["what was the emr called before", "when did that change", "and when was the new name used everywhere"],
+     "emr-other-names"),
 ]
 
 out = subprocess.run([BOT, "ask", "--json"], input="\n".join(q for q, _ in CASES) + "\n",
@@ -91,7 +94,7 @@ for turns, want in DIALOGS:
                                          text=True, cwd=SRC, timeout=60).stdout.splitlines() if ln.startswith("{")]
     a = json.loads(lines[-1]) if len(lines) == len(turns) else {}
     got = a.get("topic") if a.get("matched") else None
-    if got != want:
+    if got != want or (turns[-1].endswith("used everywhere") and "2015" not in a.get("answer", "")):
         failed += 1
         print(f"FAIL {' / '.join(turns)!r}: wanted {want}, got {got}")
 if len(out) != len(CASES):
