@@ -21,5 +21,9 @@ size_t reader_rank(const struct matcher *m, struct matcher_scratch *s, const cha
 /* a short switch to another role ("and for emts?"): 1 when res now holds its answer */
 int reader_switches_role(const struct matcher *m, struct matcher_scratch *s, const struct match_context *conv,
 			 struct match_result *res);
+/* "do they work w paramedics" after an EMT answer: the question read with the
+ * conversation's role for its pronoun; 1 when a pattern answered it so */
+int reader_reads_pronoun(const struct matcher *m, struct matcher_scratch *s, const struct match_context *conv,
+			 struct match_result *res);
 
 #endif

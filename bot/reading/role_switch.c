@@ -141,3 +141,82 @@ int reader_switches_role(const struct matcher *m, struct matcher_scratch *s, con
 	memcpy(res, &keep, sizeof(keep));
 	return reread_for_role(m, s, conv, res, 0);
 }
+
+/* the first "they", "them", "he", "she" in text, as a word; NULL when none */
+static const char *subject_pronoun(const char *text)
+{
+	static const char *const pronouns[] = { "they", "them", "he", "she" };
+
+	for (const char *p = text; *p;) {
+		size_t len = strcspn(p, " ");
+		for (size_t i = 0; i < sizeof(pronouns) / sizeof(pronouns[0]); i++)
+			if (len == strlen(pronouns[i]) && memcmp(p, pronouns[i], len) == 0)
+				return pronouns[i];
+		p += len;
+		while (*p == ' ')
+			p++;
+	}
+	return NULL;
+}
+
+/* "and emts, who do they work with": a role named before the pronoun is what it means */
+static int role_before(const struct matcher *m, const char *tagged, const char *pronoun)
+{
+	size_t n = strlen(pronoun);
+
+	for (const char *p = tagged; *p;) {
+		size_t len = strcspn(p, " ");
+		if (len == n && memcmp(p, pronoun, n) == 0)
+			return 0;
+		for (size_t r = 0; r < m->kb->nroles; r++)
+			if (len == strlen(m->kb->roles[r].id) && memcmp(p, m->kb->roles[r].id, len) == 0)
+				return 1;
+		p += len;
+		while (*p == ' ')
+			p++;
+	}
+	return 0;
+}
+
+int reader_reads_pronoun(const struct matcher *m, struct matcher_scratch *s, const struct match_context *conv,
+			 struct match_result *res)
+{
+	char text[MATCH_CONTEXT_TEXT + 64];
+	const char *pronoun;
+	struct match_result *r;
+	int role = conv ? conv->roles[0] : -1;
+
+	if (role < 0 || conv->topic < 0 || m->kb->roles[role].level == 0 || res->outcome == MATCH_TOPIC ||
+	    res->outcome == MATCH_DECLINE || !(pronoun = subject_pronoun(res->norm)) ||
+	    role_before(m, res->tagged, pronoun) || reader_opens_with(res->norm, "why") ||
+	    reader_opens_with(res->norm, "how come"))
+		return 0;
+	/* a decline's cue among the words ("what drugs do they push"): not a question to answer */
+	for (size_t i = 0; i < res->ncands; i++)
+		if (res->cands[i].score > 0 && m->lang->intents[res->cands[i].intent].kind == INTENT_DECLINE)
+			return 0;
+	for (size_t i = 0; i < res->nroles; i++)
+		if (res->roles[i] == role)
+			return 0;
+	if (!s->aside && !(s->aside = sb_malloc(sizeof(*s->aside)))) {
+		s->nomem = 1;
+		return 0;
+	}
+	if (!substitute(res->norm, pronoun, m->kb->roles[role].id, text, sizeof(text)))
+		return 0;
+	r = s->aside;
+	matcher_patterns(m, s, text, strlen(text), NULL, r);
+	if (r->outcome != MATCH_TOPIC)
+		return 0;
+	res->outcome = MATCH_TOPIC;
+	res->topic = r->topic;
+	res->intent = r->intent;
+	res->used_roles[0] = r->used_roles[0];
+	res->used_roles[1] = r->used_roles[1];
+	res->score = r->score;
+	res->followup = 1;
+	res->stage = STAGE_CONTEXT;
+	reader_copy_text(res->context_used, conv->text);
+	res->why = "a pronoun for the conversation's role: the question read with that role in its place";
+	return 1;
+}

@@ -75,6 +75,12 @@ DIALOGS = [
     # after an EMS-wide answer, the conversation's EMS is no role to look a fact up for
     # (was "no fact for EMS")
     (["what decides the level of care an ems worker can give", "is it the same everywhere"], "scope-of-practice"),
+    # "they" for the conversation's role, with another role named after it (was "no fact
+    # for paramedics"); a role named before the pronoun is what it means
+    (["what do emts get trained on", "ok fine, do they work with paramedics?"], "emt-ambulance"),
+    (["who do emrs wait for on scene", "and emts, who do they work with"], "emt-ambulance"),
+    # a clinical question with a pronoun stays declined
+    (["what emergencies do emts manage", "so for a cardiac arrest what drugs do they push and in what order"], None),
     # "when did it catch on everywhere" after the old name: the name topic says 2015 too
     (["what was the emr called before", "when did that change", "and when was the new name used everywhere"],
      "emr-other-names"),
