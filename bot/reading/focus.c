@@ -178,6 +178,29 @@ static size_t split(const char *m, size_t len, struct clause *c)
 	return nc;
 }
 
+#define TAG_MAX_WORDS 3    /* "is he?", "is that true?", "right?" */
+
+/* "is he", "is that true", "right": at most TAG_MAX_WORDS words, all of a tag question's */
+static int tag_question(const char *m, size_t s, size_t e)
+{
+	static const char *const tags[] = { "is", "are", "was", "were", "do", "does", "did", "isnt", "arent",
+					    "he", "she", "it", "that", "this", "they", "right", "true", "really",
+					    "correct", "so", "or", "not", "no", "yes", "can", "them", "eh", "huh" };
+	size_t n = 0;
+
+	for (size_t i = skip_blank(m, s, e); i < e; i = skip_blank(m, i, e)) {
+		size_t len = word_len(m, i, e);
+		if (!len) {
+			i++;
+			continue;
+		}
+		if (++n > TAG_MAX_WORDS || !in_list(m + i, len, tags, sizeof(tags) / sizeof(tags[0])))
+			return 0;
+		i += len;
+	}
+	return n > 0;
+}
+
 static int pick(const struct clause *c, size_t nc, int after)
 {
 	for (size_t k = (size_t)(after + 1); k < nc; k++)
@@ -204,6 +227,10 @@ void focus_find(const char *msg, size_t len, struct focus *f)
 		k = (int)nc - 1;
 	second = pick(c, nc, k);
 	f->start = c[k].start;
+	/* "... says he's basically part of ems full time. is he?": a tag question is
+	 * asked of the clause before it */
+	if (k > 0 && tag_question(msg, c[k].start, c[k].end))
+		f->start = c[k - 1].start;
 	f->end = c[k].end;
 	f->split = 1;
 	if (second >= 0 && (c[second].asked || c[second].qword) && (c[k].asked || c[k].qword)) {

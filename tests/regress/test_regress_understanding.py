@@ -52,6 +52,16 @@ CASES = [
     ("do emrs use aeds", "emr-training-content"),
     ("are emts trained for breathing emergencies", "emt-training-clinical"),
     ("how long do emts train for", "emt-course-length"),
+    # a question with no role or training word of its own, after a backstory (was unmatched)
+    ("my dad works at a factory and they want him to do emr training but he's worried about missing a bunch "
+     "of shifts. how much time does it take", "emr-training-length"),
+    # driving is the ambulance (was scope of practice)
+    ("my uncle insists only paramedics are allowed to drive the ambulance. are EMTs allowed to drive it?",
+     "emt-ambulance"),
+    ("year emr terminology went nationwide", "emr-history"),
+    # a tag question, and "gym" alone is no fitness EMS (was declined as muscle stimulation)
+    ("a guy at my gym says he's an emr and that he's 'basically part of ems full time'. is he?", "emr-bridge"),
+    ("do ems suits at the gym work", None),
     # Spanglish
     ("oye una pregunta, cuántas horas es el training de EMR? mi jefe quiere que lo tome", "emr-training-length"),
     ("ok so para ser paramedic, tengo que ser EMT primero?", "become-paramedic"),

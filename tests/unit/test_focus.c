@@ -78,6 +78,11 @@ static void test_lead_in(void **state)
 	assert_string_equal(clause, "are EMTs the ones who drive");
 	find("Thanks all. My cousin, an EMR at the plant: what does she do on calls?");
 	assert_string_equal(clause, "what does she do on calls");
+	/* a tag question is asked of the clause before it */
+	find("a guy at my gym says he's an emr and part of ems full time. is he?");
+	assert_string_equal(clause, "a guy at my gym says he's an emr and part of ems full time. is he");
+	find("I took the EMR class. What comes next?");
+	assert_string_equal(clause, "What comes next");
 	/* no question word after the lead-in: the whole sentence stays */
 	find("Thanks all. For the ride-along, EMTs drive?");
 	assert_string_equal(clause, "For the ride-along, EMTs drive");
