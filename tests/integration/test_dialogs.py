@@ -19,10 +19,11 @@ import sys
 BOT = os.path.abspath(sys.argv[1])
 SRC = os.environ.get("STUDYBOT_SRC", os.getcwd())
 # set: (minimum follow-up turns right, minimum declines held)
-# dialogs-a, -b, -d and -f were used for tuning; dialogs-c, -e and -g never were (see tests/eval/README.md).
-MINIMUMS = {"dialogs-a.jsonl": (0.80, 0.75), "dialogs-b.jsonl": (0.78, 0.85), "dialogs-c.jsonl": (0.74, 0.60),
-            "dialogs-d.jsonl": (0.78, 0.80), "dialogs-e.jsonl": (0.75, 0.80),
-            "dialogs-f.jsonl": (0.85, 0.50), "dialogs-g.jsonl": (0.78, 0.75)}
+# dialogs-a, -b, -d and -f were used for tuning; -c, -e, -g and -h had their failures read
+# later (see tests/eval/README.md). Minimums sit a little under the current scores.
+MINIMUMS = {"dialogs-a.jsonl": (0.86, 0.85), "dialogs-b.jsonl": (0.84, 0.85), "dialogs-c.jsonl": (0.86, 0.85),
+            "dialogs-d.jsonl": (0.87, 0.80), "dialogs-e.jsonl": (0.79, 0.80),
+            "dialogs-f.jsonl": (0.90, 0.50), "dialogs-g.jsonl": (0.92, 0.90), "dialogs-h.jsonl": (0.92, 0.80)}
 
 
 def session(turns):

@@ -21,10 +21,12 @@ SRC = os.environ.get("STUDYBOT_SRC", os.getcwd())
 # was later used for tuning, so only their other halves still measure unseen phrasing.
 # blind5-7 are in students' chat styles (see tests/eval/README.md): 5 and 6 were used for
 # tuning, 7 never was. blind8 and blind9 are one set's odd and even ids: 8 tuned, 9 never.
+# blind12's failures were read (2026-12-05) after its first score: tuned.
 MINIMUMS = {"paraphrases.jsonl": (0.95, 0.95), "blind.jsonl": (0.95, 0.95), "blind2.jsonl": (0.88, 0.93),
             "blind3.jsonl": (0.95, 0.95), "blind4.jsonl": (0.95, 0.95), "blind5.jsonl": (0.90, 0.95),
             "blind6.jsonl": (0.83, 0.95), "blind7.jsonl": (0.82, 0.95), "blind8.jsonl": (0.90, 0.95),
-            "blind9.jsonl": (0.84, 0.85), "blind10.jsonl": (0.80, 0.90), "blind11.jsonl": (0.80, 0.85)}
+            "blind9.jsonl": (0.84, 0.85), "blind10.jsonl": (0.80, 0.90), "blind11.jsonl": (0.80, 0.85),
+            "blind12.jsonl": (0.88, 0.90)}
 
 
 def score(path, show=False):
