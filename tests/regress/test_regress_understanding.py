@@ -62,6 +62,13 @@ CASES = [
     # a tag question, and "gym" alone is no fitness EMS (was declined as muscle stimulation)
     ("a guy at my gym says he's an emr and that he's 'basically part of ems full time'. is he?", "emr-bridge"),
     ("do ems suits at the gym work", None),
+    # the scope growing; "always a paramedic"; who runs ambulances; recognised locally (were unmatched
+    # or another role's fact)
+    ("are paramedics getting to do more stuff these days", "paramedic-scope"),
+    ("is the list of things emts can do getting bigger", "scope-of-practice"),
+    ("is an emt always a paramedic", "emt-vs-paramedic"),
+    ("who runs ambulance services", "firefighters-ems"),
+    ("are emt certs only recognized locally", "state-certification"),
     # Spanglish
     ("oye una pregunta, cuántas horas es el training de EMR? mi jefe quiere que lo tome", "emr-training-length"),
     ("ok so para ser paramedic, tengo que ser EMT primero?", "become-paramedic"),
