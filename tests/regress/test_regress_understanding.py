@@ -69,6 +69,11 @@ CASES = [
     ("is an emt always a paramedic", "emt-vs-paramedic"),
     ("who runs ambulance services", "firefighters-ems"),
     ("are emt certs only recognized locally", "state-certification"),
+    # the EMT ladder named by its levels (was the EMS overview); moving into management is no
+    # move between states, and "nobody in EMS" no "nobody is an EMS"
+    ("EMT-B vs AEMT vs EMT-P, what's the ladder?", "emt-levels"),
+    ("nobody in EMS ever moves into management, right? once an EMT always just an EMT?", "emt-command-roles"),
+    ("can someone be an ems", "ems-not-a-person"),
     # Spanglish
     ("oye una pregunta, cuántas horas es el training de EMR? mi jefe quiere que lo tome", "emr-training-length"),
     ("ok so para ser paramedic, tengo que ser EMT primero?", "become-paramedic"),
