@@ -159,50 +159,74 @@ static const char *subject_pronoun(const char *text)
 	return NULL;
 }
 
-/* "and emts, who do they work with": a role named before the pronoun is what it means */
-static int role_before(const struct matcher *m, const char *tagged, const char *pronoun)
+/* "and emts, who do they work with": the role named before the pronoun is what it
+ * means; -1 when none is. *after: where the words after that mention start */
+static int role_before(const struct matcher *m, const char *tagged, const char *pronoun, const char **after)
 {
 	size_t n = strlen(pronoun);
+	int found = -1;
 
 	for (const char *p = tagged; *p;) {
 		size_t len = strcspn(p, " ");
 		if (len == n && memcmp(p, pronoun, n) == 0)
-			return 0;
-		for (size_t r = 0; r < m->kb->nroles; r++)
-			if (len == strlen(m->kb->roles[r].id) && memcmp(p, m->kb->roles[r].id, len) == 0)
-				return 1;
+			return found;
+		for (size_t r = 0; r < m->kb->nroles; r++) {
+			if (len == strlen(m->kb->roles[r].id) && memcmp(p, m->kb->roles[r].id, len) == 0) {
+				found = (int)r;
+				*after = p + len;
+			}
+		}
 		p += len;
 		while (*p == ' ')
 			p++;
 	}
-	return 0;
+	return -1;
+}
+
+/* the role a pronoun stands for: one named before it, else the conversation's
+ * (never EMS, the system); -1 when it stands for none */
+static int pronoun_role(const struct matcher *m, const struct match_context *conv, const struct match_result *res,
+			const char *pronoun, const char **text)
+{
+	int role = role_before(m, res->tagged, pronoun, text);
+
+	if (role >= 0)
+		return m->kb->roles[role].level > 0 ? role : -1;
+	*text = res->norm;
+	role = conv && conv->topic >= 0 ? conv->roles[0] : -1;
+	if (role < 0 || m->kb->roles[role].level == 0)
+		return -1;
+	for (size_t i = 0; i < res->nroles; i++)
+		if (res->roles[i] == role)
+			return -1;
+	return role;
 }
 
 int reader_reads_pronoun(const struct matcher *m, struct matcher_scratch *s, const struct match_context *conv,
 			 struct match_result *res)
 {
 	char text[MATCH_CONTEXT_TEXT + 64];
-	const char *pronoun;
+	const char *pronoun, *from = NULL;
 	struct match_result *r;
-	int role = conv ? conv->roles[0] : -1;
+	int role;
 
-	if (role < 0 || conv->topic < 0 || m->kb->roles[role].level == 0 || res->outcome == MATCH_TOPIC ||
-	    res->outcome == MATCH_DECLINE || !(pronoun = subject_pronoun(res->norm)) ||
-	    role_before(m, res->tagged, pronoun) || reader_opens_with(res->norm, "why") ||
-	    reader_opens_with(res->norm, "how come"))
+	/* from: the question itself, or for a role named before the pronoun the words
+	 * after that mention ("who do they work with"), so the role is read once */
+	if (!conv || res->outcome == MATCH_TOPIC || res->outcome == MATCH_DECLINE ||
+	    !(pronoun = subject_pronoun(res->norm)) || reader_opens_with(res->norm, "why") ||
+	    reader_opens_with(res->norm, "how come") || (role = pronoun_role(m, conv, res, pronoun, &from)) < 0)
 		return 0;
 	/* a decline's cue among the words ("what drugs do they push"): not a question to answer */
 	for (size_t i = 0; i < res->ncands; i++)
 		if (res->cands[i].score > 0 && m->lang->intents[res->cands[i].intent].kind == INTENT_DECLINE)
 			return 0;
-	for (size_t i = 0; i < res->nroles; i++)
-		if (res->roles[i] == role)
-			return 0;
 	if (!s->aside && !(s->aside = sb_malloc(sizeof(*s->aside)))) {
 		s->nomem = 1;
 		return 0;
 	}
-	if (!substitute(res->norm, pronoun, m->kb->roles[role].id, text, sizeof(text)))
+	while (*from == ' ')
+		from++;
+	if (!substitute(from, pronoun, m->kb->roles[role].id, text, sizeof(text)))
 		return 0;
 	r = s->aside;
 	matcher_patterns(m, s, text, strlen(text), NULL, r);
@@ -217,6 +241,6 @@ int reader_reads_pronoun(const struct matcher *m, struct matcher_scratch *s, con
 	res->followup = 1;
 	res->stage = STAGE_CONTEXT;
 	reader_copy_text(res->context_used, conv->text);
-	res->why = "a pronoun for the conversation's role: the question read with that role in its place";
+	res->why = "a pronoun read as the role it stands for (named before it, or the conversation's)";
 	return 1;
 }

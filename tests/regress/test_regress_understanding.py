@@ -101,6 +101,10 @@ DIALOGS = [
     # for paramedics"); a role named before the pronoun is what it means
     (["what do emts get trained on", "ok fine, do they work with paramedics?"], "emt-ambulance"),
     (["who do emrs wait for on scene", "and emts, who do they work with"], "emt-ambulance"),
+    # "they" after a role named in the same question is that role (was the last answer's EMR)
+    (["who do emrs hand over to", "and emts, who do they work with"], "emt-ambulance"),
+    # who an EMR works with: until the EMT crew takes over (was the EMR's workplaces)
+    (["do emts work with paramedics", "what about emrs"], "emr-duties"),
     # a clinical question with a pronoun stays declined
     (["what emergencies do emts manage", "so for a cardiac arrest what drugs do they push and in what order"], None),
     # "when did it catch on everywhere" after the old name: the name topic says 2015 too
