@@ -23,7 +23,8 @@ SRC = os.environ.get("STUDYBOT_SRC", os.getcwd())
 # later (see tests/eval/README.md). Minimums sit a little under the current scores.
 MINIMUMS = {"dialogs-a.jsonl": (0.86, 0.85), "dialogs-b.jsonl": (0.84, 0.85), "dialogs-c.jsonl": (0.86, 0.85),
             "dialogs-d.jsonl": (0.87, 0.80), "dialogs-e.jsonl": (0.79, 0.80),
-            "dialogs-f.jsonl": (0.90, 0.50), "dialogs-g.jsonl": (0.92, 0.90), "dialogs-h.jsonl": (0.92, 0.80)}
+            "dialogs-f.jsonl": (0.90, 0.50), "dialogs-g.jsonl": (0.92, 0.90), "dialogs-h.jsonl": (0.92, 0.80),
+            "dialogs-i.jsonl": (0.90, 0.70)}
 
 
 def session(turns):
