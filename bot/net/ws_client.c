@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 #include <libwebsockets.h>
+#include <openssl/ssl.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -40,6 +41,7 @@ struct ws_client {
 	int efd;                        /* eventfd: the thread has events for the loop */
 	pthread_t thread;
 	struct lws_context *ctx;
+	SSL_CTX *tls;                   /* the shared TLS context, held */
 	atomic_int stop, busy;
 	atomic_int live;                /* the thread has a connection (open or opening) */
 	int close_asked;                /* the loop's: ws_client_close was called */
@@ -54,6 +56,66 @@ struct ws_client {
 	size_t rx_len;
 	int peer_code, closing, opened;
 };
+
+/* One TLS client context for every client: libwebsockets would build one per
+ * client, each parsing the whole CA bundle into its own store (~0.7 MB of heap
+ * apiece). Made by the first client, freed with the last. lws still checks
+ * the peer: per connection, SSL_VERIFY_PEER and the host name. */
+static pthread_mutex_t tls_lock = PTHREAD_MUTEX_INITIALIZER;
+static SSL_CTX *tls_ctx;
+static int tls_users;
+
+static SSL_CTX *tls_ctx_new(void)
+{
+	SSL_CTX *t = SSL_CTX_new(TLS_client_method());
+	int ok;
+
+	if (!t)
+		return NULL;
+	SSL_CTX_set_min_proto_version(t, TLS1_2_VERSION);
+	if (access(WS_CA_FILE, R_OK) == 0)
+		ok = SSL_CTX_load_verify_locations(t, WS_CA_FILE, NULL) == 1;
+	else
+		ok = SSL_CTX_set_default_verify_paths(t) == 1;
+	if (!ok) {
+		SSL_CTX_free(t);
+		return NULL;
+	}
+	return t;
+}
+
+static SSL_CTX *tls_ctx_hold(void)
+{
+	SSL_CTX *t;
+
+	pthread_mutex_lock(&tls_lock);
+	if (!tls_ctx)
+		tls_ctx = tls_ctx_new();
+	if ((t = tls_ctx))
+		tls_users++;
+	pthread_mutex_unlock(&tls_lock);
+	return t;
+}
+
+static void tls_ctx_release(void)
+{
+	pthread_mutex_lock(&tls_lock);
+	if (tls_users > 0 && --tls_users == 0) {
+		SSL_CTX_free(tls_ctx);
+		tls_ctx = NULL;
+	}
+	pthread_mutex_unlock(&tls_lock);
+}
+
+int ws_client_tls_users(void)
+{
+	int n;
+
+	pthread_mutex_lock(&tls_lock);
+	n = tls_ctx ? tls_users : 0;
+	pthread_mutex_unlock(&tls_lock);
+	return n;
+}
 
 static const lws_retry_bo_t ws_retry = {
 	.secs_since_valid_ping = WS_PING_S,
@@ -384,7 +446,8 @@ static void on_events(struct loop *l, int fd, unsigned events, void *ud)
 	}
 }
 
-static struct lws_context *context_new(struct ws_client *c)
+/* the caller holds the shared TLS context (tls_ctx_hold) */
+static struct lws_context *context_new(struct ws_client *c, SSL_CTX *tls)
 {
 	struct lws_context_creation_info info;
 
@@ -392,8 +455,7 @@ static struct lws_context *context_new(struct ws_client *c)
 	info.port = CONTEXT_PORT_NO_LISTEN;
 	info.protocols = ws_protocols;
 	info.options = LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
-	if (access(WS_CA_FILE, R_OK) == 0)
-		info.client_ssl_ca_filepath = WS_CA_FILE;
+	info.provided_client_ssl_ctx = tls;
 	info.user = c;
 	info.count_threads = 1;
 	info.fd_limit_per_thread = 8;
@@ -413,7 +475,10 @@ struct ws_client *ws_client_new(struct loop *l, const char *name, const struct w
 	pthread_mutex_init(&c->lock, NULL);
 	lws_set_log_level(0, NULL);         /* lws' lines may hold a URL's ticket: we log ourselves */
 	c->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-	if (c->efd < 0 || !(c->ctx = context_new(c)) || loop_add_fd(l, c->efd, LOOP_READ, on_events, c) < 0)
+	if (!(c->tls = tls_ctx_hold()))
+		log_warn("ws", "link=%s error=\"cannot set up TLS (CA certificates)\"", c->name);
+	if (c->efd < 0 || !c->tls || !(c->ctx = context_new(c, c->tls)) ||
+	    loop_add_fd(l, c->efd, LOOP_READ, on_events, c) < 0)
 		goto fail;
 	if (pthread_create(&c->thread, NULL, service_thread, c) != 0) {
 		loop_del_fd(l, c->efd);
@@ -423,6 +488,8 @@ struct ws_client *ws_client_new(struct loop *l, const char *name, const struct w
 fail:
 	if (c->ctx)
 		lws_context_destroy(c->ctx);
+	if (c->tls)
+		tls_ctx_release();
 	if (c->efd >= 0)
 		close(c->efd);
 	pthread_mutex_destroy(&c->lock);
@@ -487,6 +554,7 @@ void ws_client_free(struct ws_client *c)
 	lws_cancel_service(c->ctx);
 	pthread_join(c->thread, NULL);
 	lws_context_destroy(c->ctx);
+	tls_ctx_release();
 	loop_del_fd(c->loop, c->efd);
 	close(c->efd);
 	queue_clear(&c->in);

@@ -102,12 +102,34 @@ static void test_refused_connection(void **state)
 	loop_free(l);
 }
 
+/* the CA store is loaded once for every client, and freed with the last */
+static void test_shared_tls(void **state)
+{
+	static const struct ws_client_ops ops = { NULL, NULL, NULL };
+	struct loop *l = loop_new();
+	struct ws_client *a, *b;
+
+	(void)state;
+	assert_int_equal(ws_client_tls_users(), 0);
+	a = ws_client_new(l, "a", &ops, NULL);
+	b = ws_client_new(l, "b", &ops, NULL);
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_int_equal(ws_client_tls_users(), 2);
+	ws_client_free(a);
+	assert_int_equal(ws_client_tls_users(), 1);
+	ws_client_free(b);
+	assert_int_equal(ws_client_tls_users(), 0);
+	loop_free(l);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_urls),
 		cmocka_unit_test(test_refused_urls),
 		cmocka_unit_test(test_refused_connection),
+		cmocka_unit_test(test_shared_tls),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
