@@ -3,7 +3,6 @@
 
 #include <arpa/inet.h>
 #include <libwebsockets.h>
-#include <openssl/ssl.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -13,9 +12,9 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "tls_shared.h"
 #include "banned.h"
 
-#define WS_CA_FILE "/etc/ssl/certs/ca-certificates.crt"
 #define WS_CLOSE_WAIT_MS 1000      /* ws_client_free waits this long for an asked close */
 #define WS_QUEUE_MAX 256            /* messages waiting either way; more: the oldest out dropped */
 
@@ -56,66 +55,6 @@ struct ws_client {
 	size_t rx_len;
 	int peer_code, closing, opened;
 };
-
-/* One TLS client context for every client: libwebsockets would build one per
- * client, each parsing the whole CA bundle into its own store (~0.7 MB of heap
- * apiece). Made by the first client, freed with the last. lws still checks
- * the peer: per connection, SSL_VERIFY_PEER and the host name. */
-static pthread_mutex_t tls_lock = PTHREAD_MUTEX_INITIALIZER;
-static SSL_CTX *tls_ctx;
-static int tls_users;
-
-static SSL_CTX *tls_ctx_new(void)
-{
-	SSL_CTX *t = SSL_CTX_new(TLS_client_method());
-	int ok;
-
-	if (!t)
-		return NULL;
-	SSL_CTX_set_min_proto_version(t, TLS1_2_VERSION);
-	if (access(WS_CA_FILE, R_OK) == 0)
-		ok = SSL_CTX_load_verify_locations(t, WS_CA_FILE, NULL) == 1;
-	else
-		ok = SSL_CTX_set_default_verify_paths(t) == 1;
-	if (!ok) {
-		SSL_CTX_free(t);
-		return NULL;
-	}
-	return t;
-}
-
-static SSL_CTX *tls_ctx_hold(void)
-{
-	SSL_CTX *t;
-
-	pthread_mutex_lock(&tls_lock);
-	if (!tls_ctx)
-		tls_ctx = tls_ctx_new();
-	if ((t = tls_ctx))
-		tls_users++;
-	pthread_mutex_unlock(&tls_lock);
-	return t;
-}
-
-static void tls_ctx_release(void)
-{
-	pthread_mutex_lock(&tls_lock);
-	if (tls_users > 0 && --tls_users == 0) {
-		SSL_CTX_free(tls_ctx);
-		tls_ctx = NULL;
-	}
-	pthread_mutex_unlock(&tls_lock);
-}
-
-int ws_client_tls_users(void)
-{
-	int n;
-
-	pthread_mutex_lock(&tls_lock);
-	n = tls_ctx ? tls_users : 0;
-	pthread_mutex_unlock(&tls_lock);
-	return n;
-}
 
 static const lws_retry_bo_t ws_retry = {
 	.secs_since_valid_ping = WS_PING_S,
@@ -446,7 +385,7 @@ static void on_events(struct loop *l, int fd, unsigned events, void *ud)
 	}
 }
 
-/* the caller holds the shared TLS context (tls_ctx_hold) */
+/* the caller holds the shared TLS context (tls_shared_hold) */
 static struct lws_context *context_new(struct ws_client *c, SSL_CTX *tls)
 {
 	struct lws_context_creation_info info;
@@ -475,8 +414,7 @@ struct ws_client *ws_client_new(struct loop *l, const char *name, const struct w
 	pthread_mutex_init(&c->lock, NULL);
 	lws_set_log_level(0, NULL);         /* lws' lines may hold a URL's ticket: we log ourselves */
 	c->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-	if (!(c->tls = tls_ctx_hold()))
-		log_warn("ws", "link=%s error=\"cannot set up TLS (CA certificates)\"", c->name);
+	c->tls = tls_shared_hold();
 	if (c->efd < 0 || !c->tls || !(c->ctx = context_new(c, c->tls)) ||
 	    loop_add_fd(l, c->efd, LOOP_READ, on_events, c) < 0)
 		goto fail;
@@ -489,7 +427,7 @@ fail:
 	if (c->ctx)
 		lws_context_destroy(c->ctx);
 	if (c->tls)
-		tls_ctx_release();
+		tls_shared_release();
 	if (c->efd >= 0)
 		close(c->efd);
 	pthread_mutex_destroy(&c->lock);
@@ -554,7 +492,7 @@ void ws_client_free(struct ws_client *c)
 	lws_cancel_service(c->ctx);
 	pthread_join(c->thread, NULL);
 	lws_context_destroy(c->ctx);
-	tls_ctx_release();
+	tls_shared_release();
 	loop_del_fd(c->loop, c->efd);
 	close(c->efd);
 	queue_clear(&c->in);

@@ -11,8 +11,8 @@
  *   ws_url_parse()     wss://host[:port]/path, or ws:// to a loopback host only
  *   ws_client_new()    a client, not connected; _connect, _send, _close, _free
  *
- * TLS is verified against the system CA store, loaded once for every client
- * (one TLS context, shared, freed with the last client); lws pings an idle connection and
+ * TLS is verified against the system CA store, in one TLS context shared by
+ * every client (tls_shared.h); lws pings an idle connection and
  * hangs up one that stays silent; a message bigger than max_message closes the
  * connection (1009) with a log line. Reconnecting is the owner's choice: the
  * owner knows where to resume.
@@ -64,7 +64,5 @@ void ws_client_close(struct ws_client *c, int code);
 int ws_client_busy(const struct ws_client *c);
 /* stops the thread and frees everything; callbacks never run after it */
 void ws_client_free(struct ws_client *c);
-/* how many clients hold the shared TLS context (0: none is loaded) */
-int ws_client_tls_users(void);
 
 #endif
