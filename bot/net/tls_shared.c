@@ -34,9 +34,23 @@ int tls_ca_dir_hashed(const char *dir)
 	return found;
 }
 
+static pthread_once_t dir_once = PTHREAD_ONCE_INIT;
+static int dir_hashed;
+
+static void look_at_dir(void)
+{
+	dir_hashed = tls_ca_dir_hashed(TLS_CA_DIR);
+}
+
+const char *tls_ca_dir(void)
+{
+	pthread_once(&dir_once, look_at_dir);
+	return dir_hashed ? TLS_CA_DIR : NULL;
+}
+
 static int load_cas(SSL_CTX *t)
 {
-	if (tls_ca_dir_hashed(TLS_CA_DIR))
+	if (tls_ca_dir())
 		return SSL_CTX_load_verify_locations(t, NULL, TLS_CA_DIR) == 1;
 	if (access(TLS_CA_FILE, R_OK) == 0)
 		return SSL_CTX_load_verify_locations(t, TLS_CA_FILE, NULL) == 1;

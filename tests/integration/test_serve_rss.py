@@ -7,10 +7,10 @@ measure it), a few seconds after start:
   (every_platform.py: Discord Gateway, Slack Socket Mode, Telegram getUpdates,
   Zulip events, Matrix /sync): under CONNECTED_MAX_KB.
 
-The bars are what this build holds plus about 1 MB of room, so a change that
-brings back a table resident at its cap (3.3 MB: the delivery ids and the
-conversations, cleared by calloc in the heap) or a CA store per connection
-fails here. The project's targets (8 MB idle, 10 MB connected) are printed
+The bars are what this build holds plus about 1 MB of room, so bringing back
+the tables resident at their cap (the delivery ids and the conversations,
+cleared by calloc in the heap: +3.3 MB idle) or the CA bundle parsed into a
+store per WebSocket client (+2.1 MB connected) fails here. The project's targets (8 MB idle, 10 MB connected) are printed
 beside the figures. Under ASan the figures mean nothing: skipped."""
 import os
 import sys
@@ -22,7 +22,7 @@ from every_platform import EveryPlatform  # noqa: E402
 
 R = Results()
 IDLE_MAX_KB = 11 * 1024
-CONNECTED_MAX_KB = 21 * 1024
+CONNECTED_MAX_KB = 18 * 1024 + 512
 TARGET_IDLE_KB, TARGET_CONNECTED_KB = 8 * 1024, 10 * 1024
 SETTLE_S = 2.0
 with open(BOT, "rb") as _f:
@@ -38,7 +38,7 @@ def rss_kb(pid):
 
 
 def figure(what, kb, bar, target):
-    print(f"figure: RSS {what} {kb / 1024:.1f} MB (bar {bar / 1024:.0f} MB, target {target / 1024:.0f} MB)")
+    print(f"figure: RSS {what} {kb / 1024:.1f} MB (bar {bar / 1024:.1f} MB, target {target / 1024:.0f} MB)")
 
 
 def test_idle():
@@ -64,7 +64,7 @@ def test_connected():
         R.check("still connected after settling", every.links_up(s), s.log()[-1500:])
         kb = rss_kb(s.proc.pid)
         figure("with every platform connected", kb, CONNECTED_MAX_KB, TARGET_CONNECTED_KB)
-        R.check(f"every platform connected: RSS under {CONNECTED_MAX_KB // 1024} MB",
+        R.check(f"every platform connected: RSS under {CONNECTED_MAX_KB / 1024:.1f} MB",
                 0 < kb < CONNECTED_MAX_KB, kb)
     finally:
         R.check("connected: exits 0", s.stop() == 0)
