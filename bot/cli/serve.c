@@ -34,6 +34,12 @@
 #include "banned.h"
 
 #define DRAIN_TICK_MS 25
+/* glibc raises its mmap threshold to the size of any mmapped block freed (up to
+ * 32 MB): after loading the knowledge, the tables allocated at their cap (the
+ * delivery ids of every platform, the conversations) came from the heap, where
+ * calloc clears them and every page becomes resident. Fixed at its default,
+ * large blocks stay mmapped: a table costs the pages it uses. */
+#define SERVE_MMAP_THRESHOLD (128 * 1024)
 #define RELOAD_DEBOUNCE_MS 300
 
 struct serve {
@@ -340,6 +346,7 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 	s->inotify_fd = -1;
 	s->drain_ms = (long)config_int(c->cfg, "server", "drain_timeout_ms");
 	block_signals();                            /* before any thread starts */
+	mallopt(M_MMAP_THRESHOLD, SERVE_MMAP_THRESHOLD);
 	cJSON_InitHooks(&(cJSON_Hooks){ arena_malloc, arena_free });   /* a worker's body tree: its arena */
 	if (service_init(&s->svc, c) < 0) {
 		free(s);

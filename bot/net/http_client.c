@@ -26,6 +26,7 @@
 #include "buf.h"
 #include "log.h"
 #include "loop.h"
+#include "tls_shared.h"
 
 #include "banned.h"
 
@@ -228,6 +229,10 @@ static int configure(struct call *k, const struct http_call *call)
 	rc |= CURLX(easy_setopt)(e, CURLOPT_WRITEDATA, k);
 	rc |= CURLX(easy_setopt)(e, CURLOPT_HEADERFUNCTION, on_header);
 	rc |= CURLX(easy_setopt)(e, CURLOPT_HEADERDATA, k);
+	if (tls_ca_dir()) {             /* roots read as handshakes need them, not the whole bundle */
+		rc |= CURLX(easy_setopt)(e, CURLOPT_CAINFO, (char *)NULL);
+		rc |= CURLX(easy_setopt)(e, CURLOPT_CAPATH, tls_ca_dir());
+	}
 	if (rc != CURLE_OK || add_headers(k, call) < 0)
 		return -1;
 	if (CURLX(easy_setopt)(e, CURLOPT_HTTPHEADER, k->hdrs) != CURLE_OK)

@@ -12,9 +12,9 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "tls_shared.h"
 #include "banned.h"
 
-#define WS_CA_FILE "/etc/ssl/certs/ca-certificates.crt"
 #define WS_CLOSE_WAIT_MS 1000      /* ws_client_free waits this long for an asked close */
 #define WS_QUEUE_MAX 256            /* messages waiting either way; more: the oldest out dropped */
 
@@ -40,6 +40,7 @@ struct ws_client {
 	int efd;                        /* eventfd: the thread has events for the loop */
 	pthread_t thread;
 	struct lws_context *ctx;
+	SSL_CTX *tls;                   /* the shared TLS context, held */
 	atomic_int stop, busy;
 	atomic_int live;                /* the thread has a connection (open or opening) */
 	int close_asked;                /* the loop's: ws_client_close was called */
@@ -384,7 +385,8 @@ static void on_events(struct loop *l, int fd, unsigned events, void *ud)
 	}
 }
 
-static struct lws_context *context_new(struct ws_client *c)
+/* the caller holds the shared TLS context (tls_shared_hold) */
+static struct lws_context *context_new(struct ws_client *c, SSL_CTX *tls)
 {
 	struct lws_context_creation_info info;
 
@@ -392,8 +394,7 @@ static struct lws_context *context_new(struct ws_client *c)
 	info.port = CONTEXT_PORT_NO_LISTEN;
 	info.protocols = ws_protocols;
 	info.options = LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
-	if (access(WS_CA_FILE, R_OK) == 0)
-		info.client_ssl_ca_filepath = WS_CA_FILE;
+	info.provided_client_ssl_ctx = tls;
 	info.user = c;
 	info.count_threads = 1;
 	info.fd_limit_per_thread = 8;
@@ -413,7 +414,9 @@ struct ws_client *ws_client_new(struct loop *l, const char *name, const struct w
 	pthread_mutex_init(&c->lock, NULL);
 	lws_set_log_level(0, NULL);         /* lws' lines may hold a URL's ticket: we log ourselves */
 	c->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-	if (c->efd < 0 || !(c->ctx = context_new(c)) || loop_add_fd(l, c->efd, LOOP_READ, on_events, c) < 0)
+	c->tls = tls_shared_hold();
+	if (c->efd < 0 || !c->tls || !(c->ctx = context_new(c, c->tls)) ||
+	    loop_add_fd(l, c->efd, LOOP_READ, on_events, c) < 0)
 		goto fail;
 	if (pthread_create(&c->thread, NULL, service_thread, c) != 0) {
 		loop_del_fd(l, c->efd);
@@ -423,6 +426,8 @@ struct ws_client *ws_client_new(struct loop *l, const char *name, const struct w
 fail:
 	if (c->ctx)
 		lws_context_destroy(c->ctx);
+	if (c->tls)
+		tls_shared_release();
 	if (c->efd >= 0)
 		close(c->efd);
 	pthread_mutex_destroy(&c->lock);
@@ -487,6 +492,7 @@ void ws_client_free(struct ws_client *c)
 	lws_cancel_service(c->ctx);
 	pthread_join(c->thread, NULL);
 	lws_context_destroy(c->ctx);
+	tls_shared_release();
 	loop_del_fd(c->loop, c->efd);
 	close(c->efd);
 	queue_clear(&c->in);

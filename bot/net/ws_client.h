@@ -11,7 +11,8 @@
  *   ws_url_parse()     wss://host[:port]/path, or ws:// to a loopback host only
  *   ws_client_new()    a client, not connected; _connect, _send, _close, _free
  *
- * TLS is verified against the system CA store; lws pings an idle connection and
+ * TLS is verified against the system CA store, in one TLS context shared by
+ * every client (tls_shared.h); lws pings an idle connection and
  * hangs up one that stays silent; a message bigger than max_message closes the
  * connection (1009) with a log line. Reconnecting is the owner's choice: the
  * owner knows where to resume.

@@ -1,4 +1,4 @@
-/* test_ws_client.c - the WebSocket client: URLs it accepts and a
+/* test_ws_client.c - the WebSocket client: URLs it accepts, its shared TLS context and a
  * failed connection reported on the loop. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "tls_shared.h"
 #include "ws_client.h"
 
 static void test_urls(void **state)
@@ -102,12 +103,77 @@ static void test_refused_connection(void **state)
 	loop_free(l);
 }
 
+/* one TLS context (one CA store) for every client, freed with the last */
+static void test_shared_tls(void **state)
+{
+	static const struct ws_client_ops ops = { NULL, NULL, NULL };
+	struct loop *l = loop_new();
+	struct ws_client *a, *b;
+
+	(void)state;
+	assert_int_equal(tls_shared_users(), 0);
+	a = ws_client_new(l, "a", &ops, NULL);
+	b = ws_client_new(l, "b", &ops, NULL);
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_int_equal(tls_shared_users(), 2);
+	ws_client_free(a);
+	assert_int_equal(tls_shared_users(), 1);
+	ws_client_free(b);
+	assert_int_equal(tls_shared_users(), 0);
+	loop_free(l);
+}
+
+static void make_file(const char *dir, const char *name)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	assert_non_null(f = fopen(path, "w"));
+	fclose(f);
+}
+
+static void remove_file(const char *dir, const char *name)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	unlink(path);
+}
+
+/* the hashed directory is used only when it has OpenSSL's hash links */
+static void test_ca_dir_hashed(void **state)
+{
+	char dir[] = "/tmp/sb-ca-XXXXXX";
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(tls_ca_dir_hashed(dir), 0);                 /* empty */
+	make_file(dir, "ca-certificates.crt");
+	make_file(dir, "ISRG_Root_X1.pem");
+	make_file(dir, "4042bcee.x");
+	make_file(dir, "4042bce.0");
+	assert_int_equal(tls_ca_dir_hashed(dir), 0);                 /* bundles, no links */
+	make_file(dir, "4042bcee.0");
+	assert_int_equal(tls_ca_dir_hashed(dir), 1);
+	assert_int_equal(tls_ca_dir_hashed("/nonexistent/sb-ca"), 0);
+	remove_file(dir, "ca-certificates.crt");
+	remove_file(dir, "ISRG_Root_X1.pem");
+	remove_file(dir, "4042bcee.x");
+	remove_file(dir, "4042bce.0");
+	remove_file(dir, "4042bcee.0");
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_urls),
 		cmocka_unit_test(test_refused_urls),
 		cmocka_unit_test(test_refused_connection),
+		cmocka_unit_test(test_shared_tls),
+		cmocka_unit_test(test_ca_dir_hashed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
