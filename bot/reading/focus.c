@@ -201,8 +201,31 @@ static int tag_question(const char *m, size_t s, size_t e)
 	return n > 0;
 }
 
+static int has_pronoun(const char *m, size_t s, size_t e)
+{
+	static const char *const pronouns[] = { "it", "they", "them", "she", "he", "her", "him", "those", "that" };
+
+	for (size_t i = skip_blank(m, s, e); i < e; i = skip_blank(m, i, e)) {
+		size_t len = word_len(m, i, e);
+		if (!len) {
+			i++;
+			continue;
+		}
+		if (in_list(m + i, len, pronouns, sizeof(pronouns) / sizeof(pronouns[0])))
+			return 1;
+		i += len;
+	}
+	return 0;
+}
+
 static int pick(const struct clause *c, size_t nc, int after)
 {
+	/* an asked clause that opens with a question word, then any asked one: "my
+	 * cousin wants to work on an ambulance but has no training, what should she
+	 * train as first?" asks its last part */
+	for (size_t k = (size_t)(after + 1); k < nc; k++)
+		if (c[k].asked && c[k].qword)
+			return (int)k;
 	for (size_t k = (size_t)(after + 1); k < nc; k++)
 		if (c[k].asked)
 			return (int)k;
@@ -230,6 +253,10 @@ void focus_find(const char *msg, size_t len, struct focus *f)
 	/* "... says he's basically part of ems full time. is he?": a tag question is
 	 * asked of the clause before it */
 	if (k > 0 && tag_question(msg, c[k].start, c[k].end))
+		f->start = c[k - 1].start;
+	/* "i heard firefighters do EMT stuff too?? do most of them have EMT training?":
+	 * a question word clause whose pronoun points into the asked clause before it */
+	else if (k > 0 && c[k - 1].asked && !c[k - 1].qword && has_pronoun(msg, c[k].start, c[k].end))
 		f->start = c[k - 1].start;
 	f->end = c[k].end;
 	f->split = 1;

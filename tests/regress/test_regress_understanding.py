@@ -74,6 +74,19 @@ CASES = [
     ("EMT-B vs AEMT vs EMT-P, what's the ladder?", "emt-levels"),
     ("nobody in EMS ever moves into management, right? once an EMT always just an EMT?", "emt-command-roles"),
     ("can someone be an ems", "ems-not-a-person"),
+    # situational questions that name no role, or name it only in passing
+    ("my son wants to get into ems but start with the shortest possible course. what's the quickest cert?",
+     "emr-training-length"),
+    ("whats the quickest way to become a paramedic", "become-paramedic"),
+    ("my boss wants me to be the designated first aid person on our warehouse floor. what kind of training "
+     "would that be", "emr-training-content"),
+    ("I want to do more than EMT eventually. What do most people in EMS aim to become?", "become-paramedic"),
+    ("my teacher wants someone certified to handle emergencies on field trips. would an emr make sense for that",
+     "emr-workplaces"),
+    ("my uncle says he works in ems but he's not an emt. how is that possible?", "emt-largest-share"),
+    ("does an ambo crew usually have a paramedic on it", "paramedic-most-advanced"),
+    ("my cousin wants to work on an ambulance but has zero medical training, what should she train as first?",
+     "ems-career-start"),
     # Spanglish
     ("oye una pregunta, cuántas horas es el training de EMR? mi jefe quiere que lo tome", "emr-training-length"),
     ("ok so para ser paramedic, tengo que ser EMT primero?", "become-paramedic"),

@@ -83,6 +83,12 @@ static void test_lead_in(void **state)
 	assert_string_equal(clause, "a guy at my gym says he's an emr and part of ems full time. is he");
 	find("I took the EMR class. What comes next?");
 	assert_string_equal(clause, "What comes next");
+	/* an asked clause that opens with a question word wins over an earlier one ... */
+	find("my cousin wants to work on an ambulance but has no training, what can a beginner do first?");
+	assert_string_equal(clause, "but has no training, what can a beginner do first");
+	/* ... unless its pronoun points into that earlier clause */
+	find("Hi all. but i heard firefighters do EMT stuff too?? do most of them have EMT training?");
+	assert_string_equal(clause, "but i heard firefighters do EMT stuff too?? do most of them have EMT training");
 	/* no question word after the lead-in: the whole sentence stays */
 	find("Thanks all. For the ride-along, EMTs drive?");
 	assert_string_equal(clause, "For the ride-along, EMTs drive");
