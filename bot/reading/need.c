@@ -57,7 +57,7 @@ int need_atom(struct need_tree *t, const char *lit, size_t len, int ws)
 {
 	int i;
 
-	if (!t || len < 2 || len >= NEED_MAX_LIT || (i = new_node(t, NEED_ATOM)) < 0)
+	if (!t || !ws || len < 2 || len >= NEED_MAX_LIT || (i = new_node(t, NEED_ATOM)) < 0)
 		return NEED_TRUE;
 	memcpy(t->v[i].lit, lit, len);
 	t->v[i].lit[len] = '\0';
@@ -159,7 +159,15 @@ static int holds(const uint32_t *code, size_t *at, const uint32_t *seen, uint32_
 	end = *at + (w & PAYLOAD);
 	want = op == NEED_OR;                   /* the value that decides the group */
 	for ((*at)++; *at < end;) {
-		if (holds(code, at, seen, gen) == want) {
+		uint32_t c = code[*at];
+		int v;
+		if (c >> OP_SHIFT == NEED_ATOM) {      /* most children: no call */
+			v = seen[c & PAYLOAD] == gen;
+			(*at)++;
+		} else {
+			v = holds(code, at, seen, gen);
+		}
+		if (v == want) {
 			*at = end;
 			return want;
 		}

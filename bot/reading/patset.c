@@ -395,6 +395,15 @@ static size_t find_inside_words(const struct patset *ps, struct patset_scratch *
 	return n;
 }
 
+/* memcmp(a, b, n) == 0 for the few bytes of a literal, without a call */
+static int same_bytes(const char *a, const char *b, size_t n)
+{
+	for (size_t k = 0; k < n; k++)
+		if (a[k] != b[k])
+			return 0;
+	return 1;
+}
+
 /* the anchors of bucket b at text + i (ws: a word starts there): their atoms
  * noted, their patterns added to out[n..max) once; returns the new n */
 static size_t probe_bucket(const struct patset *ps, struct patset_scratch *s, const char *text, size_t len,
@@ -403,7 +412,7 @@ static size_t probe_bucket(const struct patset *ps, struct patset_scratch *s, co
 	for (uint32_t k = ps->bucket_start[b], run = 0; k < ps->bucket_start[b + 1]; k++) {
 		const struct patset_anchor *a = &ps->anchors[k];
 		if (k >= run) {                /* a new literal: compared once for its run */
-			if (a->len > len - i || memcmp(text + i, a->lit, a->len) != 0) {
+			if (a->len > len - i || !same_bytes(text + i, a->lit, a->len)) {
 				k = a->same_end - 1;
 				continue;
 			}

@@ -248,6 +248,7 @@ void ranker_release(struct ranker *r)
 	free(r->post_start);
 	free(r->post_doc);
 	free(r->post_w);
+	free(r->feat_topics);
 	free(r->table);
 	ranker_init(r);
 }
@@ -450,8 +451,9 @@ static int postings(struct ranker *r, const struct build *b, size_t nall)
 	r->post_start = sb_calloc(r->nfeat + 1, sizeof(*r->post_start));
 	r->post_doc = sb_malloc((b->total + 1) * sizeof(*r->post_doc));
 	r->post_w = sb_malloc((b->total + 1) * sizeof(*r->post_w));
+	r->feat_topics = sb_calloc(r->nfeat + 1, sizeof(*r->feat_topics));
 	fill = sb_calloc(r->nfeat + 1, sizeof(*fill));
-	if (!r->post_start || !r->post_doc || !r->post_w || !fill) {
+	if (!r->post_start || !r->post_doc || !r->post_w || !r->feat_topics || !fill) {
 		free(fill);
 		return -1;
 	}
@@ -465,6 +467,7 @@ static int postings(struct ranker *r, const struct build *b, size_t nall)
 			size_t f = b->f[d][k].hash, at = r->post_start[f] + fill[f]++;
 			r->post_doc[at] = (uint32_t)d;
 			r->post_w[at] = b->f[d][k].w;
+			r->feat_topics[f] += d >= r->ndocs;
 		}
 	}
 	free(fill);
@@ -513,13 +516,8 @@ int ranker_knows_word(const struct ranker *r, const char *word, size_t len)
 int ranker_word_topics(const struct ranker *r, const char *word, size_t len)
 {
 	long f = find(r, fnv(hash_kind('u'), word, len));
-	int n = 0;
 
-	if (f < 0)
-		return -1;
-	for (uint32_t p = r->post_start[f]; p < r->post_start[f + 1]; p++)
-		n += r->post_doc[p] >= r->ndocs;
-	return n;
+	return f < 0 ? -1 : (int)r->feat_topics[f];
 }
 
 static int ensure(struct ranker_scratch *s, size_t n)

@@ -94,6 +94,7 @@ static void test_word_starts(void **state)
 	(void)state;
 	assert_false(possible("\\bems\\b.*\\bcall\\b", NULL, "ems recall"));
 	assert_true(possible("\\bems\\b.*call", NULL, "ems recall"));
+	assert_true(possible("\\bems\\b.*call", NULL, "ems"));     /* inside a word: not looked for */
 	assert_true(possible("\\bhierarch\\w*\\b.*\\bems\\b", NULL, "the hierarchy of ems"));
 }
 
