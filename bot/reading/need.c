@@ -120,15 +120,18 @@ static long emit(const struct need_tree *t, int node, need_intern_fn intern, voi
 	}
 	if (depth >= NEED_MAX_DEPTH)
 		return 0;                               /* too deep to follow: needs nothing */
-	for (int c = v->first; c >= 0; c = t->v[c].next) {
-		long w = emit(t, c, intern, ctx, out + at, cap - at, depth + 1);
-		if (w < 0)
-			return -1;
-		if (w == 0 && v->op == NEED_OR)
-			return 0;                       /* one way needs nothing: so does the OR */
-		at += (size_t)w;
-		kids += w > 0;
-	}
+	for (int pass = 0; pass < 2; pass++)         /* atoms first: one test each decides */
+		for (int c = v->first; c >= 0; c = t->v[c].next) {
+			long w;
+			if ((t->v[c].op == NEED_ATOM) != (pass == 0))
+				continue;
+			if ((w = emit(t, c, intern, ctx, out + at, cap - at, depth + 1)) < 0)
+				return -1;
+			if (w == 0 && v->op == NEED_OR)
+				return 0;               /* one way needs nothing: so does the OR */
+			at += (size_t)w;
+			kids += w > 0;
+		}
 	if (kids == 0)
 		return 0;
 	if (kids == 1) {                                /* a group of one is that one */
