@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "need.h"
 #include "patset.h"
 #include "banned.h"
 
@@ -27,10 +28,12 @@ struct parser {
 	int bad;                  /* something we do not understand: no anchors at all */
 	const struct patset_sub *subs;
 	size_t nsubs;
+	struct need_tree *need;   /* NULL: the anchors alone; else the formula too (need.h) */
 };
 
-/* (?&name) at p[i..]: what the subroutine needs, into grp (n = 0 if unknown) */
-static void sub_call(struct parser *ps, size_t start, size_t end, struct req *grp)
+/* (?&name) at p[i..]: what the subroutine needs, into grp (n = 0 if unknown) and
+ * *need (one of its literals) */
+static void sub_call(struct parser *ps, size_t start, size_t end, struct req *grp, int *need)
 {
 	size_t n = end - start;
 
@@ -38,16 +41,20 @@ static void sub_call(struct parser *ps, size_t start, size_t end, struct req *gr
 	for (size_t k = 0; k < ps->nsubs; k++) {
 		if (strlen(ps->subs[k].name) == n && memcmp(ps->subs[k].name, ps->p + start, n) == 0 &&
 		    ps->subs[k].n <= PATSET_MAX_ANCHORS) {
+			int any = need_group(ps->need, NEED_OR);
 			memcpy(grp->lit, ps->subs[k].lit, sizeof(grp->lit[0]) * ps->subs[k].n);
 			memset(grp->ws, 1, ps->subs[k].n);     /* (?&role) is \b(?:ids)\b */
 			memset(grp->pre, 1, ps->subs[k].n);
 			grp->n = ps->subs[k].n;
+			for (size_t l = 0; l < grp->n; l++)
+				need_add(ps->need, any, need_atom(ps->need, grp->lit[l], strlen(grp->lit[l]), 1));
+			*need = need_close(ps->need, any);
 			return;
 		}
 	}
 }
 
-static int parse_alternatives(struct parser *ps, struct req *out, int lead_ws, int lead_pre);
+static int parse_alternatives(struct parser *ps, struct req *out, int lead_ws, int lead_pre, int *need);
 
 static size_t min_len(const struct req *r)
 {
@@ -85,9 +92,10 @@ static int word_char(int c)
 	return isalnum(c) || c == '_';
 }
 
-/* a literal run is a candidate anchor; leading non-word bytes (" apart") are cut,
- * since what follows them must then start a word */
-static void flush_run(struct req *best, char *run, size_t *rlen, int ws, int pre)
+/* a literal run is a candidate anchor, and needed (an atom of the AND and);
+ * leading non-word bytes (" apart") are cut, since what follows them must then
+ * start a word */
+static void flush_run(struct parser *ps, int and, struct req *best, char *run, size_t *rlen, int ws, int pre)
 {
 	struct req r;
 	size_t skip = 0;
@@ -103,6 +111,7 @@ static void flush_run(struct req *best, char *run, size_t *rlen, int ws, int pre
 		r.ws[0] = (unsigned char)(ws && word_char((unsigned char)run[skip]));
 		r.pre[0] = (unsigned char)pre;
 		consider(best, &r);
+		need_add(ps->need, and, need_atom(ps->need, r.lit[0], *rlen - skip, r.ws[0]));
 	}
 	*rlen = 0;
 }
@@ -163,12 +172,14 @@ static void skip_class(struct parser *ps)
 /* a group at the cursor '('; fills grp with its requirement (n = 0 if none) */
 /* a group at the cursor: its requirement into grp; returns 1 when every way through
  * it ends just after a non-word byte (so a word may start right after it) */
-static int parse_group(struct parser *ps, struct req *grp, int lead_ws, int lead_pre, int *zero_width)
+static int parse_group(struct parser *ps, struct req *grp, int lead_ws, int lead_pre, int *zero_width,
+		       int *need)
 {
 	const char *p = ps->p;
 	int lookaround = 0, ends_nw;
 
 	grp->n = 0;
+	*need = NEED_TRUE;
 	ps->i++;
 	if (ps->i < ps->len && p[ps->i] == '?') {
 		char c = ps->i + 1 < ps->len ? p[ps->i + 1] : 0;
@@ -190,7 +201,7 @@ static int parse_group(struct parser *ps, struct req *grp, int lead_ws, int lead
 			while (ps->i < ps->len && p[ps->i] != ')')   /* subroutine call */
 				ps->i++;
 			if (c == '&' && ps->i < ps->len) {
-				sub_call(ps, start, ps->i, grp);
+				sub_call(ps, start, ps->i, grp, need);
 				if (!lead_pre)            /* the call is not where a match starts */
 					memset(grp->pre, 0, sizeof(grp->pre));
 			}
@@ -222,12 +233,13 @@ static int parse_group(struct parser *ps, struct req *grp, int lead_ws, int lead
 		ps->bad = 1;                                      /* verbs */
 		return 0;
 	}
-	ends_nw = parse_alternatives(ps, grp, lead_ws && !lookaround, lead_pre && !lookaround);
+	ends_nw = parse_alternatives(ps, grp, lead_ws && !lookaround, lead_pre && !lookaround, need);
 	if (ps->i >= ps->len || p[ps->i] != ')')
 		ps->bad = 1;
 	ps->i++;
 	if (lookaround) {
 		grp->n = 0;
+		*need = NEED_TRUE;
 		*zero_width = 1;
 		return lead_ws;                                   /* zero-width */
 	}
@@ -261,17 +273,18 @@ static int parse_escape(struct parser *ps)
 /* one alternative: a sequence of atoms until '|' or ')' */
 /* one alternative: a sequence of atoms until '|' or ')'. lead_ws: the byte before it
  * is not a word byte (or it starts the text). Returns the same for its end. */
-static int parse_sequence(struct parser *ps, struct req *best, int lead_ws, int lead_pre)
+static int parse_sequence(struct parser *ps, struct req *best, int lead_ws, int lead_pre, int *need)
 {
 	char run[PATSET_MAX_ANCHOR];
 	size_t rlen = 0;
 	int at_ws = lead_ws, run_ws = 0;       /* a word may start here */
 	int at_pre = lead_pre, run_pre = 0;    /* nothing consumed yet: a match starts here */
+	int and = need_group(ps->need, NEED_AND);
 
 	best->n = 0;
 	while (ps->i < ps->len && !ps->bad) {
 		char c = ps->p[ps->i];
-		int lit = -1, repeats, min, boundary, after = 0, zero = 0;
+		int lit = -1, repeats, min, boundary, after = 0, zero = 0, gneed = NEED_TRUE;
 		struct req grp;
 
 		if (c == '|' || c == ')')
@@ -283,7 +296,7 @@ static int parse_sequence(struct parser *ps, struct req *best, int lead_ws, int 
 		} else if (c == '[') {
 			skip_class(ps);
 		} else if (c == '(') {
-			after = parse_group(ps, &grp, at_ws, at_pre, &zero);
+			after = parse_group(ps, &grp, at_ws, at_pre, &zero, &gneed);
 		} else if (c == '.' || c == '^' || c == '$') {
 			zero = c != '.';
 			ps->i++;
@@ -304,30 +317,35 @@ static int parse_sequence(struct parser *ps, struct req *best, int lead_ws, int 
 			at_ws = after;
 			at_pre = 0;
 			if (repeats)
-				flush_run(best, run, &rlen, run_ws, run_pre);
+				flush_run(ps, and, best, run, &rlen, run_ws, run_pre);
 			continue;
 		}
-		flush_run(best, run, &rlen, run_ws, run_pre);
-		if (min >= 1)
+		flush_run(ps, and, best, run, &rlen, run_ws, run_pre);
+		if (min >= 1) {
 			consider(best, &grp);
+			need_add(ps->need, and, gneed);
+		}
 		/* present: it decides; optional: both ways must leave a word start */
 		at_ws = min >= 1 ? after : (at_ws && after);
 		if (!zero)
 			at_pre = 0;
 	}
-	flush_run(best, run, &rlen, run_ws, run_pre);
+	flush_run(ps, and, best, run, &rlen, run_ws, run_pre);
+	*need = need_close(ps->need, and);
 	return at_ws;
 }
 
 /* alternatives until ')' or the end: the union of each one's requirement */
-static int parse_alternatives(struct parser *ps, struct req *out, int lead_ws, int lead_pre)
+static int parse_alternatives(struct parser *ps, struct req *out, int lead_ws, int lead_pre, int *need)
 {
-	int none = 0, ends_nw = 1;
+	int none = 0, ends_nw = 1, any = need_group(ps->need, NEED_OR);
 
 	out->n = 0;
 	for (;;) {
 		struct req alt;
-		ends_nw &= parse_sequence(ps, &alt, lead_ws, lead_pre);
+		int alt_need;
+		ends_nw &= parse_sequence(ps, &alt, lead_ws, lead_pre, &alt_need);
+		need_add(ps->need, any, alt_need);
 		if (alt.n == 0 || out->n + alt.n > PATSET_MAX_ANCHORS) {
 			none = 1;
 		} else {
@@ -343,6 +361,7 @@ static int parse_alternatives(struct parser *ps, struct req *out, int lead_ws, i
 	}
 	if (none)
 		out->n = 0;
+	*need = need_close(ps->need, any);
 	return ends_nw;
 }
 
@@ -354,10 +373,22 @@ size_t anchors_extract(const char *pattern, char out[][PATSET_MAX_ANCHOR], size_
 size_t anchors_extract_subs(const char *pattern, const struct patset_sub *subs, size_t nsubs,
 			    char out[][PATSET_MAX_ANCHOR], unsigned char *ws, unsigned char *pre, size_t max)
 {
-	struct parser ps = { pattern, 0, strlen(pattern), 0, subs, nsubs };
-	struct req r;
+	return anchors_extract_need(pattern, subs, nsubs, out, ws, pre, max, NULL, NULL);
+}
 
-	parse_alternatives(&ps, &r, 0, 1);
+size_t anchors_extract_need(const char *pattern, const struct patset_sub *subs, size_t nsubs,
+			    char out[][PATSET_MAX_ANCHOR], unsigned char *ws, unsigned char *pre, size_t max,
+			    struct need_tree *need, int *root)
+{
+	struct parser ps = { pattern, 0, strlen(pattern), 0, subs, nsubs, need };
+	struct req r;
+	int top;
+
+	if (need)
+		need_tree_reset(need);
+	parse_alternatives(&ps, &r, 0, 1, &top);
+	if (root)
+		*root = ps.bad || ps.i < ps.len ? NEED_TRUE : top;
 	if (ps.bad || ps.i < ps.len || r.n > max)
 		return 0;
 	for (size_t k = 0; k < r.n; k++) {
@@ -480,7 +511,7 @@ static int count_sequence(struct counter *c)
 		if (ch == '\\') {
 			n = count_escape(c);
 		} else if (ch == '[') {
-			struct parser ps = { c->p, c->i, c->len, 0, NULL, 0 };
+			struct parser ps = { c->p, c->i, c->len, 0, NULL, 0, NULL };
 			skip_class(&ps);
 			c->i = ps.i;
 			c->bad |= ps.bad;
@@ -490,7 +521,7 @@ static int count_sequence(struct counter *c)
 			c->i++;
 		}
 		{
-			struct parser ps = { c->p, c->i, c->len, 0, NULL, 0 };
+			struct parser ps = { c->p, c->i, c->len, 0, NULL, 0, NULL };
 			int min = quantifier(&ps, &repeats);
 			c->i = ps.i;
 			if (min >= 1)

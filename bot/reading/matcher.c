@@ -1,6 +1,7 @@
 /* matcher.c - question -> roles, intents, topic; see matcher.h. */
 #include "matcher.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -262,10 +263,47 @@ static int build_vocabulary(struct matcher *m)
 	return speller_build(&m->speller);
 }
 
+/* The model learns from texts the role patterns and the speller read, never from
+ * the intents: it is trained on a thread of its own while the intents compile. */
+struct training {
+	struct matcher *m;
+	pthread_t th;
+	int on, started, rc;
+};
+
+static void *training_run(void *arg)
+{
+	struct training *t = arg;
+
+	t->rc = matcher_build_ranker(t->m);
+	return NULL;
+}
+
+/* starts training m's model when on (else it is not trained: rc 0) */
+static void training_start(struct matcher *m, struct training *t, int on)
+{
+	memset(t, 0, sizeof(*t));
+	t->m = m;
+	t->on = on;
+	if (on)
+		t->started = pthread_create(&t->th, NULL, training_run, t) == 0;
+}
+
+/* waits for the model (trained here when no thread could start); its rc */
+static int training_finish(struct training *t)
+{
+	if (t->started)
+		pthread_join(t->th, NULL);
+	else if (t->on)
+		training_run(t);
+	return t->rc;
+}
+
 int matcher_build(struct matcher *m, const struct kb *kb, const struct lang *lang, struct diag *d)
 {
 	size_t before = d->count;
 	struct buf define;
+	struct training training;
 
 	m->kb = kb;
 	m->lang = lang;
@@ -287,15 +325,16 @@ int matcher_build(struct matcher *m, const struct kb *kb, const struct lang *lan
 		m->role_first[c >> 6] |= 1ull << (c & 63);
 	}
 	build_entities(m, d);
-	build_intents(m, define.ptr, d);
 	if (d->count == before && build_vocabulary(m) < 0)
 		diag_add(d, "matcher", 0, "out of memory building the vocabulary");
-	buf_release(&define);
-	if (d->count > before)
-		return -1;
-	if (patset_build(&m->entities) < 0 || patset_build(&m->intents) < 0)
+	if (d->count == before && patset_build(&m->entities) < 0)
 		diag_add(d, "matcher", 0, "out of memory");
-	else if (d->count == before && matcher_build_ranker(m) < 0)
+	training_start(m, &training, d->count == before);
+	build_intents(m, define.ptr, d);
+	buf_release(&define);
+	if (d->count == before && patset_build(&m->intents) < 0)
+		diag_add(d, "matcher", 0, "out of memory");
+	if (training_finish(&training) < 0 && d->count == before)
 		diag_add(d, "matcher", 0, "out of memory building the model");
 	return d->count > before ? -1 : 0;
 }

@@ -88,6 +88,8 @@ static size_t collect_spans(const struct matcher *m, struct matcher_scratch *s, 
 
 	for (size_t k = 0; k < n; k++) {
 		size_t start = 0, so, eo;
+		if (!patset_possible(&m->entities, &s->ent, idx[k]))
+			continue;                      /* a literal it needs is missing */
 		while (ns < MAX_SPANS && patset_match(&m->entities, &s->ent, idx[k], t, len, start, &so, &eo)) {
 			if (eo > so && m->entity_role[idx[k]] >= 0)
 				sp[ns++] = (struct span){ so, eo, m->entity_role[idx[k]] };
@@ -326,7 +328,7 @@ static struct candidate evaluate(const struct matcher *m, struct matcher_scratch
 			return c;
 		}
 		left -= w > 0 ? w : 0;
-		if (!patset_match(&m->intents, &s->in, pat, t, len,
+		if (!patset_possible(&m->intents, &s->in, pat) || !patset_match(&m->intents, &s->in, pat, t, len,
 				  s->no_prefilter ? 0 : patset_first_start(&m->intents, &s->in, pat), NULL, NULL))
 			continue;
 		c.score += w;

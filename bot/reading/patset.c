@@ -1,13 +1,13 @@
 /* patset.c - PCRE2 patterns compiled once, with a literal prefilter; see patset.h. */
 #include "patset.h"
 
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "caps.h"
 #include "alloc.h"
+#include "patcode.h"
 #include "banned.h"
 
 #define KEY_TABLES 3                /* per key length: 2, 3 and 4+ byte anchors */
@@ -36,6 +36,8 @@ static unsigned anchor_bucket(const struct patset *ps, const struct patset_ancho
 void patset_init(struct patset *ps)
 {
 	memset(ps, 0, sizeof(*ps));
+	strmap_init(&ps->atom_ids);
+	need_tree_init(&ps->tree);
 	ps->mctx = pcre2_match_context_create(NULL);
 	if (ps->mctx) {
 		pcre2_set_match_limit(ps->mctx, SB_MATCH_LIMIT);
@@ -43,102 +45,10 @@ void patset_init(struct patset *ps)
 	}
 }
 
-/* ---- compiled patterns, shared ---------------------------------------------------
- * A reload builds a whole new snapshot while the old one still answers, and most
- * of its patterns are the ones the old one compiled (an edit changes a topic or a
- * pattern, not all of them). Compiling and JIT-compiling is most of a reload's
- * cost, so every compiled pattern is kept once, by its full source, with a count
- * of the pattern sets using it: the new snapshot takes the old one's code, and a
- * code is freed with the last set that uses it. A pcre2_code is read-only once
- * compiled, so sharing it between threads needs nothing; the table is locked. */
-#define CACHE_BUCKETS 1024
-
-struct cached_code {
-	struct cached_code *next;
-	uint64_t hash;
-	size_t len;
-	unsigned refs;
-	pcre2_code *code;
-	char src[];                     /* the full source (define + pattern) */
-};
-
-static struct {
-	pthread_mutex_t lock;
-	struct cached_code *bucket[CACHE_BUCKETS];
-} cache = { .lock = PTHREAD_MUTEX_INITIALIZER };
-
-static uint64_t fnv64(const char *s, size_t n)
-{
-	uint64_t h = 1469598103934665603ull;
-
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
-	return h;
-}
-
-/* the code compiled from src[0..n) if a pattern set holds it (one more user), else NULL */
-static pcre2_code *cache_take(const char *src, size_t n, uint64_t h)
-{
-	struct cached_code *c;
-	pcre2_code *code = NULL;
-
-	pthread_mutex_lock(&cache.lock);
-	for (c = cache.bucket[h % CACHE_BUCKETS]; c && !code; c = c->next)
-		if (c->hash == h && c->len == n && memcmp(c->src, src, n) == 0) {
-			c->refs++;
-			code = c->code;
-		}
-	pthread_mutex_unlock(&cache.lock);
-	return code;
-}
-
-/* keeps code (compiled from src) for later sets; when out of memory it stays
- * unshared, and cache_put() frees it all the same (so not an error: plain malloc,
- * outside alloc.h's failure injection) */
-static void cache_add(const char *src, size_t n, uint64_t h, pcre2_code *code)
-{
-	struct cached_code *c = malloc(sizeof(*c) + n);
-
-	if (!c)
-		return;
-	c->hash = h;
-	c->len = n;
-	c->refs = 1;
-	c->code = code;
-	memcpy(c->src, src, n);
-	pthread_mutex_lock(&cache.lock);
-	c->next = cache.bucket[h % CACHE_BUCKETS];
-	cache.bucket[h % CACHE_BUCKETS] = c;
-	pthread_mutex_unlock(&cache.lock);
-}
-
-/* one user of code fewer; the last frees it */
-static void cache_put(pcre2_code *code)
-{
-	struct cached_code **p, *gone = NULL;
-	int shared = 0;
-
-	pthread_mutex_lock(&cache.lock);
-	for (size_t b = 0; b < CACHE_BUCKETS && !shared; b++)
-		for (p = &cache.bucket[b]; *p; p = &(*p)->next)
-			if ((*p)->code == code) {
-				shared = 1;
-				if (--(*p)->refs == 0) {
-					gone = *p;
-					*p = gone->next;
-				}
-				break;
-			}
-	pthread_mutex_unlock(&cache.lock);
-	if (!shared || gone)
-		pcre2_code_free(code);
-	free(gone);
-}
-
 void patset_release(struct patset *ps)
 {
 	for (size_t i = 0; i < ps->n; i++)
-		cache_put(ps->codes[i]);
+		patcode_put(ps->codes[i]);
 	free(ps->codes);
 	free(ps->anchors);
 	free(ps->prefix);
@@ -146,11 +56,16 @@ void patset_release(struct patset *ps)
 	free(ps->occupied);
 	free(ps->occupied_any);
 	free(ps->always);
+	free(ps->need_at);
+	free(ps->need_code);
+	free(ps->atoms);
+	strmap_release(&ps->atom_ids);
+	need_tree_release(&ps->tree);
 	pcre2_match_context_free(ps->mctx);
 	memset(ps, 0, sizeof(*ps));
 }
 
-static int add_anchor(struct patset *ps, const char *lit, int ws, int pat)
+static int add_anchor(struct patset *ps, const char *lit, int ws, int pat, uint32_t atom)
 {
 	struct patset_anchor *a;
 
@@ -167,56 +82,71 @@ static int add_anchor(struct patset *ps, const char *lit, int ws, int pat)
 	a->len = (unsigned char)strlen(lit);
 	a->ws = (unsigned char)ws;
 	a->pat = pat;
+	a->atom = atom;
 	return 0;
 }
 
-/* Patterns run on normalised text, which is lower case: a pattern with no upper-case
- * letter of its own (escapes aside) matches it the same without PCRE2_CASELESS,
- * and about a third faster. Any other pattern keeps caseless matching. */
-static int needs_caseless(const char *re)
+/* an atom's key in atom_ids: whether it starts a word, then its literal */
+static size_t atom_key(char key[PATSET_MAX_ANCHOR + 1], const char *lit, size_t len, int ws)
 {
-	for (size_t i = 0; re[i]; i++) {
-		if (re[i] == '\\' && re[i + 1]) {
-			i++;                          /* \B \W \S \D \N ... mean something else */
-			continue;
-		}
-		if (re[i] >= 'A' && re[i] <= 'Z')
-			return 1;
-	}
-	return 0;
+	key[0] = ws ? 'w' : '-';
+	memcpy(key + 1, lit, len);
+	return len + 1;
 }
 
-static pcre2_code *compile(const char *define, const char *pattern, char *err, size_t errlen)
+/* the number of atom (lit[0..len), ws), a new one when first seen; -1 out of memory */
+static long intern_atom(void *ctx, const char *lit, size_t len, int ws)
 {
-	char full[SB_MAX_PATTERN * 6];
-	int code;
-	PCRE2_SIZE off;
-	pcre2_code *re;
-	uint64_t h;
-	size_t dl = define ? strlen(define) : 0, pl = strlen(pattern);
+	struct patset *ps = ctx;
+	char key[PATSET_MAX_ANCHOR + 1];
+	struct patset_anchor *a;
+	size_t klen = atom_key(key, lit, len, ws);
+	int id;
 
-	if (pl > SB_MAX_PATTERN * 4 || dl + pl >= sizeof(full)) {
-		snprintf(err, errlen, "pattern longer than %d bytes", SB_MAX_PATTERN);
-		return NULL;
+	if ((id = strmap_get(&ps->atom_ids, key, klen)) >= 0)
+		return id;
+	if (ps->natoms == ps->atoms_cap) {
+		size_t ncap = ps->atoms_cap ? ps->atoms_cap * 2 : 64;
+		if (!(a = sb_realloc(ps->atoms, ncap * sizeof(*a))))
+			return -1;
+		ps->atoms = a;
+		ps->atoms_cap = ncap;
 	}
-	if (dl)
-		memcpy(full, define, dl);
-	memcpy(full + dl, pattern, pl + 1);
-	h = fnv64(full, dl + pl);
-	if ((re = cache_take(full, dl + pl, h)))
-		return re;
-	re = pcre2_compile((PCRE2_SPTR)full, dl + pl, (needs_caseless(full) ? PCRE2_CASELESS : 0) |
-			   PCRE2_NEVER_UTF | PCRE2_NEVER_BACKSLASH_C, &code, &off, NULL);
-	if (!re) {
-		PCRE2_UCHAR msg[160];
-		pcre2_get_error_message(code, msg, sizeof(msg));
-		snprintf(err, errlen, "pattern does not compile: %s at offset %zu", (char *)msg,
-			 off >= dl ? (size_t)(off - dl) : (size_t)0);
-		return NULL;
+	a = &ps->atoms[ps->natoms];
+	memset(a, 0, sizeof(*a));
+	memcpy(a->lit, lit, len);
+	a->len = (unsigned char)len;
+	a->ws = (unsigned char)ws;
+	a->pat = -1;
+	a->atom = (uint32_t)ps->natoms;
+	if (strmap_put(&ps->atom_ids, key, klen, (int)ps->natoms) < 0)
+		return -1;
+	return (long)ps->natoms++;
+}
+
+/* keeps the code of what pattern i needs (the tree under root); 0, or -1 out of memory */
+static int keep_need(struct patset *ps, size_t i, int root)
+{
+	uint32_t code[NEED_MAX_NODES];
+	long n = need_emit(&ps->tree, root, intern_atom, ps, code, NEED_MAX_NODES);
+
+	ps->need_at[i] = NEED_NONE;
+	if (n <= 0)
+		return (int)n;                   /* 0: it needs nothing */
+	if (ps->need_len + (size_t)n > ps->need_cap) {
+		size_t ncap = ps->need_cap ? ps->need_cap : 1024;
+		uint32_t *c;
+		while (ncap < ps->need_len + (size_t)n)
+			ncap *= 2;
+		if (!(c = sb_realloc(ps->need_code, ncap * sizeof(*c))))
+			return -1;
+		ps->need_code = c;
+		ps->need_cap = ncap;
 	}
-	pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);   /* falls back to the interpreter */
-	cache_add(full, dl + pl, h, re);
-	return re;
+	memcpy(ps->need_code + ps->need_len, code, (size_t)n * sizeof(*code));
+	ps->need_at[i] = (uint32_t)ps->need_len;
+	ps->need_len += (size_t)n;
+	return 0;
 }
 
 static int add_compiled(struct patset *ps, pcre2_code *re, const char *pattern, char *err, size_t errlen)
@@ -224,7 +154,7 @@ static int add_compiled(struct patset *ps, pcre2_code *re, const char *pattern, 
 	char lits[PATSET_MAX_ANCHORS][PATSET_MAX_ANCHOR];
 	unsigned char ws[PATSET_MAX_ANCHORS], pre[PATSET_MAX_ANCHORS];
 	size_t n;
-	int prefix;
+	int prefix, root;
 
 	if (!re)
 		return -1;
@@ -232,24 +162,28 @@ static int add_compiled(struct patset *ps, pcre2_code *re, const char *pattern, 
 		size_t ncap = ps->cap ? ps->cap * 2 : 64;
 		pcre2_code **c = sb_realloc(ps->codes, ncap * sizeof(*c));
 		unsigned char *f = c ? sb_realloc(ps->prefix, ncap) : NULL;
+		uint32_t *at = f ? sb_realloc(ps->need_at, ncap * sizeof(*at)) : NULL;
 		if (c)
 			ps->codes = c;
-		if (!c || !f) {
-			cache_put(re);
+		if (f)
+			ps->prefix = f;
+		if (!c || !f || !at) {
+			patcode_put(re);
 			snprintf(err, errlen, "out of memory");
 			return -1;
 		}
-		ps->prefix = f;
+		ps->need_at = at;
 		ps->cap = ncap;
 	}
 	ps->codes[ps->n] = re;
-	n = anchors_extract_subs(pattern, ps->subs, ps->nsubs, lits, ws, pre, PATSET_MAX_ANCHORS);
+	n = anchors_extract_need(pattern, ps->subs, ps->nsubs, lits, ws, pre, PATSET_MAX_ANCHORS, &ps->tree, &root);
 	prefix = n > 0;
-	for (size_t k = 0, first = ps->nanchors; k < n; k++) {
-		prefix &= pre[k];
-		if (add_anchor(ps, lits[k], ws[k], (int)ps->n) < 0) {
+	for (size_t k = 0, first = ps->nanchors; k <= n; k++) {
+		if (k < n)
+			prefix &= pre[k];
+		if (k < n ? add_anchor(ps, lits[k], ws[k], (int)ps->n, 0) < 0 : keep_need(ps, ps->n, root) < 0) {
 			ps->nanchors = first;            /* none of this pattern's anchors stay */
-			cache_put(re);
+			patcode_put(re);
 			snprintf(err, errlen, "out of memory");
 			return -1;
 		}
@@ -260,17 +194,17 @@ static int add_compiled(struct patset *ps, pcre2_code *re, const char *pattern, 
 
 int patset_add(struct patset *ps, const char *define, const char *pattern, char *err, size_t errlen)
 {
-	return add_compiled(ps, compile(define, pattern, err, errlen), pattern, err, errlen);
+	return add_compiled(ps, patcode_compile(define, pattern, err, errlen), pattern, err, errlen);
 }
 
 int patset_add_as(struct patset *ps, const char *compiled, const char *pattern, char *err, size_t errlen)
 {
-	pcre2_code *re = compile(NULL, compiled, err, errlen);
+	pcre2_code *re = patcode_compile(NULL, compiled, err, errlen);
 
 	if (!re) {                      /* report the error against what the author wrote */
-		re = compile(NULL, pattern, err, errlen);
+		re = patcode_compile(NULL, pattern, err, errlen);
 		if (re) {
-			cache_put(re);
+			patcode_put(re);
 			snprintf(err, errlen, "pattern does not compile once (?&role) is expanded");
 		}
 		return -1;
@@ -302,10 +236,45 @@ static int same_literal(const struct patset_anchor *p, const struct patset_ancho
 	return p->len == q->len && memcmp(p->lit, q->lit, p->len) == 0;
 }
 
+/* Each anchor notes its atom, when a formula names its literal, and the atoms no
+ * anchor finds get entries of their own (pat -1), so one scan finds them all.
+ * 0, or -1 out of memory. */
+static int add_atom_entries(struct patset *ps)
+{
+	char key[PATSET_MAX_ANCHOR + 1], *covered = sb_calloc(ps->natoms + 1, 1);
+	size_t o = 0;
+
+	if (!covered)
+		return -1;
+	for (size_t i = 0; i < ps->nanchors; i++) {
+		struct patset_anchor *a = &ps->anchors[i];
+		int id;
+		if (a->pat < 0)
+			continue;                     /* an atom's entry from an earlier build */
+		id = strmap_get(&ps->atom_ids, key, atom_key(key, a->lit, a->len, a->ws));
+		a->atom = id >= 0 ? (uint32_t)id : NEED_NONE;
+		if (id >= 0)
+			covered[id] = 1;
+		ps->anchors[o++] = *a;
+	}
+	ps->nanchors = o;
+	for (size_t k = 0; k < ps->natoms; k++)
+		if (!covered[k] && add_anchor(ps, ps->atoms[k].lit, ps->atoms[k].ws, -1, (uint32_t)k) < 0) {
+			free(covered);
+			return -1;
+		}
+	free(covered);
+	return 0;
+}
+
 int patset_build(struct patset *ps)
 {
 	char *has = sb_calloc(ps->n ? ps->n : 1, 1);
 
+	if (add_atom_entries(ps) < 0) {
+		free(has);
+		return -1;
+	}
 	free(ps->bucket_start);
 	free(ps->occupied);
 	free(ps->occupied_any);
@@ -335,7 +304,8 @@ int patset_build(struct patset *ps)
 				ps->any[ps->nany] = (uint32_t)i;
 			ps->nany++;
 		}
-		has[ps->anchors[i].pat] = 1;
+		if (ps->anchors[i].pat >= 0)
+			has[ps->anchors[i].pat] = 1;
 	}
 	for (size_t b = 0; b < KEY_TABLES * ps->nbuckets; b++)
 		ps->bucket_start[b + 1] += ps->bucket_start[b];
@@ -361,28 +331,35 @@ void patset_scratch_release(struct patset_scratch *s)
 	pcre2_match_data_free(s->md);
 	free(s->seen);
 	free(s->first);
+	free(s->atom_seen);
 	memset(s, 0, sizeof(*s));
 }
 
-/* a fresh generation of "seen" stamps, sized for ps; -1 when out of memory, and the
- * caller runs every pattern instead: the same result, so not an error (plain
- * realloc, outside alloc.h's failure injection) */
+/* a fresh generation of "seen" stamps (patterns and atoms), sized for ps; -1 when
+ * out of memory, and the caller runs every pattern instead: the same result, so
+ * not an error (plain realloc, outside alloc.h's failure injection) */
 static int next_gen(const struct patset *ps, struct patset_scratch *s)
 {
-	if (s->seen_cap < ps->n) {
-		uint32_t *p = realloc(s->seen, ps->n * sizeof(*p));
-		uint32_t *f = p ? realloc(s->first, ps->n * sizeof(*f)) : NULL;
+	if (s->seen_cap < ps->n || s->atom_cap < ps->natoms) {
+		size_t n = ps->n > s->seen_cap ? ps->n : s->seen_cap;
+		size_t na = ps->natoms > s->atom_cap ? ps->natoms : s->atom_cap;
+		uint32_t *p = realloc(s->seen, (n ? n : 1) * sizeof(*p));
+		uint32_t *f = p ? realloc(s->first, (n ? n : 1) * sizeof(*f)) : NULL;
+		uint32_t *a = f ? realloc(s->atom_seen, (na ? na : 1) * sizeof(*a)) : NULL;
 		if (p)
 			s->seen = p;
-		if (!p || !f)
+		if (f)
+			s->first = f;
+		if (!p || !f || !a)
 			return -1;
-		memset(p, 0, ps->n * sizeof(*p));
-		s->first = f;
-		s->seen_cap = ps->n;
-		s->gen = 0;
+		s->atom_seen = a;
+		s->seen_cap = n;
+		s->atom_cap = na;
+		s->gen = UINT32_MAX;                  /* cleared just below */
 	}
 	if (++s->gen == 0) {
 		memset(s->seen, 0, s->seen_cap * sizeof(*s->seen));
+		memset(s->atom_seen, 0, s->atom_cap * sizeof(*s->atom_seen));
 		s->gen = 1;
 	}
 	return 0;
@@ -394,34 +371,92 @@ static int word_byte(unsigned char c)
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
 }
 
-size_t patset_candidates(const struct patset *ps, struct patset_scratch *s, const char *text,
-			 size_t len, int all, int *out, size_t max)
+/* the few anchors that may start inside a word (at most PATSET_FEW_ANY): searched
+ * for directly, so the scan needs only the places where words start */
+static size_t find_inside_words(const struct patset *ps, struct patset_scratch *s, const char *text,
+				size_t len, int *out, size_t n, size_t max)
 {
-	size_t n = 0;
-
-	if (all || !ps->bucket_start || next_gen(ps, s) < 0) {
-		for (size_t i = 0; i < ps->n && n < max; i++)
-			out[n++] = (int)i;
-		return n;
-	}
-	for (size_t i = 0; i < ps->nalways && n < max; i++) {
-		out[n++] = ps->always[i];
-		s->seen[ps->always[i]] = s->gen;
-		s->first[ps->always[i]] = 0;
-	}
-	/* the few anchors that may start inside a word: searched for directly, so the
-	 * scan below only needs the places where words start */
-	int few = ps->nany <= PATSET_FEW_ANY;
-	for (size_t k = 0; few && k < ps->nany; k++) {
+	for (size_t k = 0; k < ps->nany; k++) {
 		const struct patset_anchor *a = &ps->anchors[ps->any[k]];
+		int want_pat = a->pat >= 0 && s->seen[a->pat] != s->gen;
+		int want_atom = a->atom != NEED_NONE && s->atom_seen[a->atom] != s->gen;
 		const char *at;
-		if (s->seen[a->pat] == s->gen || !(at = memmem(text, len, a->lit, a->len)))
+		if ((!want_pat && !want_atom) || !(at = memmem(text, len, a->lit, a->len)))
+			continue;
+		if (want_atom)
+			s->atom_seen[a->atom] = s->gen;
+		if (!want_pat)
 			continue;
 		s->seen[a->pat] = s->gen;
 		s->first[a->pat] = (uint32_t)(at - text);
 		if (n < max)
 			out[n++] = a->pat;
 	}
+	return n;
+}
+
+/* memcmp(a, b, n) == 0 for the few bytes of a literal, without a call */
+static int same_bytes(const char *a, const char *b, size_t n)
+{
+	for (size_t k = 0; k < n; k++)
+		if (a[k] != b[k])
+			return 0;
+	return 1;
+}
+
+/* the anchors of bucket b at text + i (ws: a word starts there): their atoms
+ * noted, their patterns added to out[n..max) once; returns the new n */
+static size_t probe_bucket(const struct patset *ps, struct patset_scratch *s, const char *text, size_t len,
+			   size_t i, int ws, unsigned b, int *out, size_t n, size_t max)
+{
+	for (uint32_t k = ps->bucket_start[b], run = 0; k < ps->bucket_start[b + 1]; k++) {
+		const struct patset_anchor *a = &ps->anchors[k];
+		if (k >= run) {                /* a new literal: compared once for its run */
+			if (a->len > len - i || !same_bytes(text + i, a->lit, a->len)) {
+				k = a->same_end - 1;
+				continue;
+			}
+			run = a->same_end;
+		}
+		if (a->ws && !ws)
+			continue;
+		if (a->atom != NEED_NONE)
+			s->atom_seen[a->atom] = s->gen;
+		if (a->pat < 0)
+			continue;
+		if (s->seen[a->pat] == s->gen) {
+			if (i < s->first[a->pat])
+				s->first[a->pat] = (uint32_t)i;   /* found by memmem further on */
+			continue;
+		}
+		s->seen[a->pat] = s->gen;
+		s->first[a->pat] = (uint32_t)i;
+		if (n < max)
+			out[n++] = a->pat;
+	}
+	return n;
+}
+
+size_t patset_candidates(const struct patset *ps, struct patset_scratch *s, const char *text,
+			 size_t len, int all, int *out, size_t max)
+{
+	size_t n = 0;
+	int few = ps->nany <= PATSET_FEW_ANY;
+
+	s->scanned = 0;
+	if (all || !ps->bucket_start || next_gen(ps, s) < 0) {
+		for (size_t i = 0; i < ps->n && n < max; i++)
+			out[n++] = (int)i;
+		return n;
+	}
+	s->scanned = 1;
+	for (size_t i = 0; i < ps->nalways && n < max; i++) {
+		out[n++] = ps->always[i];
+		s->seen[ps->always[i]] = s->gen;
+		s->first[ps->always[i]] = 0;
+	}
+	if (few)
+		n = find_inside_words(ps, s, text, len, out, n, max);
 	for (size_t i = 0; i + 1 < len; i++) {
 		int ws = i == 0 || !word_byte((unsigned char)text[i - 1]);
 		const uint64_t *occ = ws ? ps->occupied : ps->occupied_any;
@@ -433,29 +468,8 @@ size_t patset_candidates(const struct patset *ps, struct patset_scratch *s, cons
 			unsigned b;
 			h = (h ^ (unsigned char)text[i + kl - 1]) * 16777619u;   /* = bucket_of() */
 			b = (kl - 2) * ps->nbuckets + ((h ^ (h >> 15)) & (ps->nbuckets - 1));
-			if (!(occ[b / 64] & (1ull << (b % 64))))
-				continue;              /* a small bitmap spares a cache miss */
-			for (uint32_t k = ps->bucket_start[b], run = 0; k < ps->bucket_start[b + 1]; k++) {
-				const struct patset_anchor *a = &ps->anchors[k];
-				if (k >= run) {                /* a new literal: compared once for its run */
-					if (a->len > len - i || memcmp(text + i, a->lit, a->len) != 0) {
-						k = a->same_end - 1;
-						continue;
-					}
-					run = a->same_end;
-				}
-				if (a->ws && !ws)
-					continue;
-				if (s->seen[a->pat] == s->gen) {
-					if (i < s->first[a->pat])
-						s->first[a->pat] = (uint32_t)i;   /* found by memmem further on */
-					continue;
-				}
-				s->seen[a->pat] = s->gen;
-				s->first[a->pat] = (uint32_t)i;
-				if (n < max)
-					out[n++] = a->pat;
-			}
+			if (occ[b / 64] & (1ull << (b % 64)))      /* a small bitmap spares a cache miss */
+				n = probe_bucket(ps, s, text, len, i, ws, b, out, n, max);
 		}
 	}
 	return n;
@@ -464,6 +478,13 @@ size_t patset_candidates(const struct patset *ps, struct patset_scratch *s, cons
 size_t patset_first_start(const struct patset *ps, const struct patset_scratch *s, int i)
 {
 	return ps->prefix && ps->prefix[i] && s->first && s->seen[i] == s->gen ? s->first[i] : 0;
+}
+
+int patset_possible(const struct patset *ps, const struct patset_scratch *s, int i)
+{
+	if (!s->scanned || !ps->need_at || i < 0 || (size_t)i >= ps->n || ps->need_at[i] == NEED_NONE)
+		return 1;
+	return need_holds(ps->need_code + ps->need_at[i], s->atom_seen, s->gen);
 }
 
 int patset_match(const struct patset *ps, struct patset_scratch *s, int i, const char *text,

@@ -9,6 +9,10 @@
  * first (up to) four bytes; a question is scanned once, and only patterns with an anchor
  * present, plus the few with no usable anchor, are run. Cost grows with the
  * question's length and the anchors it contains, not with the number of patterns.
+ *
+ * The same scan notes every other literal a pattern needs (need.h: "doctor or
+ * nurse, and ems"), so patset_possible() can tell, before PCRE2 runs, that a
+ * candidate cannot match because some literal it needs is missing.
  */
 #ifndef STUDYBOT_PATSET_H
 #define STUDYBOT_PATSET_H
@@ -18,6 +22,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "need.h"
+#include "strmap.h"
+
 #define PATSET_MAX_ANCHORS 64     /* per pattern; more alternatives: no prefilter */
 #define PATSET_MAX_ANCHOR  48     /* bytes kept of one anchor */
 
@@ -25,7 +32,8 @@ struct patset_anchor {
 	char lit[PATSET_MAX_ANCHOR];
 	unsigned char len;
 	unsigned char ws;       /* only where a word starts */
-	int pat;
+	int pat;                /* the pattern it lets run; -1: an atom the scan only notes */
+	uint32_t atom;          /* pat -1: the atom's number (need.h) */
 	uint32_t same_end;      /* the first anchor after the run with this literal (patset_build) */
 };
 
@@ -54,6 +62,14 @@ struct patset {
 	uint32_t *seen;                  /* per-pattern generation stamps (scratch) */
 	unsigned char *prefix;           /* per pattern: every match starts at one of its anchors */
 	pcre2_match_context *mctx;
+	/* what each pattern needs (need.h): its code at need_code + need_at[i], or NEED_NONE */
+	uint32_t *need_at;
+	uint32_t *need_code;
+	size_t need_len, need_cap;
+	struct patset_anchor *atoms;     /* the literals the formulas name (lit, len, ws; atom) */
+	size_t natoms, atoms_cap;
+	struct strmap atom_ids;          /* ws byte + literal -> atom number */
+	struct need_tree tree;           /* build-time work tree */
 };
 
 /* A per-thread scratch for matching. */
@@ -63,6 +79,9 @@ struct patset_scratch {
 	uint32_t *seen;
 	uint32_t *first;                 /* per pattern: where its leftmost anchor was found */
 	size_t seen_cap;
+	uint32_t *atom_seen;             /* per atom: gen when the last scan found it */
+	size_t atom_cap;
+	int scanned;                     /* 1: the last patset_candidates scanned (atoms valid) */
 };
 
 void patset_init(struct patset *ps);
@@ -91,6 +110,9 @@ size_t patset_candidates(const struct patset *ps, struct patset_scratch *s, cons
 /* where a match of candidate pattern i can start at the earliest (0 unless the
  * prefilter proved more); valid after patset_candidates on the same text */
 size_t patset_first_start(const struct patset *ps, const struct patset_scratch *s, int i);
+/* 0 when pattern i cannot match the text of the last patset_candidates (a literal
+ * it needs is missing), else 1; always 1 after a call that ran every pattern */
+int patset_possible(const struct patset *ps, const struct patset_scratch *s, int i);
 
 /*
  * 1 when pattern i matches text at or after byte `start` (the first match's start
@@ -112,5 +134,10 @@ int anchors_min_calls(const char *pattern, const char *sub);
  * pre[k] that a match starts exactly where literal k does */
 size_t anchors_extract_subs(const char *pattern, const struct patset_sub *subs, size_t nsubs,
 			    char out[][PATSET_MAX_ANCHOR], unsigned char *ws, unsigned char *pre, size_t max);
+/* as anchors_extract_subs, and when need is not NULL also the formula of what the
+ * pattern needs, built in need (reset first): its root in *root (NEED_TRUE: nothing) */
+size_t anchors_extract_need(const char *pattern, const struct patset_sub *subs, size_t nsubs,
+			    char out[][PATSET_MAX_ANCHOR], unsigned char *ws, unsigned char *pre, size_t max,
+			    struct need_tree *need, int *root);
 
 #endif

@@ -134,27 +134,6 @@ static size_t features(const char *text, float w, int grams, struct ranker_featu
 	return n;
 }
 
-#define RADIX_FROM 2048    /* at least this many: radix sort; fewer: merge sort */
-
-/* Stable LSD radix sort by hash, 11 bits a pass (3), through tmp[n]: a centroid's long list */
-static void radix_sort(struct ranker_feature *f, struct ranker_feature *tmp, size_t n)
-{
-	struct ranker_feature *from = f, *to = tmp;
-
-	for (unsigned shift = 0; shift < 33; shift += 11) {
-		uint32_t count[2049] = { 0 };
-		for (size_t i = 0; i < n; i++)
-			count[((from[i].hash >> shift) & 2047u) + 1]++;
-		for (size_t d = 0; d < 2048; d++)
-			count[d + 1] += count[d];
-		for (size_t i = 0; i < n; i++)
-			to[count[(from[i].hash >> shift) & 2047u]++] = from[i];
-		struct ranker_feature *x = from;
-		from = to, to = x;
-	}
-	memcpy(f, from, n * sizeof(*f));    /* three passes: the result is in tmp */
-}
-
 /* Stable merge sort by hash through tmp[n], runs of 16 by insertion: a document's list */
 static void insertion_sort(struct ranker_feature *f, size_t n)
 {
@@ -198,9 +177,7 @@ static void merge_sort(struct ranker_feature *f, struct ranker_feature *tmp, siz
  * gave (equal hashes keep their order, so summed weights add up the same way) */
 static void sort_features(struct ranker_feature *f, size_t n, struct ranker_feature *tmp)
 {
-	if (n >= RADIX_FROM)
-		radix_sort(f, tmp, n);
-	else if (n > 48)
+	if (n > 48)
 		merge_sort(f, tmp, n);
 	else
 		insertion_sort(f, n);
@@ -248,6 +225,7 @@ void ranker_release(struct ranker *r)
 	free(r->post_start);
 	free(r->post_doc);
 	free(r->post_w);
+	free(r->feat_topics);
 	free(r->table);
 	ranker_init(r);
 }
@@ -405,40 +383,61 @@ static void weigh(struct ranker *r, struct build *b, size_t ndocs)
 	}
 }
 
+/* one topic's centroid at out: the sum of its documents' features in ascending
+ * feature order, each weight summed in the documents' order (as a stable sort and
+ * merge would); acc and the bitmap seen (left cleared) have room for every feature */
+static size_t centroid(const struct ranker *r, const struct build *b, size_t ndocs, int topic, float *acc,
+		       uint64_t *seen, struct ranker_feature *out)
+{
+	size_t n = 0;
+
+	for (size_t d = 0; d < ndocs; d++) {
+		if (r->doc_topic[d] != topic || r->doc_after[d] >= 0)
+			continue;
+		for (size_t k = 0; k < b->n[d]; k++) {
+			uint32_t f = b->f[d][k].hash;
+			if (seen[f / 64] >> (f % 64) & 1) {
+				acc[f] += b->f[d][k].w;
+			} else {
+				seen[f / 64] |= 1ull << (f % 64);
+				acc[f] = b->f[d][k].w;
+			}
+		}
+	}
+	for (size_t w = 0; w < (r->nfeat + 63) / 64; w++)
+		for (; seen[w]; seen[w] &= seen[w] - 1) {
+			uint32_t f = (uint32_t)(w * 64 + (size_t)__builtin_ctzll(seen[w]));
+			out[n++] = (struct ranker_feature){ f, acc[f] };
+		}
+	return n;
+}
+
 /* each topic's centroid: the sum of its documents, unit length; documents ndocs.. */
 static int centroids(struct ranker *r, struct build *b, size_t ndocs, size_t ntopics)
 {
-	size_t all = 0, most = 0, o = 0;
-	struct ranker_feature *tmp;
+	size_t all = 0, o = 0;
+	float *acc;
+	uint64_t *seen;
 
-	for (size_t t = 0; t < ntopics; t++) {      /* one pool for every centroid, as summed */
-		size_t total = 0;
-		for (size_t d = 0; d < ndocs; d++)
-			total += r->doc_topic[d] == (int)t && r->doc_after[d] < 0 ? b->n[d] : 0;
-		all += total;
-		most = total > most ? total : most;
-	}
+	for (size_t d = 0; d < ndocs; d++)          /* one pool for every centroid */
+		all += r->doc_after[d] < 0 ? b->n[d] : 0;
 	b->cpool = sb_malloc((all ? all : 1) * sizeof(*b->cpool));
-	tmp = sb_malloc((most ? most : 1) * sizeof(*tmp));
-	if (!b->cpool || !tmp) {
-		free(tmp);
+	acc = sb_malloc((r->nfeat + 1) * sizeof(*acc));
+	seen = sb_calloc(r->nfeat / 64 + 1, sizeof(*seen));
+	if (!b->cpool || !acc || !seen) {
+		free(acc);
+		free(seen);
 		return -1;
 	}
 	for (size_t t = 0; t < ntopics; t++) {
-		size_t n = 0;
 		b->f[ndocs + t] = b->cpool + o;
-		for (size_t d = 0; d < ndocs; d++) {
-			if (r->doc_topic[d] != (int)t || r->doc_after[d] >= 0)
-				continue;
-			memcpy(b->f[ndocs + t] + n, b->f[d], b->n[d] * sizeof(**b->f));
-			n += b->n[d];
-		}
-		b->n[ndocs + t] = merge(b->f[ndocs + t], n, tmp);
+		b->n[ndocs + t] = centroid(r, b, ndocs, (int)t, acc, seen, b->f[ndocs + t]);
 		normalise_vec(b->f[ndocs + t], b->n[ndocs + t]);
 		b->total += b->n[ndocs + t];
-		o += n;
+		o += b->n[ndocs + t];
 	}
-	free(tmp);
+	free(acc);
+	free(seen);
 	return 0;
 }
 
@@ -450,8 +449,9 @@ static int postings(struct ranker *r, const struct build *b, size_t nall)
 	r->post_start = sb_calloc(r->nfeat + 1, sizeof(*r->post_start));
 	r->post_doc = sb_malloc((b->total + 1) * sizeof(*r->post_doc));
 	r->post_w = sb_malloc((b->total + 1) * sizeof(*r->post_w));
+	r->feat_topics = sb_calloc(r->nfeat + 1, sizeof(*r->feat_topics));
 	fill = sb_calloc(r->nfeat + 1, sizeof(*fill));
-	if (!r->post_start || !r->post_doc || !r->post_w || !fill) {
+	if (!r->post_start || !r->post_doc || !r->post_w || !r->feat_topics || !fill) {
 		free(fill);
 		return -1;
 	}
@@ -465,6 +465,7 @@ static int postings(struct ranker *r, const struct build *b, size_t nall)
 			size_t f = b->f[d][k].hash, at = r->post_start[f] + fill[f]++;
 			r->post_doc[at] = (uint32_t)d;
 			r->post_w[at] = b->f[d][k].w;
+			r->feat_topics[f] += d >= r->ndocs;
 		}
 	}
 	free(fill);
@@ -513,13 +514,8 @@ int ranker_knows_word(const struct ranker *r, const char *word, size_t len)
 int ranker_word_topics(const struct ranker *r, const char *word, size_t len)
 {
 	long f = find(r, fnv(hash_kind('u'), word, len));
-	int n = 0;
 
-	if (f < 0)
-		return -1;
-	for (uint32_t p = r->post_start[f]; p < r->post_start[f + 1]; p++)
-		n += r->post_doc[p] >= r->ndocs;
-	return n;
+	return f < 0 ? -1 : (int)r->feat_topics[f];
 }
 
 static int ensure(struct ranker_scratch *s, size_t n)

@@ -34,6 +34,7 @@ struct ranker {
 	uint32_t *post_start;           /* nfeat + 1: postings of feature f */
 	uint32_t *post_doc;             /* document (< ndocs) or ndocs + topic for a centroid */
 	float *post_w;
+	uint32_t *feat_topics;          /* per feature: the centroids among its postings */
 	uint32_t *table;                /* open addressing: feature index + 1, 0 empty */
 	size_t tmask;
 };

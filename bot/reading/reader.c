@@ -340,10 +340,13 @@ static void second_stage(const struct matcher *m, struct matcher_scratch *s, str
 
 	if (decided && !s->explain)
 		return;
-	count(m, res->tagged, &w);
-	lean = !decided && conv && conv->topic >= 0 && leans(res, &w);
+	lean = !decided && conv && conv->topic >= 0;     /* it may lean: the words tell */
 	if (res->outcome == MATCH_TOPIC && !lean && !s->explain)
 		return;                                 /* a pattern answered, and nothing leans on before */
+	count(m, res->tagged, &w);
+	lean = lean && leans(res, &w);
+	if (res->outcome == MATCH_TOPIC && !lean && !s->explain)
+		return;
 	na = reader_rank(m, s, res->tagged, backstory, NULL, alone);
 	res->ranked = 1;
 	memcpy(res->rank, alone, na * sizeof(alone[0]));
