@@ -7,7 +7,8 @@ answered, a channel mention answered in its thread, a later reply in that thread
 answered, an unmentioned channel post, the bot's own post and another bot's post
 ignored; /healthz shows the link; a dropped socket reconnects resuming with the
 connection id and the next sequence number, and a post the server replays is not
-answered twice; a refused token fails the link, asked once; `doctor` checks the
+answered twice; a moderator's `!kb help` in a DM is answered there; a refused
+token fails the link, asked once; `doctor` checks the
 token with users/me; the token never reaches the log or doctor's output."""
 import json
 import os
@@ -74,7 +75,8 @@ def authenticate(c):
 
 def start(api, ws):
     return Serve({"mattermost": {"mode": "websocket", "url": api.url, "bot_token": TOKEN,
-                                 "websocket_url": ws.url + "/api/v4/websocket"}}, bot={"name": BOT_NAME})
+                                 "websocket_url": ws.url + "/api/v4/websocket"}},
+                 bot={"name": BOT_NAME, "moderators": f"mattermost:{ALICE}"})
 
 
 def test_answers(s, api, c):
@@ -112,6 +114,10 @@ def test_answers(s, api, c):
     time.sleep(1.0)
     R.check("unmentioned channel post, another thread, own post, a bot's post: ignored",
             len(answers(api)) == 3, answers(api))
+    c.send(posted(9, "e5f6g7h8i9j0k1l2m3n4o5p6q7", ALICE, DM, "D", "!kb help"))
+    got = wait_answers(api, 4)
+    R.check("a moderator's command in a DM: answered in the DM", len(got) == 4 and got[3]["channel_id"] == DM and
+            "!kb add" in got[3]["message"], got)
 
 
 def test_reconnect(s, api, ws, c):
@@ -121,15 +127,15 @@ def test_reconnect(s, api, ws, c):
     if c2 is None:
         return
     R.check("reconnect: resumes with the connection id and the next sequence number",
-            f"connection_id={CONN}" in c2.path and "sequence_number=9" in c2.path, c2.path)
+            f"connection_id={CONN}" in c2.path and "sequence_number=10" in c2.path, c2.path)
     authenticate(c2)
-    c2.send(posted(9, "xo8gwpzsq78tur5soq47cjtskh", ALICE, DM, "D", QUESTION_LENGTH))    # replayed
-    c2.send(posted(10, "d3e4f5g6h7i8j9k0l1m2n3o4p5", ALICE, DM, "D", QUESTION_COMPARE))
-    got = wait_answers(api, 4)
+    c2.send(posted(10, "xo8gwpzsq78tur5soq47cjtskh", ALICE, DM, "D", QUESTION_LENGTH))    # replayed
+    c2.send(posted(11, "d3e4f5g6h7i8j9k0l1m2n3o4p5", ALICE, DM, "D", QUESTION_COMPARE))
+    got = wait_answers(api, 5)
     time.sleep(0.8)
     got = answers(api)
     R.check("after the reconnect: the replayed post not answered again, the new one answered",
-            len(got) == 4 and got[3]["root_id"] == "d3e4f5g6h7i8j9k0l1m2n3o4p5", got)
+            len(got) == 5 and got[4]["root_id"] == "d3e4f5g6h7i8j9k0l1m2n3o4p5", got)
     R.check("/metrics: the reconnect counted",
             s.metrics().get('studybot_link_reconnects_total{link="mattermost-websocket"}') == 1, s.metrics())
 
