@@ -207,6 +207,8 @@ static void check_platforms(struct doctor *d)
 			doctor_matrix(d);
 		else if (strcmp(name, "zulip") == 0 && strcmp(config_str(d->cfg, "zulip", "mode"), "events") == 0)
 			doctor_zulip_events(d);
+		else if (strcmp(name, "mattermost") == 0 && strcmp(config_str(d->cfg, "mattermost", "mode"), "websocket") == 0)
+			doctor_mattermost_ws(d);
 		else if (strcmp(name, "generic") != 0)
 			doctor_ok(d, name, "has no API to ask from here: send the bot a test message "
 				  "(docs/platforms/%s.md, \"Test with curl\")", name);

@@ -49,5 +49,7 @@ void doctor_discord(struct doctor *d);
 /* doctor_poll.c: Zulip in events mode (users/me), Matrix (whoami) */
 void doctor_zulip_events(struct doctor *d);
 void doctor_matrix(struct doctor *d);
+/* Mattermost in websocket mode (users/me) */
+void doctor_mattermost_ws(struct doctor *d);
 
 #endif

@@ -2,12 +2,14 @@
  * doctor_poll.c - `studybot doctor`'s checks of the platforms serve long-polls
  * with its own credentials: Zulip in events mode (GET /api/v1/users/me with the
  * bot's email and API key) and Matrix (GET account/whoami with the access
+ * token), and Mattermost in websocket mode (GET /api/v4/users/me with the bot
  * token). See doctor_int.h for the report.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "doctor_int.h"
+#include "mattermost_ws.h"
 #include "banned.h"
 
 void doctor_zulip_events(struct doctor *d)
@@ -45,6 +47,26 @@ void doctor_matrix(struct doctor *d)
 			doctor_fail(d, "matrix", "get a new access token for the bot's account (docs/platforms/matrix.md) "
 				    "into matrix.access_token", "the homeserver refused the access token (whoami: HTTP %ld)",
 				    a.status);
+		api_answer_release(&a);
+	}
+	outbound_release(&o);
+}
+
+void doctor_mattermost_ws(struct doctor *d)
+{
+	struct outbound o;
+	struct api_answer a;
+	struct mattermost_me me;
+
+	outbound_init(&o);
+	if (mattermost_me_request(&d->pcfg, &o) == 0 &&
+	    doctor_call(d, "mattermost", "GET", &o, "mattermost.url", &a) == 0) {
+		if (a.status == 200 && mattermost_parse_me(a.body.ptr ? a.body.ptr : "", a.body.len, &me) == 0)
+			doctor_ok(d, "mattermost", "the bot token works (users/me): %s, user %s", me.username, me.id);
+		else
+			doctor_fail(d, "mattermost", "create a token for the bot account (Integrations > Bot Accounts) "
+				    "into mattermost.bot_token (docs/platforms/mattermost.md)",
+				    "the server refused the bot token (users/me: HTTP %ld)", a.status);
 		api_answer_release(&a);
 	}
 	outbound_release(&o);

@@ -4,7 +4,8 @@
  * replies (bounded by server.drain_timeout_ms) and exit 0; SIGHUP and changes
  * on disk (inotify) reload the knowledge in the background; Telegram polling,
  * getMe (telegram_me.c) and setWebhook of telegram.webhook_url (telegram_hook.c);
- * Zulip's event queue (zulip_poll.c), Matrix's /sync (matrix_poll.c).
+ * Zulip's event queue (zulip_poll.c), Matrix's /sync (matrix_poll.c), Mattermost's
+ * WebSocket (mattermost_websocket.c).
  */
 #include <errno.h>
 #include <malloc.h>
@@ -30,6 +31,7 @@
 #include "telegram_poll.h"
 #include "zulip_poll.h"
 #include "matrix_poll.h"
+#include "mattermost_websocket.h"
 #include "worker.h"
 #include "banned.h"
 
@@ -52,6 +54,7 @@ struct serve {
 	struct poller *poller;
 	struct discord_gateway *gateway; /* discord.mode = gateway */
 	struct socket_mode *socket;      /* slack.mode = socket */
+	struct mattermost_websocket *mattermost;   /* mattermost.mode = websocket */
 	struct telegram_me *me;         /* the bot's Telegram username (getMe) */
 	struct telegram_hook *hook;     /* setWebhook of telegram.webhook_url at start */
 	struct zulip_poll *zulip;       /* Zulip's event queue (zulip.mode = events) */
@@ -254,6 +257,7 @@ static void on_signal(struct loop *l, int signo, void *ud)
 	}
 	discord_gateway_stop(s->gateway);
 	socket_mode_stop(s->socket);
+	mattermost_websocket_stop(s->mattermost);
 	worker_drain(s->workers[0], s->drain_ms);
 }
 
@@ -363,7 +367,8 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 	if (telegram_me_start(s->workers[0], &s->me) < 0 || poller_start(s->workers[0], s->me, &s->poller) < 0 ||
 	    telegram_hook_start(s->workers[0], &s->hook) < 0 || zulip_poll_start(s->workers[0], &s->zulip) < 0 ||
 	    matrix_poll_start(s->workers[0], &s->matrix) < 0 || discord_gateway_start(s->workers[0], &s->gateway) < 0 ||
-	    socket_mode_start(s->workers[0], &s->socket) < 0) {
+	    socket_mode_start(s->workers[0], &s->socket) < 0 ||
+	    mattermost_websocket_start(s->workers[0], &s->mattermost) < 0) {
 		rc = 1;
 		goto out;
 	}
@@ -403,6 +408,7 @@ out:
 	poller_free(s->poller);
 	discord_gateway_free(s->gateway);
 	socket_mode_free(s->socket);
+	mattermost_websocket_free(s->mattermost);
 	telegram_me_free(s->me);
 	telegram_hook_free(s->hook);
 	zulip_poll_free(s->zulip);

@@ -15,10 +15,15 @@
  *
  *   ev->reply_url = the slash command's response_url; ev->tenant = team_id.
  * Mattermost sends no bot marker; its webhook answers never re-fire webhooks.
+ *
+ * In the real-time mode (mattermost.mode = websocket: cli/mattermost_websocket.c
+ * over mattermost_ws.c) events come from the socket (ev->via_link) and reply
+ * posts the answer into the thread (POST /api/v4/posts).
  */
 #include <stdio.h>
 #include <string.h>
 
+#include "mattermost_ws.h"
 #include "platform.h"
 #include "platform_format.h"
 #include "platform_util.h"
@@ -149,6 +154,11 @@ static int mm_reply(const struct platform_config *cfg, const struct sb_event *ev
 {
 	struct buf *b = &inline_res->body;
 
+	if (ev->via_link) {                     /* a post read from the WebSocket */
+		inline_res->status = 200;
+		buf_reset(b);
+		return mattermost_post_request(cfg, ev, answer, post) < 0 ? -1 : 1;
+	}
 	pu_json_begin(inline_res);
 	if (buf_adds(b, ev->is_command ? "{\"response_type\":\"in_channel\",\"text\":"
 				       : "{\"response_type\":\"comment\",\"text\":") < 0 ||
@@ -157,10 +167,21 @@ static int mm_reply(const struct platform_config *cfg, const struct sb_event *ev
 	return 0;
 }
 
+static const char *const modes[] = { "webhook", "websocket", NULL };
+
 /* its section of the option table (config.h) */
 static const struct config_entry settings[] = {
+	CONFIG_ENTRY_CHOICE("mattermost", "mode", modes, "webhook",
+			    "webhook: Mattermost posts to POST /mattermost (a URL it can reach); websocket: the bot "
+			    "connects out with a bot account's token (no public URL)"),
 	CONFIG_ENTRY_STR("mattermost", "token", config_check_token, "", 1,
-			 "tokens of the outgoing webhook and/or slash command, comma-separated"),
+			 "tokens of the outgoing webhook and/or slash command, comma-separated (webhook mode)"),
+	CONFIG_ENTRY_STR("mattermost", "url", config_check_url, "", 0,
+			 "the Mattermost server, e.g. https://chat.example.com (websocket mode)"),
+	CONFIG_ENTRY_STR("mattermost", "bot_token", config_check_token, "", 1,
+			 "the bot account's access token (websocket mode)"),
+	CONFIG_ENTRY_STR("mattermost", "websocket_url", config_check_text, "", 0,
+			 "the socket's URL when not url's wss://HOST/api/v4/websocket (websocket mode; tests, proxies)"),
 	CONFIG_ENTRY_STR("mattermost", "webhook_url", config_check_url, "", 1,
 			 "incoming webhook URL to post replies to (optional)"),
 	CONFIG_ENTRY_STR("mattermost", "team_id", config_check_token, "", 0,
@@ -171,9 +192,12 @@ static const struct config_entry settings[] = {
 const struct platform_ops platform_mattermost = {
 	.name = "mattermost",
 	.paths = { "/mattermost", NULL },
-	.keys = { PLATFORM_NEEDS("token", PLATFORM_NO_401), PLATFORM_KEY(NULL) },
+	.keys = { PLATFORM_NEEDS_IN("token", PLATFORM_NO_401, "webhook"), PLATFORM_KEY("mode"),
+		  PLATFORM_NEEDS_IN("url", "the bot cannot connect", "websocket"),
+		  PLATFORM_NEEDS_IN("bot_token", "the bot cannot connect", "websocket"), PLATFORM_KEY("websocket_url"),
+		  PLATFORM_KEY("team_id"), PLATFORM_KEY(NULL) },
 	.verify = mm_verify,
 	.parse = mm_parse,
 	.reply = mm_reply,
-	.config = { { "mattermost", 1, "Mattermost outgoing webhook or slash command (POST /mattermost)" }, settings },
+	.config = { { "mattermost", 1, "Mattermost: the WebSocket API (mode = websocket, connects out) or an outgoing webhook / slash command (POST /mattermost)" }, settings },
 };
