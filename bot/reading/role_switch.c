@@ -52,6 +52,30 @@ static int substitute(const char *text, const char *from, const char *to, char *
 	return n;
 }
 
+/* the scratch result another reading of the question goes into; NULL out of memory */
+static struct match_result *aside(struct matcher_scratch *s)
+{
+	if (!s->aside && !(s->aside = sb_malloc(sizeof(*s->aside))))
+		s->nomem = 1;
+	return s->aside;
+}
+
+/* res answers with r, another reading of the question, as a follow-up of context */
+static void take_reading(struct match_result *res, const struct match_result *r, const char *context,
+			 const char *why)
+{
+	res->outcome = MATCH_TOPIC;
+	res->topic = r->topic;
+	res->intent = r->intent;
+	res->used_roles[0] = r->used_roles[0];
+	res->used_roles[1] = r->used_roles[1];
+	res->score = r->score;
+	res->followup = 1;
+	res->stage = STAGE_CONTEXT;
+	reader_copy_text(res->context_used, context);
+	res->why = why;
+}
+
 /*
  * "do emts work with firefighters" -> "and emrs?": when the last topic is not one
  * of a role's facts (no attribute to look up for the new role), the earlier question is read again with the new
@@ -69,10 +93,8 @@ static int reread_for_role(const struct matcher *m, struct matcher_scratch *s, c
 
 	if (from < 0 || from == to || !conv->text[0] || conv->topic < 0 || (!strict && m->kb->topics[conv->topic].attribute))
 		return 0;
-	if (!s->aside && !(s->aside = sb_malloc(sizeof(*s->aside)))) {
-		s->nomem = 1;
+	if (!aside(s))
 		return 0;
-	}
 	if (!substitute(conv->text, m->kb->roles[from].id, m->kb->roles[to].id, text, sizeof(text)))
 		return 0;
 	r = s->aside;
@@ -94,17 +116,8 @@ static int reread_for_role(const struct matcher *m, struct matcher_scratch *s, c
 	 * EMS worker needs holds for paramedics too), a loop otherwise */
 	if (r->topic == conv->topic && m->kb->topics[conv->topic].role >= 0)
 		return 0;
-	res->outcome = MATCH_TOPIC;
-	res->topic = r->topic;
-	res->intent = r->intent;
-	res->used_roles[0] = r->used_roles[0];
-	res->used_roles[1] = r->used_roles[1];
-	res->score = r->score;
-	res->followup = 1;
-	res->stage = STAGE_CONTEXT;
-	reader_copy_text(res->context_used, text);
-	res->why = r->topic == conv->topic ? "a switch to another role: the same answer holds for that role"
-					   : "a switch to another role: the earlier question read again for that role";
+	take_reading(res, r, text, r->topic == conv->topic ? "a switch to another role: the same answer holds for that role"
+							   : "a switch to another role: the earlier question read again for that role");
 	return 1;
 }
 
@@ -220,10 +233,8 @@ int reader_reads_pronoun(const struct matcher *m, struct matcher_scratch *s, con
 	for (size_t i = 0; i < res->ncands; i++)
 		if (res->cands[i].score > 0 && m->lang->intents[res->cands[i].intent].kind == INTENT_DECLINE)
 			return 0;
-	if (!s->aside && !(s->aside = sb_malloc(sizeof(*s->aside)))) {
-		s->nomem = 1;
+	if (!aside(s))
 		return 0;
-	}
 	while (*from == ' ')
 		from++;
 	if (!substitute(from, pronoun, m->kb->roles[role].id, text, sizeof(text)))
@@ -232,15 +243,6 @@ int reader_reads_pronoun(const struct matcher *m, struct matcher_scratch *s, con
 	matcher_patterns(m, s, text, strlen(text), NULL, r);
 	if (r->outcome != MATCH_TOPIC)
 		return 0;
-	res->outcome = MATCH_TOPIC;
-	res->topic = r->topic;
-	res->intent = r->intent;
-	res->used_roles[0] = r->used_roles[0];
-	res->used_roles[1] = r->used_roles[1];
-	res->score = r->score;
-	res->followup = 1;
-	res->stage = STAGE_CONTEXT;
-	reader_copy_text(res->context_used, conv->text);
-	res->why = "a pronoun read as the role it stands for (named before it, or the conversation's)";
+	take_reading(res, r, conv->text, "a pronoun read as the role it stands for (named before it, or the conversation's)");
 	return 1;
 }
