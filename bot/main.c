@@ -23,7 +23,7 @@ static const struct command commands[] = {
 	{ "ask", "ask [--json] [QUESTION...]",
 	  "answers one question, or one question a line from standard input (no context carried)", cmd_ask },
 	{ "chat", "chat [--json]",
-	  "one conversation on standard input: follow-ups use the earlier turns", cmd_chat },
+	  "one conversation on standard input: follow-ups use the earlier turns; a line /new starts another", cmd_chat },
 	{ "check", "check",
 	  "validates the knowledge base and intents; prints FILE:LINE: message and exits 1 on problems", cmd_check },
 	{ "explain", "explain QUESTION",

@@ -233,7 +233,19 @@ int cmd_ask(struct cli *c, int argc, char **argv)
 	return rc ? 1 : 0;
 }
 
-/* one conversation on stdin: every line answered with the context of the earlier ones;
+/* the line "/new" (blanks around it allowed) */
+static int new_conversation(const char *q)
+{
+	while (*q == ' ' || *q == '\t')
+		q++;
+	if (strncmp(q, "/new", 4))
+		return 0;
+	for (q += 4; *q == ' ' || *q == '\t' || *q == '\r'; q++)
+		;
+	return *q == '\0';
+}
+
+/* one conversation on stdin (the line "/new" starts another): every line answered with the context of the earlier ones;
  * takes k's reference and s */
 static int converse(struct knowledge *k, struct matcher_scratch *s, enum line_mode mode, int prompt)
 {
@@ -248,7 +260,13 @@ static int converse(struct knowledge *k, struct matcher_scratch *s, enum line_mo
 	else
 		hold_stdout();
 	while (ok && line_in_read(in, q, sizeof(q)) >= 0) {
-		answer_line(&ak, q, &ctx, mode);
+		if (new_conversation(q)) {          /* "/new": forget the earlier turns */
+			ctx = (struct match_context)MATCH_CONTEXT_EMPTY;
+			if (mode != LINE_JSON)
+				puts("(new conversation)");
+		} else {
+			answer_line(&ak, q, &ctx, mode);
+		}
 		if (prompt)
 			fputs("> ", stdout);
 	}

@@ -243,6 +243,13 @@ void focus_find(const char *msg, size_t len, struct focus *f)
 
 	memset(f, 0, sizeof(*f));
 	f->end = len;
+	/* "quiz me: which level comes after EMT?": one question after a lead-in, unless
+	 * its pronoun points into the lead-in ("about EMS - does it cover ...") */
+	if (nc == 1 && c[0].start > skip_blank(msg, 0, len) && !has_pronoun(msg, c[0].start, c[0].end)) {
+		f->start = c[0].start;
+		f->end = c[0].end;
+		f->split = 1;
+	}
 	if (nc <= 1)
 		return;
 	k = pick(c, nc, -1);

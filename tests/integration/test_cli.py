@@ -70,6 +70,14 @@ lines = [json.loads(l) for l in out.splitlines()]
 check("chat follow-up", [l["topic"] for l in lines] == ["emr-training-length", "emt-training-length",
                                                         "emt-training-length"], out)
 
+# chat: "/new" forgets the earlier turns (no answer line of its own in --json)
+rc, out, err = run(MINI + ["chat", "--json"], "how long is emr training\n/new\nand for emts?\n")
+lines = [json.loads(l) for l in out.splitlines()]
+check("chat /new starts another conversation", len(lines) == 2 and lines[0]["topic"] == "emr-training-length"
+      and lines[1]["topic"] != "emt-training-length", out)
+rc, out, err = run(MINI + ["chat"], "how long is emr training\n /new \n")
+check("chat /new said in text", out.splitlines()[1:] == ["(new conversation)"], out)
+
 # explain -: a conversation explained turn by turn, both stages and the context shown
 rc, out, err = run(["explain", "-"], "what is the nremt\nwhy would i join it\n")
 turns = out.split("\n> ")

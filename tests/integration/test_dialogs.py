@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Follow-up quality as a test: our own dialog sets (tests/eval/dialogs/*.jsonl), each
-dialog one `chat --json` session of the real binary; fails under the minimums.
+dialog one conversation of a `chat --json` session of the real binary ("/new" between them); fails under the minimums.
 
 usage: test_dialogs.py BINARY [DIALOGS.jsonl ...]
 With sets named, scores those instead (no minimums) and lists the turns it got wrong.
@@ -28,19 +28,27 @@ MINIMUMS = {"dialogs-a.jsonl": (0.86, 0.85), "dialogs-b.jsonl": (0.84, 0.85), "d
             "dialogs-j.jsonl": (0.90, 0.90)}
 
 
-def session(turns):
-    r = subprocess.run([BOT, "chat", "--json"], input="\n".join(t["q"] for t in turns) + "\n",
-                       capture_output=True, text=True, cwd=SRC, timeout=60)
-    return [json.loads(l) for l in r.stdout.splitlines() if l.strip().startswith("{")]
+def sessions(dialogs):
+    """every dialog of a set in one `chat --json` process, "/new" between them (a process
+    per dialog costs a start-up each: minutes under the sanitizers)"""
+    text = "\n/new\n".join("\n".join(t["q"] for t in d["turns"]) for d in dialogs) + "\n"
+    r = subprocess.run([BOT, "chat", "--json"], input=text, capture_output=True, text=True, cwd=SRC,
+                       timeout=280)
+    outs = [json.loads(l) for l in r.stdout.splitlines() if l.strip().startswith("{")]
+    want = sum(len(d["turns"]) for d in dialogs)
+    if r.returncode != 0 or len(outs) != want:
+        sys.exit(f"chat --json gave {len(outs)} answers for {want} turns (exit {r.returncode}): "
+                 f"{r.stderr[-400:]}")
+    at = 0
+    for d in dialogs:
+        yield d, outs[at:at + len(d["turns"])]
+        at += len(d["turns"])
 
 
 def score(path, show=False):
     follow, first, declines = [0, 0], [0, 0], [0, 0]
-    for line in open(path):
-        if not line.strip():
-            continue
-        d = json.loads(line)
-        outs = session(d["turns"])
+    dialogs = [json.loads(line) for line in open(path) if line.strip()]
+    for d, outs in sessions(dialogs):
         for i, t in enumerate(d["turns"]):
             a = outs[i] if i < len(outs) else {}
             if t.get("kind") in ("ood", "unanswerable"):
