@@ -89,6 +89,13 @@ static void test_lead_in(void **state)
 	/* ... unless its pronoun points into that earlier clause */
 	find("Hi all. but i heard firefighters do EMT stuff too?? do most of them have EMT training?");
 	assert_string_equal(clause, "but i heard firefighters do EMT stuff too?? do most of them have EMT training");
+	/* one question after a lead-in is read without it */
+	find("quiz me: which level comes after EMT?");
+	assert_int_equal(f.split, 1);
+	assert_string_equal(clause, "which level comes after EMT");
+	/* ... unless its pronoun points into the lead-in */
+	find("My doubt is regarding EMS - does it cover the doctor?");
+	assert_int_equal(f.split, 0);
 	/* no question word after the lead-in: the whole sentence stays */
 	find("Thanks all. For the ride-along, EMTs drive?");
 	assert_string_equal(clause, "For the ride-along, EMTs drive");
