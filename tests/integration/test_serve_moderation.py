@@ -364,7 +364,7 @@ def test_slack_moderator(s, api):
 
 
 def test_concurrent(s, api):
-    rounds = 8
+    rounds = 5
     results = {"boss": [], "ana": []}
 
     not_live = []
@@ -384,7 +384,7 @@ def test_concurrent(s, api):
                 not_live.append(topic)          # "answers from the new knowledge at once"
 
     def hup():                                  # reloads racing the edits
-        while not stop.wait(0.03):
+        while not stop.wait(0.08):
             s.send_signal(signal.SIGHUP)
 
     n0 = last_change_id(s)

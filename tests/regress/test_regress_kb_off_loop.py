@@ -133,7 +133,10 @@ finally:
     api.close()
 R.check("SIGTERM exits 0", code == 0, code)
 
-s = Serve({"generic": {"token": TOKEN}}, kb_copy=True, bot={"moderators": "generic:boss"})
+# a drain long enough for the edit's reload on a busy machine under ASan (the default
+# 5 s bound is not what this checks)
+s = Serve({"generic": {"token": TOKEN}}, kb_copy=True, bot={"moderators": "generic:boss"},
+          server={"drain_timeout_ms": "30000"})
 try:
     lock = open(os.path.join(s.dir, "kb.lock"), "a+")
     fcntl.flock(lock, fcntl.LOCK_EX)
