@@ -29,6 +29,7 @@
 #define BACKSTORY_WEIGHT 0.5f    /* the rest of a long message */
 #define STORY_WEIGHT     1.0f    /* the same, when the question clause leans on it */
 #define FIGURE_FLOOR     0.2     /* the least model score of a topic giving the figure asked */
+#define STRAY_MIN_WORDS  3       /* content words a follow-up needs before it can stray */
 #define TIE_MARGIN       0.02    /* the model's lead that changes a tied pattern answer */
 #define WHOLE_TIE_MARGIN 1.0     /* read whole, answers this close to the best are ties */
 #define WHOLE_TIE_FLOOR  0.25    /* ... that the model picks only when it scores them this */
@@ -111,6 +112,13 @@ static int leans(const struct match_result *res, const struct words *w)
 		if (reader_opens_with(res->norm, openers[i]))
 			return 1;
 	return 0;
+}
+
+/* "cool. who won the world series that year": a follow-up in form whose words are
+ * mostly ones no topic uses is about something else */
+static int strays(const struct match_result *res, const struct words *w)
+{
+	return res->nroles == 0 && w->content >= STRAY_MIN_WORDS && w->known * 2 < w->content;
 }
 
 /* "and for plumbers?", "what about nurses": a switch to something that is no role */
@@ -357,6 +365,10 @@ static void second_stage(const struct matcher *m, struct matcher_scratch *s, str
 		count(m, backstory, &whole);            /* a long message is on topic as a whole */
 	if (lean && switch_elsewhere(res, &w)) {
 		res->why = "a follow-up about something that is not an EMS role";
+		return;
+	}
+	if (lean && strays(res, &w)) {
+		res->why = "a follow-up about things no topic mentions";
 		return;
 	}
 	if (lean && res->outcome != MATCH_TOPIC) {

@@ -25,6 +25,9 @@ CASES = [
     ("hw many hours is aemt training", None),
     # the order of the levels, not who arrives first
     ("which comes first, EMR or EMT?", "emr-prerequisite"),
+    # one question after a quiz lead-in is read without it (was "exam details, not covered")
+    ("quiz me: which level comes after EMT?", "emt-next-step"),
+    ("test me: what does NREMT stand for?", "nremt"),
     ("which comes first emt or paramedic", "emt-vs-paramedic"),
     ("wich one comes first to emergancy emr or emt", "emt-first-on-scene"),
     # one school's or one place's particulars
@@ -123,6 +126,10 @@ DIALOGS = [
     # "when did it catch on everywhere" after the old name: the name topic says 2015 too
     (["what was the emr called before", "when did that change", "and when was the new name used everywhere"],
      "emr-other-names"),
+    # a follow-up in form whose words no topic uses is about something else (was the last
+    # topic again)
+    (["what is ems", "write me a python script that sorts a list"], None),
+    (["what does emr stand for in ems", "and in hospital software, how do those records get stored?"], None),
 ]
 
 out = subprocess.run([BOT, "ask", "--json"], input="\n".join(q for q, _ in CASES) + "\n",
