@@ -535,6 +535,25 @@ static int whole_message(const struct matcher *m, struct matcher_scratch *s, con
 	return 1;
 }
 
+/* "where do EMRs work, and can they take part in fire service rescues?": a second
+ * question the patterns cannot read (its role is a pronoun) is answered when the
+ * model is sure of it alone and its topic's role is one the message names */
+static void second_by_model(const struct matcher *m, struct matcher_scratch *s, struct match_result *res)
+{
+	struct ranker_hit top[RANKER_TOP];
+	size_t n = reader_rank(m, s, s->aside->tagged, NULL, NULL, top);
+	int role;
+
+	if (!n || !reader_confident(top, n) || top[0].topic == res->topic)
+		return;
+	role = m->kb->topics[top[0].topic].role;
+	for (size_t i = 0; role >= 0 && i < res->nroles; i++)
+		if (res->roles[i] == role)
+			role = -1;
+	if (role < 0)
+		res->second_topic = top[0].topic;
+}
+
 static void second_question(const struct matcher *m, struct matcher_scratch *s, const char *q,
 			    const struct focus *f, const struct match_context *ctx, struct match_result *res)
 {
@@ -543,6 +562,8 @@ static void second_question(const struct matcher *m, struct matcher_scratch *s, 
 	matcher_patterns(m, s, q + f->second_start, f->second_end - f->second_start, ctx, s->aside);
 	if (s->aside->outcome == MATCH_TOPIC && s->aside->topic != res->topic)
 		res->second_topic = s->aside->topic;
+	else if (s->aside->outcome == MATCH_NONE && res->outcome == MATCH_TOPIC)
+		second_by_model(m, s, res);
 }
 
 void matcher_match(const struct matcher *m, struct matcher_scratch *s, const char *q, size_t len,

@@ -166,6 +166,10 @@ static void test_two_questions_first_answered(void **state)
 	assert_topic(ask("how long is emr training and what does the nremt do?"), "emr-training-length");
 	assert_true(res.second_topic >= 0);
 	assert_int_not_equal(res.second_topic, res.topic);
+	/* a second question whose role is a pronoun: the model reads it */
+	assert_topic(ask("where do EMRs usually work, and can they take part in fire service rescues?"),
+		     "emr-workplaces");
+	assert_topic(id_of(res.second_topic), "emr-fire-rescue");
 	/* one question: nothing second */
 	assert_topic(ask("what is the nremt"), "nremt");
 	assert_int_equal(res.second_topic, -1);
