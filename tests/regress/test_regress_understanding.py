@@ -28,6 +28,16 @@ CASES = [
     # one question after a quiz lead-in is read without it (was "exam details, not covered")
     ("quiz me: which level comes after EMT?", "emt-next-step"),
     ("test me: what does NREMT stand for?", "nremt"),
+    # the question word last: "doing what", "do what things" (was declined)
+    ("emts be doing what on scene fr", "emt-duties"),
+    ("The EMT, he do what things on the place of emergency?", "emt-duties"),
+    # ... but "do what an EMT does" is a relative clause, not a duties question
+    ("is every EMS worker trained to do what an EMT does?", "ems-vs-emt"),
+    # "jr" is junior; which department runs ambulance services
+    ("is an emr basically a jr emt or nah", "emr-prerequisite"),
+    ("which department sometimes runs the ambulance service?", "firefighters-ems"),
+    # the lowest level on an ambulance, with the role named in between (was the EMT's)
+    ("what's the lowest level of first responder allowed to operate on an ambulance?", "emr-ambulance"),
     ("which comes first emt or paramedic", "emt-vs-paramedic"),
     ("wich one comes first to emergancy emr or emt", "emt-first-on-scene"),
     # one school's or one place's particulars
