@@ -28,6 +28,13 @@ CASES = [
     # one question after a quiz lead-in is read without it (was "exam details, not covered")
     ("quiz me: which level comes after EMT?", "emt-next-step"),
     ("test me: what does NREMT stand for?", "nremt"),
+    # the job's conditions are not in the notes, an ambulance named or not (was the
+    # EMT's ambulance answer); EMS the courier is off-topic (was "nobody is an EMS")
+    ("What shift pattern do ambulance crews usually work, like 24 on 48 off?", None),
+    ("How many pounds do EMTs have to be able to lift to get hired?", None),
+    ("how do I track an EMS express mail package from China?", None),
+    ("my manager wants our whole shift to get emr certified. will someone come teach us here or do we have to go to a college?",
+     "emr-training-where-who"),
     # the question word last: "doing what", "do what things" (was declined)
     ("emts be doing what on scene fr", "emt-duties"),
     ("The EMT, he do what things on the place of emergency?", "emt-duties"),
