@@ -276,6 +276,33 @@ static void answer_with(const struct matcher *m, struct match_result *res, const
 	}
 }
 
+/* a conversation about some role, not EMS as a whole */
+static int conv_has_role(const struct matcher *m, const struct match_context *conv)
+{
+	for (int i = 0; i < 2; i++)
+		if (conv->roles[i] >= 0 && m->kb->roles[conv->roles[i]].level > 0)
+			return 1;
+	return 0;
+}
+
+/* "is it recognized in every state" after the NREMT: in a conversation with no role,
+ * "it" is its subject, never what one role is (EMT-Advanced's "not all states
+ * recognize it"). Copies the hits that fit to out, in order. */
+static size_t fitting(const struct matcher *m, const struct match_context *conv, struct ranker_hit *out,
+		      const struct ranker_hit *hits, size_t n)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct kb_topic *t = &m->kb->topics[hits[i].topic];
+		int defines = t->role >= 0 && m->kb->roles[t->role].level > 0 && t->attribute &&
+			      strcmp(t->attribute, "definition") == 0;
+		if (!defines || hits[i].topic == conv->topic)
+			out[kept++] = hits[i];
+	}
+	return kept;
+}
+
 /*
  * A question that leans on the turn before ("by who?", "why not?", "how long
  * do they run?"): the model on the question alone when it is sure, else the
@@ -286,7 +313,7 @@ static void follow_up(const struct matcher *m, struct matcher_scratch *s, struct
 		      const char *backstory, const struct match_context *conv, const struct ranker_hit *alone,
 		      size_t na, const struct words *w)
 {
-	struct ranker_hit with[RANKER_TOP], last = { conv->topic, 0 };
+	struct ranker_hit with[RANKER_TOP], scratch[RANKER_TOP], last = { conv->topic, 0 };
 	size_t nw = reader_rank(m, s, res->tagged, backstory, conv, with);
 	/* "why would i want to be on it": a why about the last answer, whatever its
 	 * other words ("want to be") suggest on their own */
@@ -296,6 +323,11 @@ static void follow_up(const struct matcher *m, struct matcher_scratch *s, struct
 	memcpy(res->rank_ctx, with, nw * sizeof(with[0]));
 	res->nrank_ctx = nw;
 	reader_copy_text(res->context_used, conv->text);
+	if (w->anaphor && res->nroles == 0 && !conv_has_role(m, conv)) {
+		na = fitting(m, conv, scratch, alone, na);
+		alone = scratch;
+		nw = fitting(m, conv, with, with, nw);
+	}
 	if (na && alone[0].score >= MATCHER_MODEL_ANSWER && !why_it) {
 		answer_with(m, res, conv, &alone[0], STAGE_CONTEXT);
 		res->why = "a follow-up the model could read on its own (roles from the conversation)";

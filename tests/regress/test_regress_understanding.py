@@ -143,6 +143,9 @@ DIALOGS = [
     # "when did it catch on everywhere" after the old name: the name topic says 2015 too
     (["what was the emr called before", "when did that change", "and when was the new name used everywhere"],
      "emr-other-names"),
+    # "it" in a conversation with no role is its subject, not one role's topic (was
+    # EMT-Advanced's "not all states recognize every level")
+    (["what is the nremt", "is it recognized in every state", "so what does it help with"], "nremt"),
     # a follow-up in form whose words no topic uses is about something else (was the last
     # topic again)
     (["what is ems", "write me a python script that sorts a list"], None),
