@@ -1,11 +1,13 @@
 /*
  * reader_int.h - what the parts of reading a message share (reader.c,
- * role_switch.c); not for use outside bot/reading/.
+ * role_switch.c, message.c); not for use outside bot/reading/.
  */
 #ifndef STUDYBOT_READER_INT_H
 #define STUDYBOT_READER_INT_H
 
 #include "matcher.h"
+
+struct focus;
 
 /* copies text into a context buffer, cut to its size */
 void reader_copy_text(char out[MATCH_CONTEXT_TEXT], const char *text);
@@ -25,5 +27,15 @@ int reader_switches_role(const struct matcher *m, struct matcher_scratch *s, con
  * conversation's role for its pronoun; 1 when a pattern answered it so */
 int reader_reads_pronoun(const struct matcher *m, struct matcher_scratch *s, const struct match_context *conv,
 			 struct match_result *res);
+
+/* message.c: a long message's backstory read into s->story, its roles into local */
+void reader_backstory(const struct matcher *m, struct matcher_scratch *s, const char *q, size_t len,
+		      const struct match_context *ctx, struct match_context *local);
+/* message.c: the whole message read when its clause is not; 1 when res now holds it */
+int reader_whole_message(const struct matcher *m, struct matcher_scratch *s, const char *q, size_t len,
+			 const struct match_context *ctx, struct match_result *res);
+/* message.c: a second question beside the first, as res->second_topic */
+void reader_second_question(const struct matcher *m, struct matcher_scratch *s, const char *q,
+			    const struct focus *f, const struct match_context *ctx, struct match_result *res);
 
 #endif

@@ -1,0 +1,85 @@
+/*
+ * message.c - the parts of a long message around its question clause: the
+ * backstory whose roles stand in for a clause that names none, the whole message
+ * read when the clause alone says nothing, and a second question asked beside the
+ * first. See reader_int.h; reader.c decides when each is used.
+ */
+#include "matcher.h"
+
+#include <string.h>
+
+#include "focus.h"
+#include "reader_int.h"
+#include "banned.h"
+
+#define WHOLE_TIE_MARGIN 1.0     /* read whole, answers this close to the best are ties */
+
+/* the whole message: its roles stand in for a focus clause that names none */
+void reader_backstory(const struct matcher *m, struct matcher_scratch *s, const char *q, size_t len,
+		      const struct match_context *ctx, struct match_context *local)
+{
+	if (ctx)
+		*local = *ctx;
+	else
+		*local = (struct match_context)MATCH_CONTEXT_EMPTY;
+	matcher_read(m, s, q, len, s->aside);
+	if (s->aside->nroles) {
+		local->roles[0] = s->aside->roles[0];
+		local->roles[1] = s->aside->nroles > 1 ? s->aside->roles[1] : -1;
+	}
+	memcpy(s->story, s->aside->tagged, sizeof(s->story));
+}
+
+/*
+ * A focus clause the patterns cannot read: the whole message, as before clauses.
+ * Its story matches patterns as much as its question does ("my dad works at a
+ * factory ... emr training. how long does it take": workplaces scores above
+ * training length), so answers scoring near the best are kept as ties for the
+ * model, which reads the clause first, to pick between. 1 when it answered.
+ */
+int reader_whole_message(const struct matcher *m, struct matcher_scratch *s, const char *q, size_t len,
+			 const struct match_context *ctx, struct match_result *res)
+{
+	if (res->outcome == MATCH_TOPIC || res->outcome == MATCH_DECLINE)
+		return 0;
+	s->tie_margin = WHOLE_TIE_MARGIN;
+	matcher_patterns(m, s, q, len, ctx, s->aside);
+	s->tie_margin = 0;
+	if (s->aside->outcome != MATCH_TOPIC)
+		return 0;
+	memcpy(s->clause, res->tagged, sizeof(s->clause));
+	memcpy(res, s->aside, sizeof(*res));
+	return 1;
+}
+
+/* "where do EMRs work, and can they take part in fire service rescues?": a second
+ * question the patterns cannot read (its role is a pronoun) is answered when the
+ * model is sure of it alone and its topic's role is one the message names */
+static void second_by_model(const struct matcher *m, struct matcher_scratch *s, struct match_result *res)
+{
+	struct ranker_hit top[RANKER_TOP];
+	size_t n = reader_rank(m, s, s->aside->tagged, NULL, NULL, top);
+	int role;
+
+	if (!n || !reader_confident(top, n) || top[0].topic == res->topic)
+		return;
+	role = m->kb->topics[top[0].topic].role;
+	for (size_t i = 0; role >= 0 && i < res->nroles; i++)
+		if (res->roles[i] == role)
+			role = -1;
+	if (role < 0)
+		res->second_topic = top[0].topic;
+}
+
+void reader_second_question(const struct matcher *m, struct matcher_scratch *s, const char *q,
+			    const struct focus *f, const struct match_context *ctx, struct match_result *res)
+{
+	if (f->second_end <= f->second_start)
+		return;
+	matcher_patterns(m, s, q + f->second_start, f->second_end - f->second_start, ctx, s->aside);
+	if (s->aside->outcome == MATCH_TOPIC && s->aside->topic != res->topic)
+		res->second_topic = s->aside->topic;
+	else if (s->aside->outcome == MATCH_NONE && res->outcome == MATCH_TOPIC)
+		second_by_model(m, s, res);
+}
+
