@@ -35,6 +35,9 @@ CASES = [
     ("how do I track an EMS express mail package from China?", None),
     ("my manager wants our whole shift to get emr certified. will someone come teach us here or do we have to go to a college?",
      "emr-training-where-who"),
+    # "out there" is the other state the backstory moves to (was the one-state decline)
+    ("I got my EMT card in Texas last spring. My wife got a job in Colorado and we'll move in the fall. "
+     "Is my Texas certification going to be enough out there?", "state-certification"),
     # the question word last: "doing what", "do what things" (was declined)
     ("emts be doing what on scene fr", "emt-duties"),
     ("The EMT, he do what things on the place of emergency?", "emt-duties"),
