@@ -38,6 +38,8 @@ CASES = [
     # "out there" is the other state the backstory moves to (was the one-state decline)
     ("I got my EMT card in Texas last spring. My wife got a job in Colorado and we'll move in the fall. "
      "Is my Texas certification going to be enough out there?", "state-certification"),
+    # a small or farm town is rural; why a role matters there (was declined)
+    ("my dad is a volunteer EMR in a tiny farm town. why does that role matter so much out there?", "emr-value"),
     # the question word last: "doing what", "do what things" (was declined)
     ("emts be doing what on scene fr", "emt-duties"),
     ("The EMT, he do what things on the place of emergency?", "emt-duties"),
