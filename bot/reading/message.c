@@ -79,7 +79,11 @@ void reader_second_question(const struct matcher *m, struct matcher_scratch *s, 
 	matcher_patterns(m, s, q + f->second_start, f->second_end - f->second_start, ctx, s->aside);
 	if (s->aside->outcome == MATCH_TOPIC && s->aside->topic != res->topic)
 		res->second_topic = s->aside->topic;
-	else if (s->aside->outcome == MATCH_NONE && res->outcome == MATCH_TOPIC)
+	else if (s->aside->outcome != MATCH_NONE || res->outcome != MATCH_TOPIC)
+		return;
+	else if (res->nroles && reader_second_pronoun(m, s, res->roles[0], ctx, s->aside))
+		res->second_topic = s->aside->topic != res->topic ? s->aside->topic : -1;
+	else
 		second_by_model(m, s, res);
 }
 

@@ -27,6 +27,10 @@ int reader_switches_role(const struct matcher *m, struct matcher_scratch *s, con
  * conversation's role for its pronoun; 1 when a pattern answered it so */
 int reader_reads_pronoun(const struct matcher *m, struct matcher_scratch *s, const struct match_context *conv,
 			 struct match_result *res);
+/* a second question's pronoun read as role, the one its message names; 1 when r,
+ * read again so, holds a topic */
+int reader_second_pronoun(const struct matcher *m, struct matcher_scratch *s, int role,
+			  const struct match_context *ctx, struct match_result *r);
 
 /* message.c: a long message's backstory read into s->story, its roles into local */
 void reader_backstory(const struct matcher *m, struct matcher_scratch *s, const char *q, size_t len,

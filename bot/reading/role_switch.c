@@ -246,3 +246,22 @@ int reader_reads_pronoun(const struct matcher *m, struct matcher_scratch *s, con
 	take_reading(res, r, conv->text, "a pronoun read as the role it stands for (named before it, or the conversation's)");
 	return 1;
 }
+
+/* "what all does EMS include, and does it ever deal with things that aren't
+ * emergencies yet?": a second question read with its pronoun as the role the
+ * first one names ("it" only for EMS, the system); 1 when r now holds a topic */
+int reader_second_pronoun(const struct matcher *m, struct matcher_scratch *s, int role,
+			  const struct match_context *ctx, struct match_result *r)
+{
+	char text[SB_MAX_QUESTION + 64];
+	const char *pronoun = subject_pronoun(r->norm);
+
+	if (role < 0)
+		return 0;
+	if (m->kb->roles[role].level == 0)
+		pronoun = "it";
+	if (!pronoun || !substitute(r->norm, pronoun, m->kb->roles[role].id, text, sizeof(text)))
+		return 0;
+	matcher_patterns(m, s, text, strlen(text), ctx, r);
+	return r->outcome == MATCH_TOPIC;
+}

@@ -170,6 +170,10 @@ static void test_two_questions_first_answered(void **state)
 	assert_topic(ask("where do EMRs usually work, and can they take part in fire service rescues?"),
 		     "emr-workplaces");
 	assert_topic(id_of(res.second_topic), "emr-fire-rescue");
+	/* ... or the patterns, its pronoun read as the role the first names */
+	assert_topic(ask("what all does EMS include, and does it ever deal with things that aren't emergencies yet?"),
+		     "ems-definition");
+	assert_topic(id_of(res.second_topic), "ems-non-emergency");
 	/* one question: nothing second */
 	assert_topic(ask("what is the nremt"), "nremt");
 	assert_int_equal(res.second_topic, -1);
