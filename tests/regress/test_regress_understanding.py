@@ -40,6 +40,10 @@ CASES = [
      "Is my Texas certification going to be enough out there?", "state-certification"),
     # a small or farm town is rural; why a role matters there (was declined)
     ("my dad is a volunteer EMR in a tiny farm town. why does that role matter so much out there?", "emr-value"),
+    # pushing drugs is clinical whatever topic word comes with it (was BLS/ALS); what a
+    # school costs is not in the notes (was the paramedic's definition)
+    ("what als drugs do medics push in cardiac arrest and how much", None),
+    ("unrelated but how much is paramedic school in seattle", None),
     # the question word last: "doing what", "do what things" (was declined)
     ("emts be doing what on scene fr", "emt-duties"),
     ("The EMT, he do what things on the place of emergency?", "emt-duties"),
