@@ -45,7 +45,7 @@ CASES = [
     ("what als drugs do medics push in cardiac arrest and how much", None),
     ("unrelated but how much is paramedic school in seattle", None),
     # how much training is its length (was "no such figure")
-    ("how much training does an emt need", "emt-training-length"),
+    ("how much training does an emt need", "emt-course-length"),
     # the question word last: "doing what", "do what things" (was declined)
     ("emts be doing what on scene fr", "emt-duties"),
     ("The EMT, he do what things on the place of emergency?", "emt-duties"),
