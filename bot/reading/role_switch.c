@@ -121,6 +121,26 @@ static int reread_for_role(const struct matcher *m, struct matcher_scratch *s, c
 	return 1;
 }
 
+/* the words of a switch, up to a clause that only sets the scene again ("and an
+ * emt when they get there?": "when they get there" is the earlier question's) */
+static int switch_words(const char *norm)
+{
+	static const char *const scene[] = { "when", "once", "after", "while", "until", "if" };
+	int n = 0;
+
+	for (const char *p = norm; *p;) {
+		size_t len = strcspn(p, " ");
+		for (size_t i = 0; n > 2 && i < sizeof(scene) / sizeof(scene[0]); i++)
+			if (len == strlen(scene[i]) && memcmp(p, scene[i], len) == 0)
+				return n;
+		n++;
+		p += len;
+		while (*p == ' ')
+			p++;
+	}
+	return n;
+}
+
 /* "and emr training?", "what about medics", "same for aemts?": a short switch to
  * another role takes the last question over for that role, before any pattern
  * that happens to match the few words left */
@@ -128,13 +148,10 @@ int reader_switches_role(const struct matcher *m, struct matcher_scratch *s, con
 			 struct match_result *res)
 {
 	struct match_result keep;
-	int n = 0;
 
 	if (!conv || conv->topic < 0 || res->nroles == 0 || res->outcome == MATCH_DECLINE)
 		return 0;
-	for (const char *p = res->norm; *p; p++)
-		n += *p != ' ' && (p == res->norm || p[-1] == ' ');
-	if (!reader_opens_with_switch(res->norm) || n > SWITCH_MAX_WORDS)
+	if (!reader_opens_with_switch(res->norm) || switch_words(res->norm) > SWITCH_MAX_WORDS)
 		return 0;
 	/* "can emts give meds" -> "what about emrs": the question itself, read for the
 	 * EMR, finds the EMR's own fact (naloxone) before the last topic's attribute

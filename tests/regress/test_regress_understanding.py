@@ -154,6 +154,9 @@ DIALOGS = [
     # "when did it catch on everywhere" after the old name: the name topic says 2015 too
     (["what was the emr called before", "when did that change", "and when was the new name used everywhere"],
      "emr-other-names"),
+    # a switch of role followed by a clause that sets the scene again is still a switch
+    # (was "who arrives first")
+    (["what does an emr do when someone gets hurt at work", "and an emt when they get there?"], "emt-duties"),
     # "it" in a conversation with no role is its subject, not one role's topic (was
     # EMT-Advanced's "not all states recognize every level")
     (["what is the nremt", "is it recognized in every state", "so what does it help with"], "nremt"),
