@@ -154,6 +154,9 @@ DIALOGS = [
     # "when did it catch on everywhere" after the old name: the name topic says 2015 too
     (["what was the emr called before", "when did that change", "and when was the new name used everywhere"],
      "emr-other-names"),
+    # why the EMT's training is longer: what it adds over the EMR's (was the length again)
+    (["how many hours is an emr course", "what about for emts", "why is it so much longer?"], "emr-vs-emt"),
+    (["what kind of communities benefited most from the emr role"], "emr-value"),
     # a switch of role followed by a clause that sets the scene again is still a switch
     # (was "who arrives first")
     (["what does an emr do when someone gets hurt at work", "and an emt when they get there?"], "emt-duties"),
