@@ -1,4 +1,4 @@
-/* patcode.c - one PCRE2 pattern compiled (and JIT-compiled) once, shared; see patcode.h. */
+/* patcode.c - one PCRE2 pattern compiled once, shared; see patcode.h. */
 #include "patcode.h"
 
 #include <pthread.h>
@@ -12,10 +12,11 @@
 
 /* A reload builds a whole new snapshot while the old one still answers, and most
  * of its patterns are the ones the old one compiled (an edit changes a topic or a
- * pattern, not all of them). Compiling and JIT-compiling is most of a reload's
- * cost, so every compiled pattern is kept once, by its full source, with a count
- * of the pattern sets using it: the new snapshot takes the old one's code, and a
- * code is freed with the last set that uses it. A pcre2_code is read-only once
+ * pattern, not all of them). Compiling is most of a reload's cost (JIT code is
+ * made later, per pattern set, for the patterns that run often: patset.h), so
+ * every compiled pattern is kept once, by its full source, with a count of the
+ * pattern sets using it: the new snapshot takes the old one's code, and a code
+ * is freed with the last set that uses it. A pcre2_code is read-only once
  * compiled, so sharing it between threads needs nothing; the table is locked. */
 #define CACHE_BUCKETS 1024
 
@@ -145,7 +146,6 @@ pcre2_code *patcode_compile(const char *define, const char *pattern, char *err, 
 			 off >= dl ? (size_t)(off - dl) : (size_t)0);
 		return NULL;
 	}
-	pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);   /* falls back to the interpreter */
 	cache_add(full, dl + pl, h, re);
 	return re;
 }
