@@ -4,7 +4,8 @@
  * context) to a topic of the knowledge base, a deliberate decline, or nothing.
  *
  * Built once from a kb and a lang (every pattern compiled with a match limit,
- * JIT-compiled once it runs often; problems reported as FILE:LINE). Read-only afterwards, so any number of
+ * JIT-compiled once it runs often; problems reported as FILE:LINE). Read-only
+ * afterwards (but for that JIT code, published atomically), so any number of
  * threads may match at once, each with its own matcher_scratch.
  */
 #ifndef STUDYBOT_MATCHER_H

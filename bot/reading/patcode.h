@@ -1,8 +1,8 @@
 /*
- * patcode.h - one PCRE2 pattern, compiled (not JIT-compiled: patset.h), kept once by its full
- * source and shared by every pattern set that uses it (so a reload compiles only
- * what changed). Caseless only when the pattern has capitals of its own: the text
- * it runs on is lower case.
+ * patcode.h - one PCRE2 pattern, compiled (JIT-compiled later: patset.h), kept
+ * once by its full source and shared by every pattern set that uses it (so a
+ * reload compiles only what changed). Caseless only when the pattern has capitals
+ * of its own: the text it runs on is lower case.
  */
 #ifndef STUDYBOT_PATCODE_H
 #define STUDYBOT_PATCODE_H
