@@ -47,10 +47,8 @@ void patset_init(struct patset *ps)
 
 void patset_release(struct patset *ps)
 {
-	for (size_t i = 0; i < ps->n; i++) {
+	for (size_t i = 0; i < ps->n; i++)
 		patcode_put(ps->codes[i]);
-		pcre2_code_free(atomic_load(&ps->jit[i].code));
-	}
 	free(ps->codes);
 	free(ps->jit);
 	free(ps->anchors);
@@ -152,7 +150,8 @@ static int keep_need(struct patset *ps, size_t i, int root)
 	return 0;
 }
 
-static int add_compiled(struct patset *ps, pcre2_code *re, const char *pattern, char *err, size_t errlen)
+static int add_compiled(struct patset *ps, pcre2_code *re, struct patcode_jit *jit, const char *pattern,
+			char *err, size_t errlen)
 {
 	char lits[PATSET_MAX_ANCHORS][PATSET_MAX_ANCHOR];
 	unsigned char ws[PATSET_MAX_ANCHORS], pre[PATSET_MAX_ANCHORS];
@@ -166,7 +165,7 @@ static int add_compiled(struct patset *ps, pcre2_code *re, const char *pattern, 
 		pcre2_code **c = sb_realloc(ps->codes, ncap * sizeof(*c));
 		unsigned char *f = c ? sb_realloc(ps->prefix, ncap) : NULL;
 		uint32_t *at = f ? sb_realloc(ps->need_at, ncap * sizeof(*at)) : NULL;
-		struct patset_jit *j = at ? sb_realloc(ps->jit, ncap * sizeof(*j)) : NULL;
+		struct patcode_jit **j = at ? sb_realloc(ps->jit, ncap * sizeof(*j)) : NULL;
 		if (c)
 			ps->codes = c;
 		if (f)
@@ -182,8 +181,7 @@ static int add_compiled(struct patset *ps, pcre2_code *re, const char *pattern, 
 		ps->cap = ncap;
 	}
 	ps->codes[ps->n] = re;
-	atomic_init(&ps->jit[ps->n].code, NULL);
-	atomic_init(&ps->jit[ps->n].runs, 0);
+	ps->jit[ps->n] = jit;
 	n = anchors_extract_need(pattern, ps->subs, ps->nsubs, lits, ws, pre, PATSET_MAX_ANCHORS, &ps->tree, &root);
 	prefix = n > 0;
 	for (size_t k = 0, first = ps->nanchors; k <= n; k++) {
@@ -202,22 +200,26 @@ static int add_compiled(struct patset *ps, pcre2_code *re, const char *pattern, 
 
 int patset_add(struct patset *ps, const char *define, const char *pattern, char *err, size_t errlen)
 {
-	return add_compiled(ps, patcode_compile(define, pattern, err, errlen), pattern, err, errlen);
+	struct patcode_jit *jit;
+	pcre2_code *re = patcode_compile(define, pattern, &jit, err, errlen);
+
+	return add_compiled(ps, re, jit, pattern, err, errlen);
 }
 
 int patset_add_as(struct patset *ps, const char *compiled, const char *pattern, char *err, size_t errlen)
 {
-	pcre2_code *re = patcode_compile(NULL, compiled, err, errlen);
+	struct patcode_jit *jit;
+	pcre2_code *re = patcode_compile(NULL, compiled, &jit, err, errlen);
 
 	if (!re) {                      /* report the error against what the author wrote */
-		re = patcode_compile(NULL, pattern, err, errlen);
+		re = patcode_compile(NULL, pattern, NULL, err, errlen);
 		if (re) {
 			patcode_put(re);
 			snprintf(err, errlen, "pattern does not compile once (?&role) is expanded");
 		}
 		return -1;
 	}
-	return add_compiled(ps, re, pattern, err, errlen);
+	return add_compiled(ps, re, jit, pattern, err, errlen);
 }
 
 static _Thread_local const struct patset *sorting;    /* qsort has no user pointer; build is not reentrant */
@@ -507,7 +509,7 @@ static pcre2_code *jit_compile(const struct patset *ps, int i)
 		j = NULL;
 	}
 	if (j)
-		atomic_store_explicit(&ps->jit[i].code, j, memory_order_release);
+		atomic_store_explicit(&ps->jit[i]->code, j, memory_order_release);
 	return j;
 }
 
@@ -515,9 +517,13 @@ static pcre2_code *jit_compile(const struct patset *ps, int i)
  * (or `now`: the interpreter hit a limit); NULL: run the interpreter */
 static pcre2_code *jit_code(const struct patset *ps, int i, int now)
 {
-	pcre2_code *j = atomic_load_explicit(&ps->jit[i].code, memory_order_acquire);
-	atomic_uint *runs = &ps->jit[i].runs;
+	pcre2_code *j;
+	atomic_uint *runs;
 
+	if (!ps->jit[i])
+		return NULL;
+	j = atomic_load_explicit(&ps->jit[i]->code, memory_order_acquire);
+	runs = &ps->jit[i]->runs;
 	if (j || atomic_load_explicit(runs, memory_order_relaxed) >= PATSET_JIT_AFTER)
 		return j;
 	if (now)                        /* only the run that reaches the mark compiles */
@@ -533,7 +539,7 @@ size_t patset_jitted(const struct patset *ps)
 	size_t n = 0;
 
 	for (size_t i = 0; i < ps->n; i++)
-		n += atomic_load(&ps->jit[i].code) != NULL;
+		n += ps->jit[i] && atomic_load(&ps->jit[i]->code) != NULL;
 	return n;
 }
 

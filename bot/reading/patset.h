@@ -19,11 +19,11 @@
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
-#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "need.h"
+#include "patcode.h"
 #include "strmap.h"
 
 #define PATSET_MAX_ANCHORS 64     /* per pattern; more alternatives: no prefilter */
@@ -46,21 +46,18 @@ struct patset_sub {
 	size_t n;
 };
 
-/* A pattern is JIT-compiled once it has run PATSET_JIT_AFTER times, not when it is
- * added: JIT code is most of the matcher's memory (about 1.7 MB resident for the
- * shipped knowledge, every pattern compiled) and most patterns rarely run, the
- * prefilter skipping them. Its JIT code is a copy's (pcre2_code_copy), published
- * once compiled: the shared code is never written while others match with it. */
-struct patset_jit {
-	_Atomic(pcre2_code *) code;      /* the JIT-compiled copy, once there is one */
-	atomic_uint runs;                /* interpreted runs so far (stops at PATSET_JIT_AFTER) */
-};
-
 struct patset {
 	const struct patset_sub *subs;   /* optional, for anchors of (?&name) calls */
 	size_t nsubs;
 	pcre2_code **codes;
-	struct patset_jit *jit;          /* per pattern */
+	/* A pattern is JIT-compiled once it has run PATSET_JIT_AFTER times (in any
+	 * set sharing its code: a reload goes on counting), not when it is added: JIT
+	 * code is most of the matcher's memory (about 1.7 MB resident for the shipped
+	 * knowledge, every pattern compiled) and most patterns rarely run, the
+	 * prefilter skipping them. The JIT code is a copy's (pcre2_code_copy),
+	 * published once compiled: the shared code is never written while others
+	 * match with it. Kept with the shared code (patcode.h); NULL: never JIT. */
+	struct patcode_jit **jit;        /* per pattern */
 	size_t n, cap;
 	struct patset_anchor *anchors;   /* sorted by bucket once built */
 	size_t nanchors, anchors_cap;
