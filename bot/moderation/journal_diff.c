@@ -7,10 +7,10 @@
 
 #include <cjson/cJSON.h>
 #include <errno.h>
-#include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "tls_api.h"         /* libcrypto, loaded on first use: CRYPTOX() */
 #include "banned.h"
 
 static const char *nz(const char *s)
@@ -25,7 +25,7 @@ int store_sha256_hex(const char *text, size_t len, char out[STORE_SHA_HEX])
 	unsigned int n = 0;
 
 	out[0] = '\0';
-	if (EVP_Digest(text, len, md, &n, EVP_sha256(), NULL) != 1 || n != sizeof(md))
+	if (!crypto_api() || CRYPTOX(EVP_Digest)(text, len, md, &n, CRYPTOX(EVP_sha256)(), NULL) != 1 || n != sizeof(md))
 		return -1;
 	for (unsigned int i = 0; i < n; i++) {
 		out[2 * i] = digits[md[i] >> 4];

@@ -229,7 +229,7 @@ static long number_ms(const cJSON *n, double scale)
 		return -1;
 	if (v > (double)MAX_WAIT_MS)
 		return MAX_WAIT_MS;
-	return (long)ceil(v);
+	return (long)v < v ? (long)v + 1 : (long)v;     /* ceil(), without libm (ranker.c) */
 }
 
 long outbox_retry_after_ms(const char *body, size_t len)

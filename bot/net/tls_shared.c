@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "tls_api.h"          /* libssl, loaded on first use: SSLX() */
 #include "banned.h"
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -51,24 +52,27 @@ const char *tls_ca_dir(void)
 static int load_cas(SSL_CTX *t)
 {
 	if (tls_ca_dir())
-		return SSL_CTX_load_verify_locations(t, NULL, TLS_CA_DIR) == 1;
+		return SSLX(SSL_CTX_load_verify_locations)(t, NULL, TLS_CA_DIR) == 1;
 	if (access(TLS_CA_FILE, R_OK) == 0)
-		return SSL_CTX_load_verify_locations(t, TLS_CA_FILE, NULL) == 1;
-	return SSL_CTX_set_default_verify_paths(t) == 1;
+		return SSLX(SSL_CTX_load_verify_locations)(t, TLS_CA_FILE, NULL) == 1;
+	return SSLX(SSL_CTX_set_default_verify_paths)(t) == 1;
 }
 
 static SSL_CTX *context_new(void)
 {
-	SSL_CTX *t = SSL_CTX_new(TLS_client_method());
+	SSL_CTX *t;
 
+	if (!ssl_api())
+		return NULL;                      /* logged by ssl_api() */
+	t = SSLX(SSL_CTX_new)(SSLX(TLS_client_method)());
 	if (!t) {
 		log_err("tls", "error=\"cannot make a TLS client context\"");
 		return NULL;
 	}
-	SSL_CTX_set_min_proto_version(t, TLS1_2_VERSION);
+	SSLX(SSL_CTX_ctrl)(t, SSL_CTRL_SET_MIN_PROTO_VERSION, TLS1_2_VERSION, NULL);   /* ..._set_min_proto_version */
 	if (!load_cas(t)) {
 		log_err("tls", "error=\"cannot load the CA certificates (%s)\"", TLS_CA_DIR);
-		SSL_CTX_free(t);
+		SSLX(SSL_CTX_free)(t);
 		return NULL;
 	}
 	return t;
@@ -91,7 +95,7 @@ void tls_shared_release(void)
 {
 	pthread_mutex_lock(&lock);
 	if (users > 0 && --users == 0) {
-		SSL_CTX_free(shared);
+		SSLX(SSL_CTX_free)(shared);
 		shared = NULL;
 	}
 	pthread_mutex_unlock(&lock);

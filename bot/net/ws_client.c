@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "tls_api.h"          /* libwebsockets, loaded on first use: LWSX() */
 #include "tls_shared.h"
 #include "banned.h"
 
@@ -236,7 +237,7 @@ static void start_connect(struct ws_client *c, const char *url)
 	i.pwsi = &c->wsi;
 	c->peer_code = 0;
 	atomic_store(&c->live, 1);
-	if (!lws_client_connect_via_info(&i) && !c->wsi && atomic_load(&c->busy) && !c->opened)
+	if (!LWSX(lws_client_connect_via_info)(&i) && !c->wsi && atomic_load(&c->busy) && !c->opened)
 		emit_close(c, 0, "cannot start the connection");
 }
 
@@ -258,7 +259,7 @@ static void take_commands(struct ws_client *c)
 	if (code && c->wsi)
 		c->closing = code;
 	if (c->wsi && (out || c->closing))
-		lws_callback_on_writable(c->wsi);
+		LWSX(lws_callback_on_writable)(c->wsi);
 }
 
 static int on_writable(struct ws_client *c, struct lws *wsi)
@@ -266,7 +267,7 @@ static int on_writable(struct ws_client *c, struct lws *wsi)
 	struct ws_item *it;
 
 	if (c->closing) {
-		lws_close_reason(wsi, (enum lws_close_status)c->closing, NULL, 0);
+		LWSX(lws_close_reason)(wsi, (enum lws_close_status)c->closing, NULL, 0);
 		return -1;
 	}
 	pthread_mutex_lock(&c->lock);
@@ -274,12 +275,12 @@ static int on_writable(struct ws_client *c, struct lws *wsi)
 	pthread_mutex_unlock(&c->lock);
 	if (!it)
 		return 0;
-	if (lws_write(wsi, (unsigned char *)it->data + LWS_PRE, it->len, LWS_WRITE_TEXT) < (int)it->len) {
+	if (LWSX(lws_write)(wsi, (unsigned char *)it->data + LWS_PRE, it->len, LWS_WRITE_TEXT) < (int)it->len) {
 		free(it);
 		return -1;
 	}
 	free(it);
-	lws_callback_on_writable(wsi);
+	LWSX(lws_callback_on_writable)(wsi);
 	return 0;
 }
 
@@ -289,7 +290,7 @@ static int on_receive(struct ws_client *c, struct lws *wsi, const void *in, size
 
 	if (c->rx_len + len > WS_MAX_MESSAGE) {
 		log_warn("ws", "link=%s error=\"a message over %d bytes: closing\"", c->name, WS_MAX_MESSAGE);
-		lws_close_reason(wsi, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE, NULL, 0);
+		LWSX(lws_close_reason)(wsi, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE, NULL, 0);
 		return -1;
 	}
 	if (!(grown = realloc(c->rx, c->rx_len + len + 1)))
@@ -297,7 +298,7 @@ static int on_receive(struct ws_client *c, struct lws *wsi, const void *in, size
 	c->rx = grown;
 	memcpy(c->rx + c->rx_len, in, len);
 	c->rx_len += len;
-	if (lws_is_final_fragment(wsi) && !lws_remaining_packet_payload(wsi)) {
+	if (LWSX(lws_is_final_fragment)(wsi) && !LWSX(lws_remaining_packet_payload)(wsi)) {
 		emit(c, WS_EV_MESSAGE, 0, c->rx, c->rx_len);
 		c->rx_len = 0;
 	}
@@ -306,7 +307,7 @@ static int on_receive(struct ws_client *c, struct lws *wsi, const void *in, size
 
 static int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len)
 {
-	struct ws_client *c = lws_context_user(lws_get_context(wsi));
+	struct ws_client *c = LWSX(lws_context_user)(LWSX(lws_get_context)(wsi));
 	const unsigned char *b = in;
 
 	(void)user;
@@ -348,7 +349,7 @@ static void *service_thread(void *arg)
 	struct ws_client *c = arg;
 
 	while (!atomic_load(&c->stop))
-		if (lws_service(c->ctx, 0) < 0)
+		if (LWSX(lws_service)(c->ctx, 0) < 0)
 			break;
 	return NULL;
 }
@@ -398,12 +399,12 @@ static struct lws_context *context_new(struct ws_client *c, SSL_CTX *tls)
 	info.user = c;
 	info.count_threads = 1;
 	info.fd_limit_per_thread = 8;
-	return lws_create_context(&info);
+	return LWSX(lws_create_context)(&info);
 }
 
 struct ws_client *ws_client_new(struct loop *l, const char *name, const struct ws_client_ops *ops, void *ud)
 {
-	struct ws_client *c = calloc(1, sizeof(*c));
+	struct ws_client *c = lws_api() ? calloc(1, sizeof(*c)) : NULL;   /* lws_api(): logged */
 
 	if (!c)
 		return NULL;
@@ -412,7 +413,7 @@ struct ws_client *ws_client_new(struct loop *l, const char *name, const struct w
 	c->ud = ud;
 	snprintf(c->name, sizeof(c->name), "%s", name);
 	pthread_mutex_init(&c->lock, NULL);
-	lws_set_log_level(0, NULL);         /* lws' lines may hold a URL's ticket: we log ourselves */
+	LWSX(lws_set_log_level)(0, NULL);         /* lws' lines may hold a URL's ticket: we log ourselves */
 	c->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	c->tls = tls_shared_hold();
 	if (c->efd < 0 || !c->tls || !(c->ctx = context_new(c, c->tls)) ||
@@ -425,7 +426,7 @@ struct ws_client *ws_client_new(struct loop *l, const char *name, const struct w
 	return c;
 fail:
 	if (c->ctx)
-		lws_context_destroy(c->ctx);
+		LWSX(lws_context_destroy)(c->ctx);
 	if (c->tls)
 		tls_shared_release();
 	if (c->efd >= 0)
@@ -449,7 +450,7 @@ int ws_client_connect(struct ws_client *c, const char *url)
 	pthread_mutex_lock(&c->lock);
 	snprintf(c->url, sizeof(c->url), "%s", url);
 	pthread_mutex_unlock(&c->lock);
-	lws_cancel_service(c->ctx);
+	LWSX(lws_cancel_service)(c->ctx);
 	return 0;
 }
 
@@ -462,7 +463,7 @@ int ws_client_send(struct ws_client *c, const char *text, size_t len)
 	pthread_mutex_lock(&c->lock);
 	queue_put(&c->out, it);
 	pthread_mutex_unlock(&c->lock);
-	lws_cancel_service(c->ctx);
+	LWSX(lws_cancel_service)(c->ctx);
 	return 0;
 }
 
@@ -474,7 +475,7 @@ void ws_client_close(struct ws_client *c, int code)
 	pthread_mutex_lock(&c->lock);
 	c->close_code = code;
 	pthread_mutex_unlock(&c->lock);
-	lws_cancel_service(c->ctx);
+	LWSX(lws_cancel_service)(c->ctx);
 }
 
 int ws_client_busy(const struct ws_client *c)
@@ -489,9 +490,9 @@ void ws_client_free(struct ws_client *c)
 	for (int i = 0; c->close_asked && i < WS_CLOSE_WAIT_MS / 10 && atomic_load(&c->live); i++)
 		usleep(10000);              /* a close asked for goes out first (serve's drain) */
 	atomic_store(&c->stop, 1);
-	lws_cancel_service(c->ctx);
+	LWSX(lws_cancel_service)(c->ctx);
 	pthread_join(c->thread, NULL);
-	lws_context_destroy(c->ctx);
+	LWSX(lws_context_destroy)(c->ctx);
 	tls_shared_release();
 	loop_del_fd(c->loop, c->efd);
 	close(c->efd);

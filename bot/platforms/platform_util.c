@@ -164,7 +164,8 @@ int pu_set_id(char *dst, size_t n, const cJSON *v)
 	if (!cJSON_IsNumber(v))
 		return -1;
 	d = v->valuedouble;
-	if (!isfinite(d) || d != floor(d) || fabs(d) > 9007199254740992.0)
+	/* whole: its truncation is itself (no floor(): libm stays unloaded, see ranker.c) */
+	if (!isfinite(d) || fabs(d) > 9007199254740992.0 || d != (double)(int64_t)d)
 		return -1;
 	snprintf(num, sizeof(num), "%" PRId64, (int64_t)d);
 	return pu_set_idstr(dst, n, num);

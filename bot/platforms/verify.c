@@ -1,20 +1,17 @@
 /*
  * verify.c - HMAC-SHA256, hex, base64, Ed25519 verification and constant-time
- * comparison; see verify.h. SHA-256 is libcrypto's; HMAC is RFC 2104 over it
+ * comparison; see verify.h. SHA-256 is libcrypto's (loaded on first use:
+ * tls_api.h); HMAC is RFC 2104 over it
  * (allocation- and lock-free); Ed25519 goes through OpenSSL 3's EVP API; the
  * codecs are written out here so that their strictness is ours, not libcrypto's.
  */
 #include "verify.h"
 
-#define OPENSSL_SUPPRESS_DEPRECATED      /* SHA256_CTX: see verify_hmac_sha256_parts */
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/sha.h>
-
 #include "hex.h"
+#include "tls_api.h"         /* libcrypto, loaded on first use: CRYPTOX() */
 #include "banned.h"
 
 /* SHA-256 and HMAC-SHA256 (RFC 2104 over it) use libcrypto's SHA256_CTX on the
@@ -26,7 +23,7 @@
 static int sha256_parts(SHA256_CTX *c, const struct verify_part *parts, size_t nparts)
 {
 	for (size_t i = 0; i < nparts; i++)
-		if (parts[i].len && !SHA256_Update(c, parts[i].ptr, parts[i].len))
+		if (parts[i].len && !CRYPTOX(SHA256_Update)(c, parts[i].ptr, parts[i].len))
 			return 0;
 	return 1;
 }
@@ -37,14 +34,14 @@ static int hmac_pad(const void *key, size_t keylen, unsigned char x, unsigned ch
 	unsigned char k[SHA256_BLOCK] = { 0 };
 
 	if (keylen > SHA256_BLOCK) {
-		if (!SHA256(key, keylen, k))
+		if (!CRYPTOX(SHA256)(key, keylen, k))
 			return 0;
 	} else if (keylen) {
 		memcpy(k, key, keylen);
 	}
 	for (size_t i = 0; i < SHA256_BLOCK; i++)
 		pad[i] = k[i] ^ x;
-	OPENSSL_cleanse(k, sizeof(k));
+	CRYPTOX(OPENSSL_cleanse)(k, sizeof(k));
 	return 1;
 }
 
@@ -55,13 +52,17 @@ int verify_hmac_sha256_parts(const void *key, size_t keylen, const struct verify
 	SHA256_CTX c;
 	int ok;
 
-	ok = hmac_pad(key, keylen, 0x36, pad) && SHA256_Init(&c) && SHA256_Update(&c, pad, sizeof(pad)) &&
-	     sha256_parts(&c, parts, nparts) && SHA256_Final(inner, &c);
-	ok = ok && hmac_pad(key, keylen, 0x5c, pad) && SHA256_Init(&c) && SHA256_Update(&c, pad, sizeof(pad)) &&
-	     SHA256_Update(&c, inner, sizeof(inner)) && SHA256_Final(out, &c);
-	OPENSSL_cleanse(pad, sizeof(pad));
-	OPENSSL_cleanse(inner, sizeof(inner));
-	OPENSSL_cleanse(&c, sizeof(c));
+	if (!crypto_api())
+		return -1;
+	ok = hmac_pad(key, keylen, 0x36, pad) && CRYPTOX(SHA256_Init)(&c) &&
+	     CRYPTOX(SHA256_Update)(&c, pad, sizeof(pad)) && sha256_parts(&c, parts, nparts) &&
+	     CRYPTOX(SHA256_Final)(inner, &c);
+	ok = ok && hmac_pad(key, keylen, 0x5c, pad) && CRYPTOX(SHA256_Init)(&c) &&
+	     CRYPTOX(SHA256_Update)(&c, pad, sizeof(pad)) && CRYPTOX(SHA256_Update)(&c, inner, sizeof(inner)) &&
+	     CRYPTOX(SHA256_Final)(out, &c);
+	CRYPTOX(OPENSSL_cleanse)(pad, sizeof(pad));
+	CRYPTOX(OPENSSL_cleanse)(inner, sizeof(inner));
+	CRYPTOX(OPENSSL_cleanse)(&c, sizeof(c));
 	return ok ? 0 : -1;
 }
 
@@ -82,7 +83,7 @@ int verify_hmac_sha256_hex(const void *key, size_t keylen, const void *msg, size
 	if (verify_hmac_sha256(key, keylen, msg, msglen, mac) < 0)
 		return -1;
 	r = verify_hex_encode(mac, sizeof(mac), out, 2 * VERIFY_SHA256_LEN + 1);
-	OPENSSL_cleanse(mac, sizeof(mac));
+	CRYPTOX(OPENSSL_cleanse)(mac, sizeof(mac));
 	return r;
 }
 
@@ -91,7 +92,8 @@ int verify_sha256_hex(const struct verify_part *parts, size_t nparts, char out[2
 	unsigned char md[VERIFY_SHA256_LEN];
 	SHA256_CTX c;
 
-	if (!SHA256_Init(&c) || !sha256_parts(&c, parts, nparts) || !SHA256_Final(md, &c)) {
+	if (!crypto_api() || !CRYPTOX(SHA256_Init)(&c) || !sha256_parts(&c, parts, nparts) ||
+	    !CRYPTOX(SHA256_Final)(md, &c)) {
 		out[0] = '\0';
 		return -1;
 	}
@@ -199,16 +201,16 @@ int verify_ed25519_verify(const unsigned char *pub, size_t publen, const unsigne
 	EVP_MD_CTX *ctx = NULL;
 	int ok = 0;
 
-	if (publen != VERIFY_ED25519_KEY || siglen != VERIFY_ED25519_SIG)
+	if (publen != VERIFY_ED25519_KEY || siglen != VERIFY_ED25519_SIG || !crypto_api())
 		return -1;
-	key = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, pub, publen);
+	key = CRYPTOX(EVP_PKEY_new_raw_public_key)(EVP_PKEY_ED25519, NULL, pub, publen);
 	if (!key)
 		return -1;
-	ctx = EVP_MD_CTX_new();
-	if (ctx && EVP_DigestVerifyInit(ctx, NULL, NULL, NULL, key) == 1)
-		ok = EVP_DigestVerify(ctx, sig, siglen, msglen ? msg : &empty, msglen) == 1;
-	EVP_MD_CTX_free(ctx);
-	EVP_PKEY_free(key);
+	ctx = CRYPTOX(EVP_MD_CTX_new)();
+	if (ctx && CRYPTOX(EVP_DigestVerifyInit)(ctx, NULL, NULL, NULL, key) == 1)
+		ok = CRYPTOX(EVP_DigestVerify)(ctx, sig, siglen, msglen ? msg : &empty, msglen) == 1;
+	CRYPTOX(EVP_MD_CTX_free)(ctx);
+	CRYPTOX(EVP_PKEY_free)(key);
 	return ok ? 0 : -1;
 }
 
@@ -218,7 +220,9 @@ int verify_equal(const void *a, size_t alen, const void *b, size_t blen)
 		return 0;
 	if (alen == 0)
 		return 1;
-	return CRYPTO_memcmp(a, b, alen) == 0;
+	if (!crypto_api())
+		return 0;
+	return CRYPTOX(CRYPTO_memcmp)(a, b, alen) == 0;
 }
 
 /* ---- signed timestamps ------------------------------------------------------- */

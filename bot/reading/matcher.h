@@ -3,8 +3,9 @@
  * intents, and resolve the winner (with the role slots and the conversation's
  * context) to a topic of the knowledge base, a deliberate decline, or nothing.
  *
- * Built once from a kb and a lang (every pattern compiled with JIT and a match
- * limit; problems reported as FILE:LINE). Read-only afterwards, so any number of
+ * Built once from a kb and a lang (every pattern compiled with a match limit,
+ * JIT-compiled once it runs often; problems reported as FILE:LINE). Read-only
+ * afterwards (but for that JIT code, published atomically), so any number of
  * threads may match at once, each with its own matcher_scratch.
  */
 #ifndef STUDYBOT_MATCHER_H

@@ -1,4 +1,4 @@
-/* patcode.c - one PCRE2 pattern compiled (and JIT-compiled) once, shared; see patcode.h. */
+/* patcode.c - one PCRE2 pattern compiled once, shared; see patcode.h. */
 #include "patcode.h"
 
 #include <pthread.h>
@@ -12,10 +12,11 @@
 
 /* A reload builds a whole new snapshot while the old one still answers, and most
  * of its patterns are the ones the old one compiled (an edit changes a topic or a
- * pattern, not all of them). Compiling and JIT-compiling is most of a reload's
- * cost, so every compiled pattern is kept once, by its full source, with a count
- * of the pattern sets using it: the new snapshot takes the old one's code, and a
- * code is freed with the last set that uses it. A pcre2_code is read-only once
+ * pattern, not all of them). Compiling is most of a reload's cost (JIT code is
+ * made later, per pattern set, for the patterns that run often: patset.h), so
+ * every compiled pattern is kept once, by its full source, with a count of the
+ * pattern sets using it: the new snapshot takes the old one's code, and a code
+ * is freed with the last set that uses it. A pcre2_code is read-only once
  * compiled, so sharing it between threads needs nothing; the table is locked. */
 #define CACHE_BUCKETS 1024
 
@@ -25,6 +26,7 @@ struct cached_code {
 	size_t len;
 	unsigned refs;
 	pcre2_code *code;
+	struct patcode_jit jit;         /* freed with the code */
 	char src[];                     /* the full source (define + pattern) */
 };
 
@@ -43,7 +45,7 @@ static uint64_t fnv64(const char *s, size_t n)
 }
 
 /* the code compiled from src[0..n) if a pattern set holds it (one more user), else NULL */
-static pcre2_code *cache_take(const char *src, size_t n, uint64_t h)
+static pcre2_code *cache_take(const char *src, size_t n, uint64_t h, struct patcode_jit **jit)
 {
 	struct cached_code *c;
 	pcre2_code *code = NULL;
@@ -53,6 +55,7 @@ static pcre2_code *cache_take(const char *src, size_t n, uint64_t h)
 		if (c->hash == h && c->len == n && memcmp(c->src, src, n) == 0) {
 			c->refs++;
 			code = c->code;
+			*jit = &c->jit;
 		}
 	pthread_mutex_unlock(&cache.lock);
 	return code;
@@ -61,12 +64,14 @@ static pcre2_code *cache_take(const char *src, size_t n, uint64_t h)
 /* keeps code (compiled from src) for later sets; when out of memory it stays
  * unshared, and patcode_put() frees it all the same (so not an error: plain malloc,
  * outside alloc.h's failure injection) */
-static void cache_add(const char *src, size_t n, uint64_t h, pcre2_code *code)
+static struct patcode_jit *cache_add(const char *src, size_t n, uint64_t h, pcre2_code *code)
 {
 	struct cached_code *c = malloc(sizeof(*c) + n);
 
 	if (!c)
-		return;
+		return NULL;
+	atomic_init(&c->jit.code, NULL);
+	atomic_init(&c->jit.runs, 0);
 	c->hash = h;
 	c->len = n;
 	c->refs = 1;
@@ -76,6 +81,7 @@ static void cache_add(const char *src, size_t n, uint64_t h, pcre2_code *code)
 	c->next = cache.bucket[h % CACHE_BUCKETS];
 	cache.bucket[h % CACHE_BUCKETS] = c;
 	pthread_mutex_unlock(&cache.lock);
+	return &c->jit;
 }
 
 /* one user of code fewer; the last frees it */
@@ -98,6 +104,8 @@ void patcode_put(pcre2_code *code)
 	pthread_mutex_unlock(&cache.lock);
 	if (!shared || gone)
 		pcre2_code_free(code);
+	if (gone)
+		pcre2_code_free(atomic_load(&gone->jit.code));
 	free(gone);
 }
 
@@ -117,7 +125,8 @@ static int needs_caseless(const char *re)
 	return 0;
 }
 
-pcre2_code *patcode_compile(const char *define, const char *pattern, char *err, size_t errlen)
+pcre2_code *patcode_compile(const char *define, const char *pattern, struct patcode_jit **jit,
+			    char *err, size_t errlen)
 {
 	char full[SB_MAX_PATTERN * 6];
 	int code;
@@ -125,7 +134,9 @@ pcre2_code *patcode_compile(const char *define, const char *pattern, char *err, 
 	pcre2_code *re;
 	uint64_t h;
 	size_t dl = define ? strlen(define) : 0, pl = strlen(pattern);
+	struct patcode_jit *slot = NULL, **jp = jit ? jit : &slot;
 
+	*jp = NULL;
 	if (pl > SB_MAX_PATTERN * 4 || dl + pl >= sizeof(full)) {
 		snprintf(err, errlen, "pattern longer than %d bytes", SB_MAX_PATTERN);
 		return NULL;
@@ -134,7 +145,7 @@ pcre2_code *patcode_compile(const char *define, const char *pattern, char *err, 
 		memcpy(full, define, dl);
 	memcpy(full + dl, pattern, pl + 1);
 	h = fnv64(full, dl + pl);
-	if ((re = cache_take(full, dl + pl, h)))
+	if ((re = cache_take(full, dl + pl, h, jp)))
 		return re;
 	re = pcre2_compile((PCRE2_SPTR)full, dl + pl, (needs_caseless(full) ? PCRE2_CASELESS : 0) |
 			   PCRE2_NEVER_UTF | PCRE2_NEVER_BACKSLASH_C, &code, &off, NULL);
@@ -145,8 +156,7 @@ pcre2_code *patcode_compile(const char *define, const char *pattern, char *err, 
 			 off >= dl ? (size_t)(off - dl) : (size_t)0);
 		return NULL;
 	}
-	pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);   /* falls back to the interpreter */
-	cache_add(full, dl + pl, h, re);
+	*jp = cache_add(full, dl + pl, h, re);
 	return re;
 }
 

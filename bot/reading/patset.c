@@ -50,6 +50,7 @@ void patset_release(struct patset *ps)
 	for (size_t i = 0; i < ps->n; i++)
 		patcode_put(ps->codes[i]);
 	free(ps->codes);
+	free(ps->jit);
 	free(ps->anchors);
 	free(ps->prefix);
 	free(ps->bucket_start);
@@ -149,7 +150,8 @@ static int keep_need(struct patset *ps, size_t i, int root)
 	return 0;
 }
 
-static int add_compiled(struct patset *ps, pcre2_code *re, const char *pattern, char *err, size_t errlen)
+static int add_compiled(struct patset *ps, pcre2_code *re, struct patcode_jit *jit, const char *pattern,
+			char *err, size_t errlen)
 {
 	char lits[PATSET_MAX_ANCHORS][PATSET_MAX_ANCHOR];
 	unsigned char ws[PATSET_MAX_ANCHORS], pre[PATSET_MAX_ANCHORS];
@@ -163,19 +165,23 @@ static int add_compiled(struct patset *ps, pcre2_code *re, const char *pattern, 
 		pcre2_code **c = sb_realloc(ps->codes, ncap * sizeof(*c));
 		unsigned char *f = c ? sb_realloc(ps->prefix, ncap) : NULL;
 		uint32_t *at = f ? sb_realloc(ps->need_at, ncap * sizeof(*at)) : NULL;
+		struct patcode_jit **j = at ? sb_realloc(ps->jit, ncap * sizeof(*j)) : NULL;
 		if (c)
 			ps->codes = c;
 		if (f)
 			ps->prefix = f;
-		if (!c || !f || !at) {
+		if (at)
+			ps->need_at = at;
+		if (!c || !f || !at || !j) {
 			patcode_put(re);
 			snprintf(err, errlen, "out of memory");
 			return -1;
 		}
-		ps->need_at = at;
+		ps->jit = j;
 		ps->cap = ncap;
 	}
 	ps->codes[ps->n] = re;
+	ps->jit[ps->n] = jit;
 	n = anchors_extract_need(pattern, ps->subs, ps->nsubs, lits, ws, pre, PATSET_MAX_ANCHORS, &ps->tree, &root);
 	prefix = n > 0;
 	for (size_t k = 0, first = ps->nanchors; k <= n; k++) {
@@ -194,22 +200,26 @@ static int add_compiled(struct patset *ps, pcre2_code *re, const char *pattern, 
 
 int patset_add(struct patset *ps, const char *define, const char *pattern, char *err, size_t errlen)
 {
-	return add_compiled(ps, patcode_compile(define, pattern, err, errlen), pattern, err, errlen);
+	struct patcode_jit *jit;
+	pcre2_code *re = patcode_compile(define, pattern, &jit, err, errlen);
+
+	return add_compiled(ps, re, jit, pattern, err, errlen);
 }
 
 int patset_add_as(struct patset *ps, const char *compiled, const char *pattern, char *err, size_t errlen)
 {
-	pcre2_code *re = patcode_compile(NULL, compiled, err, errlen);
+	struct patcode_jit *jit;
+	pcre2_code *re = patcode_compile(NULL, compiled, &jit, err, errlen);
 
 	if (!re) {                      /* report the error against what the author wrote */
-		re = patcode_compile(NULL, pattern, err, errlen);
+		re = patcode_compile(NULL, pattern, NULL, err, errlen);
 		if (re) {
 			patcode_put(re);
 			snprintf(err, errlen, "pattern does not compile once (?&role) is expanded");
 		}
 		return -1;
 	}
-	return add_compiled(ps, re, pattern, err, errlen);
+	return add_compiled(ps, re, jit, pattern, err, errlen);
 }
 
 static _Thread_local const struct patset *sorting;    /* qsort has no user pointer; build is not reentrant */
@@ -487,17 +497,68 @@ int patset_possible(const struct patset *ps, const struct patset_scratch *s, int
 	return need_holds(ps->need_code + ps->need_at[i], s->atom_seen, s->gen);
 }
 
+/* JIT-compiles a copy of pattern i and publishes it; the caller is the only one
+ * doing so for i (the one whose run reached PATSET_JIT_AFTER). NULL when the JIT
+ * is not available (the interpreter goes on; same results) */
+static pcre2_code *jit_compile(const struct patset *ps, int i)
+{
+	pcre2_code *j = pcre2_code_copy(ps->codes[i]);
+
+	if (j && pcre2_jit_compile(j, PCRE2_JIT_COMPLETE) != 0) {
+		pcre2_code_free(j);
+		j = NULL;
+	}
+	if (j)
+		atomic_store_explicit(&ps->jit[i]->code, j, memory_order_release);
+	return j;
+}
+
+/* pattern i's JIT code, compiled now if this run is its PATSET_JIT_AFTER-th
+ * (or `now`: the interpreter hit a limit); NULL: run the interpreter */
+static pcre2_code *jit_code(const struct patset *ps, int i, int now)
+{
+	pcre2_code *j;
+	atomic_uint *runs;
+
+	if (!ps->jit[i])
+		return NULL;
+	j = atomic_load_explicit(&ps->jit[i]->code, memory_order_acquire);
+	runs = &ps->jit[i]->runs;
+	if (j || atomic_load_explicit(runs, memory_order_relaxed) >= PATSET_JIT_AFTER)
+		return j;
+	if (now)                        /* only the run that reaches the mark compiles */
+		return atomic_exchange_explicit(runs, PATSET_JIT_AFTER, memory_order_relaxed) < PATSET_JIT_AFTER ?
+		       jit_compile(ps, i) : NULL;
+	if (atomic_fetch_add_explicit(runs, 1, memory_order_relaxed) + 1 == PATSET_JIT_AFTER)
+		return jit_compile(ps, i);
+	return NULL;
+}
+
+size_t patset_jitted(const struct patset *ps)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < ps->n; i++)
+		n += ps->jit[i] && atomic_load(&ps->jit[i]->code) != NULL;
+	return n;
+}
+
 int patset_match(const struct patset *ps, struct patset_scratch *s, int i, const char *text,
 		 size_t len, size_t start, size_t *so, size_t *eo)
 {
 	int rc;
 	PCRE2_SIZE *ov;
+	pcre2_code *j;
 
 	if (i < 0 || (size_t)i >= ps->n || !s->md || start > len)
 		return 0;
-	rc = pcre2_jit_match(ps->codes[i], (PCRE2_SPTR)text, len, start, 0, s->md, ps->mctx);
-	if (rc == PCRE2_ERROR_JIT_BADOPTION)      /* not JIT-compiled: the interpreter */
+	if ((j = jit_code(ps, i, 0)))
+		rc = pcre2_jit_match(j, (PCRE2_SPTR)text, len, start, 0, s->md, ps->mctx);
+	else {
 		rc = pcre2_match(ps->codes[i], (PCRE2_SPTR)text, len, start, 0, s->md, ps->mctx);
+		if ((rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT) && (j = jit_code(ps, i, 1)))
+			rc = pcre2_jit_match(j, (PCRE2_SPTR)text, len, start, 0, s->md, ps->mctx);
+	}
 	if (rc < 0)
 		return 0;            /* no match, or the match limit hit: not a match */
 	ov = pcre2_get_ovector_pointer(s->md);

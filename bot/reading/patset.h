@@ -1,5 +1,5 @@
 /*
- * patset.h - a set of PCRE2 patterns compiled once (caseless, JIT, match limit)
+ * patset.h - a set of PCRE2 patterns compiled once (caseless, match limit; JIT once hot)
  * with a literal prefilter, so a question runs only the few patterns that can
  * match it.
  *
@@ -23,10 +23,12 @@
 #include <stdint.h>
 
 #include "need.h"
+#include "patcode.h"
 #include "strmap.h"
 
 #define PATSET_MAX_ANCHORS 64     /* per pattern; more alternatives: no prefilter */
 #define PATSET_MAX_ANCHOR  48     /* bytes kept of one anchor */
+#define PATSET_JIT_AFTER   64     /* interpreted runs of a pattern before it is JIT-compiled */
 
 struct patset_anchor {
 	char lit[PATSET_MAX_ANCHOR];
@@ -48,6 +50,14 @@ struct patset {
 	const struct patset_sub *subs;   /* optional, for anchors of (?&name) calls */
 	size_t nsubs;
 	pcre2_code **codes;
+	/* A pattern is JIT-compiled once it has run PATSET_JIT_AFTER times (in any
+	 * set sharing its code: a reload goes on counting), not when it is added: JIT
+	 * code is most of the matcher's memory (about 1.7 MB resident for the shipped
+	 * knowledge, every pattern compiled) and most patterns rarely run, the
+	 * prefilter skipping them. The JIT code is a copy's (pcre2_code_copy),
+	 * published once compiled: the shared code is never written while others
+	 * match with it. Kept with the shared code (patcode.h); NULL: never JIT. */
+	struct patcode_jit **jit;        /* per pattern */
 	size_t n, cap;
 	struct patset_anchor *anchors;   /* sorted by bucket once built */
 	size_t nanchors, anchors_cap;
@@ -97,6 +107,8 @@ int patset_add(struct patset *ps, const char *define, const char *pattern, char 
 int patset_add_as(struct patset *ps, const char *compiled, const char *pattern, char *err, size_t errlen);
 /* builds the prefilter; call after the last add. 0, or -1 out of memory */
 int patset_build(struct patset *ps);
+/* how many of the set's patterns are JIT-compiled so far */
+size_t patset_jitted(const struct patset *ps);
 
 void patset_scratch_init(struct patset_scratch *s);
 void patset_scratch_release(struct patset_scratch *s);
@@ -117,6 +129,9 @@ int patset_possible(const struct patset *ps, const struct patset_scratch *s, int
 /*
  * 1 when pattern i matches text at or after byte `start` (the first match's start
  * and end in *so / *eo when not NULL), else 0. Hitting the match limit is no match.
+ * PCRE2's interpreter runs a pattern until it is JIT-compiled (struct patset_jit);
+ * an interpreter run that hits its match or depth limit JIT-compiles the pattern
+ * at once and runs it again, so limits decide as when every pattern was JIT code.
  */
 int patset_match(const struct patset *ps, struct patset_scratch *s, int i, const char *text,
 		 size_t len, size_t start, size_t *so, size_t *eo);

@@ -1,6 +1,7 @@
 /* ranker.c - tf-idf nearest-example and centroid ranking of topics. See ranker.h. */
 #include "ranker.h"
 
+#include <dlfcn.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -472,6 +473,39 @@ static int postings(struct ranker *r, const struct build *b, size_t nall)
 	return 0;
 }
 
+/* The bot is not linked with libm: mapped, it cost about 0.5 MB resident for
+ * three functions (its symbol tables searched at every symbol lookup; log()'s
+ * tables). sqrt is the processor's instruction (-fno-math-errno, CMakeLists.txt);
+ * log, needed only here, is libm's own, opened for the build and closed after,
+ * so the weights are the same bits as when it was linked. */
+typedef double (*log_fn)(double);
+
+static void *libm_log(log_fn *fn)
+{
+	void *lib = dlopen("libm.so.6", RTLD_NOW | RTLD_LOCAL);
+
+	*fn = lib ? (log_fn)(uintptr_t)dlsym(lib, "log") : NULL;
+	if (lib && !*fn) {
+		dlclose(lib);
+		lib = NULL;
+	}
+	return lib;
+}
+
+static int weights(struct ranker *r, size_t ndocs, const uint32_t *df)
+{
+	log_fn ln;
+	void *lib = libm_log(&ln);
+
+	if (!lib)
+		return -1;
+	for (size_t f = 0; f < r->nfeat; f++)
+		r->idf[f] = (float)ln(1.0 + (double)ndocs / df[f]);
+	r->idf_max = (float)ln(1.0 + (double)ndocs);
+	dlclose(lib);
+	return 0;
+}
+
 int ranker_build(struct ranker *r, const struct ranker_doc *docs, size_t ndocs, size_t ntopics)
 {
 	struct build b = { 0 };
@@ -490,10 +524,8 @@ int ranker_build(struct ranker *r, const struct ranker_doc *docs, size_t ndocs, 
 		r->doc_after[d] = docs[d].after;
 	}
 	r->idf = sb_malloc((r->nfeat + 1) * sizeof(*r->idf));
-	if (!r->idf)
+	if (!r->idf || weights(r, ndocs, df) < 0)
 		goto out;
-	for (size_t f = 0; f < r->nfeat; f++)
-		r->idf[f] = (float)log(1.0 + (double)ndocs / df[f]);
 	weigh(r, &b, ndocs);
 	if (centroids(r, &b, ndocs, ntopics) < 0 || postings(r, &b, ndocs + ntopics) < 0)
 		goto out;
@@ -568,7 +600,7 @@ size_t ranker_rank(const struct ranker *r, struct ranker_scratch *s, struct rank
 	long idx[RANKER_MAX_FEATURES];
 	struct ranker_feature sorted[RANKER_MAX_FEATURES];
 	double norm;
-	float *best, idf_max = (float)log(1.0 + (double)r->ndocs);
+	float *best, idf_max = r->idf_max;
 
 	if (!r->ndocs || !n || ensure(s, nacc + r->ntopics + 1) < 0)
 		return 0;

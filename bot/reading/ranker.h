@@ -31,6 +31,7 @@ struct ranker {
 	int *doc_after;                 /* per document: -1, or the topic it only follows */
 	uint32_t *feat_hash;            /* per feature */
 	float *idf;                     /* per feature */
+	float idf_max;                  /* log(1 + ndocs): a feature no document has */
 	uint32_t *post_start;           /* nfeat + 1: postings of feature f */
 	uint32_t *post_doc;             /* document (< ndocs) or ndocs + topic for a centroid */
 	float *post_w;

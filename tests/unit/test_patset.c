@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "patset.h"
+#include "caps.h"
 
 static const char *const patterns[] = { "\\bhow long\\b.*\\bemt\\b", "\\bnremt\\b", "\\bwho (made|created)\\b" };
 #define NPAT (sizeof(patterns) / sizeof(patterns[0]))
@@ -86,12 +87,84 @@ static void test_outlives_the_set_it_came_from(void **state)
 	patset_release(&live);
 }
 
+static int jit_available(void)
+{
+	uint32_t jit = 0;
+
+	pcre2_config(PCRE2_CONFIG_JIT, &jit);
+	return jit != 0;
+}
+
+/* no JIT code until a pattern has run PATSET_JIT_AFTER times (idle memory); the
+ * same answers before and after it is JIT-compiled; another pattern stays as it
+ * was; a reload's set has it JIT-compiled already */
+static void test_jit_only_once_hot(void **state)
+{
+	struct patset ps, next;
+	struct patset_scratch s;
+	const char *yes = "how long is emt school", *no = "how long is it";
+
+	(void)state;
+	build(&ps, NULL, NULL);
+	patset_scratch_init(&s);
+	assert_int_equal(patset_jitted(&ps), 0);
+	for (int r = 0; r < PATSET_JIT_AFTER - 1; r++) {
+		const char *t = r % 2 ? no : yes;
+		assert_int_equal(patset_match(&ps, &s, 0, t, strlen(t), 0, NULL, NULL), r % 2 ? 0 : 1);
+	}
+	assert_int_equal(patset_jitted(&ps), 0);
+	assert_true(patset_match(&ps, &s, 0, yes, strlen(yes), 0, NULL, NULL));
+	assert_int_equal(patset_jitted(&ps), jit_available() ? 1 : 0);
+	for (int r = 0; r < 3; r++) {
+		size_t so = 99, eo = 0;
+		assert_true(patset_match(&ps, &s, 0, yes, strlen(yes), 0, &so, &eo));
+		assert_int_equal(so, 0);
+		assert_int_equal(eo, strlen("how long is emt"));
+		assert_false(patset_match(&ps, &s, 0, no, strlen(no), 0, NULL, NULL));
+	}
+	assert_true(patset_match(&ps, &s, 1, "what is the nremt", 17, 0, NULL, NULL));
+	assert_int_equal(patset_jitted(&ps), jit_available() ? 1 : 0);
+	build(&next, NULL, NULL);       /* a reload: the JIT code comes with the shared code */
+	assert_int_equal(patset_jitted(&next), jit_available() ? 1 : 0);
+	patset_release(&ps);
+	assert_true(patset_match(&next, &s, 0, yes, strlen(yes), 0, NULL, NULL));
+	patset_scratch_release(&s);
+	patset_release(&next);
+}
+
+/* a text that takes the interpreter past its depth limit on its first run: the
+ * pattern is JIT-compiled at once and the JIT decides, as when every pattern was
+ * JIT-compiled at load */
+static void test_limit_hands_over_to_jit(void **state)
+{
+	struct patset ps;
+	struct patset_scratch s;
+	char err[200], text[SB_DEPTH_LIMIT + 1];   /* the interpreter: -53, the JIT: a match */
+
+	(void)state;
+	if (!jit_available())
+		skip();
+	memset(text, 0, sizeof(text));
+	for (size_t i = 0; i + 1 < sizeof(text); i++)
+		text[i] = i % 2 ? 'b' : 'a';
+	patset_init(&ps);
+	assert_int_equal(patset_add(&ps, NULL, "^(?:a|b)+$", err, sizeof(err)), 0);
+	assert_int_equal(patset_build(&ps), 0);
+	patset_scratch_init(&s);
+	assert_true(patset_match(&ps, &s, 0, text, strlen(text), 0, NULL, NULL));
+	assert_int_equal(patset_jitted(&ps), 1);
+	patset_scratch_release(&s);
+	patset_release(&ps);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_shared_between_sets),
 		cmocka_unit_test(test_define_is_part_of_the_source),
 		cmocka_unit_test(test_outlives_the_set_it_came_from),
+		cmocka_unit_test(test_jit_only_once_hot),
+		cmocka_unit_test(test_limit_hands_over_to_jit),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
