@@ -24,7 +24,7 @@ SRC = os.environ.get("STUDYBOT_SRC", os.getcwd())
 MINIMUMS = {"dialogs-a.jsonl": (0.86, 0.85), "dialogs-b.jsonl": (0.84, 0.85), "dialogs-c.jsonl": (0.86, 0.85),
             "dialogs-d.jsonl": (0.87, 0.80), "dialogs-e.jsonl": (0.79, 0.80),
             "dialogs-f.jsonl": (0.90, 0.50), "dialogs-g.jsonl": (0.92, 0.90), "dialogs-h.jsonl": (0.92, 0.80),
-            "dialogs-i.jsonl": (0.90, 0.70),
+            "dialogs-i.jsonl": (0.95, 0.85),
             "dialogs-j.jsonl": (0.90, 0.90)}
 
 
