@@ -8,6 +8,8 @@
 #include "alloc.h"
 #include "banned.h"
 
+#define SPELT_RUN 4    /* one-letter words in a row that spell a word out ("a e m t") */
+
 void lexicon_init(struct lexicon *lx)
 {
 	strmap_init(&lx->words);
@@ -121,6 +123,19 @@ static size_t emit(char *out, size_t o, size_t cap, const char *w, size_t n)
 	return o + n;
 }
 
+/* how many one-letter words follow each other from w ("n r e m t": 5) */
+static size_t letters_from(const char *w, const char *end)
+{
+	size_t n = 0;
+
+	while (w < end && *w != ' ' && (w + 1 == end || w[1] == ' ')) {
+		n++;
+		for (w++; w < end && *w == ' '; w++)
+			;
+	}
+	return n;
+}
+
 size_t normalise(const struct lexicon *lx, const char *in, size_t len, char *out, size_t cap)
 {
 	char tmp[SB_MAX_QUESTION + 1];
@@ -139,8 +154,8 @@ size_t normalise(const struct lexicon *lx, const char *in, size_t len, char *out
 		while (p < end && *p != ' ')
 			p++;
 		idx = lx ? strmap_get(&lx->words, w, (size_t)(p - w)) : -1;
-		if (p - w == 1 && spelt)
-			idx = -1;   /* "e m r": a letter of a spelt-out word, not texting's "r" */
+		if (p - w == 1 && (spelt || letters_from(w, end) >= SPELT_RUN))
+			idx = -1;   /* "e m r", "n r e m t": letters of a spelt-out word, not texting's "n", "r" */
 		spelt = p - w == 1 && idx < 0;
 		if (idx >= 0)
 			o = emit(out, o, cap, lx->repl[idx], strlen(lx->repl[idx]));

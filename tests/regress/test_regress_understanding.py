@@ -46,6 +46,9 @@ CASES = [
     ("unrelated but how much is paramedic school in seattle", None),
     # how much training is its length (was "no such figure")
     ("how much training does an emt need", "emt-course-length"),
+    # dictation spells acronyms out: four or more letters in a row are one word (was
+    # "what is the and are emt")
+    ("what is the n r e m t", "nremt"),
     # the question word last: "doing what", "do what things" (was declined)
     ("emts be doing what on scene fr", "emt-duties"),
     ("The EMT, he do what things on the place of emergency?", "emt-duties"),

@@ -69,6 +69,9 @@ static void test_lexicon(void **state)
 	/* texting's single letters, but not a letter of a word spelt out */
 	assert_string_equal(norm("r u an emt"), "are you an emt");
 	assert_string_equal(norm("how long is E.M.R. training"), "how long is e m r training");
+	/* a run of four or more letters spells a word out from its first ("n" is no "and") */
+	assert_string_equal(norm("what is the n r e m t"), "what is the n r e m t");
+	assert_string_equal(norm("r u a emt"), "are you a emt");
 }
 
 static void test_caps(void **state)
