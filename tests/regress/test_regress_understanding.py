@@ -49,6 +49,8 @@ CASES = [
     # dictation spells acronyms out: four or more letters in a row are one word (was
     # "what is the and are emt")
     ("what is the n r e m t", "nremt"),
+    # an EMT level ranked against the EMT is the levels' order (was "no fact for AEMT")
+    ("is an aemt higher than an emt", "emt-levels"),
     # the question word last: "doing what", "do what things" (was declined)
     ("emts be doing what on scene fr", "emt-duties"),
     ("The EMT, he do what things on the place of emergency?", "emt-duties"),
