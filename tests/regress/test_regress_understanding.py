@@ -51,6 +51,10 @@ CASES = [
     ("what is the n r e m t", "nremt"),
     # an EMT level ranked against the EMT is the levels' order (was "no fact for AEMT")
     ("is an aemt higher than an emt", "emt-levels"),
+    # "my instructor said ..." reports a claim: the instructor is not the question (was
+    # who teaches EMR); who the instructors are still is
+    ("my instructor said emr used to be called medical first responder, true?", "emr-history"),
+    ("who are the instructors for emr", "emr-training-where-who"),
     # the question word last: "doing what", "do what things" (was declined)
     ("emts be doing what on scene fr", "emt-duties"),
     ("The EMT, he do what things on the place of emergency?", "emt-duties"),
