@@ -55,6 +55,10 @@ CASES = [
     # who teaches EMR); who the instructors are still is
     ("my instructor said emr used to be called medical first responder, true?", "emr-history"),
     ("who are the instructors for emr", "emr-training-where-who"),
+    # an army or combat medic is no paramedic: the notes do not cover military roles (was
+    # EMT vs paramedic); a plain medic still is one
+    ("I was an army medic, how does a civilian EMT compare?", None),
+    ("what do medics do", "paramedic-duties"),
     # the question word last: "doing what", "do what things" (was declined)
     ("emts be doing what on scene fr", "emt-duties"),
     ("The EMT, he do what things on the place of emergency?", "emt-duties"),
