@@ -275,6 +275,34 @@ static void answer_with(const struct matcher *m, struct match_result *res, const
 	}
 }
 
+/* "can emrs give naloxone" -> "how much do they give": a follow-up that, read with
+ * the earlier question, is a clinical one (a dose) is declined as one */
+static int clinical_in_context(const struct matcher *m, struct matcher_scratch *s, struct match_result *res,
+			       const struct match_context *conv)
+{
+	char text[MATCH_CONTEXT_TEXT + SB_MAX_QUESTION + 2];
+	struct match_result *r;
+
+	if (!conv->text[0] || (!s->aside && !(s->aside = sb_malloc(sizeof(*s->aside))))) {
+		s->nomem |= !s->aside;
+		return 0;
+	}
+	r = s->aside;
+	snprintf(text, sizeof(text), "%s %s", conv->text, res->tagged);
+	matcher_patterns(m, s, text, strlen(text), NULL, r);
+	if (r->outcome != MATCH_DECLINE || !matcher_intent_clinical(m, r->intent))
+		return 0;
+	res->outcome = MATCH_DECLINE;
+	res->intent = r->intent;
+	res->topic = -1;
+	res->score = r->score;
+	res->stage = STAGE_CONTEXT;
+	res->followup = 1;
+	reader_copy_text(res->context_used, conv->text);
+	res->why = "a follow-up that is clinical once read with the earlier question";
+	return 1;
+}
+
 /* a conversation about some role, not EMS as a whole */
 static int conv_has_role(const struct matcher *m, const struct match_context *conv)
 {
@@ -403,7 +431,8 @@ static void second_stage(const struct matcher *m, struct matcher_scratch *s, str
 		return;
 	}
 	if (lean && res->outcome != MATCH_TOPIC) {
-		follow_up(m, s, res, backstory, conv, alone, na, &w);
+		if (!clinical_in_context(m, s, res, conv))
+			follow_up(m, s, res, backstory, conv, alone, na, &w);
 		return;
 	}
 	if (res->outcome == MATCH_TOPIC || keeps_question(m, res, backstory, &alone[0], na))

@@ -167,6 +167,10 @@ DIALOGS = [
     # "when did it catch on everywhere" after the old name: the name topic says 2015 too
     (["what was the emr called before", "when did that change", "and when was the new name used everywhere"],
      "emr-other-names"),
+    # a follow-up that is a dose once read with the earlier question is declined (was
+    # answered with an EMR topic)
+    (["can emrs give naloxone", "how much do they give"], None),
+    (["can emrs give naloxone", "where do emrs work"], "emr-workplaces"),
     # why the EMT's training is longer: what it adds over the EMR's (was the length again)
     (["how many hours is an emr course", "what about for emts", "why is it so much longer?"], "emr-vs-emt"),
     (["what kind of communities benefited most from the emr role"], "emr-value"),
