@@ -275,61 +275,6 @@ static void answer_with(const struct matcher *m, struct match_result *res, const
 	}
 }
 
-/* "can emrs give naloxone" -> "how much do they give": a follow-up that, read with
- * the earlier question, is a clinical one (a dose) is declined as one */
-static int clinical_in_context(const struct matcher *m, struct matcher_scratch *s, struct match_result *res,
-			       const struct match_context *conv)
-{
-	char text[MATCH_CONTEXT_TEXT + SB_MAX_QUESTION + 2];
-	struct match_result *r;
-
-	if (!conv->text[0] || (!s->aside && !(s->aside = sb_malloc(sizeof(*s->aside))))) {
-		s->nomem |= !s->aside;
-		return 0;
-	}
-	r = s->aside;
-	snprintf(text, sizeof(text), "%s %s", conv->text, res->tagged);
-	matcher_patterns(m, s, text, strlen(text), NULL, r);
-	if (r->outcome != MATCH_DECLINE || !matcher_intent_clinical(m, r->intent))
-		return 0;
-	res->outcome = MATCH_DECLINE;
-	res->intent = r->intent;
-	res->topic = -1;
-	res->score = r->score;
-	res->stage = STAGE_CONTEXT;
-	res->followup = 1;
-	reader_copy_text(res->context_used, conv->text);
-	res->why = "a follow-up that is clinical once read with the earlier question";
-	return 1;
-}
-
-/* a conversation about some role, not EMS as a whole */
-static int conv_has_role(const struct matcher *m, const struct match_context *conv)
-{
-	for (int i = 0; i < 2; i++)
-		if (conv->roles[i] >= 0 && m->kb->roles[conv->roles[i]].level > 0)
-			return 1;
-	return 0;
-}
-
-/* "is it recognized in every state" after the NREMT: in a conversation with no role,
- * "it" is its subject, never what one role is (EMT-Advanced's "not all states
- * recognize it"). Copies the hits that fit to out, in order. */
-static size_t fitting(const struct matcher *m, const struct match_context *conv, struct ranker_hit *out,
-		      const struct ranker_hit *hits, size_t n)
-{
-	size_t kept = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		const struct kb_topic *t = &m->kb->topics[hits[i].topic];
-		int defines = t->role >= 0 && m->kb->roles[t->role].level > 0 && t->attribute &&
-			      strcmp(t->attribute, "definition") == 0;
-		if (!defines || hits[i].topic == conv->topic)
-			out[kept++] = hits[i];
-	}
-	return kept;
-}
-
 /*
  * A question that leans on the turn before ("by who?", "why not?", "how long
  * do they run?"): the model on the question alone when it is sure, else the
@@ -350,10 +295,10 @@ static void follow_up(const struct matcher *m, struct matcher_scratch *s, struct
 	memcpy(res->rank_ctx, with, nw * sizeof(with[0]));
 	res->nrank_ctx = nw;
 	reader_copy_text(res->context_used, conv->text);
-	if (w->anaphor && res->nroles == 0 && !conv_has_role(m, conv)) {
-		na = fitting(m, conv, scratch, alone, na);
+	if (w->anaphor && res->nroles == 0 && !reader_conv_has_role(m, conv)) {
+		na = reader_fitting(m, conv, scratch, alone, na);
 		alone = scratch;
-		nw = fitting(m, conv, with, with, nw);
+		nw = reader_fitting(m, conv, with, with, nw);
 	}
 	if (na && alone[0].score >= MATCHER_MODEL_ANSWER && !why_it) {
 		answer_with(m, res, conv, &alone[0], STAGE_CONTEXT);
@@ -431,7 +376,7 @@ static void second_stage(const struct matcher *m, struct matcher_scratch *s, str
 		return;
 	}
 	if (lean && res->outcome != MATCH_TOPIC) {
-		if (!clinical_in_context(m, s, res, conv))
+		if (!reader_clinical_in_context(m, s, res, conv))
 			follow_up(m, s, res, backstory, conv, alone, na, &w);
 		return;
 	}

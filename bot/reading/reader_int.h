@@ -1,6 +1,6 @@
 /*
  * reader_int.h - what the parts of reading a message share (reader.c,
- * role_switch.c, message.c); not for use outside bot/reading/.
+ * role_switch.c, message.c, followup_guard.c); not for use outside bot/reading/.
  */
 #ifndef STUDYBOT_READER_INT_H
 #define STUDYBOT_READER_INT_H
@@ -31,6 +31,17 @@ int reader_reads_pronoun(const struct matcher *m, struct matcher_scratch *s, con
  * read again so, holds a topic */
 int reader_second_pronoun(const struct matcher *m, struct matcher_scratch *s, int role,
 			  const struct match_context *ctx, struct match_result *r);
+
+/* followup_guard.c: "can emrs give naloxone" -> "how much do they give": declines res
+ * as clinical when the follow-up is one read with the earlier question; 1 if so */
+int reader_clinical_in_context(const struct matcher *m, struct matcher_scratch *s, struct match_result *res,
+			       const struct match_context *conv);
+/* followup_guard.c: the conversation is about some role, not EMS as a whole */
+int reader_conv_has_role(const struct matcher *m, const struct match_context *conv);
+/* followup_guard.c: hits a pronoun in a conversation with no role may stand for (no
+ * role's definition), copied to out in order; their number */
+size_t reader_fitting(const struct matcher *m, const struct match_context *conv, struct ranker_hit *out,
+		      const struct ranker_hit *hits, size_t n);
 
 /* message.c: a long message's backstory read into s->story, its roles into local */
 void reader_backstory(const struct matcher *m, struct matcher_scratch *s, const char *q, size_t len,

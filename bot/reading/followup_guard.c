@@ -1,0 +1,69 @@
+/*
+ * followup_guard.c - what keeps a follow-up from answering the wrong thing: a
+ * follow-up that is clinical once read with the earlier question, and a pronoun
+ * that cannot stand for what one role is in a conversation about no role. See
+ * reader_int.h; reader.c's follow_up() uses them.
+ */
+#include "matcher.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "reader_int.h"
+#include "alloc.h"
+#include "banned.h"
+
+/* "can emrs give naloxone" -> "how much do they give": a follow-up that, read with
+ * the earlier question, is a clinical one (a dose) is declined as one */
+int reader_clinical_in_context(const struct matcher *m, struct matcher_scratch *s, struct match_result *res,
+			       const struct match_context *conv)
+{
+	char text[MATCH_CONTEXT_TEXT + SB_MAX_QUESTION + 2];
+	struct match_result *r;
+
+	if (!conv->text[0] || (!s->aside && !(s->aside = sb_malloc(sizeof(*s->aside))))) {
+		s->nomem |= !s->aside;
+		return 0;
+	}
+	r = s->aside;
+	snprintf(text, sizeof(text), "%s %s", conv->text, res->tagged);
+	matcher_patterns(m, s, text, strlen(text), NULL, r);
+	if (r->outcome != MATCH_DECLINE || !matcher_intent_clinical(m, r->intent))
+		return 0;
+	res->outcome = MATCH_DECLINE;
+	res->intent = r->intent;
+	res->topic = -1;
+	res->score = r->score;
+	res->stage = STAGE_CONTEXT;
+	res->followup = 1;
+	reader_copy_text(res->context_used, conv->text);
+	res->why = "a follow-up that is clinical once read with the earlier question";
+	return 1;
+}
+
+/* a conversation about some role, not EMS as a whole */
+int reader_conv_has_role(const struct matcher *m, const struct match_context *conv)
+{
+	for (int i = 0; i < 2; i++)
+		if (conv->roles[i] >= 0 && m->kb->roles[conv->roles[i]].level > 0)
+			return 1;
+	return 0;
+}
+
+/* "is it recognized in every state" after the NREMT: in a conversation with no role,
+ * "it" is its subject, never what one role is (EMT-Advanced's "not all states
+ * recognize it"). Copies the hits that fit to out, in order. */
+size_t reader_fitting(const struct matcher *m, const struct match_context *conv, struct ranker_hit *out,
+		      const struct ranker_hit *hits, size_t n)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct kb_topic *t = &m->kb->topics[hits[i].topic];
+		int defines = t->role >= 0 && m->kb->roles[t->role].level > 0 && t->attribute &&
+			      strcmp(t->attribute, "definition") == 0;
+		if (!defines || hits[i].topic == conv->topic)
+			out[kept++] = hits[i];
+	}
+	return kept;
+}
