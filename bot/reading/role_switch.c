@@ -18,7 +18,7 @@
 int reader_opens_with_switch(const char *norm)
 {
 	static const char *const switches[] = { "and", "what about", "how about", "same for", "ok and",
-						"so what about", "then what about" };
+						"so what about", "then what about", "why not", "but why not" };
 
 	for (size_t i = 0; i < sizeof(switches) / sizeof(switches[0]); i++)
 		if (reader_opens_with(norm, switches[i]))

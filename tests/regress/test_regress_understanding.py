@@ -167,6 +167,9 @@ DIALOGS = [
     # "when did it catch on everywhere" after the old name: the name topic says 2015 too
     (["what was the emr called before", "when did that change", "and when was the new name used everywhere"],
      "emr-other-names"),
+    # "why not emrs" after who transports: the switch to the EMR's transport (was the
+    # EMR's worth)
+    (["do emrs take patients to the hospital", "who does then", "why not emrs"], "emr-transport"),
     # a follow-up that is a dose once read with the earlier question is declined (was
     # answered with an EMR topic)
     (["can emrs give naloxone", "how much do they give"], None),
