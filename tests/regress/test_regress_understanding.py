@@ -59,6 +59,11 @@ CASES = [
     # EMT vs paramedic); a plain medic still is one
     ("I was an army medic, how does a civilian EMT compare?", None),
     ("what do medics do", "paramedic-duties"),
+    # where to begin: most begin as EMTs (was declined); "start as an emr before emt" is
+    # still the EMR-before-EMT question
+    ("should i do emt first", "ems-career-start"),
+    ("do i do emr or emt first", "ems-career-start"),
+    ("does everyone start as an emr before emt", "emr-prerequisite"),
     # the question word last: "doing what", "do what things" (was declined)
     ("emts be doing what on scene fr", "emt-duties"),
     ("The EMT, he do what things on the place of emergency?", "emt-duties"),
