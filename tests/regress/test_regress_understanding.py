@@ -172,6 +172,8 @@ DIALOGS = [
     # "when did it catch on everywhere" after the old name: the name topic says 2015 too
     (["what was the emr called before", "when did that change", "and when was the new name used everywhere"],
      "emr-other-names"),
+    # "and after that?" after the EMT step is the next step (was "no fact for EMT")
+    (["how do i become a paramedic", "how long does that first step take", "and after that?"], "emt-next-step"),
     # "why not emrs" after who transports: the switch to the EMR's transport (was the
     # EMR's worth)
     (["do emrs take patients to the hospital", "who does then", "why not emrs"], "emr-transport"),
