@@ -64,6 +64,11 @@ CASES = [
     ("should i do emt first", "ems-career-start"),
     ("do i do emr or emt first", "ems-career-start"),
     ("does everyone start as an emr before emt", "emr-prerequisite"),
+    # a parent asking: the levels in EMS, the training for first aid at an office (both
+    # were declined)
+    ("my son is thinking about ems, what are the levels he could go through", "ems-roles-overview"),
+    ("my wife wants to help at her office if someone collapses, what training would that be",
+     "emr-training-content"),
     # the question word last: "doing what", "do what things" (was declined)
     ("emts be doing what on scene fr", "emt-duties"),
     ("The EMT, he do what things on the place of emergency?", "emt-duties"),
