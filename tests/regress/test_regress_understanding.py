@@ -69,6 +69,12 @@ CASES = [
     ("my son is thinking about ems, what are the levels he could go through", "ems-roles-overview"),
     ("my wife wants to help at her office if someone collapses, what training would that be",
      "emr-training-content"),
+    # where paramedics work (was "no fact"); a paramedic school's length is still no fact,
+    # its "school" no workplace; what is above a paramedic (was declined)
+    ("where do paramedics usually work", "paramedic-workplaces"),
+    ("how long is paramedic school after emt", None),
+    ("how many years of school is paramedic", None),
+    ("what's above a paramedic", "paramedic-most-advanced"),
     # the question word last: "doing what", "do what things" (was declined)
     ("emts be doing what on scene fr", "emt-duties"),
     ("The EMT, he do what things on the place of emergency?", "emt-duties"),
