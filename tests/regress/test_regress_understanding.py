@@ -75,6 +75,8 @@ CASES = [
     ("how long is paramedic school after emt", None),
     ("how many years of school is paramedic", None),
     ("what's above a paramedic", "paramedic-most-advanced"),
+    # working in a hospital asks where the role works (was declined)
+    ("do emts work in hospitals", "emt-workplaces"),
     # the question word last: "doing what", "do what things" (was declined)
     ("emts be doing what on scene fr", "emt-duties"),
     ("The EMT, he do what things on the place of emergency?", "emt-duties"),
