@@ -245,8 +245,8 @@ static int new_conversation(const char *q)
 	return *q == '\0';
 }
 
-/* one conversation on stdin (the line "/new" starts another): every line answered with the context of the earlier ones;
- * takes k's reference and s */
+/* one conversation on stdin (the line "/new" starts another): every line answered
+ * with the context of the earlier ones; takes k's reference and s */
 static int converse(struct knowledge *k, struct matcher_scratch *s, enum line_mode mode, int prompt)
 {
 	char q[SB_MAX_QUESTION + 1];

@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include "reader_int.h"
-#include "alloc.h"
 #include "banned.h"
 
 /* "can emrs give naloxone" -> "how much do they give": a follow-up that, read with
@@ -21,11 +20,8 @@ int reader_clinical_in_context(const struct matcher *m, struct matcher_scratch *
 	char text[MATCH_CONTEXT_TEXT + SB_MAX_QUESTION + 2];
 	struct match_result *r;
 
-	if (!conv->text[0] || (!s->aside && !(s->aside = sb_malloc(sizeof(*s->aside))))) {
-		s->nomem |= !s->aside;
+	if (!conv->text[0] || !(r = reader_aside(s)))
 		return 0;
-	}
-	r = s->aside;
 	snprintf(text, sizeof(text), "%s %s", conv->text, res->tagged);
 	matcher_patterns(m, s, text, strlen(text), NULL, r);
 	if (r->outcome != MATCH_DECLINE || !matcher_intent_clinical(m, r->intent))

@@ -36,6 +36,13 @@
 /* ---------------------------------------------------------------- follow-ups */
 
 /* copies text into a context buffer, cut to its size */
+struct match_result *reader_aside(struct matcher_scratch *s)
+{
+	if (!s->aside && !(s->aside = sb_malloc(sizeof(*s->aside))))
+		s->nomem = 1;
+	return s->aside;
+}
+
 void reader_copy_text(char out[MATCH_CONTEXT_TEXT], const char *text)
 {
 	size_t n = strlen(text);
@@ -511,10 +518,8 @@ void matcher_match(const struct matcher *m, struct matcher_scratch *s, const cha
 	int whole = 0;
 
 	focus_find(q, len, &f);
-	if (f.split && !s->aside && !(s->aside = sb_malloc(sizeof(*s->aside)))) {
-		s->nomem = 1;
+	if (f.split && !reader_aside(s))
 		f = (struct focus){ 0, len, 0, 0, 0 };
-	}
 	if (f.split) {
 		reader_backstory(m, s, q, len, ctx, &local);
 		use = &local;

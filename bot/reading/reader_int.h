@@ -9,6 +9,9 @@
 
 struct focus;
 
+/* the scratch result another reading of the question goes into (allocated on first
+ * use); NULL out of memory, with s->nomem set */
+struct match_result *reader_aside(struct matcher_scratch *s);
 /* copies text into a context buffer, cut to its size */
 void reader_copy_text(char out[MATCH_CONTEXT_TEXT], const char *text);
 /* t opens with the words p */

@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "alloc.h"
 #include "banned.h"
 
 #define SWITCH_MAX_WORDS 6      /* "and what about emt basic training" */
@@ -52,13 +51,6 @@ static int substitute(const char *text, const char *from, const char *to, char *
 	return n;
 }
 
-/* the scratch result another reading of the question goes into; NULL out of memory */
-static struct match_result *aside(struct matcher_scratch *s)
-{
-	if (!s->aside && !(s->aside = sb_malloc(sizeof(*s->aside))))
-		s->nomem = 1;
-	return s->aside;
-}
 
 /* res answers with r, another reading of the question, as a follow-up of context */
 static void take_reading(struct match_result *res, const struct match_result *r, const char *context,
@@ -93,7 +85,7 @@ static int reread_for_role(const struct matcher *m, struct matcher_scratch *s, c
 
 	if (from < 0 || from == to || !conv->text[0] || conv->topic < 0 || (!strict && m->kb->topics[conv->topic].attribute))
 		return 0;
-	if (!aside(s))
+	if (!reader_aside(s))
 		return 0;
 	if (!substitute(conv->text, m->kb->roles[from].id, m->kb->roles[to].id, text, sizeof(text)))
 		return 0;
@@ -250,7 +242,7 @@ int reader_reads_pronoun(const struct matcher *m, struct matcher_scratch *s, con
 	for (size_t i = 0; i < res->ncands; i++)
 		if (res->cands[i].score > 0 && m->lang->intents[res->cands[i].intent].kind == INTENT_DECLINE)
 			return 0;
-	if (!aside(s))
+	if (!reader_aside(s))
 		return 0;
 	while (*from == ' ')
 		from++;
