@@ -158,15 +158,20 @@ void context_clear(struct context_store *cs)
 /* ---- what a conversation remembers after an answer ---- */
 
 /* what the next turn may lean on: this question, and the one before when this
- * one leaned on it ("by who?" keeps "when was the emr role created") */
+ * one leaned on it ("by who?" keeps "when was the emr role created"); a switch
+ * to another role leaves the earlier question as read for that role ("and
+ * emts?" after "do emrs go on rescue calls": "do emt go on rescue calls") */
 static void context_text(const struct match_result *res, const struct match_context *prev, char *out)
 {
-	size_t n = strlen(res->tagged), cap = MATCH_CONTEXT_TEXT - 1;
+	const char *text = res->reread ? res->context_used : res->tagged;
+	size_t n = strlen(text), cap = MATCH_CONTEXT_TEXT - 1;
 	char tmp[MATCH_CONTEXT_TEXT];
 
+	if (res->reread)
+		prev = NULL;
 	if (n > cap)
 		n = cap;
-	memcpy(tmp, res->tagged, n);
+	memcpy(tmp, text, n);
 	tmp[n] = '\0';
 	if (res->stage == STAGE_CONTEXT && prev && prev->text[0] && n + 1 < cap) {
 		size_t more = strlen(prev->text);

@@ -13,6 +13,8 @@ int matcher_context_valid(const struct matcher *m, const struct match_context *c
 /* a topic intent's answer still sets the conversation's roles (for follow-ups) */
 void matcher_fill_topic_roles(const struct matcher *m, struct match_result *res);
 /* the topic a confident intent answers for the question's roles (or the context's) */
+/* 1 when text names the role id as a word, any case ("EMT-Advanced" for emt-advanced) */
+int matcher_mentions_role(const char *text, const char *id);
 enum match_outcome matcher_resolve(const struct matcher *m, int intent, const struct match_result *res,
 				   const struct match_context *ctx, int *topic, int used[2]);
 

@@ -30,6 +30,10 @@ int reader_switches_role(const struct matcher *m, struct matcher_scratch *s, con
  * conversation's role for its pronoun; 1 when a pattern answered it so */
 int reader_reads_pronoun(const struct matcher *m, struct matcher_scratch *s, const struct match_context *conv,
 			 struct match_result *res);
+/* "would you recommend going that route" after EMR answers: read with the
+ * conversation's role when a pattern needing a role was sure of it; 1 when so */
+int reader_reads_conv_role(const struct matcher *m, struct matcher_scratch *s, const struct match_context *conv,
+			   struct match_result *res);
 /* a second question's pronoun read as role, the one its message names; 1 when r,
  * read again so, holds a topic */
 int reader_second_pronoun(const struct matcher *m, struct matcher_scratch *s, int role,

@@ -47,7 +47,6 @@ static int fallback_role(const struct matcher *m, int intent, const struct match
 	return m->default_role[intent];
 }
 
-static int mentions_role(const char *text, const char *id);
 
 /* a higher level's question answered by its parent's fact ("how many hours is aemt
  * training" with only the EMT's figure): that would pass the EMT's facts off as the
@@ -57,7 +56,7 @@ static int borrowed_fact(const struct matcher *m, int role, int topic)
 	int owner = m->kb->topics[topic].role;
 
 	return owner >= 0 && owner != role && m->kb->roles[role].level > m->kb->roles[owner].level &&
-	       !mentions_role(m->kb->topics[topic].answer, m->kb->roles[role].id);
+	       !matcher_mentions_role(m->kb->topics[topic].answer, m->kb->roles[role].id);
 }
 
 static enum match_outcome resolve_attribute(const struct matcher *m, int intent, const struct match_result *res,
@@ -146,7 +145,7 @@ static size_t count_words(const char *t)
 
 /* "and for emts?", "what about paramedics": the last question again, for another role */
 /* 1 when text names the role id as a word, any case ("EMT-Advanced" for emt-advanced) */
-static int mentions_role(const char *text, const char *id)
+int matcher_mentions_role(const char *text, const char *id)
 {
 	size_t n = strlen(id);
 
@@ -177,7 +176,7 @@ int matcher_switch_role(const struct matcher *m, const struct match_context *ctx
 	/* "how long is emt training" -> "same for aemts?": the emt fact again (AEMT has
 	 * none of its own) would repeat the last answer as if it were the AEMT's */
 	if (t >= 0 && t == ctx->topic && m->kb->topics[t].role != res->roles[0] && res->roles[0] != ctx->roles[0] &&
-	    !mentions_role(m->kb->topics[t].answer, m->kb->roles[res->roles[0]].id))
+	    !matcher_mentions_role(m->kb->topics[t].answer, m->kb->roles[res->roles[0]].id))
 		t = -1;
 	if (t < 0 && prev->attribute) {
 		res->outcome = MATCH_NO_FACT;         /* "and for paramedics?" with no such fact */

@@ -5,7 +5,9 @@
  * attribute), else the earlier question read again with the new role in it.
  */
 #include "reader_int.h"
+#include "matcher_int.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,7 +19,11 @@
 int reader_opens_with_switch(const char *norm)
 {
 	static const char *const switches[] = { "and", "what about", "how about", "same for", "ok and",
-						"so what about", "then what about", "why not", "but why not" };
+						"so what about", "then what about", "why not", "but why not",
+						/* a correction: "sorry meant aemt", "no i meant paramedics"
+						 * ("i mean" is as often a filler: "i mean do emts ...") */
+						"i meant", "no i meant", "sorry i meant", "sorry meant", "oops i meant",
+						"oops meant", "actually i meant", "my bad i meant", "no sorry i meant" };
 
 	for (size_t i = 0; i < sizeof(switches) / sizeof(switches[0]); i++)
 		if (reader_opens_with(norm, switches[i]))
@@ -110,6 +116,7 @@ static int reread_for_role(const struct matcher *m, struct matcher_scratch *s, c
 		return 0;
 	take_reading(res, r, text, r->topic == conv->topic ? "a switch to another role: the same answer holds for that role"
 							   : "a switch to another role: the earlier question read again for that role");
+	res->reread = 1;
 	return 1;
 }
 
@@ -181,6 +188,26 @@ static const char *subject_pronoun(const char *text)
 	return NULL;
 }
 
+/* "do all states recognize it" after "what's an aemt": after a role's definition,
+ * "it" is that role; NULL otherwise */
+static const char *it_for_role(const struct matcher *m, const struct match_context *conv, const char *norm)
+{
+	const char *attr;
+
+	if (!conv || conv->topic < 0 || !(attr = m->kb->topics[conv->topic].attribute) ||
+	    strcmp(attr, "definition") != 0)
+		return NULL;
+	for (const char *p = norm; *p;) {
+		size_t len = strcspn(p, " ");
+		if (len == 2 && memcmp(p, "it", 2) == 0)
+			return "it";
+		p += len;
+		while (*p == ' ')
+			p++;
+	}
+	return NULL;
+}
+
 /* "and emts, who do they work with": the role named before the pronoun is what it
  * means; -1 when none is. *after: where the words after that mention start */
 static int role_before(const struct matcher *m, const char *tagged, const char *pronoun, const char **after)
@@ -235,7 +262,8 @@ int reader_reads_pronoun(const struct matcher *m, struct matcher_scratch *s, con
 	/* from: the question itself, or for a role named before the pronoun the words
 	 * after that mention ("who do they work with"), so the role is read once */
 	if (!conv || res->outcome == MATCH_TOPIC || res->outcome == MATCH_DECLINE ||
-	    !(pronoun = subject_pronoun(res->norm)) || reader_opens_with(res->norm, "why") ||
+	    !((pronoun = subject_pronoun(res->norm)) || (pronoun = it_for_role(m, conv, res->norm))) ||
+	    reader_opens_with(res->norm, "why") ||
 	    reader_opens_with(res->norm, "how come") || (role = pronoun_role(m, conv, res, pronoun, &from)) < 0)
 		return 0;
 	/* a decline's cue among the words ("what drugs do they push"): not a question to answer */
@@ -253,6 +281,41 @@ int reader_reads_pronoun(const struct matcher *m, struct matcher_scratch *s, con
 	if (r->outcome != MATCH_TOPIC)
 		return 0;
 	take_reading(res, r, conv->text, "a pronoun read as the role it stands for (named before it, or the conversation's)");
+	return 1;
+}
+
+/*
+ * "would you recommend going that route" after EMR answers: a question whose
+ * patterns were sure but that needs a role it does not name, read with the
+ * conversation's role; 1 when that reading answers by the same intent.
+ */
+int reader_reads_conv_role(const struct matcher *m, struct matcher_scratch *s, const struct match_context *conv,
+			   struct match_result *res)
+{
+	char text[SB_MAX_QUESTION + 64];
+	struct match_result *r;
+	int role, intent = -1;
+
+	if (!conv || conv->topic < 0 || res->nroles || res->outcome == MATCH_TOPIC || res->outcome == MATCH_DECLINE ||
+	    (role = conv->roles[0]) < 0 || m->kb->roles[role].level == 0 || reader_opens_with(res->norm, "why") ||
+	    reader_opens_with(res->norm, "how come"))
+		return 0;
+	/* only an intent whose one topic speaks of that very role ("is emr worth it") */
+	for (size_t i = 0; i < res->ncands && intent < 0; i++) {
+		const struct lang_intent *in = &m->lang->intents[res->cands[i].intent];
+		int t = in->kind == INTENT_TOPIC ? kb_topic_find(m->kb, in->target) : -1;
+		if (res->cands[i].excluded && res->cands[i].score >= MATCHER_CONFIDENT - 1e-9 && t >= 0 &&
+		    matcher_mentions_role(m->kb->topics[t].answer, m->kb->roles[role].id))
+			intent = res->cands[i].intent;
+	}
+	if (intent < 0 || !reader_aside(s))
+		return 0;
+	snprintf(text, sizeof(text), "%s %s", res->tagged, m->kb->roles[role].id);
+	r = s->aside;
+	matcher_patterns(m, s, text, strlen(text), NULL, r);
+	if (r->outcome != MATCH_TOPIC || r->intent != intent)
+		return 0;
+	take_reading(res, r, conv->text, "a question that needs a role, read with the conversation's");
 	return 1;
 }
 

@@ -297,10 +297,31 @@ static int known(const struct speller *sp, const char *w, size_t len)
  * joined word is a domain term, or a known word one of the pieces is not. Returns
  * the bytes of text the joined word used (0: no join), the word in out.
  */
+/* "can a e m t drive": the "a" before spelt-out letters is the article when a word
+ * that wants one comes before it (said aloud, an AEMT is "an a e m t") */
+static int article_a(const char *text, size_t i)
+{
+	static const char *const before[] = { "can", "could", "would", "should", "will", "be", "become",
+					      "becoming", "as", "need", "for", "with", "am", "im", "like", "hire" };
+	size_t e = i, s;
+
+	if (text[i] != 'a' || e < 2)
+		return 0;
+	e--;                                            /* the space before "a" */
+	for (s = e; s > 0 && text[s - 1] != ' '; s--)
+		;
+	for (size_t k = 0; k < sizeof(before) / sizeof(before[0]); k++)
+		if (strlen(before[k]) == e - s && memcmp(text + s, before[k], e - s) == 0)
+			return 1;
+	return 0;
+}
+
 static size_t join_pieces(const struct speller *sp, const char *text, size_t i, size_t len, char *out)
 {
 	size_t n = strcspn(text + i, " "), j = i + n, o = 0, used = 0;
 
+	if (n == 1 && article_a(text, i))
+		return 0;
 	if (n == 1) {                                   /* single letters, one space apart */
 		for (size_t k = i; k < len && o < SPELL_MAX_WORD && text[k] >= 'a' && text[k] <= 'z' &&
 				   (k + 1 == len || text[k + 1] == ' '); k += 2) {

@@ -33,6 +33,24 @@ CASES = [
     ("What shift pattern do ambulance crews usually work, like 24 on 48 off?", None),
     ("How many pounds do EMTs have to be able to lift to get hired?", None),
     ("how do I track an EMS express mail package from China?", None),
+    # "the name emr first used" is history, not EMR-first (was emr-prerequisite)
+    ("when was the name emergency medical responder first used", "emr-history"),
+    ("which came first, the EMR role or the name 'Emergency Medical Responder'?", "emr-history"),
+    # "what else are they called" asks for other names (was pre-hospital care)
+    ("what else are emergency medical responders called i heard first responder something", "emr-other-names"),
+    # a game's paramedics are off-topic (was community paramedicine)
+    ("I've been playing Two Point Hospital and my paramedics keep getting stuck in hallways. "
+     "How do I fix the pathing?", None),
+    # the writer's country is no question about it (was the not-covered decline)
+    ("UK reader: in the US is 'EMS' an organisation or a type of person?", "ems-not-a-person"),
+    # pay stays declined with a dispatcher named (was pre-hospital care)
+    ("which pays more in Chicago, an EMT or a 911 dispatcher?", None),
+    # "can a e m t": the article and an EMT, not an AEMT (was no fact for the AEMT)
+    ("can a e m t drive the ambulance or is that somebody else", "emt-ambulance"),
+    # a source's advice on EMR first (was the prerequisite answer)
+    ("Axon recommends everyone do EMR first, don't they?", "emr-value"),
+    ("are there more EMTs or more of other roles within EMS?", "emt-largest-share"),
+    ("do all states recognize aemt", "emt-levels"),
     ("my manager wants our whole shift to get emr certified. will someone come teach us here or do we have to go to a college?",
      "emr-training-where-who"),
     # "out there" is the other state the backstory moves to (was the one-state decline)
@@ -206,6 +224,17 @@ DIALOGS = [
     # a follow-up in form whose words no topic uses is about something else (was the last
     # topic again)
     (["what is ems", "write me a python script that sorts a list"], None),
+    # a switch leaves the earlier question read for its role: "and paramedics" after
+    # "what about emts" is not the first question's EMR again
+    (["do emrs go on fire rescue calls", "what about emts", "and paramedics"], "firefighters-ems"),
+    # a question that needs a role takes the conversation's (was the EMR on ambulances again)
+    (["what's the lowest level that can work on an ambulance", "do services hire them",
+      "would you recommend going that route"], "emr-value"),
+    # "it" after a role's definition is that role (was the NREMT)
+    (["what's an aemt", "do all states recognize it"], "emt-levels"),
+    # a correction is a switch to the role meant (was declined)
+    (["does every state recognize the emt-intermediate level", "sorry meant aemt"], "emt-levels"),
+    (["how long is emr training", "sorry i meant emts"], "emt-course-length"),
     (["what does emr stand for in ems", "and in hospital software, how do those records get stored?"], None),
 ]
 

@@ -19,7 +19,7 @@ static int setup(void **state)
 	speller_add_text(&sp, "how long is the training where do they work", 0);
 	speller_add_text(&sp, "roles", 1);     /* too short to be a correction */
 	speller_add_text(&sp, "dose", 0);
-	speller_add_text(&sp, "emr prehospital", 1);
+	speller_add_text(&sp, "emr prehospital aemt", 1);
 	speller_add_text(&sp, "pre hospital fire fighter", 0);
 	lexicon_init(&lx);
 	lexicon_add(&lx, "prehospital", "pre hospital");
@@ -102,12 +102,25 @@ static void test_pieces_joined(void **state)
 	assert_string_equal(e, "the fire fighter");        /* both known, the whole not a term */
 }
 
+/* "can a e m t drive": after a word that wants an article the "a" is one, and the
+ * letters after it are the EMT; said aloud, an AEMT comes without it */
+static void test_article_before_letters(void **state)
+{
+	char a[128] = "can a e m r drive", b[128] = "how long is a e m t training";
+
+	speller_fix(&sp, a, sizeof(a));
+	assert_string_equal(a, "can a emr drive");
+	speller_fix(&sp, b, sizeof(b));
+	assert_string_equal(b, "how long is aemt training");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_corrects_to_targets),
 		cmocka_unit_test(test_leaves_others_alone),
 		cmocka_unit_test(test_typing_slips),
+		cmocka_unit_test(test_article_before_letters),
 		cmocka_unit_test(test_fix_text),
 		cmocka_unit_test(test_pieces_joined),
 	};
