@@ -55,6 +55,7 @@ void lang_release(struct lang *lang)
 		patterns_release(&in->patterns);
 		patterns_release(&in->needs);
 		patterns_release(&in->nots);
+		patterns_release(&in->firms);
 	}
 	free(lang->entities);
 	free(lang->intents);
@@ -252,6 +253,8 @@ static void intent_line(struct reader *r, char *key, char *val)
 		add_pattern(r, &in->needs, val, 1, r->line);
 	else if (strcmp(key, "not") == 0)
 		add_pattern(r, &in->nots, val, 1, r->line);
+	else if (strcmp(key, "firm") == 0)
+		add_pattern(r, &in->firms, val, 1, r->line);
 	else if (strcmp(key, "topic") == 0)
 		set_kind(r, in, INTENT_TOPIC, val);
 	else if (strcmp(key, "attribute") == 0)

@@ -44,6 +44,9 @@ struct lang_intent {
 	char *file;
 	int line;
 	struct lang_patterns patterns, needs, nots;
+	struct lang_patterns firms;    /* `firm`: without one of these the intent gives way
+					* to another confident reading (a comparison that
+					* asks one thing of two roles) */
 };
 
 struct lang {

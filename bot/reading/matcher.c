@@ -36,6 +36,7 @@ void matcher_release(struct matcher *m)
 	free(m->pat_min_roles);
 	free(m->need_start);
 	free(m->not_start);
+	free(m->firm_start);
 	free(m->default_role);
 	free(m->role_scored);
 	speller_release(&m->speller);
@@ -164,10 +165,11 @@ static void build_intents(struct matcher *m, const char *define, struct diag *d)
 	m->pat_min_roles = sb_calloc(total + 1, sizeof(int));
 	m->need_start = sb_calloc(L->nintents + 1, sizeof(size_t));
 	m->not_start = sb_calloc(L->nintents + 1, sizeof(size_t));
+	m->firm_start = sb_calloc(L->nintents + 1, sizeof(size_t));
 	m->default_role = sb_calloc(L->nintents + 1, sizeof(int));
 	m->role_scored = sb_calloc(L->nintents + 1, sizeof(int));
 	if (!m->pat_intent || !m->pat_weight || !m->pat_line || !m->pat_min_roles || !m->need_start ||
-	    !m->not_start || !m->default_role || !m->role_scored) {
+	    !m->not_start || !m->firm_start || !m->default_role || !m->role_scored) {
 		diag_add(d, "matcher", 0, "out of memory for %zu intents", L->nintents);
 		return;
 	}
@@ -185,7 +187,7 @@ static void build_intents(struct matcher *m, const char *define, struct diag *d)
 			m->pat_line[p] = in->patterns.v[k].line;
 			m->pat_min_roles[p] = anchors_min_calls(in->patterns.v[k].re, "role");
 		}
-		/* guards: needs then nots, contiguous per intent; a failed compile still takes a slot */
+		/* guards: needs, nots then firms, contiguous per intent; a failed compile still takes a slot */
 		m->need_start[i] = m->guards.n;
 		for (size_t k = 0; k < in->needs.n; k++)
 			if (add(&m->guards, define, &in->needs.v[k], in->file, d) < 0)
@@ -193,6 +195,10 @@ static void build_intents(struct matcher *m, const char *define, struct diag *d)
 		m->not_start[i] = m->guards.n;
 		for (size_t k = 0; k < in->nots.n; k++)
 			if (add(&m->guards, define, &in->nots.v[k], in->file, d) < 0)
+				patset_add(&m->guards, NULL, "(*FAIL)", (char[8]){0}, 8);
+		m->firm_start[i] = m->guards.n;
+		for (size_t k = 0; k < in->firms.n; k++)
+			if (add(&m->guards, define, &in->firms.v[k], in->file, d) < 0)
 				patset_add(&m->guards, NULL, "(*FAIL)", (char[8]){0}, 8);
 	}
 }

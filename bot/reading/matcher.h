@@ -39,7 +39,7 @@ struct matcher {
 	double *pat_weight;        int *pat_line;
 	int *pat_min_roles;                               /* per intent pattern: (?&role) matches it needs */
 	struct patset guards;                             /* need/not patterns */
-	size_t *need_start, *not_start;                   /* per intent: ranges in guards */
+	size_t *need_start, *not_start, *firm_start;      /* per intent: ranges in guards */
 	int *default_role;                                /* per intent: role index or -1 */
 	struct patset_sub role_sub;                       /* what (?&role) needs, for the prefilter */
 	uint64_t role_first[4];                           /* bit c: some role id starts with byte c */
@@ -59,6 +59,7 @@ struct matcher_scratch {
 	int *touched;
 	int no_prefilter;      /* 1: every pattern runs (to check the prefilter) */
 	int explain;           /* 1: the model runs even when a pattern decides (explain) */
+	int firm_aside;        /* 1: intents with `firm` patterns sit this reading out */
 	/* per-question work arrays, sized to the knowledge on first use */
 	int *idx, *grouped;
 	struct pending *pend;

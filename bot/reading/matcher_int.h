@@ -15,6 +15,8 @@ void matcher_fill_topic_roles(const struct matcher *m, struct match_result *res)
 /* the topic a confident intent answers for the question's roles (or the context's) */
 /* 1 when text names the role id as a word, any case ("EMT-Advanced" for emt-advanced) */
 int matcher_mentions_role(const char *text, const char *id);
+/* 1 when the intent has no `firm` patterns or one of them matches t */
+int matcher_firm(const struct matcher *m, struct matcher_scratch *s, int intent, const char *t);
 enum match_outcome matcher_resolve(const struct matcher *m, int intent, const struct match_result *res,
 				   const struct match_context *ctx, int *topic, int used[2]);
 

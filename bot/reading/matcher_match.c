@@ -167,8 +167,7 @@ static int guards_pass(const struct matcher *m, struct matcher_scratch *s, int i
 		       size_t nroles)
 {
 	const struct lang_intent *in = &m->lang->intents[i];
-	size_t nint = m->lang->nintents;
-	size_t end = (size_t)i + 1 < nint ? m->need_start[i + 1] : m->guards.n;
+	size_t end = m->firm_start[i];
 
 	if ((int)nroles < in->min_roles || (in->max_roles >= 0 && (int)nroles > in->max_roles))
 		return 0;
@@ -180,6 +179,18 @@ static int guards_pass(const struct matcher *m, struct matcher_scratch *s, int i
 		if (patset_match(&m->guards, &s->guard, (int)g, t, len, 0, NULL, NULL))
 			return 0;
 	return 1;
+}
+
+int matcher_firm(const struct matcher *m, struct matcher_scratch *s, int intent, const char *t)
+{
+	size_t end = (size_t)intent + 1 < m->lang->nintents ? m->need_start[intent + 1] : m->guards.n;
+
+	if (m->firm_start[intent] == end)
+		return 1;
+	for (size_t g = m->firm_start[intent]; g < end; g++)
+		if (patset_match(&m->guards, &s->guard, (int)g, t, strlen(t), 0, NULL, NULL))
+			return 1;
+	return 0;
 }
 
 static int by_score(const void *a, const void *b)
@@ -243,7 +254,8 @@ static size_t add_role_scores(const struct matcher *m, struct matcher_scratch *s
 }
 
 /* groups the candidate patterns by intent, drops intents that can never be
- * confident, and orders the rest by their best possible score */
+ * confident (and, for a reading without them, those with `firm` patterns), and
+ * orders the rest by their best possible score */
 static size_t pending_intents(const struct matcher *m, struct matcher_scratch *s, int *idx, size_t n,
 			      size_t nroles, size_t role_words, struct pending *pend, int *grouped)
 {
@@ -252,7 +264,7 @@ static size_t pending_intents(const struct matcher *m, struct matcher_scratch *s
 	s->gen++;
 	for (size_t k = 0; k < n; k++) {
 		int i = m->pat_intent[idx[k]];
-		if ((size_t)m->pat_min_roles[idx[k]] > role_words) {
+		if ((size_t)m->pat_min_roles[idx[k]] > role_words || (s->firm_aside && m->lang->intents[i].firms.n)) {
 			idx[k] = -1;               /* needs more roles than the question has */
 			continue;
 		}

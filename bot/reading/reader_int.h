@@ -39,6 +39,14 @@ int reader_reads_conv_role(const struct matcher *m, struct matcher_scratch *s, c
 int reader_second_pronoun(const struct matcher *m, struct matcher_scratch *s, int role,
 			  const struct match_context *ctx, struct match_result *r);
 
+/* compare_one.c: "which is longer, emr or emt training": a comparison without a
+ * `firm` word, read again without it; 1 when res now holds that reading (for an
+ * attribute, the second role's fact as res->second_topic) */
+int reader_compare_one(const struct matcher *m, struct matcher_scratch *s, struct match_result *res);
+/* compare_one.c: "where do emrs and emts work": a role's fact asked of two roles
+ * joined by "and"/"or", the second one's as res->second_topic; 1 when so */
+int reader_both_roles(const struct matcher *m, struct match_result *res);
+
 /* followup_guard.c: "can emrs give naloxone" -> "how much do they give": declines res
  * as clinical when the follow-up is one read with the earlier question; 1 if so */
 int reader_clinical_in_context(const struct matcher *m, struct matcher_scratch *s, struct match_result *res,

@@ -179,6 +179,42 @@ static void test_two_questions_first_answered(void **state)
 	assert_int_equal(res.second_topic, -1);
 }
 
+/* a comparison asking one thing of two roles: that thing for both; a comparison
+ * proper ("difference", "more training") keeps the comparison's answer */
+static void test_one_thing_of_two_roles(void **state)
+{
+	assert_topic(ask("which is longer, EMR training or the EMT-basic course?"), "emr-training-length");
+	assert_topic(id_of(res.second_topic), "emt-course-length");
+	assert_topic(ask("who works at sporting events, emrs or emts?"), "emr-workplaces");
+	assert_topic(id_of(res.second_topic), "emt-workplaces");
+	assert_topic(ask("EMR or EMT, which is more likely to get hired by an ambulance service?"),
+		     "emr-hiring-contact");
+	assert_topic(ask("where do emrs and emts work"), "emr-workplaces");
+	assert_topic(id_of(res.second_topic), "emt-workplaces");
+	assert_topic(ask("what's the difference between emr and emt training"), "emr-vs-emt");
+	assert_int_equal(res.second_topic, -1);
+	assert_topic(ask("who has more training, a paramedic or an emt"), "emt-vs-paramedic");
+	/* a lower role named after the one asked about is no second question */
+	ask("how long is paramedic school after emt");
+	assert_int_equal(res.second_topic, -1);
+}
+
+/* a correction is a switch to the role meant; a switch leaves the question as read
+ * for its role, so the next switch starts from it */
+static void test_correction_and_second_switch(void **state)
+{
+	start();
+	assert_topic(turn("how long is emr training"), "emr-training-length");
+	assert_topic(turn("sorry i meant emts"), "emt-course-length");
+	start();
+	assert_topic(turn("do emrs go on fire rescue calls"), "emr-fire-rescue");
+	assert_topic(turn("what about emts"), "firefighters-ems");
+	assert_topic(turn("and paramedics"), "firefighters-ems");
+	start();
+	assert_topic(turn("what's an aemt"), "emt-advanced-definition");
+	assert_topic(turn("do all states recognize it"), "emt-levels");
+}
+
 /* a switch of role after a topic that is no role's fact: the earlier question is read
  * again for the new role; after a role's fact with no counterpart: not answered */
 static void test_switch_rereads_question(void **state)
@@ -303,6 +339,8 @@ int main(void)
 		cmocka_unit_test(test_first_responder_as_a_level),
 		cmocka_unit_test(test_figure_the_notes_lack),
 		cmocka_unit_test(test_two_questions_first_answered),
+		cmocka_unit_test(test_one_thing_of_two_roles),
+		cmocka_unit_test(test_correction_and_second_switch),
 		cmocka_unit_test(test_switch_rereads_question),
 		cmocka_unit_test(test_followup_by_who),
 		cmocka_unit_test(test_followup_join_it),
