@@ -51,6 +51,16 @@ CASES = [
     ("Axon recommends everyone do EMR first, don't they?", "emr-value"),
     ("are there more EMTs or more of other roles within EMS?", "emt-largest-share"),
     ("do all states recognize aemt", "emt-levels"),
+    # dropped letters and sound-alikes (were "I don't know that one")
+    ("emr othr names", "emr-other-names"),
+    ("how many ours is the e m r training", "emr-training-length"),
+    ("In which place the EMR are working usually?", "emr-workplaces"),
+    ("The EMT can give medicines to the patient or no?", "emt-duties"),
+    # the first step towards paramedic (was the paramedic's definition)
+    ("paramedic first step", "become-paramedic"),
+    # a paramedic's visit at home, not an emergency: community paramedicine
+    ("A paramedic came to my grandmother's house for a check-up, and it wasn't even an emergency. "
+     "Is that something paramedics do now?", "community-paramedicine"),
     ("my manager wants our whole shift to get emr certified. will someone come teach us here or do we have to go to a college?",
      "emr-training-where-who"),
     # "out there" is the other state the backstory moves to (was the one-state decline)
