@@ -300,10 +300,12 @@ int reader_reads_conv_role(const struct matcher *m, struct matcher_scratch *s, c
 	    (role = conv->roles[0]) < 0 || m->kb->roles[role].level == 0 || reader_opens_with(res->norm, "why") ||
 	    reader_opens_with(res->norm, "how come"))
 		return 0;
-	/* only an intent whose one topic speaks of that very role ("is emr worth it") */
+	/* only an intent whose one topic speaks of that very role ("is emr worth it"), or
+	 * one of that role's facts ("does the dot have anything to do with it": its history) */
 	for (size_t i = 0; i < res->ncands && intent < 0; i++) {
 		const struct lang_intent *in = &m->lang->intents[res->cands[i].intent];
-		int t = in->kind == INTENT_TOPIC ? kb_topic_find(m->kb, in->target) : -1;
+		int t = in->kind == INTENT_TOPIC ? kb_topic_find(m->kb, in->target) :
+			in->kind == INTENT_ATTRIBUTE ? kb_topic_by_attribute(m->kb, role, in->target) : -1;
 		if (res->cands[i].excluded && res->cands[i].score >= MATCHER_CONFIDENT - 1e-9 && t >= 0 &&
 		    matcher_mentions_role(m->kb->topics[t].answer, m->kb->roles[role].id))
 			intent = res->cands[i].intent;
@@ -313,7 +315,8 @@ int reader_reads_conv_role(const struct matcher *m, struct matcher_scratch *s, c
 	snprintf(text, sizeof(text), "%s %s", res->tagged, m->kb->roles[role].id);
 	r = s->aside;
 	matcher_patterns(m, s, text, strlen(text), NULL, r);
-	if (r->outcome != MATCH_TOPIC || r->intent != intent)
+	/* the last answer again is no reading of a new question */
+	if (r->outcome != MATCH_TOPIC || r->intent != intent || r->topic == conv->topic)
 		return 0;
 	take_reading(res, r, conv->text, "a question that needs a role, read with the conversation's");
 	return 1;

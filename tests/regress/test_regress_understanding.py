@@ -245,6 +245,13 @@ DIALOGS = [
     # a correction is a switch to the role meant (was declined)
     (["does every state recognize the emt-intermediate level", "sorry meant aemt"], "emt-levels"),
     (["how long is emr training", "sorry i meant emts"], "emt-course-length"),
+    # a workplace's first responder is the EMR (was "I don't know that one")
+    (["hey so my job at the factory wants me to be a first responder thing, whats that",
+      "how long would the class be"], "emr-training-length"),
+    # a role's fact that needs the role, read with the conversation's (was EMR training)
+    (["how do u usually become an emr", "does the dot have anything 2 do w it"], "emr-history"),
+    # sport's finals are off-topic, whatever came before (was the EMR's history)
+    (["who created the emr role", "cool. who won the world series that year"], None),
     (["what does emr stand for in ems", "and in hospital software, how do those records get stored?"], None),
 ]
 
