@@ -210,9 +210,10 @@ DIALOGS = [
     (["do emts work with paramedics", "what about emrs"], "emr-duties"),
     # a clinical question with a pronoun stays declined
     (["what emergencies do emts manage", "so for a cardiac arrest what drugs do they push and in what order"], None),
-    # "when did it catch on everywhere" after the old name: the name topic says 2015 too
+    # "when did it catch on everywhere" after the old name: the role's history (read with
+    # the conversation's role), which says 2015
     (["what was the emr called before", "when did that change", "and when was the new name used everywhere"],
-     "emr-other-names"),
+     "emr-history"),
     # "and after that?" after the EMT step is the next step (was "no fact for EMT")
     (["how do i become a paramedic", "how long does that first step take", "and after that?"], "emt-next-step"),
     # "why not emrs" after who transports: the switch to the EMR's transport (was the
