@@ -7,9 +7,11 @@
 #include "reader_int.h"
 #include "matcher_int.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "banned.h"
 
@@ -140,6 +142,81 @@ static int switch_words(const char *norm)
 	return n;
 }
 
+/* one of the questions names the role (its id as a word, or plural: "emts") */
+static int names_role(char *const *questions, size_t n, const char *id)
+{
+	size_t len = strlen(id);
+
+	for (size_t q = 0; q < n; q++)
+		for (const char *p = questions[q]; *p; p++) {
+			if (strncasecmp(p, id, len) != 0 || (p > questions[q] && isalnum((unsigned char)p[-1])))
+				continue;
+			if (!isalnum((unsigned char)p[len]) ||
+			    ((p[len] == 's' || p[len] == 'S') && !isalnum((unsigned char)p[len + 1])))
+				return 1;
+		}
+	return 0;
+}
+
+/* "and emts?" after "are emrs full ems members": a switch the last topic declares
+ * where it goes (a follow-up question that names the role), when the model reads
+ * the turn as that one */
+static int declared_switch(const struct matcher *m, struct matcher_scratch *s, const struct match_context *conv,
+			   struct match_result *res)
+{
+	const struct kb_topic *t = &m->kb->topics[conv->topic];
+	struct ranker_hit hits[RANKER_TOP];
+	struct ranker_feature f[RANKER_MAX_FEATURES];
+	size_t n, nf;
+
+	if (!t->nfollowups)
+		return 0;
+	/* the turn's own words; the last topic only opens its declared follow-ups */
+	nf = ranker_features(res->tagged, 1.0f, f, RANKER_MAX_FEATURES);
+	n = ranker_rank(&m->ranker, &s->rank, f, nf, conv->topic, hits);
+	if (!n || hits[0].score < MATCHER_MODEL_CONTEXT || hits[0].topic == conv->topic)
+		return 0;
+	for (size_t i = 0; i < t->nfollowups; i++) {
+		if (strcmp(t->followups[i].topic, m->kb->topics[hits[0].topic].id) != 0 ||
+		    !names_role(t->followups[i].questions, t->followups[i].nquestions, m->kb->roles[res->roles[0]].id))
+			continue;
+		res->outcome = MATCH_TOPIC;
+		res->topic = hits[0].topic;
+		res->intent = m->topic_intent[hits[0].topic];
+		res->used_roles[0] = res->roles[0];
+		res->used_roles[1] = -1;
+		res->score = hits[0].score;
+		res->followup = 1;
+		res->stage = STAGE_CONTEXT;
+		reader_copy_text(res->context_used, conv->text);
+		res->why = "a switch to another role the last topic declares as its follow-up";
+		return 1;
+	}
+	return 0;
+}
+
+/* a switch of nothing but a role: "what about medics", "and for the emts?" */
+static int bare_switch(const struct matcher *m, const char *tagged)
+{
+	static const char *const filler[] = { "and", "what", "about", "how", "same", "for", "the", "a", "an", "ok",
+					      "okay", "so", "then", "too", "of", "with", "ones", "one", "now" };
+
+	for (const char *p = tagged; *p;) {
+		size_t len = strcspn(p, " "), i;
+		int known = 0;
+		for (i = 0; i < sizeof(filler) / sizeof(filler[0]) && !known; i++)
+			known = strlen(filler[i]) == len && memcmp(p, filler[i], len) == 0;
+		for (i = 0; i < m->kb->nroles && !known; i++)
+			known = strlen(m->kb->roles[i].id) == len && memcmp(p, m->kb->roles[i].id, len) == 0;
+		if (!known)
+			return 0;
+		p += len;
+		while (*p == ' ')
+			p++;
+	}
+	return 1;
+}
+
 /* "and emr training?", "what about medics", "same for aemts?": a short switch to
  * another role takes the last question over for that role, before any pattern
  * that happens to match the few words left */
@@ -152,6 +229,8 @@ int reader_switches_role(const struct matcher *m, struct matcher_scratch *s, con
 		return 0;
 	if (!reader_opens_with_switch(res->norm) || switch_words(res->norm) > SWITCH_MAX_WORDS)
 		return 0;
+	if (declared_switch(m, s, conv, res))
+		return 1;
 	/* "can emts give meds" -> "what about emrs": the question itself, read for the
 	 * EMR, finds the EMR's own fact (naloxone) before the last topic's attribute
 	 * (duties) is looked up for it */
@@ -159,9 +238,11 @@ int reader_switches_role(const struct matcher *m, struct matcher_scratch *s, con
 		return 1;
 	memcpy(&keep, res, sizeof(keep));
 	/* no such fact: said plainly for one level of a role ("same for aemts?"), whose
-	 * parent's answer was the last one; for a role of its own the model reads on */
+	 * parent's answer was the last one, or for a switch of nothing but the role ("what
+	 * about medics"); for a role of its own with words of its own the model reads on */
 	if (matcher_switch_role(m, conv, res) &&
-	    (res->outcome == MATCH_TOPIC || (res->outcome == MATCH_NO_FACT && m->kb->roles[res->roles[0]].parent >= 0))) {
+	    (res->outcome == MATCH_TOPIC || (res->outcome == MATCH_NO_FACT &&
+					     (m->kb->roles[res->roles[0]].parent >= 0 || bare_switch(m, res->tagged))))) {
 		res->stage = STAGE_CONTEXT;
 		res->why = res->outcome == MATCH_TOPIC ? "a switch to another role: the last question, for that role"
 						       : "a switch to another role that has no such fact";

@@ -246,6 +246,16 @@ DIALOGS = [
     # a correction is a switch to the role meant (was declined)
     (["does every state recognize the emt-intermediate level", "sorry meant aemt"], "emt-levels"),
     (["how long is emr training", "sorry i meant emts"], "emt-course-length"),
+    # a switch the last topic declares ("followups" naming the role): EMR-only topics
+    # have no EMT fact to look up (were the EMT's course length, the EMR's answer again)
+    (["are emrs full time ems members", "what about emts"], "emt-largest-share"),
+    (["are emrs considered full members of the ems system", "and emts?"], "emt-largest-share"),
+    (["do ambulance services hire emrs", "and emts?"], "ems-career-start"),
+    (["can emrs give naloxone", "and emts?"], "emt-duties"),
+    (["who makes up the largest share of ems", "and what about paramedics"], "paramedic-definition"),
+    # a switch of nothing but a role with no such fact: said plainly (was the medic's
+    # other names)
+    (["how long does emr training take", "and for emts?", "what about medics"], None),
     # a workplace's first responder is the EMR (was "I don't know that one")
     (["hey so my job at the factory wants me to be a first responder thing, whats that",
       "how long would the class be"], "emr-training-length"),
