@@ -51,6 +51,16 @@ CASES = [
     ("Axon recommends everyone do EMR first, don't they?", "emr-value"),
     ("are there more EMTs or more of other roles within EMS?", "emt-largest-share"),
     ("do all states recognize aemt", "emt-levels"),
+    # "the textbook explanation" is where they read it, not a question about books
+    # (was declined as study materials)
+    ("I'm studying for my EMT course and keep seeing the phrase 'definitive care'. The textbook "
+     "explanation went right over my head. What does it refer to?", "definitive-care"),
+    # emergency medicine is no medicine to give (was naloxone)
+    ("EMR abbreviation in emergency medicine", "emr-definition"),
+    ("which professionals are part of emergency medical services", "ems-not-a-person"),
+    ("do EMTs ever get promoted to the boss chair or is it ambulance forever", "emt-command-roles"),
+    ("My roommate is an EMT and says she's usually the first real healthcare worker patients meet. "
+     "Is that normal?", "emt-first-on-scene"),
     # dropped letters and sound-alikes (were "I don't know that one")
     ("emr othr names", "emr-other-names"),
     ("how many ours is the e m r training", "emr-training-length"),
