@@ -61,6 +61,17 @@ CASES = [
     ("do EMTs ever get promoted to the boss chair or is it ambulance forever", "emt-command-roles"),
     ("My roommate is an EMT and says she's usually the first real healthcare worker patients meet. "
      "Is that normal?", "emt-first-on-scene"),
+    # "the firefighter article says" names a source, not a fire crew (was fire rescue)
+    ("@jo you asked who shows up first. the firefighter article says EMTs usually do, but doesn't the "
+     "other one call EMRs the first line?", "emt-first-on-scene"),
+    ("is paramedic like the top of the ambulance ppl or r docs usually on there too", "paramedic-most-advanced"),
+    ("My friend works ambulance shifts and got temporarily pulled into a command role during a big incident. "
+     "Is that normal for people in that job?", "emt-command-roles"),
+    # a first responder before another level is the EMR (was pre-hospital care)
+    ("Do you have to be a first responder before doing EMT-Basic?", "emr-prerequisite"),
+    # a drug's dose or route is clinical, whatever else is said of the role (was naloxone)
+    ("Specify the correct intranasal naloxone dose an EMR administers.", None),
+    ("What does a first responder do on a cybersecurity incident response team?", None),
     # dropped letters and sound-alikes (were "I don't know that one")
     ("emr othr names", "emr-other-names"),
     ("how many ours is the e m r training", "emr-training-length"),
