@@ -107,6 +107,9 @@ struct outbound {
 	char headers[OUTBOUND_MAX_HEADERS][512];
 	int nheaders;
 	struct buf body;
+	char route[96];         /* an API that limits per route (Discord): method and path
+				   with the major parameter, no secret; "" for none (outbox.h) */
+	char major[48];         /* the route's major parameter, e.g. "channels/123" */
 };
 
 void outbound_init(struct outbound *o);
