@@ -311,6 +311,7 @@ int discord_parse_application(const char *body, size_t len, struct discord_appli
 {
 	cJSON *root = cJSON_ParseWithLength(body, len);
 	int ok = cJSON_IsObject(root) && pu_jstr(root, "id") && snowflake(pu_jstr(root, "id"));
+	const cJSON *flags;
 
 	memset(out, 0, sizeof(*out));
 	if (ok) {
@@ -318,6 +319,9 @@ int discord_parse_application(const char *body, size_t len, struct discord_appli
 		pu_set_line(out->name, sizeof(out->name), pu_jstr(root, "name"));
 		pu_set_line(out->verify_key, sizeof(out->verify_key), pu_jstr(root, "verify_key"));
 	}
+	flags = cJSON_GetObjectItemCaseSensitive(root, "flags");
+	out->flags = cJSON_IsNumber(flags) && flags->valuedouble >= 0 && flags->valuedouble < 9e15
+		     ? (long long)flags->valuedouble : -1;
 	cJSON_Delete(root);
 	return ok ? 0 : -1;
 }

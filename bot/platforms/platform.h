@@ -321,6 +321,7 @@ struct discord_application {
 	char id[24];
 	char name[128];
 	char verify_key[80];               /* the public key, hex */
+	long long flags;                   /* application flags; -1 when not given */
 };
 
 /* fills post with auth.test (the bot token as Bearer); -1 without a bot token */
