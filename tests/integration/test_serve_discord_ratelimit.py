@@ -173,8 +173,9 @@ def main():
         R.check("the route 429 is logged with its route, not the token",
                 'route="POST /channels/' + A in s.log() and TOKEN not in s.log(), s.log()[-6000:])
         R.check("nothing given up", "outbox_give_up" not in s.log(), s.log()[-6000:])
+        R.check("SIGTERM: exits 0", s.stop() == 0, s.log()[-3000:])
     finally:
-        s.stop()
+        s.kill()
         api.close()
         ws.close()
     R.finish()
