@@ -6,7 +6,8 @@
              loopback port), no platform
   connected  every platform that holds a connection open, connected to stand-ins
              on loopback (tests/integration/every_platform.py): Discord Gateway,
-             Slack Socket Mode, Telegram getUpdates, Zulip events, Matrix /sync
+             Slack Socket Mode, Mattermost WebSocket, Telegram getUpdates, Zulip
+             events, Matrix /sync
 
 Each state is measured SETTLE seconds after start (connected: after /healthz shows
 every link up), ROUNDS times; the median is printed with the min and max, and with

@@ -199,6 +199,8 @@ static void check_platforms(struct doctor *d)
 		check_keys(d, *p);
 		if (strcmp(name, "slack") == 0)
 			doctor_slack(d);
+		if (strcmp(name, "slack") == 0 && strcmp(config_str(d->cfg, "slack", "mode"), "socket") == 0)
+			doctor_slack_socket(d);
 		else if (strcmp(name, "telegram") == 0)
 			doctor_telegram(d);
 		else if (strcmp(name, "discord") == 0)

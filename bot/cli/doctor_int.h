@@ -52,4 +52,15 @@ void doctor_matrix(struct doctor *d);
 /* Mattermost in websocket mode (users/me) */
 void doctor_mattermost_ws(struct doctor *d);
 
+/* doctor_platforms.c: GET o from Discord's API for the check what; 0 on a 200,
+ * -1 after a FAIL (the token refused, another status, no answer); release a */
+int doctor_discord_get(struct doctor *d, struct outbound *o, struct api_answer *a, const char *what);
+/* doctor_connect.c: Discord in gateway mode: users/@me (-1: the token does not
+ * work), the privileged intents against the application's flags, session starts */
+int doctor_discord_me(struct doctor *d);
+void doctor_discord_intents(struct doctor *d, const struct discord_application *app);
+void doctor_discord_sessions(struct doctor *d);
+/* Slack in socket mode: the app-level token and apps.connections.open */
+void doctor_slack_socket(struct doctor *d);
+
 #endif

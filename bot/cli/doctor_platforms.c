@@ -9,7 +9,9 @@
  *             set in webhook mode (none in poll mode), its URL, Telegram's last
  *             delivery error, the updates waiting; webhook_url's form
  *   Discord   GET /applications/@me: the token accepted, the application id and
- *             public key as configured; its commands: /ask registered
+ *             public key as configured; its commands: /ask registered (in gateway
+ *             mode a warning only: mentions and DMs work without it; that mode's
+ *             own checks are in doctor_connect.c)
  *
  * Requests are built and answers read by the adapters (platform.h); this file
  * only decides what is wrong and says how to fix it.
@@ -132,7 +134,7 @@ void doctor_slack(struct doctor *d)
 
 /* ---- Discord ---- */
 
-static int discord_get(struct doctor *d, struct outbound *o, struct api_answer *a, const char *what)
+int doctor_discord_get(struct doctor *d, struct outbound *o, struct api_answer *a, const char *what)
 {
 	if (doctor_call(d, "discord", "GET", o, "discord.api_url", a) < 0)
 		return -1;
@@ -160,7 +162,7 @@ static int discord_app(struct doctor *d, struct discord_application *app)
 
 	outbound_init(&o);
 	if (discord_application_request(&d->pcfg, &o) == 0) {
-		if (discord_get(d, &o, &a, "GET /applications/@me") == 0 &&
+		if (doctor_discord_get(d, &o, &a, "GET /applications/@me") == 0 &&
 		    (rc = discord_parse_application(a.body.ptr ? a.body.ptr : "", a.body.len, app)) < 0)
 			doctor_fail(d, "discord", "check discord.api_url", "GET /applications/@me answered no application");
 		api_answer_release(&a);
@@ -181,27 +183,37 @@ static int discord_app(struct doctor *d, struct discord_application *app)
 
 void doctor_discord(struct doctor *d)
 {
+	int gateway = strcmp(config_str(d->cfg, "discord", "mode"), "gateway") == 0;
 	struct discord_application app;
 	struct outbound o;
 	struct api_answer a;
 	int has, borrowed;
 
 	if (!platform_setting(&d->pcfg, "discord", "bot_token")) {
-		doctor_warn(d, "discord", "set discord.bot_token (Bot -> Reset Token; discord register needs it too)",
-			    "without discord.bot_token the application and its /ask command cannot be checked");
+		if (!gateway)           /* in gateway mode check_keys said so */
+			doctor_warn(d, "discord", "set discord.bot_token (Bot -> Reset Token; discord register needs it "
+				    "too)", "without discord.bot_token the application and its /ask command cannot be checked");
 		return;
 	}
-	if (discord_app(d, &app) < 0)
+	if ((gateway && doctor_discord_me(d) < 0) || discord_app(d, &app) < 0)
 		return;
+	if (gateway) {
+		doctor_discord_intents(d, &app);
+		doctor_discord_sessions(d);
+	}
 	borrowed = !platform_setting(&d->pcfg, "discord", "application_id");
 	if (borrowed)           /* the token's own application, for the list below only */
 		platform_setting_set(&d->pcfg, "discord", "application_id", app.id);
 	outbound_init(&o);
 	if (discord_commands_request(&d->pcfg, NULL, &o) == 0) {
-		if (discord_get(d, &o, &a, "the application's commands") == 0) {
+		if (doctor_discord_get(d, &o, &a, "the application's commands") == 0) {
 			has = discord_commands_have_ask(a.body.ptr ? a.body.ptr : "", a.body.len);
 			if (has == 1)
 				doctor_ok(d, "discord", "/ask is registered (a global command)");
+			else if (has == 0 && gateway)
+				doctor_warn(d, "discord", "run studybot discord register (add --guild SERVER_ID to see it at "
+					    "once on one server)", "/ask is not registered as a global command: only mentions, "
+					    "DMs and replies reach the bot");
 			else if (has == 0)
 				doctor_fail(d, "discord", "run studybot discord register (add --guild SERVER_ID to see it at "
 					    "once on one server; a server-only command does not count here)",

@@ -76,7 +76,9 @@ static int post(struct worker *w, const char *platform, const struct outbound *o
 	size_t n = outbound_header_lines(o, ct, headers);
 	struct delivery d;
 
-	d = (struct delivery){ platform, o->method[0] ? o->method : "POST", o->url, headers, n, o->body.ptr ? o->body.ptr : "", o->body.len };
+	d = (struct delivery){ .platform = platform, .method = o->method[0] ? o->method : "POST", .url = o->url,
+			       .headers = headers, .nheaders = n, .body = o->body.ptr ? o->body.ptr : "",
+			       .body_len = o->body.len, .route = o->route, .major = o->major };
 	return outbox_push(w->outbox, &d);
 }
 

@@ -50,6 +50,7 @@ struct call {
 	struct buf resp;
 	int truncated;
 	long retry_after_ms;
+	struct http_ratelimit rl;
 	http_client_done_fn *done;
 	void *ud;
 	int64_t started_ms;
@@ -158,9 +159,12 @@ static size_t on_header(char *data, size_t size, size_t n, void *ud)
 	size_t len = size * n;
 	static const char name[] = "retry-after:";
 
-	if (len >= 5 && memcmp(data, "HTTP/", 5) == 0)
+	if (len >= 5 && memcmp(data, "HTTP/", 5) == 0) {
 		k->retry_after_ms = -1;      /* a new response (after a 1xx) */
-	else if (len > sizeof(name) - 1 && strncasecmp(data, name, sizeof(name) - 1) == 0)
+		http_ratelimit_clear(&k->rl);
+	} else if (http_ratelimit_header(&k->rl, data, len)) {
+		return len;
+	} else if (len > sizeof(name) - 1 && strncasecmp(data, name, sizeof(name) - 1) == 0)
 		k->retry_after_ms = http_parse_retry_after(data + sizeof(name) - 1,
 							   len - (sizeof(name) - 1),
 							   (long long)time(NULL));
@@ -334,6 +338,10 @@ static void finish(struct call *k, CURLcode code, int cancelled)
 	r.body = k->resp.ptr ? k->resp.ptr : "";
 	r.body_len = k->resp.len;
 	r.retry_after_ms = status ? k->retry_after_ms : -1;
+	if (status)
+		r.rl = k->rl;
+	else
+		http_ratelimit_clear(&r.rl);
 	log_done(k, &r);
 	if (k->done)
 		k->done(&r, k->ud);
@@ -430,6 +438,7 @@ long long http_client_send(struct http_client *c, const struct http_call *call,
 	k->done = done;
 	k->ud = ud;
 	k->retry_after_ms = -1;
+	http_ratelimit_clear(&k->rl);
 	k->started_ms = loop_now_ms();
 	buf_init(&k->resp, HTTP_CLIENT_MAX_BODY);
 	http_url_origin(call->url, k->origin, sizeof(k->origin));

@@ -10,6 +10,7 @@
  *                        free the client before its loop
  *   http_url_origin      "scheme://host[:port]" of a URL: the only part we log
  *   http_parse_retry_after  a Retry-After value (seconds or HTTP date) -> ms
+ *   (each result also carries the X-RateLimit-* headers: http_ratelimit.h)
  *
  * Every call: only http and https, no redirects followed, no signals, a per-call
  * timeout, a response body capped at HTTP_CLIENT_MAX_BODY (the transfer is cut
@@ -25,6 +26,7 @@
 #include <stddef.h>
 
 #include "caps.h"
+#include "http_ratelimit.h"
 
 struct loop;
 struct http_client;
@@ -54,6 +56,7 @@ struct http_result {
 	const char *body;     /* NUL-terminated, valid only during done(); never NULL */
 	size_t body_len;
 	long retry_after_ms;  /* from a Retry-After header, -1 if none or unreadable */
+	struct http_ratelimit rl;   /* X-RateLimit-* headers (Discord); cleared if none */
 };
 
 /*

@@ -6,7 +6,8 @@
  *               platform's ready list, waiting (a backoff timer each), flight
  *   push        a full outbox drops its oldest entry not in flight
  *   pump        start ready entries, platform by platform, while fewer than
- *               max_in_flight run and the platform is not paused
+ *               max_in_flight run and the platform is not paused (nor the
+ *               entry's route: outbox_route.c)
  *   on_done     classify a result: delivered, retry after a delay, pause, give up
  *   failures    a ring of the last OUTBOX_FAILURES give-ups
  *   drain       refuse pushes; report from a timer when empty or at the deadline
@@ -52,6 +53,8 @@ static void list_unlink(struct outbox *o, struct entry *e)
 	li->n--;
 	if (e->state == ST_FLIGHT)
 		o->slots[e->slot].flight--;
+	if (e->state != ST_READY)
+		outbox_route_busy(o, e->route, -1);
 }
 
 /* puts e into st's list before `before` (NULL: at the tail) */
@@ -73,6 +76,8 @@ static void list_insert(struct outbox *o, struct entry *e, enum state st, struct
 	li->n++;
 	if (st == ST_FLIGHT)
 		o->slots[e->slot].flight++;
+	if (st != ST_READY)
+		outbox_route_busy(o, e->route, 1);
 }
 
 static void list_put(struct outbox *o, struct entry *e, enum state st)
@@ -115,6 +120,7 @@ static void entry_forget(struct outbox *o, struct entry *e)
 	else
 		o->newest = e->older;
 	o->held--;
+	outbox_route_put(o, e->route);
 	entry_free(e);
 }
 
@@ -127,6 +133,7 @@ static struct entry *entry_new(struct outbox *o, const struct delivery *d, unsig
 		return NULL;
 	e->o = o;
 	e->slot = slot;
+	e->route = -1;
 	snprintf(e->platform, sizeof(e->platform), "%s", name);   /* the slot's may be "other" */
 	http_url_origin(d->url, e->origin, sizeof(e->origin));
 	e->method = strdup(d->method);
@@ -144,6 +151,7 @@ static struct entry *entry_new(struct outbox *o, const struct delivery *d, unsig
 		memcpy(e->body, d->body, d->body_len);
 	e->body[d->body_len] = '\0';
 	e->body_len = d->body_len;
+	e->route = outbox_route_take(o, slot, d->route, d->major);
 	return e;
 }
 
@@ -243,9 +251,21 @@ static long retry_wait(struct outbox *o, const struct http_result *r)
 	return wait;
 }
 
-/* a 429 asking wait (-1: none given): the platform pauses, e goes back in line */
-static void rate_limited(struct outbox *o, struct entry *e, long wait)
+/* a 429 asking wait (-1: none given): the platform pauses (or, for a route's own
+ * limit, its bucket: not an attempt then), e goes back in line */
+static void rate_limited(struct outbox *o, struct entry *e, long wait, const struct http_result *r)
 {
+	if (e->route >= 0 && !outbox_route_global(r)) {
+		outbox_route_limited(o, e, wait);
+		if (++e->limited > OUTBOX_MAX_LIMITED) {
+			give_up(o, e, "rate limited too often");
+			return;
+		}
+		e->attempts--;
+		o->retried++;
+		requeue(o, e);
+		return;
+	}
 	outbox_slot_pause(o, &o->slots[e->slot], wait);
 	if (e->attempts >= o->cfg.max_attempts) {
 		give_up(o, e, "attempts exhausted");
@@ -268,6 +288,7 @@ static void settle(struct outbox *o, struct entry *e, const struct http_result *
 	e->last_curl = r->curl_code;
 	if (r->status != 429)
 		outbox_slot_answered(&o->slots[e->slot]);
+	outbox_route_learn(o, e, r);
 	if (r->status >= 200 && r->status <= 299 && outbox_api_refused(r, why, sizeof(why))) {
 		give_up(o, e, why);             /* Slack's errors come as 200 */
 	} else if (r->status >= 200 && r->status <= 299) {
@@ -281,7 +302,7 @@ static void settle(struct outbox *o, struct entry *e, const struct http_result *
 	} else if ((wait = retry_wait(o, r)) == -2) {
 		give_up(o, e, "retry-after too long");
 	} else if (r->status == 429) {
-		rate_limited(o, e, wait);
+		rate_limited(o, e, wait, r);
 	} else if (e->attempts >= o->cfg.max_attempts) {
 		give_up(o, e, "attempts exhausted");
 	} else {
@@ -323,27 +344,30 @@ static void start(struct outbox *o, struct entry *e)
 		return;
 	}
 	list_put(o, e, ST_FLIGHT);
+	outbox_route_started(o, e);
 }
 
-/* the next slot with an entry to start, taking the platforms in turn; -1: none */
-static int next_slot(struct outbox *o)
+/* the next entry to start, taking the platforms in turn; NULL: none */
+static struct entry *next_entry(struct outbox *o)
 {
+	struct entry *e;
+
 	for (unsigned k = 0; k < OUTBOX_SLOTS; k++) {
 		unsigned i = (o->rr + k) % OUTBOX_SLOTS;
-		if (o->slots[i].ready.head && !outbox_slot_blocked(&o->slots[i])) {
+		if (o->slots[i].ready.head && !outbox_slot_blocked(&o->slots[i]) &&
+		    (e = outbox_route_first(o, &o->slots[i]))) {
 			o->rr = (i + 1) % OUTBOX_SLOTS;
-			return (int)i;
+			return e;
 		}
 	}
-	return -1;
+	return NULL;
 }
 
 void outbox_pump(struct outbox *o)
 {
-	int i;
+	struct entry *e;
 
-	while (o->flight.n < o->cfg.max_in_flight && (i = next_slot(o)) >= 0) {
-		struct entry *e = o->slots[i].ready.head;
+	while (o->flight.n < o->cfg.max_in_flight && (e = next_entry(o))) {
 		list_unlink(o, e);
 		start(o, e);
 	}
@@ -558,6 +582,7 @@ void outbox_free(struct outbox *o)
 		entry_free(e);
 	}
 	outbox_slots_close(o);
+	outbox_routes_free(o);
 	if (o->drain_deadline_timer > 0)
 		loop_del_timer(o->loop, o->drain_deadline_timer);
 	if (o->drain_report_timer > 0)

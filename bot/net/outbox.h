@@ -34,6 +34,22 @@
  * failed counter and the failures ring. Retries keep their place (they are
  * older). Logs name the platform and the URL's origin only.
  *
+ * Routes (Discord's REST API). A delivery may name its route (method and path,
+ * e.g. "POST /channels/123/messages") and the route's major parameter
+ * ("channels/123"). Then, within its platform: a route has at most one call out
+ * (in flight or waiting out a backoff), so its deliveries arrive in the order
+ * pushed; the answers' X-RateLimit-Bucket maps the route to a bucket (the id and
+ * the major parameter: routes that share both share it); a bucket whose
+ * X-RateLimit-Remaining reached 0 starts nothing until X-RateLimit-Reset-After
+ * has passed; a 429 waits out its retry_after on that bucket alone, and other
+ * routes keep sending. Only a global 429 (X-RateLimit-Global: true, scope
+ * global, or "global": true in the body) pauses the whole platform as above. A
+ * route's 429 is not an attempt (the wait asked is honoured), up to
+ * OUTBOX_MAX_LIMITED of them per delivery. At most OUTBOX_MAX_ROUTES routes are
+ * remembered: a route with nothing held is forgotten for a new one, and when
+ * every one holds deliveries a new route shares one more ("*", one at a time):
+ * a delivery is never dropped for want of a route.
+ *
  * A 2xx whose JSON body says {"ok": false} (Slack's Web API errors, Telegram's)
  * is a failure, never a delivery, and is not retried: counted as failed, logged
  * and kept with its reason "ok=false: <the API's error code>" (Slack's "error",
@@ -59,6 +75,9 @@ struct outbox;
 #define OUTBOX_MAX_HEADERS   16
 #define OUTBOX_MAX_PLATFORMS 16              /* names with their own queue; more share "other" */
 #define OUTBOX_DROP_LOG_MS   1000            /* drops within this of a burst's first: one log line */
+#define OUTBOX_MAX_ROUTES    64              /* routes remembered (per outbox); more share "*" */
+#define OUTBOX_ROUTE_MAX     96              /* bytes of a route or major parameter, NUL included */
+#define OUTBOX_MAX_LIMITED   50              /* a route's 429s one delivery waits out */
 
 struct outbox_config {
 	unsigned max_in_flight;     /* 8; 0 means the default */
@@ -79,6 +98,8 @@ struct delivery {
 	size_t nheaders;
 	const char *body;
 	size_t body_len;
+	const char *route;          /* NULL or "": the platform's one queue; never a secret (logged) */
+	const char *major;          /* the route's major parameter; NULL or "": the route itself */
 };
 
 struct outbox_platform_stats {
@@ -95,6 +116,8 @@ struct outbox_stats {
 	size_t queued;              /* waiting to start, out a backoff or a pause */
 	size_t in_flight;
 	size_t peak;                /* the most held at once (queued + in flight) */
+	size_t routes;              /* routes remembered */
+	uint64_t route_waits;       /* route 429s and empty buckets waited out */
 	size_t nplatforms;
 	struct outbox_platform_stats platforms[OUTBOX_MAX_PLATFORMS + 1];
 };

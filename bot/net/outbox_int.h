@@ -6,6 +6,9 @@
  *   outbox_platform.c  per-platform slots: the 429 pause and its probe, drops
  *                      counted and logged once per burst; stats; reading answers
  *                      (ok=false, the 429 body parser)
+ *   outbox_route.c     routes and their buckets (Discord): one call out per
+ *                      route, X-RateLimit-* learnt, a bucket's 429 or empty
+ *                      window waited out alone, one wake-up timer
  *
  * Every entry held is in the age list (oldest first: what a full outbox drops)
  * and in exactly one of: its slot's ready list (FIFO by push order), the waiting
@@ -31,6 +34,8 @@ struct entry {
 	struct entry *older, *newer; /* in the age list */
 	uint64_t seq;                /* push order */
 	unsigned slot;
+	int route;                   /* index in o->routes, -1: none */
+	unsigned limited;            /* route 429s waited out */
 	char platform[24];
 	char origin[64];
 	char *method, *url, *body;
@@ -81,6 +86,8 @@ struct outbox {
 	void *drain_ud;
 	long long drain_deadline_timer, drain_report_timer;
 	long long burst_timer;       /* logs the drops of a burst */
+	struct routes *routes;       /* allocated by the first delivery with a route */
+	uint64_t route_waits;
 };
 
 /* outbox.c */
@@ -104,5 +111,27 @@ void outbox_note_drop(struct outbox *o, struct slot *s, const char *reason);
 int outbox_api_refused(const struct http_result *r, char *why, size_t n);
 /* logs the drops not logged yet, stops the pauses: for outbox_free */
 void outbox_slots_close(struct outbox *o);
+
+/* outbox_route.c */
+/* the route (and major parameter) of a new entry of slot: its index, -1 for none */
+int outbox_route_take(struct outbox *o, unsigned slot, const char *route, const char *major);
+/* an entry of route is forgotten */
+void outbox_route_put(struct outbox *o, int route);
+/* an entry of route goes out (in flight, or waiting a backoff: +1) or comes back (-1) */
+void outbox_route_busy(struct outbox *o, int route, int delta);
+/* the first entry of s's ready list that may start now: unrouted, or its route
+ * idle and its bucket open (a closed one arms the wake-up); NULL when none */
+struct entry *outbox_route_first(struct outbox *o, const struct slot *s);
+/* e starts: one call fewer left in its bucket */
+void outbox_route_started(struct outbox *o, const struct entry *e);
+/* an answer for e: the bucket its headers name, what is left in it */
+void outbox_route_learn(struct outbox *o, const struct entry *e, const struct http_result *r);
+/* 1 when a 429 stops every route (X-RateLimit-Global, scope global, "global": true) */
+int outbox_route_global(const struct http_result *r);
+/* a 429 for e's bucket alone: it waits wait_ms (-1: its backoff) */
+void outbox_route_limited(struct outbox *o, const struct entry *e, long wait_ms);
+size_t outbox_route_count(const struct outbox *o);
+/* stops the wake-up and frees the routes: for outbox_free */
+void outbox_routes_free(struct outbox *o);
 
 #endif

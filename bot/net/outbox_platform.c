@@ -176,6 +176,8 @@ void outbox_stats(const struct outbox *o, struct outbox_stats *out)
 	out->queued = o->held - o->flight.n;
 	out->in_flight = o->flight.n;
 	out->peak = o->peak;
+	out->routes = outbox_route_count(o);
+	out->route_waits = o->route_waits;
 	for (unsigned i = 0; i < OUTBOX_SLOTS; i++) {
 		struct outbox_platform_stats *p = &out->platforms[out->nplatforms];
 		if (!o->slots[i].name[0])

@@ -162,6 +162,50 @@ static enum platform_parse_result discord_parse(const struct platform_config *cf
 	return r;
 }
 
+/* one path segment of a route: the major parameter kept (the first id after
+ * channels/, guilds/, webhooks/ or interactions/), other ids as :id, a webhook's
+ * or an interaction's token and anything odd as :token */
+static const char *route_piece(struct outbound *o, const char *prev, size_t plen, const char *seg, size_t len,
+			       int *token_next)
+{
+	static const char *const majors[] = { "channels", "guilds", "webhooks", "interactions", NULL };
+	int major_after = 0, token = *token_next;
+
+	*token_next = 0;
+	for (const char *const *m = majors; *m; m++)
+		major_after |= plen == strlen(*m) && strncmp(prev, *m, plen) == 0;
+	if (len && len <= 20 && strspn(seg, "0123456789") >= len) {
+		if (!major_after || o->major[0])
+			return ":id";
+		snprintf(o->major, sizeof(o->major), "%.*s/%.*s", (int)plen, prev, (int)len, seg);
+		*token_next = prev[0] == 'w' || prev[0] == 'i';
+		return NULL;                     /* kept as it is */
+	}
+	if (token || len > 24 || strspn(seg, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789@._-") < len)
+		return ":token";
+	return NULL;
+}
+
+/* o's rate-limit route (outbox.h): the method, then the URL's path in pieces */
+static void discord_route(struct outbound *o)
+{
+	const char *p = strstr(o->url, "://"), *prev = "";
+	size_t n, plen = 0;
+	int token_next = 0;
+
+	p = p ? p + 3 + strcspn(p + 3, "/?#") : o->url;
+	n = (size_t)snprintf(o->route, sizeof(o->route), "%s ", o->method[0] ? o->method : "POST");
+	while (*p == '/' && n < sizeof(o->route)) {
+		size_t len = strcspn(++p, "/?#");
+		const char *piece = route_piece(o, prev, plen, p, len, &token_next);
+		n += (size_t)snprintf(o->route + n, sizeof(o->route) - n, "/%.*s", piece ? (int)strlen(piece) : (int)len,
+				      piece ? piece : p);
+		prev = p;
+		plen = len;
+		p += len;
+	}
+}
+
 /* an event from the Gateway: an interaction's callback, or a message posted as a
  * reply to the question (ev->reply_url is the URL, ev->reply_token the message id) */
 static int posted_reply(const struct platform_config *cfg, const struct sb_event *ev, const char *answer,
@@ -171,6 +215,7 @@ static int posted_reply(const struct platform_config *cfg, const struct sb_event
 
 	if (pu_outbound(post, "application/json", "%s", ev->reply_url) < 0 || discord_bot_headers(cfg, post) < 0)
 		return -1;
+	discord_route(post);
 	if (ev->is_command)
 		return buf_adds(b, "{\"type\":4,\"data\":{\"content\":") < 0 ||
 		       pu_add_answer(b, answer, FMT_AT | FMT_AT_ANGLE, DISCORD_LIMIT) < 0 ||
@@ -266,6 +311,7 @@ int discord_parse_application(const char *body, size_t len, struct discord_appli
 {
 	cJSON *root = cJSON_ParseWithLength(body, len);
 	int ok = cJSON_IsObject(root) && pu_jstr(root, "id") && snowflake(pu_jstr(root, "id"));
+	const cJSON *flags;
 
 	memset(out, 0, sizeof(*out));
 	if (ok) {
@@ -273,6 +319,9 @@ int discord_parse_application(const char *body, size_t len, struct discord_appli
 		pu_set_line(out->name, sizeof(out->name), pu_jstr(root, "name"));
 		pu_set_line(out->verify_key, sizeof(out->verify_key), pu_jstr(root, "verify_key"));
 	}
+	flags = cJSON_GetObjectItemCaseSensitive(root, "flags");
+	out->flags = cJSON_IsNumber(flags) && flags->valuedouble >= 0 && flags->valuedouble < 9e15
+		     ? (long long)flags->valuedouble : -1;
 	cJSON_Delete(root);
 	return ok ? 0 : -1;
 }

@@ -213,6 +213,28 @@ int discord_gw_bot_request(const struct platform_config *cfg, struct outbound *o
 	return discord_bot_headers(cfg, o);
 }
 
+int discord_gw_me_request(const struct platform_config *cfg, struct outbound *o)
+{
+	if (pu_outbound(o, "application/json", "%s/users/@me",
+			pu_or(platform_setting(cfg, "discord", "api_url"), DISCORD_API)) < 0)
+		return -1;
+	return discord_bot_headers(cfg, o);
+}
+
+int discord_gw_parse_me(const char *body, size_t len, char id[24], char *name, size_t name_len)
+{
+	cJSON *root = cJSON_ParseWithLength(body, len);
+	const char *i = pu_jstr(root, "id");
+	int r = i && strlen(i) < 24 && strspn(i, "0123456789") == strlen(i) && i[0] ? 0 : -1;
+
+	id[0] = '\0';
+	pu_set_line(name, name_len, r == 0 ? pu_or(pu_jstr(root, "username"), "?") : "");
+	if (r == 0)
+		snprintf(id, 24, "%s", i);
+	cJSON_Delete(root);
+	return r;
+}
+
 int discord_gw_parse_bot(const char *body, size_t len, char *url, size_t url_len, long *remaining,
 			 long *reset_after_ms)
 {

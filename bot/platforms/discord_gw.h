@@ -7,6 +7,7 @@
  *                            and for MESSAGE_CREATE / INTERACTION_CREATE an event
  *   discord_gw_identify(), _resume(), _heartbeat()   the bot's messages
  *   discord_gw_bot_request(), _parse_bot()   GET /gateway/bot and its answer
+ *   discord_gw_me_request(), _parse_me()     GET /users/@me (the bot user; doctor)
  *   discord_interaction_event(), discord_bot_headers()   shared with discord.c
  */
 #ifndef STUDYBOT_DISCORD_GW_H
@@ -60,6 +61,11 @@ int discord_gw_bot_request(const struct platform_config *cfg, struct outbound *o
 /* its answer: the wss URL (cut: -1), session starts left and ms until they reset */
 int discord_gw_parse_bot(const char *body, size_t len, char *url, size_t url_len, long *remaining,
 			 long *reset_after_ms);
+
+/* GET <api>/users/@me with the bot token; -1 without one */
+int discord_gw_me_request(const struct platform_config *cfg, struct outbound *o);
+/* its answer: the bot user's id and name (cut to fit); -1 when it is no user */
+int discord_gw_parse_me(const char *body, size_t len, char id[24], char *name, size_t name_len);
 
 /* discord.c: an interaction (APPLICATION_COMMAND) object into ev */
 enum platform_parse_result discord_interaction_event(const struct platform_config *cfg, const cJSON *root,

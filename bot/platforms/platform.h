@@ -107,6 +107,9 @@ struct outbound {
 	char headers[OUTBOUND_MAX_HEADERS][512];
 	int nheaders;
 	struct buf body;
+	char route[96];         /* an API that limits per route (Discord): method and path
+				   with the major parameter, no secret; "" for none (outbox.h) */
+	char major[48];         /* the route's major parameter, e.g. "channels/123" */
 };
 
 void outbound_init(struct outbound *o);
@@ -318,6 +321,7 @@ struct discord_application {
 	char id[24];
 	char name[128];
 	char verify_key[80];               /* the public key, hex */
+	long long flags;                   /* application flags; -1 when not given */
 };
 
 /* fills post with auth.test (the bot token as Bearer); -1 without a bot token */

@@ -1,8 +1,8 @@
 """Every platform that keeps a connection open, at once, against stand-ins on
-loopback: Discord's Gateway and Slack's Socket Mode (WebSockets, wsstub.py),
-Telegram's getUpdates, Zulip's event queue and Matrix's /sync (HTTP long
-polls, each held HOLD_S seconds when there is nothing to say, as the real
-services hold them). One HTTP server answers the REST calls of all five.
+loopback: Discord's Gateway, Slack's Socket Mode and Mattermost's WebSocket
+(wsstub.py), Telegram's getUpdates, Zulip's event queue and Matrix's /sync (HTTP
+long polls, each held HOLD_S seconds when there is nothing to say, as the real
+services hold them). One HTTP server answers the REST calls of all six.
 
     every = EveryPlatform()
     s = Serve(every.sections())
@@ -26,10 +26,11 @@ from bbutil import SRC, http  # noqa: E402
 from wsstub import WsServer  # noqa: E402
 
 HOLD_S = 1.0
-LINKS = ("discord-gateway", "slack-socket", "telegram-poll", "zulip-events", "matrix-sync")
+LINKS = ("discord-gateway", "slack-socket", "mattermost-websocket", "telegram-poll", "zulip-events", "matrix-sync")
 TELEGRAM_TOKEN = "110201543:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
 MATRIX_TOKEN = "syt_c3R1ZHlib3Q_sEcReTtOkEn_1x2y3z"
 ZULIP_EMAIL, ZULIP_KEY = "study-bot@zulip.example.com", "zK3y_s3cr3t_API_kEy"
+MATTERMOST_TOKEN, MATTERMOST_BOT = "x8kfe7g3jtrfbc5e6ubbq8ok3a", "6ta3xnqfwjgxmqc9gyw1ymnbbr"
 
 
 def _answer(h, status, obj):
@@ -47,7 +48,7 @@ def _answer(h, status, obj):
 class EveryPlatform:
     def __init__(self):
         self.stop = threading.Event()
-        self.discord_ws, self.slack_ws = WsServer(), WsServer()
+        self.discord_ws, self.slack_ws, self.mattermost_ws = WsServer(), WsServer(), WsServer()
         self.calls = []
         self.zulip_event = 0
         outer = self
@@ -105,6 +106,9 @@ class EveryPlatform:
             self.zulip_event += 1
             return _answer(h, 200, {"result": "success", "msg": "", "queue_id": q.get("queue_id"),
                                     "events": [{"type": "heartbeat", "id": self.zulip_event}]})
+        if path == "/mattermost/api/v4/users/me":
+            return _answer(h, 200, {"id": MATTERMOST_BOT, "username": "studybot", "is_bot": True,
+                                    "roles": "system_user"})
         if path == "/_matrix/client/v3/account/whoami":
             return _answer(h, 200, {"user_id": "@studybot:example.org", "device_id": "DEV"})
         if path == "/_matrix/client/v3/sync":
@@ -123,6 +127,8 @@ class EveryPlatform:
             "telegram": {"mode": "poll", "bot_token": TELEGRAM_TOKEN, "api_url": self.url},
             "zulip": {"mode": "events", "site": self.url + "/zulip/", "email": ZULIP_EMAIL, "api_key": ZULIP_KEY},
             "matrix": {"homeserver": self.url, "access_token": MATRIX_TOKEN},
+            "mattermost": {"mode": "websocket", "url": self.url + "/mattermost", "bot_token": MATTERMOST_TOKEN,
+                           "websocket_url": self.mattermost_ws.url + "/api/v4/websocket"},
         }
 
     def _discord(self, c):
@@ -145,9 +151,22 @@ class EveryPlatform:
         while not self.stop.is_set() and c.recv(timeout=0.5) is not None:
             pass
 
+    def _mattermost(self, c):
+        """the authentication challenge answered, hello, then whatever comes (pings)"""
+        m = c.recv(timeout=5)
+        if isinstance(m, dict) and m.get("action") == "authentication_challenge":
+            c.send({"status": "OK", "seq_reply": m.get("seq", 1)})
+        c.send({"event": "hello", "data": {"connection_id": "ih3wdbkfwirf9qcdq5f5mhk6mr",
+                                           "server_version": "9.11.0"},
+                "broadcast": {"omit_users": None, "user_id": MATTERMOST_BOT, "channel_id": "", "team_id": ""},
+                "seq": 0})
+        while not self.stop.is_set() and c.recv(timeout=0.5) is not None:
+            pass
+
     def connect(self, serve, timeout=10.0):
         """answers the bot's WebSocket connections; True once /healthz shows every link up"""
-        for ws, fn in ((self.discord_ws, self._discord), (self.slack_ws, self._slack)):
+        for ws, fn in ((self.discord_ws, self._discord), (self.slack_ws, self._slack),
+                       (self.mattermost_ws, self._mattermost)):
             c = ws.next_conn(timeout)
             if c is None:
                 return False
@@ -169,3 +188,4 @@ class EveryPlatform:
         self.server.server_close()
         self.discord_ws.close()
         self.slack_ws.close()
+        self.mattermost_ws.close()

@@ -1,6 +1,9 @@
 #!/usr/bin/env python3
 """`studybot doctor --config FILE` against stand-ins of the Slack, Telegram and Discord
-APIs (each config's api_url points at one): a good setup exits 0 ("all is well"); a
+APIs (each config's api_url points at one): a good setup exits 0 ("all is well"); the
+connect-out modes: Discord's gateway (users/@me, privileged intents against the
+application's flags, session starts left) and Slack's Socket Mode (the xapp- token,
+apps.connections.open); a
 wrong Slack token, a Telegram webhook whose last delivery failed, a Discord
 application without /ask, a broken knowledge file, a missing key, a webhook left
 set in poll mode, an API that cannot be reached and a bad config value are each
@@ -24,7 +27,8 @@ TG_SECRET = "tgWebhookSecret_doctor"
 DC_TOKEN = "discord.bot.doctor-secret-token"
 DC_KEY = "ab" * 32
 DC_APP = "775799577604522054"
-SECRETS = (SLACK_TOKEN, SLACK_SIGNING, TG_TOKEN, TG_SECRET, DC_TOKEN)
+SLACK_APP = "xapp-1-A0SOCKET-111-doctorAppLevelSecret"
+SECRETS = (SLACK_TOKEN, SLACK_SIGNING, TG_TOKEN, TG_SECRET, DC_TOKEN, SLACK_APP)
 HOOK = "https://bot.example.org/telegram"
 SCOPES = "chat:write,app_mentions:read,im:history,commands"
 ASK = [{"id": "1", "name": "ask", "type": 1, "options": [{"type": 3, "name": "question", "required": True}]}]
@@ -46,9 +50,15 @@ def tg_good():
     return tg_routes({"url": HOOK, "has_custom_certificate": False, "pending_update_count": 0})
 
 
-def discord_routes(commands):
-    app = {"id": DC_APP, "name": "studybot", "verify_key": DC_KEY}
-    return {"/applications/@me": [{"body": json.dumps(app)}], "/commands": [{"body": json.dumps(commands)}]}
+def discord_routes(commands, flags=1 << 19, me_status=200, starts=998):
+    app = {"id": DC_APP, "name": "studybot", "verify_key": DC_KEY, "flags": flags}
+    me = {"id": "1100000000000000001", "username": "studybot-bot", "bot": True}
+    gw = {"url": "wss://gateway.discord.gg", "shards": 1, "session_start_limit":
+          {"total": 1000, "remaining": starts, "reset_after": 7200000, "max_concurrency": 1}}
+    return {"/applications/@me": [{"body": json.dumps(app)}], "/commands": [{"body": json.dumps(commands)}],
+            "/users/@me": [{"status": me_status, "body": json.dumps(me if me_status == 200 else
+                                                                     {"message": "401: Unauthorized", "code": 0})}],
+            "/gateway/bot": [{"body": json.dumps(gw)}]}
 
 
 class Setup:
@@ -266,6 +276,85 @@ def test_manifests_match():
             s.close()
 
 
+def gateway_run(discord, **keys):
+    s = Setup(discord=discord)
+    s.sections["discord"].update({"mode": "gateway"}, **keys)
+    try:
+        rc, out = s.run(drop=("slack", "telegram"))
+        return rc, out, [r.path for r in s.apis[2].requests]
+    finally:
+        s.close()
+
+
+def test_discord_gateway():
+    rc, out, paths = gateway_run(discord_routes(ASK))
+    R.check("gateway good: exit 0, all is well", rc == 0 and "all is well" in out, out)
+    R.check("gateway good: users/@me names the bot user", "GET /users/@me" in out and "studybot-bot" in out, out)
+    R.check("gateway good: Message Content switched on", "MESSAGE_CONTENT (32768) is switched on" in out, out)
+    R.check("gateway good: session starts left", "998 session starts left" in out, out)
+    R.check("gateway good: users/@me, /applications/@me, /gateway/bot asked",
+            all(any(p.endswith(x) for p in paths) for x in ("/users/@me", "/applications/@me", "/gateway/bot")),
+            paths)
+    no_secret("gateway good", out)
+    rc, out, _ = gateway_run(discord_routes(ASK, flags=0))
+    fix = fail_with_fix(out, "discord", "MESSAGE_CONTENT", "4014")
+    R.check("gateway intent off: FAIL, fix names the switch and 4608", rc == 1 and fix and
+            "Message Content Intent" in fix and "4608" in fix, out)
+    rc, out, _ = gateway_run(discord_routes(ASK, flags=0), intents="4608")
+    R.check("gateway intents 4608, switch off: fine", rc == 0 and "leaves Message Content out" in out, out)
+    rc, out, _ = gateway_run(discord_routes(ASK, flags=1 << 18), intents=str(37376 | 2))
+    R.check("gateway GUILD_MEMBERS asked, not on: FAIL", rc == 1 and
+            fail_with_fix(out, "discord", "GUILD_MEMBERS") and "MESSAGE_CONTENT (32768) is switched on" in out, out)
+    rc, out, _ = gateway_run(discord_routes(ASK, starts=0))
+    R.check("gateway no session starts left: FAIL with the wait", rc == 1 and
+            fail_with_fix(out, "discord", "no Gateway session starts left", "2 h 0 min"), out)
+    rc, out, _ = gateway_run(discord_routes(ASK, me_status=401))
+    R.check("gateway token refused: FAIL at users/@me", rc == 1 and
+            fail_with_fix(out, "discord", "refused the bot token", "users/@me"), out)
+    rc, out, _ = gateway_run(discord_routes([]))
+    R.check("gateway without /ask: a warning only", rc == 0 and "warn  discord: /ask is not registered" in out, out)
+
+
+def socket_run(answer=None, **keys):
+    slack = slack_ok()
+    slack["/apps.connections.open"] = [answer or {"body": '{"ok":true,"url":"wss://wss.slack.test/link/?ticket=t1"}'}]
+    s = Setup(slack=slack)
+    s.sections["slack"].update({"mode": "socket", "app_token": SLACK_APP}, **keys)
+    del s.sections["slack"]["signing_secret"]
+    try:
+        rc, out = s.run(drop=("telegram", "discord"))
+        opens = [r for r in s.apis[0].requests if r.path.endswith("/apps.connections.open")]
+        return rc, out, opens
+    finally:
+        s.close()
+
+
+def test_slack_socket():
+    rc, out, opens = socket_run()
+    R.check("socket good: exit 0, Socket Mode opens", rc == 0 and "opens Socket Mode" in out, out)
+    R.check("socket good: apps.connections.open with the app token", opens and
+            opens[0].headers.get("authorization") == "Bearer " + SLACK_APP, opens)
+    R.check("socket good: the ticket URL is not printed", "ticket" not in out, out)
+    no_secret("socket good", out)
+    rc, out, _ = socket_run({"body": '{"ok":false,"error":"invalid_auth"}'})
+    fix = fail_with_fix(out, "slack", "refused slack.app_token", "invalid_auth")
+    R.check("socket refused: FAIL, fix names App-Level Tokens", rc == 1 and fix and "App-Level Tokens" in fix, out)
+    rc, out, _ = socket_run({"body": '{"ok":false,"error":"missing_scope"}'})
+    R.check("socket missing scope: FAIL naming connections:write", rc == 1 and
+            fail_with_fix(out, "slack", "connections:write"), out)
+    rc, out, _ = socket_run({"body": '{"ok":false,"error":"not_allowed_token_type"}'}, app_token="xoxb-9-not-app-level")
+    R.check("socket bot token as app token: a warning and a FAIL", rc == 1 and "does not start with xapp-" in out and
+            fail_with_fix(out, "slack", "not an app-level token"), out)
+    s = Setup()
+    s.sections["slack"].update(mode="socket")
+    try:
+        rc, out = s.run(drop=("telegram", "discord"))
+        R.check("socket without app_token: FAIL naming the variable", rc == 1 and
+                "STUDYBOT_SLACK_APP_TOKEN" in (fail_with_fix(out, "slack.app_token is not set") or ""), out)
+    finally:
+        s.close()
+
+
 def test_usage():
     p = subprocess.run([BOT, "doctor", "extra"], capture_output=True, text=True, cwd=SRC, timeout=30)
     R.check("bad usage: exit 2", p.returncode == 2, p.stderr)
@@ -274,5 +363,5 @@ def test_usage():
 
 
 R.run((), test_good_setup, test_all_four_problems, test_each_alone, test_other_problems, test_slack_scopes,
-      test_manifests_match, test_usage)
+      test_manifests_match, test_discord_gateway, test_slack_socket, test_usage)
 R.finish()

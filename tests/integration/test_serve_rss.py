@@ -4,8 +4,8 @@ measure it), a few seconds after start:
 
 - idle, with the default config and no platform: under IDLE_MAX_KB;
 - with every platform that holds a connection open connected to stand-ins
-  (every_platform.py: Discord Gateway, Slack Socket Mode, Telegram getUpdates,
-  Zulip events, Matrix /sync): under CONNECTED_MAX_KB.
+  (every_platform.py: Discord Gateway, Slack Socket Mode, Mattermost WebSocket,
+  Telegram getUpdates, Zulip events, Matrix /sync): under CONNECTED_MAX_KB.
 
 The bars are what this build holds plus about 0.6 - 0.9 MB of room (idle 6.6 MB,
 bar 7.5; connected 15.9 MB, bar 16.5), so bringing back the tables resident at
