@@ -1,13 +1,16 @@
 /*
  * followup_guard.c - what keeps a follow-up from answering the wrong thing: a
- * follow-up that is clinical once read with the earlier question, and a pronoun
- * that cannot stand for what one role is in a conversation about no role. See
+ * follow-up that is clinical once read with the earlier question, a pronoun
+ * that cannot stand for what one role is in a conversation about no role, and a
+ * check of the last answer's own words ("does that include the dispatcher"). See
  * reader_int.h; reader.c's follow_up() uses them.
  */
 #include "matcher.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "reader_int.h"
 #include "banned.h"
@@ -62,4 +65,34 @@ size_t reader_fitting(const struct matcher *m, const struct match_context *conv,
 			out[kept++] = hits[i];
 	}
 	return kept;
+}
+
+/* word w[0..n) (or its singular) starts a word of text, any case */
+static int in_text(const char *text, const char *w, size_t n)
+{
+	if (n > 3 && w[n - 1] == 's')
+		n--;
+	for (const char *p = text; *p; p++)
+		if ((p == text || !isalnum((unsigned char)p[-1])) && strncasecmp(p, w, n) == 0)
+			return 1;
+	return 0;
+}
+
+int reader_in_last_answer(const struct matcher *m, const struct match_context *conv, const char *norm)
+{
+	const char *answer = m->kb->topics[conv->topic].answer;
+	size_t content = 0;
+
+	for (const char *p = norm; *p;) {
+		size_t len = strcspn(p, " ");
+		if (len && !ranker_stopword(p, len) && !reader_anaphor(p, len)) {
+			if (!in_text(answer, p, len))
+				return 0;
+			content++;
+		}
+		p += len;
+		while (*p == ' ')
+			p++;
+	}
+	return content > 0;
 }

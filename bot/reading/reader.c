@@ -61,7 +61,15 @@ static const char *const anaphors[] = {
 static const char *const openers[] = {
 	"why", "how come", "really", "and", "so", "what about", "how about", "by who", "by whom", "says who",
 	"is that", "does that", "wait", "but", "also", "same for", "what if", "whats that", "huh", "which",
+	"sorry", "no i meant", "i meant",
 };
+
+static int word_in(const char *w, size_t n, const char *const *list, size_t count);
+
+int reader_anaphor(const char *w, size_t n)
+{
+	return word_in(w, n, anaphors, sizeof(anaphors) / sizeof(anaphors[0]));
+}
 
 static int word_in(const char *w, size_t n, const char *const *list, size_t count)
 {
@@ -112,7 +120,8 @@ static int leans(const struct match_result *res, const struct words *w)
 {
 	if (w->n == 0 || w->n > LEAN_MAX_WORDS)
 		return 0;
-	if (w->anaphor || w->content == 0)
+	/* "how long?", "where tho": two words and no role say nothing on their own */
+	if (w->anaphor || w->content == 0 || (w->n <= 2 && res->nroles == 0))
 		return 1;
 	for (size_t i = 0; i < sizeof(openers) / sizeof(openers[0]); i++)
 		if (reader_opens_with(res->norm, openers[i]))
@@ -282,6 +291,19 @@ static void answer_with(const struct matcher *m, struct match_result *res, const
 	}
 }
 
+/* a yes/no question: "does that ...", "so they can't ...", "is it ..." */
+static int yes_no(const char *norm)
+{
+	static const char *const checks[] = { "does", "do", "is", "are", "was", "were", "did", "can", "cant",
+					       "could", "so", "really", "even", "wait", "and is", "and does",
+					       "so does", "so is", "so they", "so it" };
+
+	for (size_t i = 0; i < sizeof(checks) / sizeof(checks[0]); i++)
+		if (reader_opens_with(norm, checks[i]))
+			return 1;
+	return 0;
+}
+
 /*
  * A question that leans on the turn before ("by who?", "why not?", "how long
  * do they run?"): the model on the question alone when it is sure, else the
@@ -307,7 +329,21 @@ static void follow_up(const struct matcher *m, struct matcher_scratch *s, struct
 		alone = scratch;
 		nw = reader_fitting(m, conv, with, with, nw);
 	}
-	if (na && alone[0].score >= MATCHER_MODEL_ANSWER && !why_it) {
+	if (res->nroles == 0 && w->content == 0 &&
+	    (reader_opens_with(res->norm, "why") || reader_opens_with(res->norm, "how come"))) {
+		/* "why not?", "why?": the last answer gives its reasons */
+		answer_with(m, res, conv, &last, STAGE_CONTEXT);
+		res->why = "a why about the last answer, with no words of its own: the last topic again";
+	} else if (nw && with[0].score >= MATCHER_MODEL_ANSWER && declared_followup(m, conv, with[0].topic)) {
+		/* "and the lowest?" after the EMT levels: a follow-up the last topic declares */
+		answer_with(m, res, conv, &with[0], STAGE_CONTEXT);
+		res->why = "a follow-up the last topic declares";
+	} else if (w->anaphor && res->nroles == 0 && yes_no(res->norm) && reader_in_last_answer(m, conv, res->norm)) {
+		/* "does that include the dispatcher", "so they can't transport?": a check of
+		 * what the last answer says, in its own words */
+		answer_with(m, res, conv, &last, STAGE_CONTEXT);
+		res->why = "a check of the last answer, in its words: the last topic again";
+	} else if (na && alone[0].score >= MATCHER_MODEL_ANSWER && !why_it) {
 		answer_with(m, res, conv, &alone[0], STAGE_CONTEXT);
 		res->why = "a follow-up the model could read on its own (roles from the conversation)";
 	} else if (nw && with[0].score >= MATCHER_MODEL_CONTEXT) {

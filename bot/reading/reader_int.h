@@ -58,6 +58,12 @@ int reader_conv_has_role(const struct matcher *m, const struct match_context *co
 size_t reader_fitting(const struct matcher *m, const struct match_context *conv, struct ranker_hit *out,
 		      const struct ranker_hit *hits, size_t n);
 
+/* followup_guard.c: "does that include the dispatcher": every word of the question
+ * that says something (not a pronoun or a function word) is one the last answer uses */
+int reader_in_last_answer(const struct matcher *m, const struct match_context *conv, const char *norm);
+/* reader.c: w[0..n) is a pronoun a follow-up leans on ("it", "that", "they") */
+int reader_anaphor(const char *w, size_t n);
+
 /* message.c: a long message's backstory read into s->story, its roles into local */
 void reader_backstory(const struct matcher *m, struct matcher_scratch *s, const char *q, size_t len,
 		      const struct match_context *ctx, struct match_context *local);

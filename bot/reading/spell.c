@@ -253,7 +253,11 @@ static const char *const common[] = {
 	"some", "such", "sure", "take", "tell", "than", "that", "their", "them", "then", "there", "these",
 	"they", "thing", "think", "this", "those", "time", "took", "under", "unit", "until", "upon",
 	"used", "very", "want", "were", "what", "when", "where", "which", "while", "will", "with",
-	"word", "work", "would", "year", "your", NULL
+	"word", "work", "would", "year", "your",
+	/* and a few more a question asks with ("write me a cover letter": no "writer") */
+	"write", "writes", "wrote", "read", "reads", "cover", "letter", "paper", "play", "game", "games",
+	"help", "helps", "team", "hard", "easy", "fine", "cool", "well", "look", "back", "real", "sort",
+	"kind", NULL
 };
 
 static int is_common(const char *w, size_t len)

@@ -277,6 +277,25 @@ DIALOGS = [
     # a switch of nothing but a role with no such fact: said plainly (was the medic's
     # other names)
     (["how long does emr training take", "and for emts?", "what about medics"], None),
+    # "why not" says nothing of its own: the last answer's reasons (was a declared switch's
+    # topic, read with the earlier question)
+    (["are emrs full members of ems", "why not"], "emr-bridge"),
+    # a follow-up the last topic declares comes before the model's reading alone (was
+    # the EMS overview)
+    (["top emt level?", "and the lowest?"], "emt-basic-definition"),
+    # two words and no role lean on the turn before (was EMR training's length)
+    (["first step to paramedic?", "how long?"], "emt-course-length"),
+    # a yes/no check in the last answer's own words: the last answer (was EMS vs paramedic)
+    (["wht does ems cover exactly", "does that include the dispatcher"], "ems-definition"),
+    (["whats the 180 hr course", "why didnt employers like sending staff on it"], "emr-value"),
+    (["wat abt first responders"], None),
+    (["can emts give meds", "wat abt first responders"], "emr-naloxone"),
+    (["why would an emt get pulled off their normal job", "do they go back after"], "emt-command-roles"),
+    (["where do emt students get their training hours", "is it all online or in person"], "emt-training-clinical"),
+    # which drugs a role gives is a protocol's list (was community paramedicine)
+    (["what is community paramedicine", "what meds can a paramedic give at home"], None),
+    (["is emr training worth it", "write me a cover letter for an emt job"], None),
+    (["first step to paramedic?", "how long?", "and emt to medic, how many yrs"], None),
     # a workplace's first responder is the EMR (was "I don't know that one")
     (["hey so my job at the factory wants me to be a first responder thing, whats that",
       "how long would the class be"], "emr-training-length"),
