@@ -40,7 +40,7 @@ SRC = os.environ.get("STUDYBOT_SRC", os.getcwd())
 BOT = os.path.abspath(sys.argv[1]) if len(sys.argv) > 1 else os.path.join(SRC, "build", "studybot")
 
 QUESTION_COMPARE = "emt vs emr"
-ANSWER_COMPARE = "An EMT has more extensive training"          # start of the emr-vs-emt answer
+ANSWER_COMPARE = "An EMT (Emergency Medical Technician) has more extensive"  # start of the emr-vs-emt answer
 QUESTION_LENGTH = "how long is emr training"
 ANSWER_LENGTH = "EMR training runs from 24 to 60 hours"         # the emr-training-length answer
 QUESTION_OFFTOPIC = "what is the capital of france"
