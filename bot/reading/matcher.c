@@ -293,6 +293,7 @@ int matcher_build(struct matcher *m, const struct kb *kb, const struct lang *lan
 	size_t before = d->count;
 	struct buf define;
 	struct training training;
+	struct ranker_libm libm;
 
 	m->kb = kb;
 	m->lang = lang;
@@ -309,6 +310,7 @@ int matcher_build(struct matcher *m, const struct kb *kb, const struct lang *lan
 		buf_release(&define);
 		return -1;
 	}
+	ranker_libm_hold(&libm);               /* mapped meanwhile, for the model's weights */
 	for (size_t r = 0; r < kb->nroles; r++) {
 		unsigned char c = (unsigned char)kb->roles[r].id[0];
 		m->role_first[c >> 6] |= 1ull << (c & 63);
@@ -325,6 +327,7 @@ int matcher_build(struct matcher *m, const struct kb *kb, const struct lang *lan
 		diag_add(d, "matcher", 0, "out of memory");
 	if (training_finish(&training) < 0 && d->count == before)
 		diag_add(d, "matcher", 0, "out of memory building the model");
+	ranker_libm_release(&libm);
 	return d->count > before ? -1 : 0;
 }
 
