@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "normalise.h"
-#include "pattern_words.h"
 #include "alloc.h"
 #include "banned.h"
 
@@ -219,6 +218,17 @@ static void role_sub(const struct kb *kb, struct patset_sub *sub)
 	}
 }
 
+static void vocab_from_patterns(struct speller *sp, const struct lang_patterns *ps, int target)
+{
+	char lits[PATSET_MAX_ANCHORS][PATSET_MAX_ANCHOR];
+
+	for (size_t k = 0; k < ps->n; k++) {
+		size_t n = anchors_extract(ps->v[k].re, lits, PATSET_MAX_ANCHORS);
+		for (size_t a = 0; a < n; a++)
+			speller_add_text(sp, lits[a], target);
+	}
+}
+
 static void vocab_add(struct speller *sp, const struct lexicon *lx, const char *text, int target)
 {
 	char norm[SB_MAX_QUESTION + 1];
@@ -233,9 +243,7 @@ static void vocab_add(struct speller *sp, const struct lexicon *lx, const char *
 static int build_vocabulary(struct matcher *m)
 {
 	const struct lang *L = m->lang;
-	struct pattern_words pw;
 
-	pattern_words_start(&pw, L);         /* the patterns' literals, read meanwhile */
 	for (size_t t = 0; t < m->kb->ntopics; t++) {
 		const struct kb_topic *tp = &m->kb->topics[t];
 		for (size_t e = 0; e < tp->nexamples; e++)
@@ -247,7 +255,10 @@ static int build_vocabulary(struct matcher *m)
 		speller_add_text(&m->speller, L->lexicon.repl[i], 1);
 	for (size_t r = 0; r < m->kb->nroles; r++)
 		vocab_add(&m->speller, NULL, m->kb->roles[r].name, 1);
-	pattern_words_finish(&pw, &m->speller);   /* the role patterns' (targets), then the intents' */
+	for (size_t e = 0; e < L->nentities; e++)
+		vocab_from_patterns(&m->speller, &L->entities[e].patterns, 1);
+	for (size_t i = 0; i < L->nintents; i++)
+		vocab_from_patterns(&m->speller, &L->intents[i].patterns, 0);
 	m->speller.rewritten = &L->lexicon.words;
 	return speller_build(&m->speller);
 }
@@ -293,7 +304,6 @@ int matcher_build(struct matcher *m, const struct kb *kb, const struct lang *lan
 	size_t before = d->count;
 	struct buf define;
 	struct training training;
-	struct ranker_libm libm;
 
 	m->kb = kb;
 	m->lang = lang;
@@ -310,7 +320,6 @@ int matcher_build(struct matcher *m, const struct kb *kb, const struct lang *lan
 		buf_release(&define);
 		return -1;
 	}
-	ranker_libm_hold(&libm);               /* mapped meanwhile, for the model's weights */
 	for (size_t r = 0; r < kb->nroles; r++) {
 		unsigned char c = (unsigned char)kb->roles[r].id[0];
 		m->role_first[c >> 6] |= 1ull << (c & 63);
@@ -327,7 +336,6 @@ int matcher_build(struct matcher *m, const struct kb *kb, const struct lang *lan
 		diag_add(d, "matcher", 0, "out of memory");
 	if (training_finish(&training) < 0 && d->count == before)
 		diag_add(d, "matcher", 0, "out of memory building the model");
-	ranker_libm_release(&libm);
 	return d->count > before ? -1 : 0;
 }
 

@@ -3,7 +3,6 @@
 
 #include <dlfcn.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include "alloc.h"
@@ -302,30 +301,6 @@ static void *libm_log(log_fn *fn)
 		lib = NULL;
 	}
 	return lib;
-}
-
-static void *libm_open(void *arg)
-{
-	struct ranker_libm *h = arg;
-
-	h->lib = dlopen("libm.so.6", RTLD_NOW | RTLD_LOCAL);
-	return NULL;
-}
-
-void ranker_libm_hold(struct ranker_libm *h)
-{
-	h->lib = NULL;
-	h->started = pthread_create(&h->th, NULL, libm_open, h) == 0;
-}
-
-void ranker_libm_release(struct ranker_libm *h)
-{
-	if (h->started)
-		pthread_join(h->th, NULL);
-	if (h->lib)
-		dlclose(h->lib);
-	h->started = 0;
-	h->lib = NULL;
 }
 
 static int weights(struct ranker *r, size_t ndocs, const uint32_t *df)

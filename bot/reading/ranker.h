@@ -14,7 +14,6 @@
 #ifndef STUDYBOT_RANKER_H
 #define STUDYBOT_RANKER_H
 
-#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -67,17 +66,6 @@ void ranker_init(struct ranker *r);
 /* builds r from docs (texts are read, not kept); 0, or -1 when out of memory */
 int ranker_build(struct ranker *r, const struct ranker_doc *docs, size_t ndocs, size_t ntopics);
 void ranker_release(struct ranker *r);
-/* ranker_build opens libm for log() and closes it after (it is not linked: idle
- * memory); mapping it costs about half a millisecond. A loader holds it open
- * meanwhile, mapped by a thread of its own while the loader does other work, so
- * the build's own open finds it mapped: hold before, release after the build. */
-struct ranker_libm {
-	pthread_t th;
-	int started;
-	void *lib;
-};
-void ranker_libm_hold(struct ranker_libm *h);
-void ranker_libm_release(struct ranker_libm *h);
 
 void ranker_scratch_release(struct ranker_scratch *s);
 
