@@ -48,7 +48,7 @@ void patset_init(struct patset *ps)
 void patset_release(struct patset *ps)
 {
 	for (size_t i = 0; i < ps->n; i++)
-		patcode_put(ps->codes[i]);
+		patcode_put(ps->codes[i], ps->jit ? ps->jit[i] : NULL);
 	free(ps->codes);
 	free(ps->jit);
 	free(ps->anchors);
@@ -173,7 +173,7 @@ static int add_compiled(struct patset *ps, pcre2_code *re, struct patcode_jit *j
 		if (at)
 			ps->need_at = at;
 		if (!c || !f || !at || !j) {
-			patcode_put(re);
+			patcode_put(re, jit);
 			snprintf(err, errlen, "out of memory");
 			return -1;
 		}
@@ -189,7 +189,7 @@ static int add_compiled(struct patset *ps, pcre2_code *re, struct patcode_jit *j
 			prefix &= pre[k];
 		if (k < n ? add_anchor(ps, lits[k], ws[k], (int)ps->n, 0) < 0 : keep_need(ps, ps->n, root) < 0) {
 			ps->nanchors = first;            /* none of this pattern's anchors stay */
-			patcode_put(re);
+			patcode_put(re, jit);
 			snprintf(err, errlen, "out of memory");
 			return -1;
 		}
@@ -214,7 +214,7 @@ int patset_add_as(struct patset *ps, const char *compiled, const char *pattern, 
 	if (!re) {                      /* report the error against what the author wrote */
 		re = patcode_compile(NULL, pattern, NULL, err, errlen);
 		if (re) {
-			patcode_put(re);
+			patcode_put(re, NULL);
 			snprintf(err, errlen, "pattern does not compile once (?&role) is expanded");
 		}
 		return -1;
