@@ -50,7 +50,7 @@ struct tag_slice {
 static void list_doc(struct ranker_doc *docs, struct doc_source *src, size_t *n, const char *text, int topic,
 		     int after, int words_only, int example_of)
 {
-	docs[*n] = (struct ranker_doc){ NULL, topic, after, words_only, NULL, 0 };
+	docs[*n] = (struct ranker_doc){ NULL, topic, after, words_only };
 	src[(*n)++] = (struct doc_source){ text, example_of, 0 };
 }
 
@@ -78,37 +78,19 @@ static size_t topic_docs(const struct matcher *m, struct ranker_doc *docs, struc
 	return n;
 }
 
-/* the features the model learns from docs[i] (tagged), made here, on the tagging
- * thread, rather than one after another in ranker_build; 0, or -1 out of memory */
-static int doc_features(struct ranker_doc *doc, struct ranker_feature *f, struct ranker_feature *tmp)
-{
-	size_t n = ranker_doc_features(doc, f, tmp);
-	struct ranker_feature *keep = sb_malloc((n ? n : 1) * sizeof(*keep));
-
-	if (!keep)
-		return -1;
-	memcpy(keep, f, n * sizeof(*keep));
-	doc->feat = keep;
-	doc->nfeat = n;
-	return 0;
-}
-
 static void *tag_slice_run(void *arg)
 {
 	struct tag_slice *c = arg;
 	struct matcher_scratch *s = matcher_scratch_new();
 	struct match_result *res = sb_malloc(sizeof(*res));
-	struct ranker_feature *f = sb_malloc(2 * RANKER_MAX_FEATURES * sizeof(*f));
 
-	c->failed = !s || !res || !f;
+	c->failed = !s || !res;
 	for (size_t i = c->from; i < c->to && !c->failed; i++) {
 		matcher_read(c->m, s, c->src[i].text, strlen(c->src[i].text), res);
 		c->docs[i].text = sb_strdup(res->tagged);
 		c->src[i].asked = c->src[i].example_of >= 0 && figures_asked(res->norm);
-		c->failed = !c->docs[i].text || matcher_scratch_failed(s) ||
-			    doc_features(&c->docs[i], f, f + RANKER_MAX_FEATURES) < 0;
+		c->failed = !c->docs[i].text || matcher_scratch_failed(s);
 	}
-	free(f);
 	free(res);
 	matcher_scratch_free(s);
 	return NULL;
@@ -177,10 +159,8 @@ int matcher_build_ranker(struct matcher *m)
 	if (tag_docs(m, docs, src, n) == 0 && learn_examples(m, docs, src, n) == 0)
 		rc = ranker_build(&m->ranker, docs, n, kb->ntopics);
 out:
-	for (size_t i = 0; docs && i < n; i++) {
+	for (size_t i = 0; docs && i < n; i++)
 		free((char *)docs[i].text);
-		free((struct ranker_feature *)docs[i].feat);
-	}
 	free(docs);
 	free(src);
 	return rc;

@@ -95,11 +95,10 @@ static int collect(struct build *b, const struct ranker_doc *docs, size_t ndocs,
 	if (!b->f || !b->n || pool_room(b, 0, 1, &cap) < 0)
 		return -1;
 	for (size_t d = 0; d < ndocs; d++) {
-		const struct ranker_feature *f = docs[d].feat ? docs[d].feat : tmp;
-		size_t n = docs[d].feat ? docs[d].nfeat : ranker_doc_features(&docs[d], tmp, sorted);
+		size_t n = ranker_doc_features(&docs[d], tmp, sorted);
 		if (pool_room(b, b->total, n, &cap) < 0)
 			return -1;
-		memcpy(b->pool + b->total, f, n * sizeof(*f));
+		memcpy(b->pool + b->total, tmp, n * sizeof(*tmp));
 		b->n[d] = n;
 		b->total += n;
 	}

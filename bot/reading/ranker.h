@@ -58,8 +58,6 @@ struct ranker_doc {
 	int topic;
 	int after;
 	int words_only;      /* 1: no character n-grams (long texts such as answers) */
-	const struct ranker_feature *feat;   /* its ranker_doc_features() when made already, or NULL */
-	size_t nfeat;
 };
 
 void ranker_init(struct ranker *r);
@@ -78,8 +76,7 @@ size_t ranker_word_features(const char *text, float w, struct ranker_feature *ou
  * features; returns the new count */
 size_t ranker_merge(struct ranker_feature *f, size_t n, struct ranker_feature *tmp);
 /* a document's features as the model learns them (merged), in out (room for
- * RANKER_MAX_FEATURES, tmp as much); returns how many. Thread-safe: the loader
- * makes them on the threads that tag the documents */
+ * RANKER_MAX_FEATURES, tmp as much); returns how many */
 size_t ranker_doc_features(const struct ranker_doc *doc, struct ranker_feature *out, struct ranker_feature *tmp);
 /* the hash of a content word (a unigram feature) */
 uint32_t ranker_word_hash(const char *word, size_t len);

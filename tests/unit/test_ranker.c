@@ -18,18 +18,18 @@ enum { T_LENGTH, T_REGISTRY, T_PAY, T_HISTORY, NTOPICS };
 
 /* tagged text is lower case, words separated by single spaces */
 static const struct ranker_doc docs[] = {
-	{ "how long is emr training", T_LENGTH, -1, 0, NULL, 0 },
-	{ "how many hours is the emr course", T_LENGTH, -1, 0, NULL, 0 },
-	{ "emr training length in weeks", T_LENGTH, -1, 0, NULL, 0 },
-	{ "what is the national registry", T_REGISTRY, -1, 0, NULL, 0 },
-	{ "nremt registration exam", T_REGISTRY, -1, 0, NULL, 0 },
-	{ "should i register with the national registry", T_REGISTRY, -1, 0, NULL, 0 },
-	{ "how much does an emt earn", T_PAY, -1, 0, NULL, 0 },
-	{ "emt salary and wage", T_PAY, -1, 0, NULL, 0 },
-	{ "when was the emr role created", T_HISTORY, -1, 0, NULL, 0 },
-	{ "emr history and origin", T_HISTORY, -1, 0, NULL, 0 },
+	{ "how long is emr training", T_LENGTH, -1, 0 },
+	{ "how many hours is the emr course", T_LENGTH, -1, 0 },
+	{ "emr training length in weeks", T_LENGTH, -1, 0 },
+	{ "what is the national registry", T_REGISTRY, -1, 0 },
+	{ "nremt registration exam", T_REGISTRY, -1, 0 },
+	{ "should i register with the national registry", T_REGISTRY, -1, 0 },
+	{ "how much does an emt earn", T_PAY, -1, 0 },
+	{ "emt salary and wage", T_PAY, -1, 0 },
+	{ "when was the emr role created", T_HISTORY, -1, 0 },
+	{ "emr history and origin", T_HISTORY, -1, 0 },
 	/* a follow-up: only right after the length topic */
-	{ "who is the founder", T_HISTORY, T_LENGTH, 0, NULL, 0 },
+	{ "who is the founder", T_HISTORY, T_LENGTH, 0 },
 };
 
 static struct ranker r;
@@ -168,16 +168,16 @@ static void test_followup_only_after_its_topic(void **state)
 static void test_more_topics_than_top(void **state)
 {
 	static const struct ranker_doc many[] = {
-		{ "emt shift length", 0, -1, 0, NULL, 0 },
-		{ "emt salary range", 1, -1, 0, NULL, 0 },
-		{ "emt uniform colour", 2, -1, 0, NULL, 0 },
-		{ "emt exam retake", 3, -1, 0, NULL, 0 },
-		{ "emt license renewal", 4, -1, 0, NULL, 0 },
-		{ "emt ambulance driving", 5, -1, 0, NULL, 0 },
-		{ "emt night work", 6, -1, 0, NULL, 0 },
-		{ "emt union dues", 7, -1, 0, NULL, 0 },
-		{ "emt emt emt jobs", 8, -1, 0, NULL, 0 },
-		{ "paramedic school", 9, -1, 0, NULL, 0 },
+		{ "emt shift length", 0, -1, 0 },
+		{ "emt salary range", 1, -1, 0 },
+		{ "emt uniform colour", 2, -1, 0 },
+		{ "emt exam retake", 3, -1, 0 },
+		{ "emt license renewal", 4, -1, 0 },
+		{ "emt ambulance driving", 5, -1, 0 },
+		{ "emt night work", 6, -1, 0 },
+		{ "emt union dues", 7, -1, 0 },
+		{ "emt emt emt jobs", 8, -1, 0 },
+		{ "paramedic school", 9, -1, 0 },
 	};
 	static const char *const qs[] = {
 		"emt", "emt jobs", "emt shift salary uniform exam license", "emt night ambulance", "emt emt",
@@ -207,42 +207,6 @@ static void test_more_topics_than_top(void **state)
 	assert_int_equal(rank_in(&rk, "emt union dues", -1, top), RANKER_TOP);
 	assert_int_equal(top[0].topic, 7);
 	ranker_release(&rk);
-}
-
-/* a model learnt from features made beforehand (as the loader's tagging threads
- * make them) is the same model, bit for bit, as one that reads the texts itself */
-static void test_features_made_beforehand(void **state)
-{
-	enum { N = sizeof(docs) / sizeof(docs[0]) };
-	static struct ranker_feature made[N][RANKER_MAX_FEATURES];
-	struct ranker_feature tmp[RANKER_MAX_FEATURES];
-	struct ranker_doc pre[N];
-	struct ranker r2;
-
-	(void)state;
-	for (size_t d = 0; d < N; d++) {
-		pre[d] = docs[d];
-		pre[d].nfeat = ranker_doc_features(&docs[d], made[d], tmp);
-		pre[d].feat = made[d];
-		pre[d].text = "unread";          /* the features, not the text, are learnt */
-	}
-	ranker_init(&r2);
-	assert_int_equal(ranker_build(&r2, pre, N, NTOPICS), 0);
-	assert_int_equal(r2.nfeat, r.nfeat);
-	assert_memory_equal(r2.feat_hash, r.feat_hash, r.nfeat * sizeof(*r.feat_hash));
-	assert_memory_equal(r2.idf, r.idf, r.nfeat * sizeof(*r.idf));
-	assert_memory_equal(r2.post_start, r.post_start, (r.nfeat + 1) * sizeof(*r.post_start));
-	assert_memory_equal(r2.post_w, r.post_w, r.post_start[r.nfeat] * sizeof(*r.post_w));
-	for (size_t d = 0; d < N; d++) {
-		struct ranker_hit a[RANKER_TOP], b[RANKER_TOP];
-		size_t na = rank_in(&r, docs[d].text, -1, a), nb = rank_in(&r2, docs[d].text, -1, b);
-		assert_int_equal(na, nb);
-		for (size_t i = 0; i < na; i++) {
-			assert_int_equal(a[i].topic, b[i].topic);
-			assert_memory_equal(&a[i].score, &b[i].score, sizeof(a[i].score));
-		}
-	}
-	ranker_release(&r2);
 }
 
 static void test_stopwords(void **state)
@@ -333,7 +297,6 @@ int main(void)
 		cmocka_unit_test(test_unrelated_scores_low),
 		cmocka_unit_test(test_followup_only_after_its_topic),
 		cmocka_unit_test(test_more_topics_than_top),
-		cmocka_unit_test(test_features_made_beforehand),
 		cmocka_unit_test(test_stopwords),
 		cmocka_unit_test(test_word_topics),
 		cmocka_unit_test(test_empty_ranker),
