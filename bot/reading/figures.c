@@ -2,6 +2,7 @@
 #include "figures.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <strings.h>
 #include <string.h>
 
@@ -23,25 +24,28 @@ static const char *const figure_words[] = {
 	"twice", "minutes", "hours", "days", "weeks", "months", "years", "percent", NULL,
 };
 
-/* phrase p occurs in s between word boundaries */
-static int has_phrase(const char *s, const char *p)
-{
-	size_t n = strlen(p);
-
-	for (const char *at = strstr(s, p); at; at = strstr(at + 1, p)) {
-		int left = at == s || !isalnum((unsigned char)at[-1]);
-		int right = !isalnum((unsigned char)at[n]);
-		if (left && right)
-			return 1;
-	}
-	return 0;
-}
-
+/* One pass over the question: at each place a word may start (no letter or digit
+ * before it), the phrases starting with that letter are compared there - the same
+ * answer as looking for each phrase in turn, with a boundary on both sides. */
 int figures_asked(const char *norm)
 {
-	for (int i = 0; asks[i]; i++)
-		if (has_phrase(norm, asks[i]))
-			return 1;
+	uint64_t first[4] = { 0, 0, 0, 0 };     /* the bytes a phrase starts with */
+
+	for (int k = 0; asks[k]; k++)
+		first[(unsigned char)asks[k][0] >> 6] |= 1ull << ((unsigned char)asks[k][0] & 63);
+	for (size_t i = 0; norm[i]; i++) {
+		unsigned char c = (unsigned char)norm[i];
+		if ((i > 0 && isalnum((unsigned char)norm[i - 1])) || !(first[c >> 6] >> (c & 63) & 1))
+			continue;
+		for (int k = 0; asks[k]; k++) {
+			size_t n;
+			if (asks[k][0] != norm[i])
+				continue;
+			n = strlen(asks[k]);
+			if (strncmp(norm + i, asks[k], n) == 0 && !isalnum((unsigned char)norm[i + n]))
+				return 1;
+		}
+	}
 	return 0;
 }
 

@@ -149,38 +149,35 @@ long need_emit(const struct need_tree *t, int root, need_intern_fn intern, void 
 	return emit(t, root, intern, ctx, out, cap, 0);
 }
 
-static int holds(const uint32_t *code, size_t *at, const uint32_t *seen, uint32_t gen)
+/* the value of the node at code[at]; a group's first word holds its size in
+ * words, so a child decided early is stepped over, not read */
+static int holds(const uint32_t *code, size_t at, const uint32_t *seen, uint32_t gen)
 {
-	uint32_t w = code[*at], op = w >> OP_SHIFT;
+	uint32_t w = code[at];
 	size_t end;
 	int want;
 
-	if (op == NEED_ATOM) {
-		(*at)++;
+	if (w >> OP_SHIFT == NEED_ATOM)
 		return seen[w & PAYLOAD] == gen;
-	}
-	end = *at + (w & PAYLOAD);
-	want = op == NEED_OR;                   /* the value that decides the group */
-	for ((*at)++; *at < end;) {
-		uint32_t c = code[*at];
+	end = at + (w & PAYLOAD);
+	want = w >> OP_SHIFT == NEED_OR;        /* the value that decides the group */
+	for (at++; at < end;) {
+		uint32_t c = code[at];
 		int v;
 		if (c >> OP_SHIFT == NEED_ATOM) {      /* most children: no call */
 			v = seen[c & PAYLOAD] == gen;
-			(*at)++;
+			at++;
 		} else {
 			v = holds(code, at, seen, gen);
+			at += c & PAYLOAD;
 		}
-		if (v == want) {
-			*at = end;
+		if (v == want)
 			return want;
-		}
 	}
 	return !want;
 }
 
 int need_holds(const uint32_t *code, const uint32_t *seen, uint32_t gen)
 {
-	size_t at = 0;
-
-	return holds(code, &at, seen, gen);
+	return holds(code, 0, seen, gen);
 }

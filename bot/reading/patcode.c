@@ -2,6 +2,7 @@
 #include "patcode.h"
 
 #include <pthread.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -84,23 +85,38 @@ static struct patcode_jit *cache_add(const char *src, size_t n, uint64_t h, pcre
 	return &c->jit;
 }
 
-/* one user of code fewer; the last frees it */
-void patcode_put(pcre2_code *code)
+/* the entry holding code, its link in its list and, in *c, the entry; NULL when
+ * code is not kept. With its JIT state (patcode_compile's *jit) the entry is
+ * found at once, its bucket known; without, every bucket is looked through. */
+static struct cached_code **entry_of(pcre2_code *code, struct patcode_jit *jit)
+{
+	struct cached_code **p;
+
+	if (jit) {
+		struct cached_code *c = (struct cached_code *)(void *)((char *)jit - offsetof(struct cached_code, jit));
+		for (p = &cache.bucket[c->hash % CACHE_BUCKETS]; *p; p = &(*p)->next)
+			if (*p == c && c->code == code)
+				return p;
+	}
+	for (size_t b = 0; b < CACHE_BUCKETS; b++)
+		for (p = &cache.bucket[b]; *p; p = &(*p)->next)
+			if ((*p)->code == code)
+				return p;
+	return NULL;
+}
+
+void patcode_put(pcre2_code *code, struct patcode_jit *jit)
 {
 	struct cached_code **p, *gone = NULL;
-	int shared = 0;
+	int shared;
 
 	pthread_mutex_lock(&cache.lock);
-	for (size_t b = 0; b < CACHE_BUCKETS && !shared; b++)
-		for (p = &cache.bucket[b]; *p; p = &(*p)->next)
-			if ((*p)->code == code) {
-				shared = 1;
-				if (--(*p)->refs == 0) {
-					gone = *p;
-					*p = gone->next;
-				}
-				break;
-			}
+	p = entry_of(code, jit);
+	shared = p != NULL;
+	if (p && --(*p)->refs == 0) {
+		gone = *p;
+		*p = gone->next;
+	}
 	pthread_mutex_unlock(&cache.lock);
 	if (!shared || gone)
 		pcre2_code_free(code);

@@ -24,7 +24,8 @@ struct patcode_jit {
  * NULL with a message (offsets in pattern) in err when it does not compile */
 pcre2_code *patcode_compile(const char *define, const char *pattern, struct patcode_jit **jit,
 			    char *err, size_t errlen);
-/* one user of code fewer; the last frees it */
-void patcode_put(pcre2_code *code);
+/* one user of code fewer; the last frees it. jit: the JIT state patcode_compile
+ * gave with it (found at once), or NULL (found by a look through every code) */
+void patcode_put(pcre2_code *code, struct patcode_jit *jit);
 
 #endif

@@ -48,10 +48,11 @@ void patset_init(struct patset *ps)
 void patset_release(struct patset *ps)
 {
 	for (size_t i = 0; i < ps->n; i++)
-		patcode_put(ps->codes[i]);
+		patcode_put(ps->codes[i], ps->jit ? ps->jit[i] : NULL);
 	free(ps->codes);
 	free(ps->jit);
 	free(ps->anchors);
+	free(ps->keys);
 	free(ps->prefix);
 	free(ps->bucket_start);
 	free(ps->occupied);
@@ -173,7 +174,7 @@ static int add_compiled(struct patset *ps, pcre2_code *re, struct patcode_jit *j
 		if (at)
 			ps->need_at = at;
 		if (!c || !f || !at || !j) {
-			patcode_put(re);
+			patcode_put(re, jit);
 			snprintf(err, errlen, "out of memory");
 			return -1;
 		}
@@ -189,7 +190,7 @@ static int add_compiled(struct patset *ps, pcre2_code *re, struct patcode_jit *j
 			prefix &= pre[k];
 		if (k < n ? add_anchor(ps, lits[k], ws[k], (int)ps->n, 0) < 0 : keep_need(ps, ps->n, root) < 0) {
 			ps->nanchors = first;            /* none of this pattern's anchors stay */
-			patcode_put(re);
+			patcode_put(re, jit);
 			snprintf(err, errlen, "out of memory");
 			return -1;
 		}
@@ -214,7 +215,7 @@ int patset_add_as(struct patset *ps, const char *compiled, const char *pattern, 
 	if (!re) {                      /* report the error against what the author wrote */
 		re = patcode_compile(NULL, pattern, NULL, err, errlen);
 		if (re) {
-			patcode_put(re);
+			patcode_put(re, NULL);
 			snprintf(err, errlen, "pattern does not compile once (?&role) is expanded");
 		}
 		return -1;
@@ -277,6 +278,21 @@ static int add_atom_entries(struct patset *ps)
 	return 0;
 }
 
+/* the keys of the anchors, once sorted (patset_key); 0, or -1 out of memory */
+static int build_keys(struct patset *ps)
+{
+	ps->keys = sb_calloc(ps->nanchors ? ps->nanchors : 1, sizeof(*ps->keys));
+	if (!ps->keys)
+		return -1;
+	for (size_t i = 0; i < ps->nanchors; i++) {
+		const struct patset_anchor *a = &ps->anchors[i];
+		memcpy(&ps->keys[i].head, a->lit, a->len < 8 ? a->len : 8);
+		ps->keys[i].same_end = a->same_end;
+		ps->keys[i].len = a->len;
+	}
+	return 0;
+}
+
 int patset_build(struct patset *ps)
 {
 	char *has = sb_calloc(ps->n ? ps->n : 1, 1);
@@ -289,6 +305,8 @@ int patset_build(struct patset *ps)
 	free(ps->occupied);
 	free(ps->occupied_any);
 	free(ps->always);
+	free(ps->keys);
+	ps->keys = NULL;
 	ps->nbuckets = 256;                  /* about four buckets an anchor: few collisions */
 	while (ps->nbuckets < 4 * ps->nanchors && ps->nbuckets < (1u << 22))
 		ps->nbuckets *= 2;
@@ -322,6 +340,10 @@ int patset_build(struct patset *ps)
 	for (size_t i = ps->nanchors; i-- > 0;)
 		ps->anchors[i].same_end = i + 1 < ps->nanchors && same_literal(&ps->anchors[i], &ps->anchors[i + 1]) ?
 					  ps->anchors[i + 1].same_end : (uint32_t)(i + 1);
+	if (build_keys(ps) < 0) {
+		free(has);
+		return -1;
+	}
 	ps->nalways = 0;
 	for (size_t i = 0; i < ps->n; i++)
 		if (!has[i])
@@ -414,20 +436,42 @@ static int same_bytes(const char *a, const char *b, size_t n)
 	return 1;
 }
 
-/* the anchors of bucket b at text + i (ws: a word starts there): their atoms
- * noted, their patterns added to out[n..max) once; returns the new n */
+/* text[i..i+8) in one word, the bytes past len zero (a literal has no NUL, so
+ * one running past the text never matches) */
+static uint64_t head_at(const char *text, size_t len, size_t i)
+{
+	uint64_t w = 0;
+
+	memcpy(&w, text + i, len - i < 8 ? len - i : 8);
+	return w;
+}
+
+/* 1 when the literal of key k (anchor k) is at text + i, whose head is w8 */
+static int literal_at(const struct patset *ps, size_t k, const char *text, size_t len, size_t i, uint64_t w8)
+{
+	const struct patset_key *key = &ps->keys[k];
+	uint64_t mask = key->len >= 8 ? ~0ull : (1ull << (8 * key->len)) - 1;
+
+	if ((w8 & mask) != key->head)
+		return 0;
+	return key->len <= 8 || (key->len <= len - i && same_bytes(text + i + 8, ps->anchors[k].lit + 8, key->len - 8u));
+}
+
+/* the anchors of bucket b at text + i (ws: a word starts there; w8: head_at()):
+ * their atoms noted, their patterns added to out[n..max) once; returns the new n */
 static size_t probe_bucket(const struct patset *ps, struct patset_scratch *s, const char *text, size_t len,
-			   size_t i, int ws, unsigned b, int *out, size_t n, size_t max)
+			   size_t i, int ws, uint64_t w8, unsigned b, int *out, size_t n, size_t max)
 {
 	for (uint32_t k = ps->bucket_start[b], run = 0; k < ps->bucket_start[b + 1]; k++) {
-		const struct patset_anchor *a = &ps->anchors[k];
+		const struct patset_anchor *a;
 		if (k >= run) {                /* a new literal: compared once for its run */
-			if (a->len > len - i || !same_bytes(text + i, a->lit, a->len)) {
-				k = a->same_end - 1;
+			if (!literal_at(ps, k, text, len, i, w8)) {
+				k = ps->keys[k].same_end - 1;
 				continue;
 			}
-			run = a->same_end;
+			run = ps->keys[k].same_end;
 		}
+		a = &ps->anchors[k];
 		if (a->ws && !ws)
 			continue;
 		if (a->atom != NEED_NONE)
@@ -471,6 +515,7 @@ size_t patset_candidates(const struct patset *ps, struct patset_scratch *s, cons
 		int ws = i == 0 || !word_byte((unsigned char)text[i - 1]);
 		const uint64_t *occ = ws ? ps->occupied : ps->occupied_any;
 		uint32_t h;
+		uint64_t w8 = 0;
 		if (!ws && few)
 			continue;                      /* every other anchor starts a word */
 		h = (2166136261u ^ (unsigned char)text[i]) * 16777619u;
@@ -478,8 +523,11 @@ size_t patset_candidates(const struct patset *ps, struct patset_scratch *s, cons
 			unsigned b;
 			h = (h ^ (unsigned char)text[i + kl - 1]) * 16777619u;   /* = bucket_of() */
 			b = (kl - 2) * ps->nbuckets + ((h ^ (h >> 15)) & (ps->nbuckets - 1));
-			if (occ[b / 64] & (1ull << (b % 64)))      /* a small bitmap spares a cache miss */
-				n = probe_bucket(ps, s, text, len, i, ws, b, out, n, max);
+			if (!(occ[b / 64] & (1ull << (b % 64))))   /* a small bitmap spares a cache miss */
+				continue;
+			if (!w8)
+				w8 = head_at(text, len, i);
+			n = probe_bucket(ps, s, text, len, i, ws, w8, b, out, n, max);
 		}
 	}
 	return n;
@@ -495,76 +543,4 @@ int patset_possible(const struct patset *ps, const struct patset_scratch *s, int
 	if (!s->scanned || !ps->need_at || i < 0 || (size_t)i >= ps->n || ps->need_at[i] == NEED_NONE)
 		return 1;
 	return need_holds(ps->need_code + ps->need_at[i], s->atom_seen, s->gen);
-}
-
-/* JIT-compiles a copy of pattern i and publishes it; the caller is the only one
- * doing so for i (the one whose run reached PATSET_JIT_AFTER). NULL when the JIT
- * is not available (the interpreter goes on; same results) */
-static pcre2_code *jit_compile(const struct patset *ps, int i)
-{
-	pcre2_code *j = pcre2_code_copy(ps->codes[i]);
-
-	if (j && pcre2_jit_compile(j, PCRE2_JIT_COMPLETE) != 0) {
-		pcre2_code_free(j);
-		j = NULL;
-	}
-	if (j)
-		atomic_store_explicit(&ps->jit[i]->code, j, memory_order_release);
-	return j;
-}
-
-/* pattern i's JIT code, compiled now if this run is its PATSET_JIT_AFTER-th
- * (or `now`: the interpreter hit a limit); NULL: run the interpreter */
-static pcre2_code *jit_code(const struct patset *ps, int i, int now)
-{
-	pcre2_code *j;
-	atomic_uint *runs;
-
-	if (!ps->jit[i])
-		return NULL;
-	j = atomic_load_explicit(&ps->jit[i]->code, memory_order_acquire);
-	runs = &ps->jit[i]->runs;
-	if (j || atomic_load_explicit(runs, memory_order_relaxed) >= PATSET_JIT_AFTER)
-		return j;
-	if (now)                        /* only the run that reaches the mark compiles */
-		return atomic_exchange_explicit(runs, PATSET_JIT_AFTER, memory_order_relaxed) < PATSET_JIT_AFTER ?
-		       jit_compile(ps, i) : NULL;
-	if (atomic_fetch_add_explicit(runs, 1, memory_order_relaxed) + 1 == PATSET_JIT_AFTER)
-		return jit_compile(ps, i);
-	return NULL;
-}
-
-size_t patset_jitted(const struct patset *ps)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < ps->n; i++)
-		n += ps->jit[i] && atomic_load(&ps->jit[i]->code) != NULL;
-	return n;
-}
-
-int patset_match(const struct patset *ps, struct patset_scratch *s, int i, const char *text,
-		 size_t len, size_t start, size_t *so, size_t *eo)
-{
-	int rc;
-	PCRE2_SIZE *ov;
-	pcre2_code *j;
-
-	if (i < 0 || (size_t)i >= ps->n || !s->md || start > len)
-		return 0;
-	if ((j = jit_code(ps, i, 0)))
-		rc = pcre2_jit_match(j, (PCRE2_SPTR)text, len, start, 0, s->md, ps->mctx);
-	else {
-		rc = pcre2_match(ps->codes[i], (PCRE2_SPTR)text, len, start, 0, s->md, ps->mctx);
-		if ((rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT) && (j = jit_code(ps, i, 1)))
-			rc = pcre2_jit_match(j, (PCRE2_SPTR)text, len, start, 0, s->md, ps->mctx);
-	}
-	if (rc < 0)
-		return 0;            /* no match, or the match limit hit: not a match */
-	ov = pcre2_get_ovector_pointer(s->md);
-	if (so)
-		*so = ov[0];
-	if (eo)
-		*eo = ov[1];
-	return 1;
 }

@@ -39,6 +39,14 @@ struct patset_anchor {
 	uint32_t same_end;      /* the first anchor after the run with this literal (patset_build) */
 };
 
+/* an anchor's literal as the scan compares it first: its first (up to) eight
+ * bytes in one word, so a literal that is not there costs no look at its anchor */
+struct patset_key {
+	uint64_t head;          /* the first min(len, 8) bytes, the rest zero */
+	uint32_t same_end;      /* = the anchor's */
+	unsigned char len;
+};
+
 /* what a subroutine call (?&name) needs: one of these literals (e.g. the role ids) */
 struct patset_sub {
 	char name[32];
@@ -61,6 +69,7 @@ struct patset {
 	size_t n, cap;
 	struct patset_anchor *anchors;   /* sorted by bucket once built */
 	size_t nanchors, anchors_cap;
+	struct patset_key *keys;         /* per anchor, in the same order */
 	uint32_t *bucket_start;          /* one offset per bucket (+1) into anchors */
 	uint64_t *occupied;              /* one bit per bucket: has anchors */
 	uint64_t *occupied_any;          /* ... has anchors that may start inside a word */

@@ -67,10 +67,21 @@ void ranker_release(struct ranker *r);
 
 void ranker_scratch_release(struct ranker_scratch *s);
 
+/* ranker_text.c: what the model reads of a text */
 /* The features of a tagged text, weight w each; returns how many were written (<= cap). */
 size_t ranker_features(const char *text, float w, struct ranker_feature *out, size_t cap);
 /* the same without character n-grams */
 size_t ranker_word_features(const char *text, float w, struct ranker_feature *out, size_t cap);
+/* sorts f[0..n) by hash, stably (through tmp[n]), and sums the weights of equal
+ * features; returns the new count */
+size_t ranker_merge(struct ranker_feature *f, size_t n, struct ranker_feature *tmp);
+/* a document's features as the model learns them (merged), in out (room for
+ * RANKER_MAX_FEATURES, tmp as much); returns how many */
+size_t ranker_doc_features(const struct ranker_doc *doc, struct ranker_feature *out, struct ranker_feature *tmp);
+/* the hash of a content word (a unigram feature) */
+uint32_t ranker_word_hash(const char *word, size_t len);
+/* 1 when word[0..len) is a function word that carries no topic */
+int ranker_stopword(const char *word, size_t len);
 /*
  * Scores every topic for the features f[0..n) (merged and normalised here) and
  * writes the best (at most RANKER_TOP, best first) to top; returns how many.
@@ -83,7 +94,5 @@ int ranker_knows_word(const struct ranker *r, const char *word, size_t len);
 /* how many topics use the word in their examples, titles or answers (declared
  * follow-up questions do not count); -1 when no text the model learnt from has it */
 int ranker_word_topics(const struct ranker *r, const char *word, size_t len);
-/* 1 when word[0..len) is a function word that carries no topic */
-int ranker_stopword(const char *word, size_t len);
 
 #endif

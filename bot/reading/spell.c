@@ -127,6 +127,23 @@ static int link_deletions(struct speller *sp, struct strmap *map, size_t i)
 	return 0;
 }
 
+/* the join_hint bit of a word of letters w[0..len), 2 <= len <= SPELL_MAX_WORD */
+static size_t hint_bit(const char *w, size_t len)
+{
+	return ((size_t)(w[0] - 'a') * 26 + (size_t)(w[1] - 'a')) * (SPELL_MAX_WORD + 1) + len;
+}
+
+/* 0 when no vocabulary word of letters could be w[0..len) (letters too) */
+static int may_know(const struct speller *sp, const char *w, size_t len)
+{
+	size_t b;
+
+	if (len < 2 || len > SPELL_MAX_WORD)
+		return 1;
+	b = hint_bit(w, len);
+	return sp->join_hint[b / 64] >> (b % 64) & 1;
+}
+
 int speller_build(struct speller *sp)
 {
 	if (sp->nomem)
@@ -136,6 +153,10 @@ int speller_build(struct speller *sp)
 		size_t len = strlen(w);
 		if (!is_alpha_word(w, len))
 			continue;
+		if (len >= 2) {
+			size_t b = hint_bit(w, len);
+			sp->join_hint[b / 64] |= 1ull << (b % 64);
+		}
 		if (len > SPELL_DROPPED_MIN && link_deletions(sp, &sp->dropped, i) < 0)
 			return -1;
 		if (!sp->target[i] || len < SPELL_MIN_TARGET)
@@ -333,7 +354,7 @@ static size_t join_pieces(const struct speller *sp, const char *text, size_t i, 
 			used = k + 1;
 		}
 		out[o] = '\0';
-		return o >= 2 && known(sp, out, o) >= 0 ? used : 0;
+		return o >= 2 && may_know(sp, out, o) && known(sp, out, o) >= 0 ? used : 0;
 	}
 	if (j >= len || n > SPELL_MAX_WORD)
 		return 0;
@@ -342,6 +363,8 @@ static size_t join_pieces(const struct speller *sp, const char *text, size_t i, 
 	int k;
 	if (n + n2 > SPELL_MAX_WORD || !is_alpha_word(text + i, n) || !is_alpha_word(text + j, n2))
 		return 0;
+	if (!may_know(sp, text + i, n + n2))
+		return 0;                               /* most pairs: no lookup */
 	memcpy(out, text + i, n);
 	memcpy(out + n, text + j, n2);
 	out[n + n2] = '\0';

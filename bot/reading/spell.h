@@ -25,6 +25,7 @@
 #define STUDYBOT_SPELL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "strmap.h"
 
@@ -43,6 +44,9 @@ struct speller {
 	struct strmap dropped;   /* a known word less one letter -> first link (longer words) */
 	int *link_word, *link_next;
 	size_t nlinks, links_cap;
+	/* one bit per (first letter, second letter, length) a vocabulary word of
+	 * letters has: most pieces that do not join are told apart without a lookup */
+	uint64_t join_hint[(26 * 26 * (SPELL_MAX_WORD + 1) + 63) / 64];
 	int nomem;               /* an add ran out of memory: speller_build fails */
 	const struct strmap *rewritten;   /* words the lexicon rewrites: pieces never join into them */
 };

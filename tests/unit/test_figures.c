@@ -8,7 +8,40 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <ctype.h>
+#include <string.h>
+
 #include "figures.h"
+
+/* the one-pass figures_asked() agrees with looking for each phrase in turn
+ * (strstr, a boundary on both sides: how it was written first) on texts built
+ * to sit on the edges: phrases inside words, at the ends, repeated, cut short */
+static int asked_by_search(const char *s)
+{
+	static const char *const asks[] = { "how many", "how much", "how long", "how often", "what score",
+					    "what are the odds", "odds of", "success rate", "what year" };
+	for (size_t k = 0; k < sizeof(asks) / sizeof(asks[0]); k++) {
+		size_t n = strlen(asks[k]);
+		for (const char *at = strstr(s, asks[k]); at; at = strstr(at + 1, asks[k]))
+			if ((at == s || !isalnum((unsigned char)at[-1])) && !isalnum((unsigned char)at[n]))
+				return 1;
+	}
+	return 0;
+}
+
+static void test_asked_one_pass(void **state)
+{
+	static const char *const texts[] = {
+		"how many", "showmany", "how manyx", "xhow many", "how many1", "how  many", "so how many",
+		"how how many", "odds of it", "the odds ofs", "godds of", "what are the odds", "what are the odd",
+		"success rates", "success rate?", "a success rate", "whatscore", "what score", "1how long",
+		"how lon", "how much-", "-how much", "emt vs emr", "", "h", "what year did", "what years",
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
+		assert_int_equal(figures_asked(texts[i]), asked_by_search(texts[i]));
+}
 
 static void test_asked(void **state)
 {
@@ -39,6 +72,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_asked),
+		cmocka_unit_test(test_asked_one_pass),
 		cmocka_unit_test(test_given),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -157,10 +157,49 @@ static void test_limit_hands_over_to_jit(void **state)
 	patset_release(&ps);
 }
 
+/* the scan compares an anchor's first eight bytes in one word (patset_key): a
+ * literal longer than eight bytes, one that differs only past its eighth byte,
+ * one running past the end of the text and one ending the text are each told
+ * apart as a byte-by-byte compare would */
+static void test_anchor_keys(void **state)
+{
+	static const char *const pats[] = { "\\bparamedicine\\b", "\\bparamedics\\b", "\\bparamedic\\b",
+					    "\\bemt\\b", "\\bparamedicinal\\b" };
+	static const struct { const char *text; int expect[5]; } cases[] = {
+		{ "what is paramedicine", { 1, 0, 1, 0, 0 } },
+		{ "two paramedics", { 0, 1, 1, 0, 0 } },
+		{ "a paramedi", { 0, 0, 0, 0, 0 } },
+		{ "paramedicina and emt", { 0, 0, 1, 1, 0 } },
+		{ "paramedicinal", { 0, 0, 1, 0, 1 } },
+		{ "emt", { 0, 0, 0, 1, 0 } },
+	};
+	struct patset ps;
+	struct patset_scratch s;
+	char err[200];
+
+	(void)state;
+	patset_init(&ps);
+	for (size_t i = 0; i < sizeof(pats) / sizeof(pats[0]); i++)
+		assert_int_equal(patset_add(&ps, NULL, pats[i], err, sizeof(err)), (int)i);
+	assert_int_equal(patset_build(&ps), 0);
+	patset_scratch_init(&s);
+	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		int out[8], found[5] = { 0, 0, 0, 0, 0 };
+		size_t n = patset_candidates(&ps, &s, cases[c].text, strlen(cases[c].text), 0, out, 8);
+		for (size_t k = 0; k < n; k++)
+			found[out[k]] = 1;
+		for (size_t i = 0; i < 5; i++)
+			assert_int_equal(found[i], cases[c].expect[i]);
+	}
+	patset_scratch_release(&s);
+	patset_release(&ps);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_shared_between_sets),
+		cmocka_unit_test(test_anchor_keys),
 		cmocka_unit_test(test_define_is_part_of_the_source),
 		cmocka_unit_test(test_outlives_the_set_it_came_from),
 		cmocka_unit_test(test_jit_only_once_hot),

@@ -114,6 +114,40 @@ static void test_article_before_letters(void **state)
 	assert_string_equal(b, "how long is aemt training");
 }
 
+/* join_hint: a target split anywhere into two unknown pieces still joins, the
+ * longest word allowed (SPELL_MAX_WORD letters) included; a pair whose first
+ * letters and length no word has stays apart */
+static void test_join_hint(void **state)
+{
+	static const char *const words[] = { "paramedicine", "ambulance", "responder",
+					     "zyxwvutsrqponmlkjihgzyxwvutsrqponmlkjihg" };
+	struct speller own;
+
+	(void)state;
+	speller_init(&own);
+	for (size_t w = 0; w < sizeof(words) / sizeof(words[0]); w++)
+		speller_add_text(&own, words[w], 1);
+	assert_int_equal(speller_build(&own), 0);
+	for (size_t w = 0; w < sizeof(words) / sizeof(words[0]); w++) {
+		size_t len = strlen(words[w]);
+		assert_int_equal(len <= SPELL_MAX_WORD, 1);
+		for (size_t k = 2; k + 2 <= len; k++) {
+			char t[2 * SPELL_MAX_WORD + 2];
+			memcpy(t, words[w], k);
+			t[k] = ' ';
+			memcpy(t + k + 1, words[w] + k, len - k + 1);
+			speller_fix(&own, t, sizeof(t));
+			assert_string_equal(t, words[w]);
+		}
+	}
+	{
+		char t[64] = "qq zz";
+		speller_fix(&own, t, sizeof(t));
+		assert_string_equal(t, "qq zz");
+	}
+	speller_release(&own);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -123,6 +157,7 @@ int main(void)
 		cmocka_unit_test(test_article_before_letters),
 		cmocka_unit_test(test_fix_text),
 		cmocka_unit_test(test_pieces_joined),
+		cmocka_unit_test(test_join_hint),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
