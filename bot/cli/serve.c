@@ -336,6 +336,46 @@ static int start_workers(struct serve *s)
 	return 0;
 }
 
+/* the connections serve opens itself: Telegram polling and its webhook, Zulip and
+ * Matrix long-polls, the Discord Gateway, Slack Socket Mode, Mattermost's WebSocket */
+static int start_connections(struct serve *s)
+{
+	struct worker *w = s->workers[0];
+
+	return telegram_me_start(w, &s->me) < 0 || poller_start(w, s->me, &s->poller) < 0 ||
+	       telegram_hook_start(w, &s->hook) < 0 || zulip_poll_start(w, &s->zulip) < 0 ||
+	       matrix_poll_start(w, &s->matrix) < 0 || discord_gateway_start(w, &s->gateway) < 0 ||
+	       socket_mode_start(w, &s->socket) < 0 || mattermost_websocket_start(w, &s->mattermost) < 0 ? -1 : 0;
+}
+
+static void free_connections(struct serve *s)
+{
+	poller_free(s->poller);
+	discord_gateway_free(s->gateway);
+	socket_mode_free(s->socket);
+	mattermost_websocket_free(s->mattermost);
+	telegram_me_free(s->me);
+	telegram_hook_free(s->hook);
+	zulip_poll_free(s->zulip);
+	matrix_poll_free(s->matrix);
+}
+
+/* where serve listens, and the web chat's address when it is on */
+static void log_listening(struct serve *s, struct cli *c)
+{
+	char host[256] = "";
+	int port = 0;
+
+	net_parse_addr(config_str(c->cfg, "server", "listen"), host, sizeof(host), &port);
+	log_info("listening", "address=%s:%d workers=%d kb=%s intents=%s", host,
+		 http_server_port(s->workers[0]->http), s->n, s->svc.kbdir, s->svc.intentsdir);
+	if (config_int(c->cfg, "web", "enabled"))
+		log_info("web", "chat=http://%s:%d%s/ clients=%s", strchr(host, ':') ? "[::1]" :
+			 strcmp(host, "0.0.0.0") == 0 || !host[0] ? "127.0.0.1" : host,
+			 http_server_port(s->workers[0]->http), config_str(c->cfg, "web", "path"),
+			 config_int(c->cfg, "web", "public") ? "any" : "loopback");
+}
+
 int cmd_serve(struct cli *c, int argc, char **argv)
 {
 	struct serve *s;
@@ -364,11 +404,7 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 	loop_add_signal(s->workers[0]->loop, SIGINT, on_signal, s);
 	loop_add_signal(s->workers[0]->loop, SIGHUP, on_signal, s);
 	watch_files(s);
-	if (telegram_me_start(s->workers[0], &s->me) < 0 || poller_start(s->workers[0], s->me, &s->poller) < 0 ||
-	    telegram_hook_start(s->workers[0], &s->hook) < 0 || zulip_poll_start(s->workers[0], &s->zulip) < 0 ||
-	    matrix_poll_start(s->workers[0], &s->matrix) < 0 || discord_gateway_start(s->workers[0], &s->gateway) < 0 ||
-	    socket_mode_start(s->workers[0], &s->socket) < 0 ||
-	    mattermost_websocket_start(s->workers[0], &s->mattermost) < 0) {
+	if (start_connections(s) < 0) {
 		rc = 1;
 		goto out;
 	}
@@ -385,18 +421,7 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 		}
 		goto join;
 	}
-	{
-		char host[256] = "";
-		int port = 0;
-		net_parse_addr(config_str(c->cfg, "server", "listen"), host, sizeof(host), &port);
-		log_info("listening", "address=%s:%d workers=%d kb=%s intents=%s", host,
-			 http_server_port(s->workers[0]->http), s->n, s->svc.kbdir, s->svc.intentsdir);
-		if (config_int(c->cfg, "web", "enabled"))
-			log_info("web", "chat=http://%s:%d%s/ clients=%s", strchr(host, ':') ? "[::1]" :
-				 strcmp(host, "0.0.0.0") == 0 || !host[0] ? "127.0.0.1" : host,
-				 http_server_port(s->workers[0]->http), config_str(c->cfg, "web", "path"),
-				 config_int(c->cfg, "web", "public") ? "any" : "loopback");
-	}
+	log_listening(s, c);
 	malloc_trim(0);                     /* give back what loading the knowledge used */
 	loop_run(s->workers[0]->loop);
 join:
@@ -405,14 +430,7 @@ join:
 	if (!rc)
 		log_info("shutdown", "result=clean");
 out:
-	poller_free(s->poller);
-	discord_gateway_free(s->gateway);
-	socket_mode_free(s->socket);
-	mattermost_websocket_free(s->mattermost);
-	telegram_me_free(s->me);
-	telegram_hook_free(s->hook);
-	zulip_poll_free(s->zulip);
-	matrix_poll_free(s->matrix);
+	free_connections(s);
 	if (s->inotify_fd >= 0)
 		close(s->inotify_fd);
 	service_stop_commands(&s->svc);             /* its last answers go to the workers' queues */
