@@ -353,6 +353,12 @@ static void follow_up(const struct matcher *m, struct matcher_scratch *s, struct
 		answer_with(m, res, conv, &last, STAGE_CONTEXT);
 		res->why = "a follow-up with nothing new to go on: the last topic again";
 	}
+	/* "all of them?" after "can emts give medications": a question with no words of its
+	 * own read as a fact the conversation's role lacks is a misreading, not a "no fact" */
+	if (res->outcome == MATCH_NO_FACT && w->content == 0) {
+		answer_with(m, res, conv, &last, STAGE_CONTEXT);
+		res->why = "a follow-up the model read as a fact its role lacks: the last topic again";
+	}
 }
 
 /*

@@ -296,6 +296,9 @@ DIALOGS = [
     (["what is community paramedicine", "what meds can a paramedic give at home"], None),
     (["is emr training worth it", "write me a cover letter for an emt job"], None),
     (["first step to paramedic?", "how long?", "and emt to medic, how many yrs"], None),
+    # a follow-up with no words of its own never says "no fact" for a fact the model
+    # misread (was "my notes don't cover that for EMT")
+    (["can emts give medications", "all of them?"], "emt-duties"),
     # a workplace's first responder is the EMR (was "I don't know that one")
     (["hey so my job at the factory wants me to be a first responder thing, whats that",
       "how long would the class be"], "emr-training-length"),
