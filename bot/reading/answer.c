@@ -281,6 +281,7 @@ static void explain_candidates(const struct knowledge *k, const struct match_res
 		const struct candidate *cd = &res->cands[c];
 		const struct lang_intent *in = &k->lang.intents[cd->intent];
 		buf_printf(out, "  %-28s score %.2f%s  patterns at %s:", in->id, cd->score,
+			   cd->vetoed ? " (ruled out by a `not`: nor will the model answer its topic)" :
 			   cd->excluded ? " (ruled out: need/not/min_roles, or nothing matched)" :
 			   cd->score < MATCHER_CONFIDENT ? " (below 1.00)" : "", in->file);
 		for (int h = 0; h < cd->nhits; h++)

@@ -108,6 +108,7 @@ struct candidate {
 	int intent;
 	double score;
 	int excluded;        /* a `not` matched or a `need` did not */
+	int vetoed;          /* a `not` matched: the question is about something else */
 	int hit_lines[MATCHER_MAX_HITS];   /* lines of the patterns that matched */
 	int nhits;
 };

@@ -163,6 +163,8 @@ static void find_mentions(const struct matcher *m, struct matcher_scratch *s, st
 	res->role_words = count_role_words(m, res->tagged);
 }
 
+/* 1: the intent may answer; 0: a need failed or the role count is off; -1: a `not`
+ * matched (the question says it is about something else) */
 static int guards_pass(const struct matcher *m, struct matcher_scratch *s, int i, const char *t, size_t len,
 		       size_t nroles)
 {
@@ -177,7 +179,7 @@ static int guards_pass(const struct matcher *m, struct matcher_scratch *s, int i
 			return 0;
 	for (size_t g = m->not_start[i]; g < end; g++)
 		if (patset_match(&m->guards, &s->guard, (int)g, t, len, 0, NULL, NULL))
-			return 0;
+			return -1;
 	return 1;
 }
 
@@ -348,8 +350,13 @@ static struct candidate evaluate(const struct matcher *m, struct matcher_scratch
 			c.hit_lines[c.nhits++] = m->pat_line[pat];
 	}
 	/* need/not only matter to an intent that could answer */
-	c.excluded = c.score <= 0 ||
-		     (c.score >= MATCHER_CONFIDENT - 1e-9 && !guards_pass(m, s, p->intent, t, len, res->nroles));
+	if (c.score <= 0)
+		c.excluded = 1;
+	else if (c.score >= MATCHER_CONFIDENT - 1e-9) {
+		int pass = guards_pass(m, s, p->intent, t, len, res->nroles);
+		c.excluded = pass != 1;
+		c.vetoed = pass < 0;
+	}
 	return c;
 }
 

@@ -385,6 +385,16 @@ static int maybe_follow_up(const struct matcher *m, struct matcher_scratch *s, s
 	return 1;
 }
 
+/* "what is the national registry of historic places": the topic of an intent whose
+ * `not` matched (the question said it is about something else) is no model answer */
+static int vetoed(const struct matcher *m, const struct match_result *res, int topic)
+{
+	for (size_t i = 0; i < res->ncands; i++)
+		if (res->cands[i].vetoed && m->topic_intent[topic] == res->cands[i].intent)
+			return 1;
+	return 0;
+}
+
 /*
  * The second stage: when the patterns are silent or unsure, the model reads the
  * question clause with its message's backstory (weighted down), and, for a
@@ -431,7 +441,8 @@ static void second_stage(const struct matcher *m, struct matcher_scratch *s, str
 	}
 	if (res->outcome == MATCH_TOPIC || keeps_question(m, res, backstory, &alone[0], na))
 		return;
-	if (na && reader_confident(alone, na) && on_topic(backstory ? s->aside : res, backstory ? &whole : &w)) {
+	if (na && reader_confident(alone, na) && on_topic(backstory ? s->aside : res, backstory ? &whole : &w) &&
+	    !vetoed(m, res, alone[0].topic)) {
 		answer_with(m, res, conv, &alone[0], STAGE_RANKER);
 		res->why = "the model's best topic scored above the answer threshold";
 	} else if (conv && !backstory && res->outcome == MATCH_NONE && maybe_follow_up(m, s, res, conv, &w)) {

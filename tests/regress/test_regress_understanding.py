@@ -72,6 +72,13 @@ CASES = [
     # a drug's dose or route is clinical, whatever else is said of the role (was naloxone)
     ("Specify the correct intranasal naloxone dose an EMR administers.", None),
     ("What does a first responder do on a cybersecurity incident response team?", None),
+    # an intent's `not` also keeps the model off its topic (was the NREMT, by the model)
+    ("what is the national registry of historic places", None),
+    ("what's the national registry of nurses", None),
+    # EMS on a dashboard, EMT in electronics, EMR software logins: other meanings
+    ("my car's ems light is on what does it mean", None),
+    ("whats the emt in electronics", None),
+    ("how do i fix my emr epic login", None),
     # dropped letters and sound-alikes (were "I don't know that one")
     ("emr othr names", "emr-other-names"),
     ("how many ours is the e m r training", "emr-training-length"),
