@@ -25,7 +25,7 @@ MINIMUMS = {"dialogs-a.jsonl": (0.86, 0.85), "dialogs-b.jsonl": (0.84, 0.85), "d
             "dialogs-d.jsonl": (0.87, 0.80), "dialogs-e.jsonl": (0.79, 0.80),
             "dialogs-f.jsonl": (0.90, 0.50), "dialogs-g.jsonl": (0.92, 0.90), "dialogs-h.jsonl": (0.92, 0.80),
             "dialogs-i.jsonl": (0.95, 0.85),
-            "dialogs-j.jsonl": (0.93, 0.90), "dialogs-k.jsonl": (0.85, 0.80),
+            "dialogs-j.jsonl": (0.97, 0.90), "dialogs-k.jsonl": (0.85, 0.80),
             "dialogs-l.jsonl": (0.95, 0.95), "dialogs-m.jsonl": (0.80, 0.90)}
 
 
