@@ -84,6 +84,26 @@ static void render_outbox(const struct metrics_outbox *ob, struct buf *out)
 		   (unsigned long long)ob->peak);
 }
 
+/* 429s by platform and scope; Discord's routes and their buckets' waits */
+static void render_limits(const struct metrics_outbox *ob, struct buf *out)
+{
+	buf_adds(out, "# HELP studybot_outbox_429_total Platform API answers 429: scope route held one route's "
+		      "bucket (Discord), scope global paused every reply to the platform.\n"
+		      "# TYPE studybot_outbox_429_total counter\n");
+	for (int p = 0; p < MP_COUNT && platform_label(p); p++)
+		buf_printf(out, "studybot_outbox_429_total{platform=\"%s\",scope=\"route\"} %llu\n"
+				"studybot_outbox_429_total{platform=\"%s\",scope=\"global\"} %llu\n",
+			   platform_label(p), (unsigned long long)ob->limited_route_by[p], platform_label(p),
+			   (unsigned long long)ob->limited_global_by[p]);
+	buf_printf(out, "# HELP studybot_outbox_routes Routes of Discord's REST API remembered, each with "
+			"its own queue and rate-limit bucket, summed over the workers.\n"
+			"# TYPE studybot_outbox_routes gauge\nstudybot_outbox_routes %llu\n"
+			"# HELP studybot_outbox_route_waits_total Times a route's bucket held its replies back: "
+			"a 429 for it, or none left (X-RateLimit-Remaining 0) before its reset.\n"
+			"# TYPE studybot_outbox_route_waits_total counter\nstudybot_outbox_route_waits_total %llu\n",
+		   (unsigned long long)ob->routes, (unsigned long long)ob->route_waits);
+}
+
 static void render_requests(const struct metrics *m, struct buf *out)
 {
 	buf_adds(out, "# HELP studybot_requests_total Webhook requests by platform and status.\n"
@@ -136,6 +156,7 @@ void metrics_render(const struct metrics *m, const struct metrics_outbox *ob, ui
 		   (unsigned long long)ob->failed, (unsigned long long)ob->dropped,
 		   (unsigned long long)ob->queued, (unsigned long long)ob->in_flight);
 	render_outbox(ob, out);
+	render_limits(ob, out);
 	buf_printf(out, "# HELP studybot_open_connections Open client connections.\n"
 			"# TYPE studybot_open_connections gauge\nstudybot_open_connections %llu\n"
 			"# HELP studybot_reloads_total Knowledge reloads.\n# TYPE studybot_reloads_total counter\n"

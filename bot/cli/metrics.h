@@ -1,7 +1,8 @@
 /*
  * metrics.h - the counters `GET /metrics` shows, in Prometheus text format:
  * requests by platform and status, answers matched/declined, deliveries, queue
- * depth, and a latency histogram. Lock-free (atomic adds); shared by all workers.
+ * depth, rate limits (429s by scope, Discord's routes and bucket waits), and a
+ * latency histogram. Lock-free (atomic adds); shared by all workers.
  */
 #ifndef STUDYBOT_METRICS_H
 #define STUDYBOT_METRICS_H
@@ -33,6 +34,10 @@ struct metrics_outbox {
 	uint64_t peak;                    /* the most held at once, summed over workers */
 	uint64_t dropped_by[MP_COUNT];    /* by platform label index (metrics_platform) */
 	uint64_t paused_by[MP_COUNT];     /* workers where the platform waits out a 429 */
+	uint64_t routes;                  /* routes remembered (Discord's REST API), summed */
+	uint64_t route_waits;             /* a route's bucket held back: its 429, or emptied */
+	uint64_t limited_route_by[MP_COUNT];   /* 429s that held one route's bucket */
+	uint64_t limited_global_by[MP_COUNT];  /* 429s that paused the whole platform */
 };
 
 /* the platform's label index (platform_all's order; "other" for an unknown name) */

@@ -46,10 +46,14 @@ static void on_metrics(const struct http_request *req, struct http_response *res
 		ob.queued += st.queued;
 		ob.in_flight += st.in_flight;
 		ob.peak += st.peak;
+		ob.routes += st.routes;
+		ob.route_waits += st.route_waits;
 		for (size_t j = 0; j < st.nplatforms; j++) {
 			int p = metrics_platform(st.platforms[j].name);
 			ob.dropped_by[p] += st.platforms[j].dropped;
 			ob.paused_by[p] += (uint64_t)st.platforms[j].paused;
+			ob.limited_route_by[p] += st.platforms[j].limited_route;
+			ob.limited_global_by[p] += st.platforms[j].limited_global;
 		}
 		open += hs.open_conns;
 	}

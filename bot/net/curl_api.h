@@ -5,6 +5,7 @@
  * p11-kit, Kerberos, ...) in every process, a few megabytes of memory that an idle
  * bot, or one that answers every platform inline, never needs. The modules that
  * talk HTTP out (http_client.c, telegram_poll.c) call libcurl through CURLX(name).
+ * Loaded by dl_table.c, the loader shared with tls_api.c.
  */
 #ifndef STUDYBOT_CURL_API_H
 #define STUDYBOT_CURL_API_H

@@ -256,6 +256,7 @@ static long retry_wait(struct outbox *o, const struct http_result *r)
 static void rate_limited(struct outbox *o, struct entry *e, long wait, const struct http_result *r)
 {
 	if (e->route >= 0 && !outbox_route_global(r)) {
+		o->slots[e->slot].limited_route++;
 		outbox_route_limited(o, e, wait);
 		if (++e->limited > OUTBOX_MAX_LIMITED) {
 			give_up(o, e, "rate limited too often");
@@ -266,6 +267,7 @@ static void rate_limited(struct outbox *o, struct entry *e, long wait, const str
 		requeue(o, e);
 		return;
 	}
+	o->slots[e->slot].limited_global++;
 	outbox_slot_pause(o, &o->slots[e->slot], wait);
 	if (e->attempts >= o->cfg.max_attempts) {
 		give_up(o, e, "attempts exhausted");

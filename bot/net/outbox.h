@@ -106,6 +106,8 @@ struct outbox_platform_stats {
 	char name[24];              /* as pushed, made fit for logs; "other" for the rest */
 	uint64_t dropped;           /* refused by outbox_push or dropped to make room */
 	int paused;                 /* 1 while waiting out a 429 */
+	uint64_t limited_route;     /* 429s that held one route's bucket (Discord) */
+	uint64_t limited_global;    /* 429s that paused every reply to the platform */
 };
 
 struct outbox_stats {

@@ -63,6 +63,8 @@ struct slot {
 	int probing;                 /* after a pause: one call at a time until a non-429 */
 	unsigned n429;               /* 429s in a row: the backoff when no wait is given */
 	uint64_t dropped;
+	uint64_t limited_route;       /* 429s for one route's bucket */
+	uint64_t limited_global;      /* 429s that paused the slot */
 	uint64_t burst;              /* drops not logged yet */
 	const char *burst_reason;
 };

@@ -185,6 +185,8 @@ void outbox_stats(const struct outbox *o, struct outbox_stats *out)
 		snprintf(p->name, sizeof(p->name), "%s", o->slots[i].name);
 		p->dropped = o->slots[i].dropped;
 		p->paused = o->slots[i].pause_timer > 0;
+		p->limited_route = o->slots[i].limited_route;
+		p->limited_global = o->slots[i].limited_global;
 		out->nplatforms++;
 	}
 }

@@ -9,9 +9,10 @@
  * journal's hashes; ssl_api() libssl for the WebSocket clients' shared TLS context
  * (tls_shared.c); lws_api() libwebsockets for those clients (ws_client.c).
  *
- * Each returns NULL when its library cannot be loaded (the reason logged once);
- * a caller checks that once, where its work starts, and then calls through
- * CRYPTOX(name), SSLX(name) or LWSX(name). Thread-safe.
+ * Each returns NULL when its library cannot be loaded (the reason logged once by
+ * dl_table.c, the loader shared with curl_api.c); a caller checks that once, where
+ * its work starts, and then calls through CRYPTOX(name), SSLX(name) or LWSX(name).
+ * Thread-safe.
  */
 #ifndef STUDYBOT_TLS_API_H
 #define STUDYBOT_TLS_API_H

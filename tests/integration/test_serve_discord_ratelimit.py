@@ -11,6 +11,9 @@ a stand-in REST API that sends Discord's X-RateLimit-* headers:
   - a 500 on a channel: its next answer waits for the retry (order kept);
   - a global 429 (X-RateLimit-Global: true, "global": true) holds every channel
     for its retry_after;
+  - /metrics counts it: one 429 of scope route and one of scope global for
+    Discord (none for another platform), the six channels' routes, the bucket
+    waits (A's 429, C's empty bucket at least);
   - nothing of the token, and no interaction token, in the log."""
 import json
 import os
@@ -160,6 +163,18 @@ def test_global_429(s, c, api):
             [round(q.t - t429, 3) for q in got_d])
 
 
+def test_metrics(s, c, api):
+    m = s.metrics()
+    count = 'studybot_outbox_429_total{platform="%s",scope="%s"}'
+    R.check("/metrics: one route 429 for Discord", m.get(count % ("discord", "route")) == 1, m)
+    R.check("/metrics: one global 429 for Discord", m.get(count % ("discord", "global")) == 1, m)
+    R.check("/metrics: no 429 for Slack", m.get(count % ("slack", "route")) == 0 and
+            m.get(count % ("slack", "global")) == 0, m)
+    R.check("/metrics: the six channels' routes remembered", m.get("studybot_outbox_routes") == 6, m)
+    R.check("/metrics: bucket waits counted (A's 429, C's Remaining 0)",
+            m.get("studybot_outbox_route_waits_total", 0) >= 2, m)
+
+
 def main():
     ws = WsServer()
     api = api_for(ws)
@@ -169,7 +184,7 @@ def main():
         R.check("the gateway connects", c is not None, s.log())
         if c:
             R.run((s, c, api), test_route_429, test_remaining_zero, test_retry_keeps_order,
-                  test_global_429)
+                  test_global_429, test_metrics)
         R.check("the route 429 is logged with its route, not the token",
                 'route="POST /channels/' + A in s.log() and TOKEN not in s.log(), s.log()[-6000:])
         R.check("nothing given up", "outbox_give_up" not in s.log(), s.log()[-6000:])

@@ -3,7 +3,9 @@
  * scripted server on loopback: more routes than OUTBOX_MAX_ROUTES at once all
  * get delivered (the overflow shares "*", nothing dropped), the table stays
  * capped, and a route that holds nothing is forgotten for a new one; a route's
- * deliveries go one at a time, in the order pushed, even with room in flight.
+ * deliveries go one at a time, in the order pushed, even with room in flight;
+ * a 429 for the route's bucket and a global one are counted apart (outbox_stats,
+ * what /metrics shows).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -132,11 +134,41 @@ static void one_route_goes_one_at_a_time(void **state)
 	fx_close(&f);
 }
 
+#define LIMITED(extra) "HTTP/1.1 429 Too Many Requests\r\nX-RateLimit-Remaining: 0\r\n" \
+	"X-RateLimit-Reset-After: 0.05\r\n" extra "Content-Length: 20\r\nConnection: close\r\n\r\n" \
+	"{\"retry_after\":0.05}"
+
+/* a route's 429, then a global one, then 200: one of each scope, the route's wait counted */
+static void counts_429s_by_scope(void **state)
+{
+	static const struct ts_reply script[] = {
+		{ LIMITED("X-RateLimit-Bucket: b1\r\nX-RateLimit-Scope: user\r\n"), 0 },
+		{ LIMITED("X-RateLimit-Global: true\r\n"), 0 },
+		{ OK200, 0 },
+	};
+	struct outbox_stats s;
+	struct fx f;
+
+	fx_open(&f, script, 3);
+	assert_int_equal(push(&f, "POST /channels/1/messages", "x"), 0);
+	run_drain(&f);
+	outbox_stats(f.o, &s);
+	assert_int_equal(s.delivered, 1);
+	assert_int_equal(s.nplatforms, 1);
+	assert_string_equal(s.platforms[0].name, "discord");
+	assert_int_equal(s.platforms[0].limited_route, 1);
+	assert_int_equal(s.platforms[0].limited_global, 1);
+	assert_int_equal(s.routes, 1);
+	assert_true(s.route_waits >= 1);
+	fx_close(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(more_routes_than_the_table),
 		cmocka_unit_test(one_route_goes_one_at_a_time),
+		cmocka_unit_test(counts_429s_by_scope),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
