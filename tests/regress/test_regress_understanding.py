@@ -79,6 +79,23 @@ CASES = [
     ("my car's ems light is on what does it mean", None),
     ("whats the emt in electronics", None),
     ("how do i fix my emr epic login", None),
+    # the EMR described, never named: a first aid team at work, someone who helps until the
+    # ambulance comes (were firefighters, "I don't know that one", EMT duties)
+    ("at a big fire, could the people from our company's first aid team join the firefighters in the rescue?",
+     "emr-fire-rescue"),
+    ("my friend volunteers at the school football games as the medical person who helps until the ambulance "
+     "comes. what role is that usually?", "emr-definition"),
+    ("our HR lady says the first-aid team members are 'part of EMS'. are they really full members of the system?",
+     "emr-bridge"),
+    # the ambulance tech is the EMT (was whether EMTs drive)
+    ("do the ambulance techs only handle medical stuff or also injuries from accidents?", "emt-duties"),
+    ("a lady came to check on my grandma at home after her hospital stay, she said she was a paramedic - "
+     "is that normal?", "community-paramedicine"),
+    ("the med student i know did a rotation on an ambulance. was he the top clinician there?",
+     "paramedic-most-advanced"),
+    ("my teacher said EMS goes all the way to the doctor who gives final care. is that right?", "ems-definition"),
+    ("my sister wants to be a paramedic - how long is paramedic school after EMT?", None),
+    ("what does an average paramedic's favorite TV show tend to be? we're planning a party", None),
     # dropped letters and sound-alikes (were "I don't know that one")
     ("emr othr names", "emr-other-names"),
     ("how many ours is the e m r training", "emr-training-length"),
