@@ -96,6 +96,18 @@ CASES = [
     ("my teacher said EMS goes all the way to the doctor who gives final care. is that right?", "ems-definition"),
     ("my sister wants to be a paramedic - how long is paramedic school after EMT?", None),
     ("what does an average paramedic's favorite TV show tend to be? we're planning a party", None),
+    # off-topic questions that borrow EMS words (were answered: the NREMT, licensing,
+    # firefighters, pre-hospital care)
+    ("How do I push an image to a private Docker registry?", None),
+    ("How do I sign up for the bone marrow donor registry?", None),
+    ("Microsoft EMS E3 vs Microsoft 365 E3, which license includes Intune?", None),
+    ("What is an FAA aircraft dispatcher license and how hard is the exam?", None),
+    ("finish this joke: why did the EMT break up with the ambulance...", None),
+    ("Who won last year's firefighters vs paramedics charity hockey game in Boston?", None),
+    ("Write a regex in JavaScript to validate a phone number and also allow 911.", None),
+    ("How do I set up a 'first responder' on-call rotation in PagerDuty for our SRE team?", None),
+    # ... while a game as a workplace stays in
+    ("could i bump into an emr at a high school football game", "emr-workplaces"),
     # dropped letters and sound-alikes (were "I don't know that one")
     ("emr othr names", "emr-other-names"),
     ("how many ours is the e m r training", "emr-training-length"),
