@@ -2,7 +2,8 @@
  * followup_guard.c - what keeps a follow-up from answering the wrong thing: a
  * follow-up that is clinical once read with the earlier question, a pronoun
  * that cannot stand for what one role is in a conversation about no role, and a
- * check of the last answer's own words ("does that include the dispatcher"). See
+ * check of the last answer's own words ("does that include the dispatcher"), a
+ * yes/no question, and a topic an intent's `not` ruled out. See
  * reader_int.h; reader.c's follow_up() uses them.
  */
 #include "matcher.h"
@@ -95,4 +96,27 @@ int reader_in_last_answer(const struct matcher *m, const struct match_context *c
 			p++;
 	}
 	return content > 0;
+}
+
+/* a yes/no question: "does that ...", "so they can't ...", "is it ..." */
+int reader_yes_no(const char *norm)
+{
+	static const char *const checks[] = { "does", "do", "is", "are", "was", "were", "did", "can", "cant",
+					       "could", "so", "really", "even", "wait", "and is", "and does",
+					       "so does", "so is", "so they", "so it" };
+
+	for (size_t i = 0; i < sizeof(checks) / sizeof(checks[0]); i++)
+		if (reader_opens_with(norm, checks[i]))
+			return 1;
+	return 0;
+}
+
+/* "what is the national registry of historic places": the topic of an intent whose
+ * `not` matched (the question said it is about something else) is no model answer */
+int reader_vetoed(const struct matcher *m, const struct match_result *res, int topic)
+{
+	for (size_t i = 0; i < res->ncands; i++)
+		if (res->cands[i].vetoed && m->topic_intent[topic] == res->cands[i].intent)
+			return 1;
+	return 0;
 }

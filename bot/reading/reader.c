@@ -291,19 +291,6 @@ static void answer_with(const struct matcher *m, struct match_result *res, const
 	}
 }
 
-/* a yes/no question: "does that ...", "so they can't ...", "is it ..." */
-static int yes_no(const char *norm)
-{
-	static const char *const checks[] = { "does", "do", "is", "are", "was", "were", "did", "can", "cant",
-					       "could", "so", "really", "even", "wait", "and is", "and does",
-					       "so does", "so is", "so they", "so it" };
-
-	for (size_t i = 0; i < sizeof(checks) / sizeof(checks[0]); i++)
-		if (reader_opens_with(norm, checks[i]))
-			return 1;
-	return 0;
-}
-
 /*
  * A question that leans on the turn before ("by who?", "why not?", "how long
  * do they run?"): the model on the question alone when it is sure, else the
@@ -338,7 +325,7 @@ static void follow_up(const struct matcher *m, struct matcher_scratch *s, struct
 		/* "and the lowest?" after the EMT levels: a follow-up the last topic declares */
 		answer_with(m, res, conv, &with[0], STAGE_CONTEXT);
 		res->why = "a follow-up the last topic declares";
-	} else if (w->anaphor && res->nroles == 0 && yes_no(res->norm) && reader_in_last_answer(m, conv, res->norm)) {
+	} else if (w->anaphor && res->nroles == 0 && reader_yes_no(res->norm) && reader_in_last_answer(m, conv, res->norm)) {
 		/* "does that include the dispatcher", "so they can't transport?": a check of
 		 * what the last answer says, in its own words */
 		answer_with(m, res, conv, &last, STAGE_CONTEXT);
@@ -383,16 +370,6 @@ static int maybe_follow_up(const struct matcher *m, struct matcher_scratch *s, s
 	reader_copy_text(res->context_used, conv->text);
 	answer_with(m, res, conv, &with[0], STAGE_CONTEXT);
 	return 1;
-}
-
-/* "what is the national registry of historic places": the topic of an intent whose
- * `not` matched (the question said it is about something else) is no model answer */
-static int vetoed(const struct matcher *m, const struct match_result *res, int topic)
-{
-	for (size_t i = 0; i < res->ncands; i++)
-		if (res->cands[i].vetoed && m->topic_intent[topic] == res->cands[i].intent)
-			return 1;
-	return 0;
 }
 
 /*
@@ -442,7 +419,7 @@ static void second_stage(const struct matcher *m, struct matcher_scratch *s, str
 	if (res->outcome == MATCH_TOPIC || keeps_question(m, res, backstory, &alone[0], na))
 		return;
 	if (na && reader_confident(alone, na) && on_topic(backstory ? s->aside : res, backstory ? &whole : &w) &&
-	    !vetoed(m, res, alone[0].topic)) {
+	    !reader_vetoed(m, res, alone[0].topic)) {
 		answer_with(m, res, conv, &alone[0], STAGE_RANKER);
 		res->why = "the model's best topic scored above the answer threshold";
 	} else if (conv && !backstory && res->outcome == MATCH_NONE && maybe_follow_up(m, s, res, conv, &w)) {

@@ -61,6 +61,11 @@ size_t reader_fitting(const struct matcher *m, const struct match_context *conv,
 /* followup_guard.c: "does that include the dispatcher": every word of the question
  * that says something (not a pronoun or a function word) is one the last answer uses */
 int reader_in_last_answer(const struct matcher *m, const struct match_context *conv, const char *norm);
+/* followup_guard.c: a yes/no question ("does that ...", "so they can't ...") */
+int reader_yes_no(const char *norm);
+/* followup_guard.c: "the national registry of historic places": topic belongs to an
+ * intent a `not` ruled out, so the model does not answer it either */
+int reader_vetoed(const struct matcher *m, const struct match_result *res, int topic);
 /* reader.c: w[0..n) is a pronoun a follow-up leans on ("it", "that", "they") */
 int reader_anaphor(const char *w, size_t n);
 
