@@ -16,6 +16,7 @@
 #include "banned.h"
 
 #define SWITCH_MAX_WORDS 6      /* "and what about emt basic training" */
+#define PRONOUN_KEEPS    2.0    /* a pattern answer this sure is no pronoun's misreading */
 
 /* "and ...", "what about ...": a turn that switches the last question to something else */
 int reader_opens_with_switch(const char *norm)
@@ -342,7 +343,9 @@ int reader_reads_pronoun(const struct matcher *m, struct matcher_scratch *s, con
 
 	/* from: the question itself, or for a role named before the pronoun the words
 	 * after that mention ("who do they work with"), so the role is read once */
-	if (!conv || res->outcome == MATCH_TOPIC || res->outcome == MATCH_DECLINE ||
+	/* a weak pattern answer may still be a pronoun's misreading ("how do they differ from
+	 * emts" after paramedics: the EMT's definition by one cue word) */
+	if (!conv || (res->outcome == MATCH_TOPIC && res->score >= PRONOUN_KEEPS) || res->outcome == MATCH_DECLINE ||
 	    !((pronoun = subject_pronoun(res->norm)) || (pronoun = it_for_role(m, conv, res->norm))) ||
 	    reader_opens_with(res->norm, "why") ||
 	    reader_opens_with(res->norm, "how come") || (role = pronoun_role(m, conv, res, pronoun, &from)) < 0)
@@ -359,7 +362,7 @@ int reader_reads_pronoun(const struct matcher *m, struct matcher_scratch *s, con
 		return 0;
 	r = s->aside;
 	matcher_patterns(m, s, text, strlen(text), NULL, r);
-	if (r->outcome != MATCH_TOPIC)
+	if (r->outcome != MATCH_TOPIC || (res->outcome == MATCH_TOPIC && r->score <= res->score))
 		return 0;
 	take_reading(res, r, conv->text, "a pronoun read as the role it stands for (named before it, or the conversation's)");
 	return 1;
