@@ -5,7 +5,9 @@
  * vs, same ...), the question is read again without it: a confident reading of
  * one role's fact answers with that fact for both roles; another topic, or a
  * decline, stands as it is. And "where do emrs and emts work": one role's fact
- * asked of two roles joined by "and" or "or" is answered for both.
+ * asked of two roles joined by "and" or "or" is answered for both. And "how is
+ * that different from emts" after paramedics: the conversation's role compared
+ * with the one named.
  */
 #include "reader_int.h"
 #include "matcher_int.h"
@@ -13,6 +15,8 @@
 #include <string.h>
 
 #include "banned.h"
+
+#define COMPARE_KEEPS 2.0    /* a pattern answer this sure is no comparison's misreading */
 
 /* another role the question names, with a fact of its own for attr (not its
  * parent's) other than topic; -1 when none */
@@ -76,6 +80,67 @@ int reader_both_roles(const struct matcher *m, struct match_result *res)
 		return 0;
 	res->second_topic = t;
 	res->used_roles[1] = role;
+	return 1;
+}
+
+/* the comparison intent with `firm` words: the words of a comparison proper */
+static int compare_intent(const struct matcher *m)
+{
+	for (size_t i = 0; i < m->lang->nintents; i++)
+		if (m->lang->intents[i].kind == INTENT_COMPARE && m->lang->intents[i].firms.n)
+			return (int)i;
+	return -1;
+}
+
+/* " kinds ...", " types ...": "different kinds" (lexicon: "diff kinds") is no comparison */
+static int kinds(const char *after)
+{
+	static const char *const words[] = { " kinds", " types", " levels", " sorts", " ones" };
+
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strncmp(after, words[i], strlen(words[i])) == 0)
+			return 1;
+	return 0;
+}
+
+/* the question compares one thing with another: "different from", "compared to",
+ * "vs", "than" ("are there diff kinds" is no comparison) */
+static int compares_with(const char *tagged)
+{
+	static const char *const cues[] = { "different from", "differ from", "differs from", "compare to",
+					    "compared to", "compare with", "compared with", "vs", "versus",
+					    "difference", "differences", "than" };
+
+	for (size_t i = 0; i < sizeof(cues) / sizeof(cues[0]); i++) {
+		size_t n = strlen(cues[i]);
+		for (const char *p = strstr(tagged, cues[i]); p; p = strstr(p + 1, cues[i]))
+			if ((p == tagged || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0') && !kinds(p + n))
+				return 1;
+	}
+	return 0;
+}
+
+int reader_compare_with_conv(const struct matcher *m, struct matcher_scratch *s, const struct match_context *conv,
+			     struct match_result *res)
+{
+	int intent = compare_intent(m), was, t;
+
+	if (!conv || conv->topic < 0 || res->nroles != 1 || (was = conv->roles[0]) < 0 || was == res->roles[0] ||
+	    m->kb->roles[was].level == 0 || res->outcome == MATCH_DECLINE ||
+	    (res->outcome == MATCH_TOPIC && res->score >= COMPARE_KEEPS) || intent < 0 ||
+	    !matcher_firm(m, s, intent, res->tagged) || !compares_with(res->tagged) ||
+	    (t = kb_topic_compare(m->kb, was, res->roles[0])) < 0)
+		return 0;
+	res->outcome = MATCH_TOPIC;
+	res->topic = t;
+	res->intent = intent;
+	res->used_roles[0] = was;
+	res->used_roles[1] = res->roles[0];
+	res->score = MATCHER_CONFIDENT;
+	res->followup = 1;
+	res->stage = STAGE_CONTEXT;
+	reader_copy_text(res->context_used, conv->text);
+	res->why = "a comparison of the conversation's role with the one named";
 	return 1;
 }
 

@@ -573,6 +573,7 @@ void matcher_match(const struct matcher *m, struct matcher_scratch *s, const cha
 	res->why = res->outcome == MATCH_NONE ? "no pattern was confident and the model was not either" :
 		   "a pattern matched";
 	if (!taught(m, res) && !reader_compare_one(m, s, res) && !reader_switches_role(m, s, ctx, res) && !reader_reads_pronoun(m, s, ctx, res) &&
+	    !reader_compare_with_conv(m, s, ctx, res) &&
 	    !reader_reads_conv_role(m, s, ctx, res)) {
 		break_tie(m, s, res, whole ? s->clause : res->tagged, f.split ? s->story : NULL);
 		second_stage(m, s, res, f.split ? s->story : NULL, ctx && ctx->topic >= 0 ? ctx : NULL);

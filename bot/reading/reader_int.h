@@ -43,6 +43,10 @@ int reader_second_pronoun(const struct matcher *m, struct matcher_scratch *s, in
  * `firm` word, read again without it; 1 when res now holds that reading (for an
  * attribute, the second role's fact as res->second_topic) */
 int reader_compare_one(const struct matcher *m, struct matcher_scratch *s, struct match_result *res);
+/* compare_one.c: "how is that different from emts" after paramedics: a comparison
+ * word and one role, compared with the conversation's; 1 when res now holds it */
+int reader_compare_with_conv(const struct matcher *m, struct matcher_scratch *s, const struct match_context *conv,
+			     struct match_result *res);
 /* compare_one.c: "where do emrs and emts work": a role's fact asked of two roles
  * joined by "and"/"or", the second one's as res->second_topic; 1 when so */
 int reader_both_roles(const struct matcher *m, struct match_result *res);

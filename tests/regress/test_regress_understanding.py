@@ -337,6 +337,9 @@ DIALOGS = [
     (["can emts give medications", "all of them?"], "emt-duties"),
     # a weak pattern answer gives way to the pronoun's reading (was the EMT's definition)
     (["what is a paramedic", "how do they differ from emts"], "emt-vs-paramedic"),
+    # a comparison word and one role: compared with the conversation's role (was the
+    # EMT's duties)
+    (["what do paramedics do", "how is that different from emts"], "emt-vs-paramedic"),
     # a workplace's first responder is the EMR (was "I don't know that one")
     (["hey so my job at the factory wants me to be a first responder thing, whats that",
       "how long would the class be"], "emr-training-length"),
