@@ -340,6 +340,13 @@ DIALOGS = [
     # a comparison word and one role: compared with the conversation's role (was the
     # EMT's duties)
     (["what do paramedics do", "how is that different from emts"], "emt-vs-paramedic"),
+    # an AED's energy setting and which drugs a community paramedic gives are protocols
+    (["do emts handle cardiac stuff", "what shock energy do i set the aed to for adults"], None),
+    (["what is community paramedicine", "what meds can a community paramedic give at home"], None),
+    # the DOT in 1995 is the EMR's history (was "I don't know that one")
+    (["what did the dot do in 1995"], "emr-history"),
+    (["were emrs especially important anywhere"], "emr-value"),
+    (["what decides an ems worker's level of care", "ok new one, does axon like emr training"], "emr-value"),
     # a workplace's first responder is the EMR (was "I don't know that one")
     (["hey so my job at the factory wants me to be a first responder thing, whats that",
       "how long would the class be"], "emr-training-length"),
