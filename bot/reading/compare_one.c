@@ -40,10 +40,7 @@ static size_t role_word(const struct matcher *m, const char *p)
 {
 	size_t len = strcspn(p, " ");
 
-	for (size_t r = 0; r < m->kb->nroles; r++)
-		if (strlen(m->kb->roles[r].id) == len && memcmp(p, m->kb->roles[r].id, len) == 0)
-			return len;
-	return 0;
+	return reader_role_id(m, p, len) >= 0 ? len : 0;
 }
 
 /* tagged names two roles joined: "emr and emt", "emt or the paramedic" */

@@ -23,6 +23,8 @@ int reader_confident(const struct ranker_hit *top, size_t n);
 /* the model's best topics for text, its message's backstory and an earlier turn (both may be NULL) */
 size_t reader_rank(const struct matcher *m, struct matcher_scratch *s, const char *text, const char *backstory,
 		   const struct match_context *earlier, struct ranker_hit *top);
+/* role_switch.c: the role whose id is the word w[0..len) ("emt-advanced"); -1 when none */
+int reader_role_id(const struct matcher *m, const char *w, size_t len);
 /* a short switch to another role ("and for emts?"): 1 when res now holds its answer */
 int reader_switches_role(const struct matcher *m, struct matcher_scratch *s, const struct match_context *conv,
 			 struct match_result *res);

@@ -196,6 +196,14 @@ static int declared_switch(const struct matcher *m, struct matcher_scratch *s, c
 	return 0;
 }
 
+int reader_role_id(const struct matcher *m, const char *w, size_t len)
+{
+	for (size_t r = 0; r < m->kb->nroles; r++)
+		if (strlen(m->kb->roles[r].id) == len && memcmp(w, m->kb->roles[r].id, len) == 0)
+			return (int)r;
+	return -1;
+}
+
 /* a switch of nothing but a role: "what about medics", "and for the emts?" */
 static int bare_switch(const struct matcher *m, const char *tagged)
 {
@@ -207,9 +215,7 @@ static int bare_switch(const struct matcher *m, const char *tagged)
 		int known = 0;
 		for (i = 0; i < sizeof(filler) / sizeof(filler[0]) && !known; i++)
 			known = strlen(filler[i]) == len && memcmp(p, filler[i], len) == 0;
-		for (i = 0; i < m->kb->nroles && !known; i++)
-			known = strlen(m->kb->roles[i].id) == len && memcmp(p, m->kb->roles[i].id, len) == 0;
-		if (!known)
+		if (!known && reader_role_id(m, p, len) < 0)
 			return 0;
 		p += len;
 		while (*p == ' ')
@@ -299,13 +305,12 @@ static int role_before(const struct matcher *m, const char *tagged, const char *
 
 	for (const char *p = tagged; *p;) {
 		size_t len = strcspn(p, " ");
+		int r;
 		if (len == n && memcmp(p, pronoun, n) == 0)
 			return found;
-		for (size_t r = 0; r < m->kb->nroles; r++) {
-			if (len == strlen(m->kb->roles[r].id) && memcmp(p, m->kb->roles[r].id, len) == 0) {
-				found = (int)r;
-				*after = p + len;
-			}
+		if ((r = reader_role_id(m, p, len)) >= 0) {
+			found = r;
+			*after = p + len;
 		}
 		p += len;
 		while (*p == ' ')
