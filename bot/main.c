@@ -12,6 +12,7 @@
 #include "cmd_discord.h"
 #include "cmd_telegram.h"
 #include "doctor.h"
+#include "curl_api.h"
 #include "banned.h"
 
 struct command {
@@ -93,6 +94,7 @@ int main(int argc, char **argv)
 	int nrest = 0, only_args = 0, rc;
 	const struct command *cmd;
 
+	curl_api_prepare();
 	memset(&cli, 0, sizeof(cli));
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];

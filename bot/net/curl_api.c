@@ -1,6 +1,8 @@
 /* curl_api.c - libcurl loaded on first use; see curl_api.h. */
 #include "curl_api.h"
 
+#include <stdlib.h>
+
 #include "dl_table.h"
 #include "banned.h"
 
@@ -40,4 +42,9 @@ static struct dl_lib lib = DL_LIB("libcurl", sonames, "libcurl4", syms, init);
 const struct curl_api *curl_api(void)
 {
 	return dl_table_load(&lib) ? &api : NULL;
+}
+
+void curl_api_prepare(void)
+{
+	setenv("GNUTLS_NO_IMPLICIT_INIT", "1", 0);
 }

@@ -37,6 +37,13 @@ struct curl_api {
  * when it cannot be loaded (the reason is logged once). Thread-safe. */
 const struct curl_api *curl_api(void);
 
+/* Called once at start, before any thread: Debian's libcurl brings librtmp, and
+ * with it GnuTLS, whose constructor initialises itself (priorities, PKCS#11
+ * trust modules: about 0.7 MB resident) in a process that only speaks http(s)
+ * through OpenSSL. GNUTLS_NO_IMPLICIT_INIT, GnuTLS's own switch, skips that;
+ * an admin's own setting of it is kept. */
+void curl_api_prepare(void);
+
 /* a libcurl function, for a caller that has checked curl_api() != NULL */
 #define CURLX(fn) (curl_api()->fn)
 
