@@ -187,6 +187,17 @@ static void context_text(const struct match_result *res, const struct match_cont
 void matcher_next_context(const struct match_result *res, const struct match_context *prev,
 			  struct match_context *next)
 {
+	if (res->outcome == MATCH_NO_FACT && !res->followup && res->used_roles[0] >= 0 && res->intent >= 0) {
+		/* "when was the emt role created", a fact the EMT has not: the question and
+		 * its role are kept, with no topic, for a correction ("oops meant emr") */
+		context_text(res, NULL, next->text);
+		next->intent = res->intent;
+		next->topic = -1;
+		next->version = prev ? prev->version : 0;
+		next->roles[0] = res->used_roles[0];
+		next->roles[1] = -1;
+		return;
+	}
 	if (res->outcome != MATCH_TOPIC) {
 		if (prev)
 			*next = *prev;

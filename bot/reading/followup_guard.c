@@ -79,9 +79,9 @@ static int in_text(const char *text, const char *w, size_t n)
 	return 0;
 }
 
-int reader_in_last_answer(const struct matcher *m, const struct match_context *conv, const char *norm)
+int reader_in_answer(const struct matcher *m, int topic, const char *norm)
 {
-	const char *answer = m->kb->topics[conv->topic].answer;
+	const char *answer = m->kb->topics[topic].answer;
 	size_t content = 0;
 
 	for (const char *p = norm; *p;) {

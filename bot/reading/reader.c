@@ -169,9 +169,11 @@ static int keeps_question(const struct matcher *m, const struct match_result *re
 	if (res->outcome == MATCH_NEED_ROLE && t->attribute)
 		return 1;
 	/* the patterns read what is asked of the role and found no fact: another role's
-	 * fact, or another fact of that role ("aemt hours" -> what an AEMT is), is no answer */
+	 * fact, or another fact of that role ("aemt hours" -> what an AEMT is), is no
+	 * answer - unless that fact of the role says every word asked ("do paramedics
+	 * work on ambulances": where paramedics work, on ambulances) */
 	if (res->outcome == MATCH_NO_FACT && t->attribute)
-		return 1;
+		return !(res->nroles == 1 && t->role == res->roles[0] && reader_in_answer(m, best->topic, res->norm));
 	return t->compare[0] >= 0 && res->nroles < 2 && !backstory;
 }
 
@@ -325,7 +327,7 @@ static void follow_up(const struct matcher *m, struct matcher_scratch *s, struct
 		/* "and the lowest?" after the EMT levels: a follow-up the last topic declares */
 		answer_with(m, res, conv, &with[0], STAGE_CONTEXT);
 		res->why = "a follow-up the last topic declares";
-	} else if (w->anaphor && res->nroles == 0 && reader_yes_no(res->norm) && reader_in_last_answer(m, conv, res->norm)) {
+	} else if (w->anaphor && res->nroles == 0 && reader_yes_no(res->norm) && reader_in_answer(m, conv->topic, res->norm)) {
 		/* "does that include the dispatcher", "so they can't transport?": a check of
 		 * what the last answer says, in its own words */
 		answer_with(m, res, conv, &last, STAGE_CONTEXT);

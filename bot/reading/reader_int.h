@@ -65,8 +65,8 @@ size_t reader_fitting(const struct matcher *m, const struct match_context *conv,
 		      const struct ranker_hit *hits, size_t n);
 
 /* followup_guard.c: "does that include the dispatcher": every word of the question
- * that says something (not a pronoun or a function word) is one the last answer uses */
-int reader_in_last_answer(const struct matcher *m, const struct match_context *conv, const char *norm);
+ * that says something (not a pronoun or a function word) is one topic's answer uses */
+int reader_in_answer(const struct matcher *m, int topic, const char *norm);
 /* followup_guard.c: a yes/no question ("does that ...", "so they can't ...") */
 int reader_yes_no(const char *norm);
 /* followup_guard.c: "the national registry of historic places": topic belongs to an

@@ -92,7 +92,8 @@ static int reread_for_role(const struct matcher *m, struct matcher_scratch *s, c
 	size_t n;
 	int from = conv->roles[0], to = res->roles[0];
 
-	if (from < 0 || from == to || !conv->text[0] || conv->topic < 0 || (!strict && m->kb->topics[conv->topic].attribute))
+	if (from < 0 || from == to || !conv->text[0] || (conv->topic < 0 && !strict) ||
+	    (!strict && m->kb->topics[conv->topic].attribute))
 		return 0;
 	if (!reader_aside(s))
 		return 0;
@@ -232,10 +233,13 @@ int reader_switches_role(const struct matcher *m, struct matcher_scratch *s, con
 {
 	struct match_result keep;
 
-	if (!conv || conv->topic < 0 || res->nroles == 0 || res->outcome == MATCH_DECLINE)
+	if (!conv || res->nroles == 0 || res->outcome == MATCH_DECLINE || !reader_opens_with_switch(res->norm) ||
+	    switch_words(res->norm) > SWITCH_MAX_WORDS)
 		return 0;
-	if (!reader_opens_with_switch(res->norm) || switch_words(res->norm) > SWITCH_MAX_WORDS)
-		return 0;
+	/* "when was the emt role created" (no such fact) -> "oops meant emr": the
+	 * question kept with no topic, read again for the new role's own fact */
+	if (conv->topic < 0)
+		return reread_for_role(m, s, conv, res, 1);
 	if (declared_switch(m, s, conv, res))
 		return 1;
 	/* "can emts give meds" -> "what about emrs": the question itself, read for the

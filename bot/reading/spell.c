@@ -278,7 +278,9 @@ static const char *const common[] = {
 	/* and a few more a question asks with ("write me a cover letter": no "writer") */
 	"write", "writes", "wrote", "read", "reads", "cover", "letter", "paper", "play", "game", "games",
 	"help", "helps", "team", "hard", "easy", "fine", "cool", "well", "look", "back", "real", "sort",
-	"kind", NULL
+	"kind",
+	/* and chat's own words: "oops meant emr" is no question about "ops" */
+	"oops", "whoops", "sorry", "okay", "yeah", "nope", "meant", "wait", "haha", "thanks", NULL
 };
 
 static int is_common(const char *w, size_t len)

@@ -239,6 +239,9 @@ CASES = [
     ("ok so para ser paramedic, tengo que ser EMT primero?", "become-paramedic"),
     ("mi amiga dice que el training de EMT toma como 2 años, is that right?", "emt-course-length"),
     ("what is community para medicine", "community-paramedicine"),
+    # the role's own fact that says every word asked (was "no fact for the paramedic")
+    ("do paramedics work on ambulances", "paramedic-workplaces"),
+    ("aemt hours", None),
 ]
 
 # conversations: the last turn's topic (None: declined)
@@ -355,6 +358,10 @@ DIALOGS = [
     # sport's finals are off-topic, whatever came before (was the EMR's history)
     (["who created the emr role", "cool. who won the world series that year"], None),
     (["what does emr stand for in ems", "and in hospital software, how do those records get stored?"], None),
+    # a correction after a fact the first role has not (was "I don't know that one":
+    # "oops" read as "ops", and no question kept after "no fact")
+    (["when was the emt role created", "oops meant emr"], "emr-history"),
+    (["when was the emt role created", "sorry i meant emrs"], "emr-history"),
 ]
 
 out = subprocess.run([BOT, "ask", "--json"], input="\n".join(q for q, _ in CASES) + "\n",
