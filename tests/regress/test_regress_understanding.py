@@ -242,6 +242,17 @@ CASES = [
     # the role's own fact that says every word asked (was "no fact for the paramedic")
     ("do paramedics work on ambulances", "paramedic-workplaces"),
     ("aemt hours", None),
+    # the same letters in another field: EMR clusters, EMT in cell biology, the AED
+    # (dirham), ALS the disease, cloud certificates, a game's medic (were answered)
+    ("how do I set up an AWS EMR cluster for spark jobs", None),
+    ("what is EMT in cancer metastasis", None),
+    ("what is the AED to USD rate today", None),
+    ("who started the ALS ice bucket challenge", None),
+    ("how do i get certified in aws", None),
+    ("whats the best medic loadout in battlefield 2042", None),
+    ("how do those building energy management systems for hvac work", None),
+    ("what is the difference between bls and als", "bls-als"),
+    ("can emrs use an aed", "emr-training-content"),
 ]
 
 # conversations: the last turn's topic (None: declined)
