@@ -192,12 +192,14 @@ static int on_topic(const struct match_result *res, const struct words *w)
 struct roles {
 	int r[SB_MAX_ENTITIES];
 	size_t n;
+	int from_conv;       /* the conversation's, the question naming none */
 };
 
 static void pick_roles(const struct matcher *m, const struct match_result *res, const struct match_context *conv,
 		       struct roles *out)
 {
 	out->n = 0;
+	out->from_conv = res->nroles == 0;
 	for (size_t i = 0; i < res->nroles; i++)
 		out->r[out->n++] = res->roles[i];
 	/* the conversation's EMS (the whole system, level 0) has no facts of a role's
@@ -215,8 +217,11 @@ static enum match_outcome redirect(const struct matcher *m, const struct roles *
 
 	used[0] = used[1] = -1;
 	if (t->attribute && rl->n) {
+		/* a level of the conversation's role is still that role: "which emt level
+		 * comes after basic" -> "is it recognized in every state" (EMT-Advanced's) */
 		for (size_t r = 0; r < rl->n; r++)
-			named |= rl->r[r] == t->role || m->kb->roles[rl->r[r]].parent == t->role;
+			named |= rl->r[r] == t->role || m->kb->roles[rl->r[r]].parent == t->role ||
+				 (rl->from_conv && t->role >= 0 && m->kb->roles[t->role].parent == rl->r[r]);
 		if (!named) {
 			other = kb_topic_by_attribute(m->kb, rl->r[0], t->attribute);
 			used[0] = rl->r[0];

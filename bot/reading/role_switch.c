@@ -26,7 +26,10 @@ int reader_opens_with_switch(const char *norm)
 						/* a correction: "sorry meant aemt", "no i meant paramedics"
 						 * ("i mean" is as often a filler: "i mean do emts ...") */
 						"i meant", "no i meant", "sorry i meant", "sorry meant", "oops i meant",
-						"oops meant", "actually i meant", "my bad i meant", "no sorry i meant" };
+						"oops meant", "actually i meant", "my bad i meant", "no sorry i meant",
+						/* "no the emr course", "nah i meant for emts", "wait i meant medics" */
+						"no the", "nah the", "no for", "nah i meant", "wait i meant", "no wait i meant",
+						"i was asking about", "i was asking for", "i meant for", "no i was asking about" };
 
 	for (size_t i = 0; i < sizeof(switches) / sizeof(switches[0]); i++)
 		if (reader_opens_with(norm, switches[i]))

@@ -376,6 +376,11 @@ DIALOGS = [
     # "oops" read as "ops", and no question kept after "no fact")
     (["when was the emt role created", "oops meant emr"], "emr-history"),
     (["when was the emt role created", "sorry i meant emrs"], "emr-history"),
+    # a level of the conversation's role is that role (was what an EMT is)
+    (["which emt level comes right after basic", "is it recognized in every state"], "emt-advanced-definition"),
+    # corrections that open "no the", "i was asking about" (was the EMR's training content)
+    (["how many hours is an emt basic course", "no the emr course"], "emr-training-length"),
+    (["what do emts do", "i was asking about paramedics"], "paramedic-duties"),
 ]
 
 out = subprocess.run([BOT, "ask", "--json"], input="\n".join(q for q, _ in CASES) + "\n",
