@@ -98,6 +98,31 @@ int reader_in_answer(const struct matcher *m, int topic, const char *norm)
 	return content > 0;
 }
 
+/* "why?", "why not?", "why does it matter", "how come thats important": a why with
+ * no words of its own but the ones any reason is asked with */
+int reader_why_only(const char *norm)
+{
+	static const char *const reason[] = { "matter", "matters", "mattered", "important", "needed", "necessary",
+					      "required", "relevant", "useful", "true", "worth", "good", "bad",
+					      "better", "big", "deal", "case", "way", "point", "reason", NULL };
+
+	if (!reader_opens_with(norm, "why") && !reader_opens_with(norm, "how come"))
+		return 0;
+	for (const char *p = norm; *p;) {
+		size_t len = strcspn(p, " ");
+		int known = !len || ranker_stopword(p, len) || reader_anaphor(p, len);
+		for (int i = 0; reason[i] && !known; i++)
+			known = strlen(reason[i]) == len && memcmp(reason[i], p, len) == 0;
+		if (!known && !(len == 3 && memcmp(p, "why", 3) == 0) && !(len == 4 && memcmp(p, "come", 4) == 0) &&
+		    !(len == 3 && memcmp(p, "how", 3) == 0))
+			return 0;
+		p += len;
+		while (*p == ' ')
+			p++;
+	}
+	return 1;
+}
+
 /* a yes/no question: "does that ...", "so they can't ...", "is it ..." */
 int reader_yes_no(const char *norm)
 {

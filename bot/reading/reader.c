@@ -323,9 +323,8 @@ static void follow_up(const struct matcher *m, struct matcher_scratch *s, struct
 		alone = scratch;
 		nw = reader_fitting(m, conv, with, with, nw);
 	}
-	if (res->nroles == 0 && w->content == 0 &&
-	    (reader_opens_with(res->norm, "why") || reader_opens_with(res->norm, "how come"))) {
-		/* "why not?", "why?": the last answer gives its reasons */
+	if (res->nroles == 0 && reader_why_only(res->norm)) {
+		/* "why not?", "why?", "why does it matter": the last answer gives its reasons */
 		answer_with(m, res, conv, &last, STAGE_CONTEXT);
 		res->why = "a why about the last answer, with no words of its own: the last topic again";
 	} else if (nw && with[0].score >= MATCHER_MODEL_ANSWER && declared_followup(m, conv, with[0].topic)) {

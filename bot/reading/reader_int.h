@@ -67,6 +67,9 @@ size_t reader_fitting(const struct matcher *m, const struct match_context *conv,
 /* followup_guard.c: "does that include the dispatcher": every word of the question
  * that says something (not a pronoun or a function word) is one topic's answer uses */
 int reader_in_answer(const struct matcher *m, int topic, const char *norm);
+/* followup_guard.c: a why with no words of its own but those a reason is asked
+ * with ("why not?", "why does it matter") */
+int reader_why_only(const char *norm);
 /* followup_guard.c: a yes/no question ("does that ...", "so they can't ...") */
 int reader_yes_no(const char *norm);
 /* followup_guard.c: "the national registry of historic places": topic belongs to an

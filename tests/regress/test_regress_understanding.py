@@ -381,6 +381,9 @@ DIALOGS = [
     # corrections that open "no the", "i was asking about" (was the EMR's training content)
     (["how many hours is an emt basic course", "no the emr course"], "emr-training-length"),
     (["what do emts do", "i was asking about paramedics"], "paramedic-duties"),
+    # a why asked with only a reason's words is about the last answer (was the EMR's worth)
+    (["should i get nremt if i might move states later", "why does it matter"], "nremt"),
+    (["what is the nremt", "how come thats important"], "nremt"),
 ]
 
 out = subprocess.run([BOT, "ask", "--json"], input="\n".join(q for q, _ in CASES) + "\n",
