@@ -98,27 +98,39 @@ int reader_in_answer(const struct matcher *m, int topic, const char *norm)
 	return content > 0;
 }
 
-/* "why?", "why not?", "why does it matter", "how come thats important": a why with
- * no words of its own but the ones any reason is asked with */
+/* "why?", "why not?", "why does it matter", "how come thats important", "meaning?",
+ * "what do you mean", "like what?": asking the last answer for its reasons or for
+ * more, with no words of its own but the ones that ask */
 int reader_why_only(const char *norm)
 {
+	static const char *const opener[] = { "why", "how come", "how so", "meaning", "what do you mean",
+					      "what do u mean", "what does that mean", "what does it mean",
+					      "like what", "such as", "explain", "elaborate", "in what way",
+					      "can you explain", "can you elaborate", "care to elaborate",
+					      "tell me more", "say more", "more on that", NULL };
 	static const char *const reason[] = { "matter", "matters", "mattered", "important", "needed", "necessary",
 					      "required", "relevant", "useful", "true", "worth", "good", "bad",
-					      "better", "big", "deal", "case", "way", "point", "reason", NULL };
+					      "better", "big", "deal", "case", "way", "point", "reason", "please",
+					      "more", "bit", "little", "exactly", "mean", "means", NULL };
+	const char *p = NULL;
 
-	if (!reader_opens_with(norm, "why") && !reader_opens_with(norm, "how come"))
+	for (int i = 0; opener[i] && !p; i++)
+		if (reader_opens_with(norm, opener[i]))
+			p = norm + strlen(opener[i]);
+	if (!p)
 		return 0;
-	for (const char *p = norm; *p;) {
-		size_t len = strcspn(p, " ");
-		int known = !len || ranker_stopword(p, len) || reader_anaphor(p, len);
-		for (int i = 0; reason[i] && !known; i++)
-			known = strlen(reason[i]) == len && memcmp(reason[i], p, len) == 0;
-		if (!known && !(len == 3 && memcmp(p, "why", 3) == 0) && !(len == 4 && memcmp(p, "come", 4) == 0) &&
-		    !(len == 3 && memcmp(p, "how", 3) == 0))
-			return 0;
-		p += len;
+	while (*p) {
+		size_t len;
+		int known;
 		while (*p == ' ')
 			p++;
+		len = strcspn(p, " ");
+		known = !len || ranker_stopword(p, len) || reader_anaphor(p, len);
+		for (int i = 0; reason[i] && !known; i++)
+			known = strlen(reason[i]) == len && memcmp(reason[i], p, len) == 0;
+		if (!known)
+			return 0;
+		p += len;
 	}
 	return 1;
 }

@@ -384,6 +384,11 @@ DIALOGS = [
     # a why asked with only a reason's words is about the last answer (was the EMR's worth)
     (["should i get nremt if i might move states later", "why does it matter"], "nremt"),
     (["what is the nremt", "how come thats important"], "nremt"),
+    # asking the last answer for more (was a paramedic's definition)
+    (["what is community paramedicine", "meaning?"], "community-paramedicine"),
+    (["what is community paramedicine", "what do you mean"], "community-paramedicine"),
+    # the paramedic's job heading somewhere is community paramedicine (was "I don't know")
+    (["whats the new trend for paramedics"], "community-paramedicine"),
 ]
 
 out = subprocess.run([BOT, "ask", "--json"], input="\n".join(q for q, _ in CASES) + "\n",
