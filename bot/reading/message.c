@@ -52,17 +52,44 @@ int reader_whole_message(const struct matcher *m, struct matcher_scratch *s, con
 	return 1;
 }
 
+/* a word of text is a pronoun or the like ("it", "there", "that one") */
+static int has_anaphor(const char *text)
+{
+	for (const char *p = text; *p;) {
+		size_t len = strcspn(p, " ");
+		if (len && reader_anaphor(p, len))
+			return 1;
+		p += len;
+		while (*p == ' ')
+			p++;
+	}
+	return 0;
+}
+
 /* "where do EMRs work, and can they take part in fire service rescues?": a second
  * question the patterns cannot read (its role is a pronoun) is answered when the
  * model is sure of it alone and its topic's role is one the message names */
 static void second_by_model(const struct matcher *m, struct matcher_scratch *s, struct match_result *res)
 {
-	struct ranker_hit top[RANKER_TOP];
-	size_t n = reader_rank(m, s, s->aside->tagged, NULL, NULL, top);
+	struct ranker_hit top[RANKER_TOP], with[RANKER_TOP];
+	size_t n = reader_rank(m, s, s->aside->tagged, NULL, NULL, top), nw;
+	struct match_context first = MATCH_CONTEXT_EMPTY;
 	int role;
 
-	if (!n || !reader_confident(top, n) || top[0].topic == res->topic)
+	if (!n || top[0].topic == res->topic)
 		return;
+	if (!reader_confident(top, n)) {
+		/* "what's the lowest level on an ambulance, and who's usually the most
+		 * advanced one on it?": a second question whose "it" is the first's, read
+		 * with the first, answered when both readings agree */
+		if (!has_anaphor(s->aside->norm) || top[0].score < MATCHER_MODEL_SUGGEST)
+			return;
+		reader_copy_text(first.text, res->tagged);
+		first.topic = res->topic;
+		nw = reader_rank(m, s, s->aside->tagged, NULL, &first, with);
+		if (!nw || with[0].topic != top[0].topic || with[0].score < MATCHER_MODEL_CONTEXT)
+			return;
+	}
 	role = m->kb->topics[top[0].topic].role;
 	for (size_t i = 0; role >= 0 && i < res->nroles; i++)
 		if (res->roles[i] == role)

@@ -253,6 +253,8 @@ CASES = [
     ("how do those building energy management systems for hvac work", None),
     ("what is the difference between bls and als", "bls-als"),
     ("can emrs use an aed", "emr-training-content"),
+    # "does ems include X": the overview says it includes them (the answer lacked "includes")
+    ("does ems include paramedics and emts both", "ems-roles-overview"),
     # the EMR described by what it does until the ambulance comes (was firefighters)
     ("the workplace person trained to do first aid until the ambulance arrives, can they join the fire crews on rescue operations?", "emr-fire-rescue"),
     ("the guy who does cpr until the medics show up at my gym, what cert is that", "emr-definition"),

@@ -174,6 +174,11 @@ static void test_two_questions_first_answered(void **state)
 	assert_topic(ask("what all does EMS include, and does it ever deal with things that aren't emergencies yet?"),
 		     "ems-definition");
 	assert_topic(id_of(res.second_topic), "ems-non-emergency");
+	/* ... or the model, when its "it" is the first question's, reading it with the
+	 * first and alone alike */
+	assert_topic(ask("what's the lowest level that can work on an ambulance, and who's usually the most "
+			 "advanced one on it?"), "emr-ambulance");
+	assert_topic(id_of(res.second_topic), "paramedic-most-advanced");
 	/* one question: nothing second */
 	assert_topic(ask("what is the nremt"), "nremt");
 	assert_int_equal(res.second_topic, -1);
