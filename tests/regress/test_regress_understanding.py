@@ -255,6 +255,14 @@ CASES = [
     ("can emrs use an aed", "emr-training-content"),
     # "does ems include X": the overview says it includes them (the answer lacked "includes")
     ("does ems include paramedics and emts both", "ems-roles-overview"),
+    # another profession's training or pay is not in the notes (was pre-hospital care)
+    ("how long is 911 dispatcher training", None),
+    ("what certification do 911 call takers need", None),
+    ("how long does it take to become a firefighter", None),
+    ("do firefighters need emt certification", "firefighters-ems"),
+    ("what does a 911 dispatcher do", "prehospital-911"),
+    # recertifying is not in the notes (was the EMT course's length)
+    ("EMT recert every how many years?", None),
     # the EMR described by what it does until the ambulance comes (was firefighters)
     ("the workplace person trained to do first aid until the ambulance arrives, can they join the fire crews on rescue operations?", "emr-fire-rescue"),
     ("the guy who does cpr until the medics show up at my gym, what cert is that", "emr-definition"),
