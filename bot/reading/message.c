@@ -13,6 +13,9 @@
 #include "banned.h"
 
 #define WHOLE_TIE_MARGIN 1.0     /* read whole, answers this close to the best are ties */
+#define WEAK_CLAUSE 1.0          /* a clause's pattern answer this weak yields to ... */
+#define WHOLE_DECLINE 3.0        /* ... a decline this strong of the whole message, */
+#define WHOLE_DECLINE_LEAD 1.0   /* this far ahead of any answer it also has */
 
 /* the whole message: its roles stand in for a focus clause that names none */
 void reader_backstory(const struct matcher *m, struct matcher_scratch *s, const char *q, size_t len,
@@ -49,6 +52,35 @@ int reader_whole_message(const struct matcher *m, struct matcher_scratch *s, con
 		return 0;
 	memcpy(s->clause, res->tagged, sizeof(s->clause));
 	memcpy(res, s->aside, sizeof(*res));
+	return 1;
+}
+
+/*
+ * "in Football Manager how much should I pay my head physio, and do better medics
+ * reduce injury time in the game?": a question clause read weakly or not at all,
+ * in a message that as a whole is plainly something to decline, is declined.
+ */
+int reader_whole_declines(const struct matcher *m, struct matcher_scratch *s, const char *q, size_t len,
+			  const struct match_context *ctx, struct match_result *res)
+{
+	double answer = 0;
+
+	if (res->outcome == MATCH_DECLINE || (res->outcome == MATCH_TOPIC && res->score > WEAK_CLAUSE))
+		return 0;
+	matcher_patterns(m, s, q, len, ctx, s->aside);
+	if (s->aside->outcome != MATCH_DECLINE || s->aside->score < WHOLE_DECLINE)
+		return 0;
+	/* plainly: well clear of any answer the whole message could also give ("our
+	 * textbook says 'definitive care' ... quiz is tomorrow" is as much a question) */
+	for (size_t i = 0; i < s->aside->ncands; i++)
+		if (!s->aside->cands[i].excluded && m->lang->intents[s->aside->cands[i].intent].kind != INTENT_DECLINE &&
+		    s->aside->cands[i].score > answer)
+			answer = s->aside->cands[i].score;
+	if (s->aside->score - answer < WHOLE_DECLINE_LEAD)
+		return 0;
+	memcpy(s->clause, res->tagged, sizeof(s->clause));
+	memcpy(res, s->aside, sizeof(*res));
+	res->why = "the question clause said little; the message as a whole is one to decline";
 	return 1;
 }
 

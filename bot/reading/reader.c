@@ -562,7 +562,7 @@ void matcher_match(const struct matcher *m, struct matcher_scratch *s, const cha
 	}
 	matcher_patterns(m, s, q + f.start, f.end - f.start, use, res);
 	if (f.split)
-		whole = reader_whole_message(m, s, q, len, ctx, res);
+		whole = reader_whole_message(m, s, q, len, ctx, res) || reader_whole_declines(m, s, q, len, ctx, res);
 	res->stage = STAGE_PATTERNS;
 	res->pat_outcome = res->outcome;
 	res->pat_topic = res->topic;

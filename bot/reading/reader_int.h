@@ -81,6 +81,10 @@ int reader_anaphor(const char *w, size_t n);
 /* message.c: a long message's backstory read into s->story, its roles into local */
 void reader_backstory(const struct matcher *m, struct matcher_scratch *s, const char *q, size_t len,
 		      const struct match_context *ctx, struct match_context *local);
+/* message.c: a clause read weakly or not at all in a message that is, as a whole,
+ * plainly declined: that decline. 1 when it took it. */
+int reader_whole_declines(const struct matcher *m, struct matcher_scratch *s, const char *q, size_t len,
+			  const struct match_context *ctx, struct match_result *res);
 /* message.c: the whole message read when its clause is not; 1 when res now holds it */
 int reader_whole_message(const struct matcher *m, struct matcher_scratch *s, const char *q, size_t len,
 			 const struct match_context *ctx, struct match_result *res);
