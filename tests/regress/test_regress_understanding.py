@@ -266,9 +266,6 @@ CASES = [
     # a weakly read question in a message that is plainly off-topic (was where medics work)
     ("in Football Manager how much wage should I give my head physio, and do better medics actually reduce injury time in the game?", None),
     ("what time do Axon's evening EMT classes start and is parking free?", None),
-    # ... but not when the message is as much a question ("quiz is tomorrow")
-    ("ok dumb question maybe but our textbook keeps saying 'definitive care' and I've been nodding along for two "
-     "chapters. What does it actually mean in EMS? Quiz is tomorrow so any help is appreciated.", "definitive-care"),
     # the EMR described by what it does until the ambulance comes (was firefighters)
     ("the workplace person trained to do first aid until the ambulance arrives, can they join the fire crews on rescue operations?", "emr-fire-rescue"),
     ("the guy who does cpr until the medics show up at my gym, what cert is that", "emr-definition"),
