@@ -135,6 +135,8 @@ static void compose_topic(const struct knowledge *k, const struct match_result *
 
 	a->matched = 1;
 	a->topic = t->id;
+	if (res->confirms)
+		buf_adds(&a->text, "Yes - ");
 	buf_adds(&a->text, t->answer);
 	add_sources(k, t, a);
 	if (t2)
@@ -337,6 +339,8 @@ void answer_explain(const struct knowledge *k, const struct match_result *res, c
 		   stage_name(res->stage));
 	if (res->why)
 		buf_printf(out, "why: %s\n", res->why);
+	if (res->confirms)
+		buf_adds(out, "belief checked (\"..., right?\"): the answer bears it out word for word, so it opens \"Yes - \"\n");
 	if (res->intent >= 0)
 		buf_printf(out, "intent: %s\n", k->lang.intents[res->intent].id);
 	if (res->topic >= 0)

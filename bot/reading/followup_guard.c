@@ -135,6 +135,78 @@ int reader_why_only(const char *norm)
 	return 1;
 }
 
+/*
+ * "EMRs learn CPR and how to use an AED, right?", "paramedics are the most advanced
+ * on an ambulance, correct?": a belief put to the bot with a tag. Confirmed only
+ * when the answer plainly bears it out: no "not" in it, no number or comparison
+ * (a wrong figure shares its words with the right one), no "every", "always" or
+ * "same" (one exception makes it false), and at least three in four of its words
+ * in the answer, which itself takes no side already ("No -") and states no
+ * disagreement between the sources.
+ */
+#define CONFIRM_MIN_SHARE 0.75
+
+static int ends_with(const char *t, const char *tail)
+{
+	size_t n = strlen(t), k = strlen(tail);
+
+	return n > k && t[n - k - 1] == ' ' && strcmp(t + n - k, tail) == 0;
+}
+
+static int checks_belief(const char *norm)
+{
+	static const char *const tags[] = { "right", "correct", "true", "yeah", "yea", "yes", "isnt it", "arent they",
+					    "dont they", "doesnt it", "is that right", "is that true", "is that correct",
+					    "am i right", "right right", "yes or no", NULL };
+
+	for (int i = 0; tags[i]; i++)
+		if (ends_with(norm, tags[i]))
+			return 1;
+	return 0;
+}
+
+static int word_is(const char *p, size_t len, const char *const *list)
+{
+	for (int i = 0; list[i]; i++)
+		if (strlen(list[i]) == len && memcmp(list[i], p, len) == 0)
+			return 1;
+	return 0;
+}
+
+int reader_confirms(const struct matcher *m, const struct match_result *res)
+{
+	static const char *const tag_words[] = { "right", "correct", "true", "yeah", "yea", "yes", "or", "am",
+						 "isnt", "arent", "dont", "doesnt", NULL };
+	static const char *const turns[] = { "not", "no", "never", "cant", "cannot", "wont", "isnt", "arent", "dont",
+					     "doesnt", "didnt", "wasnt", "werent", "shouldnt", "couldnt", "nobody", "none",
+					     "neither", "nor", "only", "more", "less", "fewer", "longer", "shorter",
+					     "higher", "lower", "least", "before", "after", "first", "last", "than",
+					     "instead", "without", "except", "always", "every", "everyone", "everywhere",
+					     "all", "any", "each", "same", "automatically", "both", "or", "just", "whole", NULL };
+	const char *answer, *p;
+	size_t content = 0, found = 0;
+
+	if (res->outcome != MATCH_TOPIC || res->topic < 0 || !checks_belief(res->norm))
+		return 0;
+	answer = m->kb->topics[res->topic].answer;
+	if (strncmp(answer, "No", 2) == 0 || strncmp(answer, "Yes", 3) == 0 || strstr(answer, "disagree") ||
+	    strstr(answer, "differ"))
+		return 0;
+	for (p = res->norm; *p;) {
+		size_t len = strcspn(p, " ");
+		if (word_is(p, len, turns) || isdigit((unsigned char)*p))
+			return 0;
+		if (len && !ranker_stopword(p, len) && !reader_anaphor(p, len) && !word_is(p, len, tag_words)) {
+			content++;
+			found += in_text(answer, p, len);
+		}
+		p += len;
+		while (*p == ' ')
+			p++;
+	}
+	return content >= 2 && found >= CONFIRM_MIN_SHARE * (double)content;
+}
+
 /* a yes/no question: "does that ...", "so they can't ...", "is it ..." */
 int reader_yes_no(const char *norm)
 {

@@ -160,6 +160,8 @@ struct match_result {
 	int second_topic;                   /* a second question's topic, offered; -1 */
 	int figure_topic;                   /* asked a figure this topic does not give; -1 */
 	char context_used[MATCH_CONTEXT_TEXT];   /* earlier text leaned on; "" none */
+	int confirms;                       /* 1: a belief checked ("..., right?") that the
+					     * answer bears out word for word: "Yes - " first */
 	int reread;                         /* 1: context_used is the earlier question read
 					     * for this turn's role, what the next turn leans on */
 	const char *why;                    /* why it answered, suggested or declined */

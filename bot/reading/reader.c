@@ -576,6 +576,7 @@ void matcher_match(const struct matcher *m, struct matcher_scratch *s, const cha
 	res->figure_topic = -1;
 	res->context_used[0] = '\0';
 	res->reread = 0;
+	res->confirms = 0;
 	res->why = res->outcome == MATCH_NONE ? "no pattern was confident and the model was not either" :
 		   "a pattern matched";
 	if (!taught(m, res) && !reader_compare_one(m, s, res) && !reader_switches_role(m, s, ctx, res) && !reader_reads_pronoun(m, s, ctx, res) &&
@@ -588,4 +589,5 @@ void matcher_match(const struct matcher *m, struct matcher_scratch *s, const cha
 	reader_both_roles(m, res);
 	if (f.split)
 		reader_second_question(m, s, q, &f, use, res);
+	res->confirms = reader_confirms(m, res);
 }

@@ -70,6 +70,9 @@ int reader_in_answer(const struct matcher *m, int topic, const char *norm);
 /* followup_guard.c: a why with no words of its own but those a reason is asked
  * with ("why not?", "why does it matter") */
 int reader_why_only(const char *norm);
+/* followup_guard.c: a belief put with a tag ("..., right?") that the answer bears
+ * out word for word, with no "not", number or comparison in it */
+int reader_confirms(const struct matcher *m, const struct match_result *res);
 /* followup_guard.c: a yes/no question ("does that ...", "so they can't ...") */
 int reader_yes_no(const char *norm);
 /* followup_guard.c: "the national registry of historic places": topic belongs to an

@@ -184,6 +184,26 @@ static void test_two_questions_first_answered(void **state)
 	assert_int_equal(res.second_topic, -1);
 }
 
+/* a belief put with a tag is confirmed only when the answer bears it out word for
+ * word: never one with "not", a figure, "every"/"same", or on a disputed topic */
+static void test_belief_confirmed(void **state)
+{
+	assert_topic(ask("EMRs learn CPR and how to use an AED, right?"), "emr-training-content");
+	assert_int_equal(res.confirms, 1);
+	assert_topic(ask("EMRs learn CPR and how to use an AED"), "emr-training-content");
+	assert_int_equal(res.confirms, 0);
+	ask("EMR training takes 180 hours right?");
+	assert_int_equal(res.confirms, 0);
+	ask("EMS and EMT are the same thing right?");
+	assert_int_equal(res.confirms, 0);
+	ask("dispatchers aren't really part of EMS, right?");
+	assert_int_equal(res.confirms, 0);
+	ask("EMRs have always been called emergency medical responders, right?");
+	assert_int_equal(res.confirms, 0);
+	ask("emrs are part of ems right?");
+	assert_int_equal(res.confirms, 0);
+}
+
 /* a comparison asking one thing of two roles: that thing for both; a comparison
  * proper ("difference", "more training") keeps the comparison's answer */
 static void test_one_thing_of_two_roles(void **state)
@@ -354,6 +374,7 @@ int main(void)
 		cmocka_unit_test(test_new_question_after_topic),
 		cmocka_unit_test(test_off_topic_not_answered),
 		cmocka_unit_test(test_clinical_declined),
+		cmocka_unit_test(test_belief_confirmed),
 		cmocka_unit_test(test_examples_reach_their_topic),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
