@@ -174,12 +174,14 @@ static int guards_pass(const struct matcher *m, struct matcher_scratch *s, int i
 	if ((int)nroles < in->min_roles || (in->max_roles >= 0 && (int)nroles > in->max_roles))
 		return 0;
 
-	for (size_t g = m->need_start[i]; g < m->not_start[i]; g++)
-		if (!patset_match(&m->guards, &s->guard, (int)g, t, len, 0, NULL, NULL))
-			return 0;
+	/* a `not` first: the question is about something else, whatever the `need` says
+	 * ("a good fire extinguisher for my apartment" is shopping, not the article) */
 	for (size_t g = m->not_start[i]; g < end; g++)
 		if (patset_match(&m->guards, &s->guard, (int)g, t, len, 0, NULL, NULL))
 			return -1;
+	for (size_t g = m->need_start[i]; g < m->not_start[i]; g++)
+		if (!patset_match(&m->guards, &s->guard, (int)g, t, len, 0, NULL, NULL))
+			return 0;
 	return 1;
 }
 

@@ -369,7 +369,7 @@ static int maybe_follow_up(const struct matcher *m, struct matcher_scratch *s, s
 	if (w->n > LEAN_MAX_WORDS || w->content == 0 || w->known * 3 < w->content * 2)
 		return 0;
 	nw = reader_rank(m, s, res->tagged, NULL, conv, with);
-	if (!nw || with[0].score < MATCHER_MODEL_CONTEXT)
+	if (!nw || with[0].score < MATCHER_MODEL_CONTEXT || reader_vetoed(m, res, with[0].topic))
 		return 0;
 	memcpy(res->rank_ctx, with, nw * sizeof(with[0]));
 	res->nrank_ctx = nw;

@@ -263,6 +263,18 @@ CASES = [
     ("what does a 911 dispatcher do", "prehospital-911"),
     # recertifying is not in the notes (was the EMT course's length)
     ("EMT recert every how many years?", None),
+    # the firefighter article's home-safety advice and Amazon links (no topic had them)
+    ("lol the firefighter article randomly plugs home safety stuff, what did he recommend?", "firefighter-home-safety"),
+    ("the firefighter article guy is an amazon affiliate?", "firefighter-home-safety"),
+    ("whats a good fire extinguisher for my apartment", None),
+    ("Kidde or First Alert smoke detector for a 2 bedroom apartment?", None),
+    # "who are you more likely to find" is no "who are you" (was small talk)
+    ("between EMRs and EMTs, who are you more likely to find stationed at schools and industrial sites?", "emr-workplaces"),
+    ("Axon's take on EMR", "emr-value"),
+    # a paid job is no question about pay (was "not covered")
+    ("which level is basically the starting point for almost everyone who wants a paid job in ambulance work?", "ems-career-start"),
+    ("why won't a lot of ambulance services hire first responders, according to axon?", "emr-hiring-contact"),
+    ("there's a trend where the highest-level ambulance providers start seeing patients at home, what's that called?", "community-paramedicine"),
     # a weakly read question in a message that is plainly off-topic (was where medics work)
     ("in Football Manager how much wage should I give my head physio, and do better medics actually reduce injury time in the game?", None),
     ("what time do Axon's evening EMT classes start and is parking free?", None),
@@ -402,6 +414,8 @@ DIALOGS = [
     (["what is community paramedicine", "what do you mean"], "community-paramedicine"),
     # the paramedic's job heading somewhere is community paramedicine (was "I don't know")
     (["whats the new trend for paramedics"], "community-paramedicine"),
+    # a `not` keeps the model's follow-up reading off its topic too (was the article's advice)
+    (["can an emr do rescue with the fire dept", "whats a good fire extinguisher for my apartment"], None),
 ]
 
 out = subprocess.run([BOT, "ask", "--json"], input="\n".join(q for q, _ in CASES) + "\n",
