@@ -263,6 +263,10 @@ CASES = [
     ("what does a 911 dispatcher do", "prehospital-911"),
     # recertifying is not in the notes (was the EMT course's length)
     ("EMT recert every how many years?", None),
+    # a quiz or a textbook as the reason for asking is no question about it (was "not covered")
+    ("emr vs emt whats the main difference in like one sentence, quiz is in 10 min", "emr-vs-emt"),
+    ("do emrs go by any other names bc i keep seeing different terms in old textbooks", "emr-other-names"),
+    ("whats on the nremt exam", None),
     # the firefighter article's home-safety advice and Amazon links (no topic had them)
     ("lol the firefighter article randomly plugs home safety stuff, what did he recommend?", "firefighter-home-safety"),
     ("the firefighter article guy is an amazon affiliate?", "firefighter-home-safety"),
