@@ -269,7 +269,7 @@ int reader_switches_role(const struct matcher *m, struct matcher_scratch *s, con
 /* the first "they", "them", "he", "she" in text, as a word; NULL when none */
 static const char *subject_pronoun(const char *text)
 {
-	static const char *const pronouns[] = { "they", "them", "he", "she" };
+	static const char *const pronouns[] = { "they", "them", "he", "she", "their", "his" };
 
 	for (const char *p = text; *p;) {
 		size_t len = strcspn(p, " ");

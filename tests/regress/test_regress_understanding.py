@@ -420,6 +420,11 @@ DIALOGS = [
     (["whats the new trend for paramedics"], "community-paramedicine"),
     # a `not` keeps the model's follow-up reading off its topic too (was the article's advice)
     (["can an emr do rescue with the fire dept", "whats a good fire extinguisher for my apartment"], None),
+    # an answer about one role without naming it in the question carries that role on
+    # (was the EMS overview, or "no fact for the paramedic")
+    (["what's the largest group of workers in ems", "do they always stay in that role?"], "emt-command-roles"),
+    (["who's usually the first licensed healthcare worker you see in an emergency", "do they work w paramedics"],
+     "emt-ambulance"),
 ]
 
 out = subprocess.run([BOT, "ask", "--json"], input="\n".join(q for q, _ in CASES) + "\n",
