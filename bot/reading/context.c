@@ -187,14 +187,19 @@ static void context_text(const struct match_result *res, const struct match_cont
 void matcher_next_context(const struct match_result *res, const struct match_context *prev,
 			  struct match_context *next)
 {
-	if (res->outcome == MATCH_NO_FACT && !res->followup && res->used_roles[0] >= 0 && res->intent >= 0) {
-		/* "when was the emt role created", a fact the EMT has not: the question and
-		 * its role are kept, with no topic, for a correction ("oops meant emr") */
+	/* "when was the emt role created", a fact the EMT has not, or "how long is
+	 * paramedic school", declined as not in the notes, in a conversation with no topic
+	 * yet: the question and its role are kept, with no topic, for a switch or a
+	 * correction ("oops meant emr", "ok emt then?") */
+	int no_fact = res->outcome == MATCH_NO_FACT && res->used_roles[0] >= 0;
+	int declined = res->outcome == MATCH_DECLINE && res->nroles > 0 && (!prev || prev->topic < 0);
+
+	if ((no_fact || declined) && !res->followup && res->intent >= 0) {
 		context_text(res, NULL, next->text);
 		next->intent = res->intent;
 		next->topic = -1;
 		next->version = prev ? prev->version : 0;
-		next->roles[0] = res->used_roles[0];
+		next->roles[0] = no_fact ? res->used_roles[0] : res->roles[0];
 		next->roles[1] = -1;
 		return;
 	}

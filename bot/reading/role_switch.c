@@ -236,8 +236,9 @@ int reader_switches_role(const struct matcher *m, struct matcher_scratch *s, con
 {
 	struct match_result keep;
 
-	if (!conv || res->nroles == 0 || res->outcome == MATCH_DECLINE || !reader_opens_with_switch(res->norm) ||
-	    switch_words(res->norm) > SWITCH_MAX_WORDS)
+	/* "ok emt then?", "emts?": nothing but a role is a switch, with or without "and" */
+	if (!conv || res->nroles == 0 || res->outcome == MATCH_DECLINE ||
+	    !(reader_opens_with_switch(res->norm) || bare_switch(m, res->tagged)) || switch_words(res->norm) > SWITCH_MAX_WORDS)
 		return 0;
 	/* "when was the emt role created" (no such fact) -> "oops meant emr": the
 	 * question kept with no topic, read again for the new role's own fact */

@@ -405,6 +405,12 @@ DIALOGS = [
     # "oops" read as "ops", and no question kept after "no fact")
     (["when was the emt role created", "oops meant emr"], "emr-history"),
     (["when was the emt role created", "sorry i meant emrs"], "emr-history"),
+    # nothing but a role is a switch; a first question declined keeps its question for
+    # it (was the EMT as the first step to paramedic)
+    (["how long is paramedic school", "ok emt then?"], "emt-course-length"),
+    (["how long is paramedic school", "what about emts then"], "emt-course-length"),
+    # ... but a decline after an answer keeps the answer's context for coming back
+    (["what do emts do", "how much do emts make", "what about paramedics?"], "paramedic-duties"),
     # a level of the conversation's role is that role (was what an EMT is)
     (["which emt level comes right after basic", "is it recognized in every state"], "emt-advanced-definition"),
     # corrections that open "no the", "i was asking about" (was the EMR's training content)
