@@ -22,6 +22,7 @@ void matcher_init(struct matcher *m)
 	speller_init(&m->speller);
 	ranker_init(&m->ranker);
 	strmap_init(&m->example_topic);
+	strmap_init(&m->followup_topic);
 }
 
 void matcher_release(struct matcher *m)
@@ -42,6 +43,7 @@ void matcher_release(struct matcher *m)
 	speller_release(&m->speller);
 	ranker_release(&m->ranker);
 	strmap_release(&m->example_topic);
+	strmap_release(&m->followup_topic);
 	free(m->topic_intent);
 	free(m->topic_figures);
 	memset(m, 0, sizeof(*m));

@@ -49,6 +49,8 @@ struct matcher {
 	int *topic_intent;                                /* per topic: an intent that answers it, or -1 */
 	unsigned char *topic_figures;                     /* per topic: answers "how many ..." (figures.h) */
 	struct strmap example_topic;                      /* tagged example -> its topic: taught, so decisive */
+	struct strmap followup_topic;                     /* "<last topic> <tagged follow-up>" -> the topic
+							   * the last one declares for it: decisive too */
 };
 
 struct pending;

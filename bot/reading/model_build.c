@@ -7,6 +7,7 @@
 #include "matcher.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -121,10 +122,19 @@ static int tag_docs(const struct matcher *m, struct ranker_doc *docs, struct doc
 }
 
 /* what the tagged examples teach, in the documents' order: the topics asked a
- * figure, and each example's tagged text to its topic (a later one wins) */
+ * figure, each example's tagged text to its topic (a later one wins), and each
+ * declared follow-up's, after its topic, to the topic it points at */
 static int learn_examples(struct matcher *m, const struct ranker_doc *docs, const struct doc_source *src, size_t n)
 {
+	char key[SB_MAX_QUESTION + 16];
+
 	for (size_t i = 0; i < n; i++) {
+		if (docs[i].after >= 0) {
+			int len = snprintf(key, sizeof(key), "%d %s", docs[i].after, docs[i].text);
+			if (len > 0 && (size_t)len < sizeof(key) &&
+			    strmap_put(&m->followup_topic, key, (size_t)len, docs[i].topic) < 0)
+				return -1;
+		}
 		if (src[i].example_of < 0)
 			continue;
 		m->topic_figures[src[i].example_of] |= (unsigned char)src[i].asked;   /* taught to */

@@ -545,6 +545,27 @@ static int taught(const struct matcher *m, struct match_result *res)
 	return 1;
 }
 
+/* "which is the first one" after the EMT levels: word for word a follow-up the last
+ * topic declares, so its topic, whatever the patterns say ("first" on scene) - but
+ * for a clinical decline */
+static int declared_asked(const struct matcher *m, const struct match_context *conv, struct match_result *res)
+{
+	char key[SB_MAX_QUESTION + 16];
+	int len, t;
+	struct ranker_hit hit;
+
+	if (!conv || conv->topic < 0 || (res->outcome == MATCH_DECLINE && matcher_intent_clinical(m, res->intent)))
+		return 0;
+	len = snprintf(key, sizeof(key), "%d %s", conv->topic, res->tagged);
+	if (len <= 0 || (size_t)len >= sizeof(key) || (t = strmap_get(&m->followup_topic, key, (size_t)len)) < 0)
+		return 0;
+	hit = (struct ranker_hit){ t, 1.0 };
+	answer_with(m, res, conv, &hit, STAGE_CONTEXT);
+	reader_copy_text(res->context_used, conv->text);
+	res->why = "word for word a follow-up the last topic declares";
+	return 1;
+}
+
 void matcher_match(const struct matcher *m, struct matcher_scratch *s, const char *q, size_t len,
 		   const struct match_context *ctx, struct match_result *res)
 {
@@ -579,7 +600,7 @@ void matcher_match(const struct matcher *m, struct matcher_scratch *s, const cha
 	res->confirms = 0;
 	res->why = res->outcome == MATCH_NONE ? "no pattern was confident and the model was not either" :
 		   "a pattern matched";
-	if (!taught(m, res) && !reader_compare_one(m, s, res) && !reader_switches_role(m, s, ctx, res) && !reader_reads_pronoun(m, s, ctx, res) &&
+	if (!declared_asked(m, ctx, res) && !taught(m, res) && !reader_compare_one(m, s, res) && !reader_switches_role(m, s, ctx, res) && !reader_reads_pronoun(m, s, ctx, res) &&
 	    !reader_compare_with_conv(m, s, ctx, res) &&
 	    !reader_reads_conv_role(m, s, ctx, res)) {
 		break_tie(m, s, res, whole ? s->clause : res->tagged, f.split ? s->story : NULL);

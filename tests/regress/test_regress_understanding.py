@@ -408,6 +408,10 @@ DIALOGS = [
     # nothing but a role is a switch; a first question declined keeps its question for
     # it (was the EMT as the first step to paramedic)
     (["how long is paramedic school", "ok emt then?"], "emt-course-length"),
+    # word for word a follow-up the last topic declares: its topic, before any pattern
+    # ("first" on scene, "on it" an EMR's training)
+    (["what are the emt certification levels", "which is the first one"], "emt-basic-definition"),
+    (["who runs ambulance services", "who's on it?"], "emt-ambulance"),
     (["how long is paramedic school", "what about emts then"], "emt-course-length"),
     # ... but a decline after an answer keeps the answer's context for coming back
     (["what do emts do", "how much do emts make", "what about paramedics?"], "paramedic-duties"),
