@@ -386,12 +386,40 @@ int reader_reads_pronoun(const struct matcher *m, struct matcher_scratch *s, con
  * patterns were sure but that needs a role it does not name, read with the
  * conversation's role; 1 when that reading answers by the same intent.
  */
+/* "ok and does the training include ambulance ride time" after EMT training: a weak
+ * reading (one cue, its role taken from the conversation) gives way to the
+ * question read with that role named, when that reads clearly better */
+#define CONV_ROLE_WEAK 2.0      /* a pattern answer under this is weak ... */
+#define CONV_ROLE_BETTER 1.0    /* ... and this much better read with the role */
+
+static int rereads_weak(const struct matcher *m, struct matcher_scratch *s, const struct match_context *conv,
+			struct match_result *res, int role)
+{
+	char text[SB_MAX_QUESTION + 64];
+	struct match_result *r;
+
+	if (res->outcome != MATCH_TOPIC || res->score >= CONV_ROLE_WEAK || !reader_aside(s))
+		return 0;
+	snprintf(text, sizeof(text), "%s %s", res->tagged, m->kb->roles[role].id);
+	r = s->aside;
+	matcher_patterns(m, s, text, strlen(text), NULL, r);
+	if (r->outcome != MATCH_TOPIC || r->topic == res->topic || r->topic == conv->topic ||
+	    r->score < res->score + CONV_ROLE_BETTER)
+		return 0;
+	take_reading(res, r, conv->text, "a weak reading gave way to the question read with the conversation's role");
+	return 1;
+}
+
 int reader_reads_conv_role(const struct matcher *m, struct matcher_scratch *s, const struct match_context *conv,
 			   struct match_result *res)
 {
 	char text[SB_MAX_QUESTION + 64];
 	struct match_result *r;
 	int role, intent = -1;
+
+	if (conv && conv->topic >= 0 && !res->nroles && (role = conv->roles[0]) >= 0 && m->kb->roles[role].level > 0 &&
+	    !reader_opens_with(res->norm, "why") && rereads_weak(m, s, conv, res, role))
+		return 1;
 
 	if (!conv || conv->topic < 0 || res->nroles || res->outcome == MATCH_TOPIC || res->outcome == MATCH_DECLINE ||
 	    (role = conv->roles[0]) < 0 || m->kb->roles[role].level == 0 || reader_opens_with(res->norm, "why") ||

@@ -412,6 +412,9 @@ DIALOGS = [
     # ("first" on scene, "on it" an EMR's training)
     (["what are the emt certification levels", "which is the first one"], "emt-basic-definition"),
     (["who runs ambulance services", "who's on it?"], "emt-ambulance"),
+    # a weak reading (one cue, the role from the conversation) gives way to the
+    # question read with that role named (was the EMT course's length again)
+    (["how long is emt training", "ok and does the training include ambulance ride time"], "emt-training-clinical"),
     (["how long is paramedic school", "what about emts then"], "emt-course-length"),
     # ... but a decline after an answer keeps the answer's context for coming back
     (["what do emts do", "how much do emts make", "what about paramedics?"], "paramedic-duties"),
