@@ -229,3 +229,24 @@ int reader_vetoed(const struct matcher *m, const struct match_result *res, int t
 			return 1;
 	return 0;
 }
+
+/* "which is the first one" after the EMT levels: word for word a follow-up the last
+ * topic declares, so its topic, whatever the patterns say ("first" on scene) - but
+ * for a clinical decline */
+int reader_declared_asked(const struct matcher *m, const struct match_context *conv, struct match_result *res)
+{
+	char key[SB_MAX_QUESTION + 16];
+	int len, t;
+	struct ranker_hit hit;
+
+	if (!conv || conv->topic < 0 || (res->outcome == MATCH_DECLINE && matcher_intent_clinical(m, res->intent)))
+		return 0;
+	len = snprintf(key, sizeof(key), "%d %s", conv->topic, res->tagged);
+	if (len <= 0 || (size_t)len >= sizeof(key) || (t = strmap_get(&m->followup_topic, key, (size_t)len)) < 0)
+		return 0;
+	hit = (struct ranker_hit){ t, 1.0 };
+	reader_answer_with(m, res, conv, &hit, STAGE_CONTEXT);
+	reader_copy_text(res->context_used, conv->text);
+	res->why = "word for word a follow-up the last topic declares";
+	return 1;
+}

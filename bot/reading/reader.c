@@ -271,7 +271,7 @@ static int declared_followup(const struct matcher *m, const struct match_context
 	return 0;
 }
 
-static void answer_with(const struct matcher *m, struct match_result *res, const struct match_context *conv,
+void reader_answer_with(const struct matcher *m, struct match_result *res, const struct match_context *conv,
 			const struct ranker_hit *hit, enum match_stage stage)
 {
 	int topic = hit->topic, used[2];
@@ -325,31 +325,31 @@ static void follow_up(const struct matcher *m, struct matcher_scratch *s, struct
 	}
 	if (res->nroles == 0 && reader_why_only(res->norm)) {
 		/* "why not?", "why?", "why does it matter": the last answer gives its reasons */
-		answer_with(m, res, conv, &last, STAGE_CONTEXT);
+		reader_answer_with(m, res, conv, &last, STAGE_CONTEXT);
 		res->why = "a why about the last answer, with no words of its own: the last topic again";
 	} else if (nw && with[0].score >= MATCHER_MODEL_ANSWER && declared_followup(m, conv, with[0].topic)) {
 		/* "and the lowest?" after the EMT levels: a follow-up the last topic declares */
-		answer_with(m, res, conv, &with[0], STAGE_CONTEXT);
+		reader_answer_with(m, res, conv, &with[0], STAGE_CONTEXT);
 		res->why = "a follow-up the last topic declares";
 	} else if (w->anaphor && res->nroles == 0 && reader_yes_no(res->norm) && reader_in_answer(m, conv->topic, res->norm)) {
 		/* "does that include the dispatcher", "so they can't transport?": a check of
 		 * what the last answer says, in its own words */
-		answer_with(m, res, conv, &last, STAGE_CONTEXT);
+		reader_answer_with(m, res, conv, &last, STAGE_CONTEXT);
 		res->why = "a check of the last answer, in its words: the last topic again";
 	} else if (na && alone[0].score >= MATCHER_MODEL_ANSWER && !why_it) {
-		answer_with(m, res, conv, &alone[0], STAGE_CONTEXT);
+		reader_answer_with(m, res, conv, &alone[0], STAGE_CONTEXT);
 		res->why = "a follow-up the model could read on its own (roles from the conversation)";
 	} else if (nw && with[0].score >= MATCHER_MODEL_CONTEXT) {
-		answer_with(m, res, conv, &with[0], STAGE_CONTEXT);
+		reader_answer_with(m, res, conv, &with[0], STAGE_CONTEXT);
 		res->why = "the model, reading the question with the earlier one";
 	} else {
-		answer_with(m, res, conv, &last, STAGE_CONTEXT);
+		reader_answer_with(m, res, conv, &last, STAGE_CONTEXT);
 		res->why = "a follow-up with nothing new to go on: the last topic again";
 	}
 	/* "all of them?" after "can emts give medications": a question with no words of its
 	 * own read as a fact the conversation's role lacks is a misreading, not a "no fact" */
 	if (res->outcome == MATCH_NO_FACT && w->content == 0) {
-		answer_with(m, res, conv, &last, STAGE_CONTEXT);
+		reader_answer_with(m, res, conv, &last, STAGE_CONTEXT);
 		res->why = "a follow-up the model read as a fact its role lacks: the last topic again";
 	}
 }
@@ -374,7 +374,7 @@ static int maybe_follow_up(const struct matcher *m, struct matcher_scratch *s, s
 	memcpy(res->rank_ctx, with, nw * sizeof(with[0]));
 	res->nrank_ctx = nw;
 	reader_copy_text(res->context_used, conv->text);
-	answer_with(m, res, conv, &with[0], STAGE_CONTEXT);
+	reader_answer_with(m, res, conv, &with[0], STAGE_CONTEXT);
 	return 1;
 }
 
@@ -426,7 +426,7 @@ static void second_stage(const struct matcher *m, struct matcher_scratch *s, str
 		return;
 	if (na && reader_confident(alone, na) && on_topic(backstory ? s->aside : res, backstory ? &whole : &w) &&
 	    !reader_vetoed(m, res, alone[0].topic)) {
-		answer_with(m, res, conv, &alone[0], STAGE_RANKER);
+		reader_answer_with(m, res, conv, &alone[0], STAGE_RANKER);
 		res->why = "the model's best topic scored above the answer threshold";
 	} else if (conv && !backstory && res->outcome == MATCH_NONE && maybe_follow_up(m, s, res, conv, &w)) {
 		res->why = "a short question the model could only read with the earlier one";
@@ -508,7 +508,7 @@ static void wants_figure(const struct matcher *m, struct matcher_scratch *s, str
 	}
 	if (res->followup && (hit = figure_hit(m, res)) != NULL) {   /* a lone question: never */
 		struct ranker_hit h = *hit;
-		answer_with(m, res, conv, &h, STAGE_CONTEXT);
+		reader_answer_with(m, res, conv, &h, STAGE_CONTEXT);
 		if (res->outcome == MATCH_TOPIC && m->topic_figures[res->topic]) {
 			res->why = "the question asks for a figure: the model's best topic that gives one";
 			return;
@@ -540,29 +540,8 @@ static int taught(const struct matcher *m, struct match_result *res)
 		return 0;                               /* clinical declines always hold */
 	if (res->outcome == MATCH_TOPIC && res->topic == t)
 		return 1;                               /* the patterns agree: nothing to add */
-	answer_with(m, res, NULL, &hit, STAGE_EXAMPLE);
+	reader_answer_with(m, res, NULL, &hit, STAGE_EXAMPLE);
 	res->why = "the question is one of the topic's examples";
-	return 1;
-}
-
-/* "which is the first one" after the EMT levels: word for word a follow-up the last
- * topic declares, so its topic, whatever the patterns say ("first" on scene) - but
- * for a clinical decline */
-static int declared_asked(const struct matcher *m, const struct match_context *conv, struct match_result *res)
-{
-	char key[SB_MAX_QUESTION + 16];
-	int len, t;
-	struct ranker_hit hit;
-
-	if (!conv || conv->topic < 0 || (res->outcome == MATCH_DECLINE && matcher_intent_clinical(m, res->intent)))
-		return 0;
-	len = snprintf(key, sizeof(key), "%d %s", conv->topic, res->tagged);
-	if (len <= 0 || (size_t)len >= sizeof(key) || (t = strmap_get(&m->followup_topic, key, (size_t)len)) < 0)
-		return 0;
-	hit = (struct ranker_hit){ t, 1.0 };
-	answer_with(m, res, conv, &hit, STAGE_CONTEXT);
-	reader_copy_text(res->context_used, conv->text);
-	res->why = "word for word a follow-up the last topic declares";
 	return 1;
 }
 
@@ -600,7 +579,7 @@ void matcher_match(const struct matcher *m, struct matcher_scratch *s, const cha
 	res->confirms = 0;
 	res->why = res->outcome == MATCH_NONE ? "no pattern was confident and the model was not either" :
 		   "a pattern matched";
-	if (!declared_asked(m, ctx, res) && !taught(m, res) && !reader_compare_one(m, s, res) && !reader_switches_role(m, s, ctx, res) && !reader_reads_pronoun(m, s, ctx, res) &&
+	if (!reader_declared_asked(m, ctx, res) && !taught(m, res) && !reader_compare_one(m, s, res) && !reader_switches_role(m, s, ctx, res) && !reader_reads_pronoun(m, s, ctx, res) &&
 	    !reader_compare_with_conv(m, s, ctx, res) &&
 	    !reader_reads_conv_role(m, s, ctx, res)) {
 		break_tie(m, s, res, whole ? s->clause : res->tagged, f.split ? s->story : NULL);

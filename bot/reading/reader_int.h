@@ -73,6 +73,12 @@ int reader_why_only(const char *norm);
 /* followup_guard.c: a belief put with a tag ("..., right?") that the answer bears
  * out word for word, with no "not", number or comparison in it */
 int reader_confirms(const struct matcher *m, const struct match_result *res);
+/* reader.c: res answers with the model's hit (its topic, for the question's roles or
+ * else the conversation's) at the stage given */
+void reader_answer_with(const struct matcher *m, struct match_result *res, const struct match_context *conv,
+			const struct ranker_hit *hit, enum match_stage stage);
+/* followup_guard.c: word for word a follow-up the last topic declares: its topic */
+int reader_declared_asked(const struct matcher *m, const struct match_context *conv, struct match_result *res);
 /* followup_guard.c: a yes/no question ("does that ...", "so they can't ...") */
 int reader_yes_no(const char *norm);
 /* followup_guard.c: "the national registry of historic places": topic belongs to an
