@@ -27,7 +27,8 @@ MINIMUMS = {"dialogs-a.jsonl": (0.86, 0.85), "dialogs-b.jsonl": (0.84, 0.85), "d
             "dialogs-i.jsonl": (0.95, 0.85),
             "dialogs-j.jsonl": (0.97, 0.90), "dialogs-k.jsonl": (0.85, 0.80),
             "dialogs-l.jsonl": (0.95, 0.95), "dialogs-m.jsonl": (0.80, 0.90),
-            "dialogs-n.jsonl": (0.92, 0.90)}
+            "dialogs-n.jsonl": (0.92, 0.90), "dialogs-o.jsonl": (0.95, 0.85), "dialogs-p.jsonl": (0.92, 0.85),
+            "dialogs-q.jsonl": (0.90, 0.85)}
 
 
 def sessions(dialogs):
