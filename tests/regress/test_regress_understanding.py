@@ -267,6 +267,16 @@ CASES = [
     ("emr vs emt whats the main difference in like one sentence, quiz is in 10 min", "emr-vs-emt"),
     ("do emrs go by any other names bc i keep seeing different terms in old textbooks", "emr-other-names"),
     ("whats on the nremt exam", None),
+    # the same letters elsewhere: the BLS's jobs report, ALS in Spark, the do-not-call
+    # registry, a dental office's records, a Porsche 911 (were answered)
+    ("when does the BLS put out the monthly jobs report, and where can I download the raw numbers?", None),
+    ("what does ALS mean in spark MLlib and how do I tune the rank parameter?", None),
+    ("signing up for the national do not call registry stops all robocalls, right?", None),
+    ("what's the best EMR for a small dental office, we're switching off paper charts", None),
+    ("Porsche 911 reliability", None),
+    # whoever takes the 911 call, and whether they are EMS: how wide EMS is (was pre-hospital care)
+    ("dispatchers aren't really part of EMS, right?", "ems-definition"),
+    ("the person who picks up the phone when you call 911 - do they technically count as part of EMS?", "ems-definition"),
     # the firefighter article's home-safety advice and Amazon links (no topic had them)
     ("lol the firefighter article randomly plugs home safety stuff, what did he recommend?", "firefighter-home-safety"),
     ("the firefighter article guy is an amazon affiliate?", "firefighter-home-safety"),
