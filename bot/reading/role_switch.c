@@ -453,14 +453,21 @@ int reader_reads_conv_role(const struct matcher *m, struct matcher_scratch *s, c
 int reader_second_pronoun(const struct matcher *m, struct matcher_scratch *s, int role,
 			  const struct match_context *ctx, struct match_result *r)
 {
+	static const char *const things[] = { "it", "that", "this", "its" };
 	char text[SB_MAX_QUESTION + 64];
 	const char *pronoun = subject_pronoun(r->norm);
+	int n = 0;
 
 	if (role < 0)
 		return 0;
 	if (m->kb->roles[role].level == 0)
 		pronoun = "it";
-	if (!pronoun || !substitute(r->norm, pronoun, m->kb->roles[role].id, text, sizeof(text)))
+	if (pronoun)
+		n = substitute(r->norm, pronoun, m->kb->roles[role].id, text, sizeof(text));
+	/* "what does EMR stand for and when did that name come in": "that" the role too */
+	for (size_t i = 0; !pronoun && !n && i < sizeof(things) / sizeof(things[0]); i++)
+		n = substitute(r->norm, things[i], m->kb->roles[role].id, text, sizeof(text));
+	if (!n)
 		return 0;
 	matcher_patterns(m, s, text, strlen(text), ctx, r);
 	return r->outcome == MATCH_TOPIC;

@@ -174,6 +174,9 @@ static void test_two_questions_first_answered(void **state)
 	assert_topic(ask("what all does EMS include, and does it ever deal with things that aren't emergencies yet?"),
 		     "ems-definition");
 	assert_topic(id_of(res.second_topic), "ems-non-emergency");
+	/* ... "that" (or "it", "this") standing for the role the first names */
+	assert_topic(ask("what does EMR stand for and when did that name come in?"), "emr-definition");
+	assert_topic(id_of(res.second_topic), "emr-history");
 	/* ... or the model, when its "it" is the first question's, reading it with the
 	 * first and alone alike */
 	assert_topic(ask("what's the lowest level that can work on an ambulance, and who's usually the most "
