@@ -267,6 +267,10 @@ CASES = [
     ("emr vs emt whats the main difference in like one sentence, quiz is in 10 min", "emr-vs-emt"),
     ("do emrs go by any other names bc i keep seeing different terms in old textbooks", "emr-other-names"),
     ("whats on the nremt exam", None),
+    # taking charge of a big incident is the EMT's command roles (was "I don't know")
+    ("when an ambulance provider with extra qualifications gets pulled off regular duty to help run a big incident, what kind of role do they move into?", "emt-command-roles"),
+    # hurt "on shift" is no question about shifts
+    ("do emrs help coworkers who get hurt on shift", "emr-duties"),
     # the same letters elsewhere: the BLS's jobs report, ALS in Spark, the do-not-call
     # registry, a dental office's records, a Porsche 911 (were answered)
     ("when does the BLS put out the monthly jobs report, and where can I download the raw numbers?", None),
