@@ -280,7 +280,13 @@ static const char *const common[] = {
 	"help", "helps", "team", "hard", "easy", "fine", "cool", "well", "look", "back", "real", "sort",
 	"kind",
 	/* and chat's own words: "oops meant emr" is no question about "ops" */
-	"oops", "whoops", "sorry", "okay", "yeah", "nope", "meant", "wait", "haha", "thanks", NULL
+	"oops", "whoops", "sorry", "okay", "yeah", "nope", "meant", "wait", "haha", "thanks",
+	/* and words students wrote that sit one slip from a domain word ("too broad" is
+	 * not "abroad", "the context" not "the content", "early" not "nearly") */
+	"broad", "broader", "context", "contexts", "tire", "tired", "tires", "intro", "bought", "adds",
+	"firing", "fired", "hiking", "throw", "refer", "soon", "lots", "early", "handler", "ending",
+	"hanging", "mess", "reps", "split", "bride", "treated", "cross", "ridge", "forth", "river",
+	"diver", "rescuer", NULL
 };
 
 static int is_common(const char *w, size_t len)

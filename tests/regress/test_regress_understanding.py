@@ -278,6 +278,8 @@ CASES = [
     ("signing up for the national do not call registry stops all robocalls, right?", None),
     ("what's the best EMR for a small dental office, we're switching off paper charts", None),
     ("Porsche 911 reliability", None),
+    # "too broad" was read "too abroad" (another country): how wide EMS is
+    ("does the whole chain count, from the person answering the emergency line all the way to the doctor at the hospital, or is that too broad to call 'EMS'?", "ems-definition"),
     # whoever takes the 911 call, and whether they are EMS: how wide EMS is (was pre-hospital care)
     ("dispatchers aren't really part of EMS, right?", "ems-definition"),
     ("the person who picks up the phone when you call 911 - do they technically count as part of EMS?", "ems-definition"),

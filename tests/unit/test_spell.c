@@ -21,6 +21,7 @@ static int setup(void **state)
 	speller_add_text(&sp, "dose", 0);
 	speller_add_text(&sp, "emr prehospital aemt", 1);
 	speller_add_text(&sp, "pre hospital fire fighter", 0);
+	speller_add_text(&sp, "abroad content", 1);     /* one slip from "broad", "context" */
 	lexicon_init(&lx);
 	lexicon_add(&lx, "prehospital", "pre hospital");
 	sp.rewritten = &lx.words;
@@ -61,6 +62,11 @@ static void test_leaves_others_alone(void **state)
 	assert_string_equal(fix("xyzzyplugh"), "-");
 	assert_string_equal(fix("paramedics"), "-");    /* an ending, not a typo */
 	assert_string_equal(fix("paramedick"), "paramedic");   /* "k" is no ending */
+	/* words students write, one slip from a target: "too broad" is not "abroad" */
+	assert_string_equal(fix("broad"), "-");
+	assert_string_equal(fix("context"), "-");
+	assert_string_equal(fix("oops"), "-");
+	assert_string_equal(fix("abrod"), "abroad");     /* a real slip still is */
 }
 
 static void test_typing_slips(void **state)
