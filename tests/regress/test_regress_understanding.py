@@ -278,6 +278,13 @@ CASES = [
     ("signing up for the national do not call registry stops all robocalls, right?", None),
     ("what's the best EMR for a small dental office, we're switching off paper charts", None),
     ("Porsche 911 reliability", None),
+    # EMR as someone's prerequisite, whatever for (was the EMT course's length)
+    ("my advisor said I should knock out an EMR course over the summer as a prereq. is that true?", "emr-prerequisite"),
+    # the 911 dispatcher as part of EMS is how wide EMS is (was pre-hospital care)
+    ("is the 911 dispatcher technically part of EMS or nah", "ems-definition"),
+    ("911 dispatcher vs EMT, are both part of EMS?", "prehospital-911"),
+    # the firefighter's article names its brands
+    ("lol the firefighter article plugs smoke detectors, which brand", "firefighter-home-safety"),
     # "too broad" was read "too abroad" (another country): how wide EMS is
     ("does the whole chain count, from the person answering the emergency line all the way to the doctor at the hospital, or is that too broad to call 'EMS'?", "ems-definition"),
     # whoever takes the 911 call, and whether they are EMS: how wide EMS is (was pre-hospital care)
