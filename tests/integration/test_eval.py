@@ -30,7 +30,8 @@ MINIMUMS = {"paraphrases.jsonl": (0.95, 0.95), "blind.jsonl": (0.95, 0.95), "bli
             "blind14.jsonl": (0.96, 0.95), "blind15.jsonl": (0.82, 0.90),
             "blind16.jsonl": (0.95, 0.95), "blind17.jsonl": (0.87, 0.70),
             "situational.jsonl": (0.92, 0.90), "offtopic.jsonl": (0.95, 0.95),
-            "blind18.jsonl": (0.92, 0.90), "blind19.jsonl": (0.85, 0.85), "blind20.jsonl": (0.85, 0.75)}
+            "blind18.jsonl": (0.92, 0.90), "blind19.jsonl": (0.85, 0.85), "blind20.jsonl": (0.85, 0.75),
+            "blind21.jsonl": (0.80, 0.90)}
 
 
 def score(path, show=False):
