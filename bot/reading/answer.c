@@ -1,8 +1,10 @@
 /* answer.c - compose and render answers; see answer.h. */
 #include "answer.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "json_write.h"
 #include "caps.h"
@@ -97,22 +99,71 @@ static size_t sentences_within(const char *text, size_t cap)
 	return fit;
 }
 
-/* how much of the second answer t2 joins t's and keeps the reply chat-sized (whole
- * sentences); 0 when too little of it would: it is offered instead */
-static size_t second_fit(const struct kb_topic *t, const struct kb_topic *t2)
+/* how many words of the question (4 letters or more, or their singular) start a word
+ * of text[0..n) */
+static size_t words_in(const char *text, size_t n, const char *q)
 {
-	size_t used = strlen(t->answer) + 2;
-	size_t fit = used < ANSWER_CHAT_SIZE ? sentences_within(t2->answer, ANSWER_CHAT_SIZE - used) : 0;
+	size_t hits = 0;
 
+	for (const char *p = q; *p;) {
+		size_t len = strcspn(p, " "), w = len > 4 && p[len - 1] == 's' ? len - 1 : len;
+		for (size_t i = 0; len >= 4 && i + w <= n; i++)
+			if ((i == 0 || !isalnum((unsigned char)text[i - 1])) && strncasecmp(text + i, p, w) == 0) {
+				hits++;
+				break;
+			}
+		p += len;
+		while (*p == ' ')
+			p++;
+	}
+	return hits;
+}
+
+/* the one sentence of text within cap bytes that says most of the question's words
+ * (none says any: 0); its start in *from */
+static size_t best_sentence(const char *text, size_t cap, const char *q, size_t *from)
+{
+	size_t best = 0, best_hits = 0, start = 0, len = strlen(text);
+
+	for (size_t i = 1; i <= len; i++) {
+		int end = i == len || ((text[i - 1] == '.' || text[i - 1] == '?' || text[i - 1] == '!') && text[i] == ' ');
+		size_t hits;
+		if (!end)
+			continue;
+		hits = i - start <= cap ? words_in(text + start, i - start, q) : 0;
+		if (hits > best_hits) {
+			best_hits = hits;
+			best = i - start;
+			*from = start;
+		}
+		start = i + 1;
+	}
+	return best;
+}
+
+/* how much of the second answer t2 joins t's and keeps the reply chat-sized (whole
+ * sentences from *from: its first ones, or when they do not all fit the one that
+ * says most of the second question's words); 0 when too little would: offered instead */
+static size_t second_fit(const struct kb_topic *t, const struct kb_topic *t2, const char *q, size_t *from)
+{
+	size_t used = strlen(t->answer) + 2, fit = 0, room = used < ANSWER_CHAT_SIZE ? ANSWER_CHAT_SIZE - used : 0;
+
+	*from = 0;
+	if (room && strlen(t2->answer) > room && q[0])
+		fit = best_sentence(t2->answer, room, q, from);
+	if (!fit) {
+		*from = 0;
+		fit = room ? sentences_within(t2->answer, room) : 0;
+	}
 	return fit < SECOND_MIN_CHARS ? 0 : fit;
 }
 
 /* the second question's answer, as much of it as second_fit() allows; else it is
  * offered as a question to ask */
 static void add_second(const struct knowledge *k, const struct kb_topic *t, const struct kb_topic *t2,
-		       struct answer *a)
+		       const char *q, struct answer *a)
 {
-	size_t fit = second_fit(t, t2);
+	size_t from, fit = second_fit(t, t2, q, &from);
 
 	if (!fit) {
 		if (t2->nexamples)
@@ -121,7 +172,7 @@ static void add_second(const struct knowledge *k, const struct kb_topic *t, cons
 		return;
 	}
 	buf_adds(&a->text, "\n\n");
-	buf_add(&a->text, t2->answer, fit);
+	buf_add(&a->text, t2->answer + from, fit);
 	add_sources(k, t2, a);
 }
 
@@ -140,7 +191,7 @@ static void compose_topic(const struct knowledge *k, const struct match_result *
 	buf_adds(&a->text, t->answer);
 	add_sources(k, t, a);
 	if (t2)
-		add_second(k, t, t2, a);
+		add_second(k, t, t2, res->second_norm, a);
 	if (a->nsources) {
 		buf_adds(&a->text, a->nsources > 1 ? "\nSources: " : "\nSource: ");
 		for (size_t i = 0; i < a->nsources; i++) {     /* every answer: no printf */
@@ -319,11 +370,15 @@ void answer_explain(const struct knowledge *k, const struct match_result *res, c
 	if (res->split)
 		buf_printf(out, "question clause: chars %zu-%zu of the message (the rest is read for its roles)\n",
 			   res->focus_start, res->focus_end);
-	if (res->second_topic >= 0)
-		buf_printf(out, "second question: %s, topic %s\n",
-			   res->outcome == MATCH_TOPIC && second_fit(&k->kb.topics[res->topic],
-								     &k->kb.topics[res->second_topic]) ?
-			   "answered too" : "offered", k->kb.topics[res->second_topic].id);
+	if (res->second_topic >= 0) {
+		size_t from = 0;
+		int fits = res->outcome == MATCH_TOPIC && second_fit(&k->kb.topics[res->topic],
+								     &k->kb.topics[res->second_topic],
+								     res->second_norm, &from);
+		buf_printf(out, "second question: %s, topic %s\n", !fits ? "offered" : from ?
+			   "answered too, by the sentence that says most of it" : "answered too",
+			   k->kb.topics[res->second_topic].id);
+	}
 	buf_printf(out, "normalised: %s\n", res->norm);
 	buf_printf(out, "with roles: %s\n", res->tagged);
 	buf_adds(out, "roles:");

@@ -160,6 +160,8 @@ struct match_result {
 	size_t focus_start, focus_end;      /* the clause read, in the message */
 	int split;                          /* 1 when that is not the whole message */
 	int second_topic;                   /* a second question's topic, offered; -1 */
+	char second_norm[SB_MAX_QUESTION + 1];   /* that question, normalised ("" none): which
+						  * of its answer's sentences to give when short of room */
 	int figure_topic;                   /* asked a figure this topic does not give; -1 */
 	char context_used[MATCH_CONTEXT_TEXT];   /* earlier text leaned on; "" none */
 	int confirms;                       /* 1: a belief checked ("..., right?") that the

@@ -144,5 +144,7 @@ void reader_second_question(const struct matcher *m, struct matcher_scratch *s, 
 		res->second_topic = s->aside->topic != res->topic ? s->aside->topic : -1;
 	else
 		second_by_model(m, s, res);
+	if (res->second_topic >= 0)
+		memcpy(res->second_norm, s->aside->norm, sizeof(res->second_norm));
 }
 

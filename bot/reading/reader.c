@@ -573,6 +573,7 @@ void matcher_match(const struct matcher *m, struct matcher_scratch *s, const cha
 	res->focus_end = f.end;
 	res->split = f.split;
 	res->second_topic = -1;
+	res->second_norm[0] = '\0';
 	res->figure_topic = -1;
 	res->context_used[0] = '\0';
 	res->reread = 0;

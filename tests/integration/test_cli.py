@@ -94,6 +94,16 @@ obj = json.loads(out)
 check("a double question answers both", rc == 0 and obj["topic"] == "nremt" and "National Registry" in obj["answer"]
       and "24" in obj["answer"] and "60" in obj["answer"] and obj["answer"].count("Source") == 1, out)
 
+# ... short of room, the second answer's one sentence that says most of the question
+rc, out, err = run(["ask", "--json", "what does EMR stand for and when did that name come in?"])
+obj = json.loads(out)
+body = obj["answer"].split("\nSource")[0]
+check("a double question short of room gives the second's most telling sentence",
+      rc == 0 and obj["topic"] == "emr-definition" and "2012" in body and len(body) <= 700, out)
+rc, out, err = run(["explain", "what does EMR stand for and when did that name come in?"])
+check("explain says which sentence of the second answer", "answered too, by the sentence that says most of it" in out,
+      out)
+
 # ... chat-sized: a second answer too long to fit is offered instead
 rc, out, err = run(["ask", "--json", "what is ems, and what is the scope of an emr"])
 obj = json.loads(out)
