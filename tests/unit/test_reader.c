@@ -111,7 +111,7 @@ static void test_chatty_message_answers_its_question(void **state)
 /* two intents' patterns score alike: the model, reading the whole message, picks */
 static void test_tied_patterns_model_picks(void **state)
 {
-	const char *q = "my crew chief is an emt but at the big factory fire she ended up helping run incident "
+	const char *q = "my crew chief is an emt but at the big factory fire she ended up helping with incident "
 			"command. is that normal for emts?";
 
 	assert_topic(ask(q), "emt-command-roles");
