@@ -236,13 +236,14 @@ int reader_vetoed(const struct matcher *m, const struct match_result *res, int t
 int reader_declared_asked(const struct matcher *m, const struct match_context *conv, struct match_result *res)
 {
 	char key[SB_MAX_QUESTION + 16];
-	int len, t;
+	size_t len;
+	int t;
 	struct ranker_hit hit;
 
 	if (!conv || conv->topic < 0 || (res->outcome == MATCH_DECLINE && matcher_intent_clinical(m, res->intent)))
 		return 0;
-	len = snprintf(key, sizeof(key), "%d %s", conv->topic, res->tagged);
-	if (len <= 0 || (size_t)len >= sizeof(key) || (t = strmap_get(&m->followup_topic, key, (size_t)len)) < 0)
+	len = matcher_followup_key(conv->topic, res->tagged, key, sizeof(key));
+	if (!len || (t = strmap_get(&m->followup_topic, key, len)) < 0)
 		return 0;
 	hit = (struct ranker_hit){ t, 1.0 };
 	reader_answer_with(m, res, conv, &hit, STAGE_CONTEXT);

@@ -25,6 +25,23 @@ void matcher_init(struct matcher *m)
 	strmap_init(&m->followup_topic);
 }
 
+size_t matcher_followup_key(int last_topic, const char *tagged, char *out, size_t cap)
+{
+	char digits[16];
+	size_t nd = 0, len = strlen(tagged);
+
+	do                                  /* no printf: loads run it thousands of times */
+		digits[nd++] = (char)('0' + last_topic % 10);
+	while ((last_topic /= 10) > 0 && nd < sizeof(digits));
+	if (last_topic < 0 || nd + 1 + len + 1 > cap)
+		return 0;
+	for (size_t i = 0; i < nd; i++)
+		out[i] = digits[nd - 1 - i];
+	out[nd] = ' ';
+	memcpy(out + nd + 1, tagged, len + 1);
+	return nd + 1 + len;
+}
+
 void matcher_release(struct matcher *m)
 {
 	patset_release(&m->entities);

@@ -171,6 +171,10 @@ struct match_result {
 	const char *why;                    /* why it answered, suggested or declined */
 };
 
+/* the key of followup_topic: "<last topic> <tagged question>" in out (cap bytes);
+ * its length, 0 when it does not fit */
+size_t matcher_followup_key(int last_topic, const char *tagged, char *out, size_t cap);
+
 void matcher_init(struct matcher *m);
 /* compiles everything into m (matcher_init()ed); 0, or -1 with problems added to d */
 int matcher_build(struct matcher *m, const struct kb *kb, const struct lang *lang, struct diag *d);

@@ -7,7 +7,6 @@
 #include "matcher.h"
 
 #include <pthread.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -130,9 +129,8 @@ static int learn_examples(struct matcher *m, const struct ranker_doc *docs, cons
 
 	for (size_t i = 0; i < n; i++) {
 		if (docs[i].after >= 0) {
-			int len = snprintf(key, sizeof(key), "%d %s", docs[i].after, docs[i].text);
-			if (len > 0 && (size_t)len < sizeof(key) &&
-			    strmap_put(&m->followup_topic, key, (size_t)len, docs[i].topic) < 0)
+			size_t len = matcher_followup_key(docs[i].after, docs[i].text, key, sizeof(key));
+			if (len && strmap_put(&m->followup_topic, key, len, docs[i].topic) < 0)
 				return -1;
 		}
 		if (src[i].example_of < 0)
