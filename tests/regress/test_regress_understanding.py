@@ -438,6 +438,8 @@ DIALOGS = [
     # a weak reading (one cue, the role from the conversation) gives way to the
     # question read with that role named (was the EMT course's length again)
     (["how long is emt training", "ok and does the training include ambulance ride time"], "emt-training-clinical"),
+    # "diff kinds" ("diff" read as "difference") are the EMT levels (was "no fact" for other names)
+    (["whats another name for emrs", "what about emts are there diff kinds"], "emt-levels"),
     (["how long is paramedic school", "what about emts then"], "emt-course-length"),
     # ... but a decline after an answer keeps the answer's context for coming back
     (["what do emts do", "how much do emts make", "what about paramedics?"], "paramedic-duties"),
