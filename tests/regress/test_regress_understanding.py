@@ -282,6 +282,10 @@ CASES = [
     ("my advisor said I should knock out an EMR course over the summer as a prereq. is that true?", "emr-prerequisite"),
     # the 911 dispatcher as part of EMS is how wide EMS is (was pre-hospital care)
     ("is the 911 dispatcher technically part of EMS or nah", "ems-definition"),
+    # the EMR described by its workplace safety team, or by first aid kept up until the
+    # ambulance team takes over (were "I don't know")
+    ("if my factory asks me to join its health and safety group, what cert might I end up getting?", "emr-definition"),
+    ("a coworker gives basic first aid to someone who got sick on the job and keeps at it until the ambulance team takes over. what's that role called?", "emr-other-names"),
     ("911 dispatcher vs EMT, are both part of EMS?", "prehospital-911"),
     # the firefighter's article names its brands
     ("lol the firefighter article plugs smoke detectors, which brand", "firefighter-home-safety"),
