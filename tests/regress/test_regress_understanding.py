@@ -282,6 +282,14 @@ CASES = [
     ("my advisor said I should knock out an EMR course over the summer as a prereq. is that true?", "emr-prerequisite"),
     # the 911 dispatcher as part of EMS is how wide EMS is (was pre-hospital care)
     ("is the 911 dispatcher technically part of EMS or nah", "ems-definition"),
+    # "on the quiz" is a reason for asking; trained "somewhere"; "isnt technically an
+    # emergency"; who runs the ambulances; doctors "r they ems"; an ambulance's speed limit
+    ("is ems the same thing as emt, i keep mixing them up on the quiz and its killing me", "ems-vs-emt"),
+    ("do emrs get trained somewhere special", "emr-training-where-who"),
+    ("do ems folks ever get involved in stuff that isnt technically an emergency yet", "ems-non-emergency"),
+    ("are ambulances always run by hospitals or private companies or what", "firefighters-ems"),
+    ("the doctors at the hospital, r they ems too??", "ems-definition"),
+    ("whats the speed limit for ambulances w lights on", None),
     # the EMR described by its workplace safety team, or by first aid kept up until the
     # ambulance team takes over (were "I don't know")
     ("if my factory asks me to join its health and safety group, what cert might I end up getting?", "emr-definition"),
