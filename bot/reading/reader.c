@@ -580,7 +580,11 @@ void matcher_match(const struct matcher *m, struct matcher_scratch *s, const cha
 	res->confirms = 0;
 	res->why = res->outcome == MATCH_NONE ? "no pattern was confident and the model was not either" :
 		   "a pattern matched";
-	if (!reader_declared_asked(m, ctx, res) && !taught(m, res) && !reader_compare_one(m, s, res) && !reader_switches_role(m, s, ctx, res) && !reader_reads_pronoun(m, s, ctx, res) &&
+	/* "paramedic?" after EMT-basic's hours: in a conversation nothing but a role is a
+	 * switch, before it is the role's taught example */
+	if (!reader_declared_asked(m, ctx, res) &&
+	    !(ctx && ctx->topic >= 0 && reader_bare_switch(m, res->tagged) && reader_switches_role(m, s, ctx, res)) &&
+	    !taught(m, res) && !reader_compare_one(m, s, res) && !reader_switches_role(m, s, ctx, res) && !reader_reads_pronoun(m, s, ctx, res) &&
 	    !reader_compare_with_conv(m, s, ctx, res) &&
 	    !reader_reads_conv_role(m, s, ctx, res)) {
 		break_tie(m, s, res, whole ? s->clause : res->tagged, f.split ? s->story : NULL);

@@ -77,6 +77,8 @@ int reader_confirms(const struct matcher *m, const struct match_result *res);
  * else the conversation's) at the stage given */
 void reader_answer_with(const struct matcher *m, struct match_result *res, const struct match_context *conv,
 			const struct ranker_hit *hit, enum match_stage stage);
+/* role_switch.c: nothing but a role and filler ("what about medics", "paramedic?") */
+int reader_bare_switch(const struct matcher *m, const char *tagged);
 /* followup_guard.c: word for word a follow-up the last topic declares: its topic */
 int reader_declared_asked(const struct matcher *m, const struct match_context *conv, struct match_result *res);
 /* followup_guard.c: a yes/no question ("does that ...", "so they can't ...") */

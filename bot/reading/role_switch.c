@@ -209,7 +209,7 @@ int reader_role_id(const struct matcher *m, const char *w, size_t len)
 }
 
 /* a switch of nothing but a role: "what about medics", "and for the emts?" */
-static int bare_switch(const struct matcher *m, const char *tagged)
+int reader_bare_switch(const struct matcher *m, const char *tagged)
 {
 	static const char *const filler[] = { "and", "what", "about", "how", "same", "for", "the", "a", "an", "ok",
 					      "okay", "so", "then", "too", "of", "with", "ones", "one", "now" };
@@ -238,7 +238,7 @@ int reader_switches_role(const struct matcher *m, struct matcher_scratch *s, con
 
 	/* "ok emt then?", "emts?": nothing but a role is a switch, with or without "and" */
 	if (!conv || res->nroles == 0 || res->outcome == MATCH_DECLINE ||
-	    !(reader_opens_with_switch(res->norm) || bare_switch(m, res->tagged)) || switch_words(res->norm) > SWITCH_MAX_WORDS)
+	    !(reader_opens_with_switch(res->norm) || reader_bare_switch(m, res->tagged)) || switch_words(res->norm) > SWITCH_MAX_WORDS)
 		return 0;
 	/* "when was the emt role created" (no such fact) -> "oops meant emr": the
 	 * question kept with no topic, read again for the new role's own fact */
@@ -257,7 +257,7 @@ int reader_switches_role(const struct matcher *m, struct matcher_scratch *s, con
 	 * about medics"); for a role of its own with words of its own the model reads on */
 	if (matcher_switch_role(m, conv, res) &&
 	    (res->outcome == MATCH_TOPIC || (res->outcome == MATCH_NO_FACT &&
-					     (m->kb->roles[res->roles[0]].parent >= 0 || bare_switch(m, res->tagged))))) {
+					     (m->kb->roles[res->roles[0]].parent >= 0 || reader_bare_switch(m, res->tagged))))) {
 		res->stage = STAGE_CONTEXT;
 		res->why = res->outcome == MATCH_TOPIC ? "a switch to another role: the last question, for that role"
 						       : "a switch to another role that has no such fact";

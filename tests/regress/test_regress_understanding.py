@@ -452,6 +452,12 @@ DIALOGS = [
     (["how long is emt training", "ok and does the training include ambulance ride time"], "emt-training-clinical"),
     # "diff kinds" ("diff" read as "difference") are the EMT levels (was "no fact" for other names)
     (["whats another name for emrs", "what about emts are there diff kinds"], "emt-levels"),
+    # in a conversation nothing but a role is a switch before it is that role's taught
+    # example (was the paramedic's other names); "next to them" is beside, not after
+    (["how long does emr training take", "what about emt-basic", "paramedic?"], None),
+    (["what is an emt", "paramedic?"], "paramedic-definition"),
+    (["whos the most advanced person normally on an ambulance crew", "ok so what do the emts do next to them"],
+     "emt-duties"),
     (["how long is paramedic school", "what about emts then"], "emt-course-length"),
     # ... but a decline after an answer keeps the answer's context for coming back
     (["what do emts do", "how much do emts make", "what about paramedics?"], "paramedic-duties"),
