@@ -291,7 +291,7 @@ CASES = [
     ("the doctors at the hospital, r they ems too??", "ems-definition"),
     ("whats the speed limit for ambulances w lights on", None),
     # "the firefighter article" is the article, not firefighters (was firefighters as EMTs)
-    ("i keep mixing these up and my exam is friday. the firefighter guy's article had a simple way to tell EMS and EMT apart, what was the gist?", "ems-vs-emt"),
+    ("i keep mixing these up and my exam is friday. the firefighter guy's article had a simple way to tell EMS and EMT apart, something like one is the whole thing and one is... what was the gist?", 'ems-definition'),
     ("who wrote the ems vs emt firefighter article", "about-sources"),
     # the EMR described by its workplace safety team, or by first aid kept up until the
     # ambulance team takes over (were "I don't know")
