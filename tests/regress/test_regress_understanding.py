@@ -293,6 +293,15 @@ CASES = [
     # "the firefighter article" is the article, not firefighters (was firefighters as EMTs)
     ("i keep mixing these up and my exam is friday. the firefighter guy's article had a simple way to tell EMS and EMT apart, something like one is the whole thing and one is... what was the gist?", 'ems-definition'),
     ("who wrote the ems vs emt firefighter article", "about-sources"),
+    # "dose" before a subject is "does" (was declined as clinical); a dispatcher's salary;
+    # ALS "the disease"; CPR the railway; one first responder asked what it is or may do
+    ("dose nremt help if i moov staets", "nremt"),
+    ("what's the average salary of a 911 dispatcher?", None),
+    ("what is ALS the disease, and who started the ice bucket challenge?", None),
+    ("what does CPR stand for in the railroad world, and when was that railway founded?", None),
+    ("can a first responder (EMR) legally work on an ambulance at all?", "emr-ambulance"),
+    ("is a first responder just a baby EMT?", "emr-prerequisite"),
+    ("what dose of narcan do emrs give", None),
     # the EMR described by its workplace safety team, or by first aid kept up until the
     # ambulance team takes over (were "I don't know")
     ("if my factory asks me to join its health and safety group, what cert might I end up getting?", "emr-definition"),
