@@ -15,7 +15,7 @@
 
 #define LANG_MAX_LINE 4096
 
-enum section { SEC_NONE, SEC_LEXICON, SEC_ROLE, SEC_INTENT, SEC_BAD };
+enum section { SEC_NONE, SEC_LEXICON, SEC_KEEP, SEC_ROLE, SEC_INTENT, SEC_BAD };
 
 struct reader {
 	struct lang *lang;
@@ -171,6 +171,8 @@ static void open_section(struct reader *r, char *head)
 	r->sec = SEC_BAD;
 	if (strcmp(name, "lexicon") == 0 && !arg) {
 		r->sec = SEC_LEXICON;
+	} else if (strcmp(name, "keep") == 0 && !arg) {
+		r->sec = SEC_KEEP;
 	} else if ((strcmp(name, "role") == 0 || strcmp(name, "intent") == 0) && arg && kb_valid_id(arg)) {
 		if (name[0] == 'r') {
 			if (new_entity(r, arg) < 0)
@@ -185,7 +187,7 @@ static void open_section(struct reader *r, char *head)
 			r->sec = SEC_INTENT;
 		}
 	} else {
-		diag_add(r->d, r->file, r->line, "unknown section [%s%s%s] (want [lexicon], [role ID] or [intent ID])",
+		diag_add(r->d, r->file, r->line, "unknown section [%s%s%s] (want [lexicon], [keep], [role ID] or [intent ID])",
 			 name, arg ? " " : "", arg ? arg : "");
 	}
 }
@@ -273,6 +275,26 @@ static void intent_line(struct reader *r, char *key, char *val)
 		diag_add(r->d, r->file, r->line, "unknown key \"%s\" in an intent", key);
 }
 
+/* a [keep] line: words, lower-case letters only, separated by blanks */
+static void keep_line(struct reader *r, char *line)
+{
+	for (char *w = line, *end; *w; w = end) {
+		int ok = 1;
+		while (*w == ' ' || *w == '\t')
+			w++;
+		for (end = w; *end && *end != ' ' && *end != '\t'; end++)
+			ok &= *end >= 'a' && *end <= 'z';
+		if (end == w)
+			break;
+		if (*end)
+			*end++ = '\0';
+		if (!ok)
+			diag_add(r->d, r->file, r->line, "a [keep] word is lower-case letters only: \"%s\"", w);
+		else if (lexicon_keep(&r->lang->lexicon, w) < 0)
+			diag_add(r->d, r->file, r->line, "out of memory");
+	}
+}
+
 static void key_value(struct reader *r, char *line)
 {
 	char *eq = strchr(line, '='), *key, *val;
@@ -304,6 +326,8 @@ static void key_value(struct reader *r, char *line)
 	case SEC_INTENT:
 		intent_line(r, key, val);
 		break;
+	case SEC_KEEP:                      /* keep_line() reads these */
+		break;
 	case SEC_NONE:
 		diag_add(r->d, r->file, r->line, "a line outside any section");
 		break;
@@ -331,6 +355,8 @@ void lang_parse_text(struct lang *lang, const char *file, const char *text, stru
 			if (*s == '[' && s[strlen(s) - 1] == ']') {
 				s[strlen(s) - 1] = '\0';
 				open_section(&r, trim(s + 1));
+			} else if (*s && *s != '#' && r.sec == SEC_KEEP) {
+				keep_line(&r, s);
 			} else if (*s && *s != '#') {
 				key_value(&r, s);
 			}

@@ -285,6 +285,7 @@ static int build_vocabulary(struct matcher *m)
 	for (size_t i = 0; i < L->nintents; i++)
 		vocab_from_patterns(&m->speller, &L->intents[i].patterns, 0);
 	m->speller.rewritten = &L->lexicon.words;
+	m->speller.keep = &L->lexicon.keep;
 	return speller_build(&m->speller);
 }
 

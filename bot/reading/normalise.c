@@ -13,8 +13,14 @@
 void lexicon_init(struct lexicon *lx)
 {
 	strmap_init(&lx->words);
+	strmap_init(&lx->keep);
 	lx->repl = NULL;
 	lx->n = lx->cap = 0;
+}
+
+int lexicon_keep(struct lexicon *lx, const char *word)
+{
+	return strmap_put(&lx->keep, word, strlen(word), 1) < 0 ? -1 : 0;
 }
 
 void lexicon_release(struct lexicon *lx)
@@ -23,6 +29,7 @@ void lexicon_release(struct lexicon *lx)
 		free(lx->repl[i]);
 	free(lx->repl);
 	strmap_release(&lx->words);
+	strmap_release(&lx->keep);
 	lexicon_init(lx);
 }
 

@@ -17,10 +17,13 @@ struct lexicon {
 	struct strmap words;   /* word -> index into repl */
 	char **repl;           /* replacement text; "" deletes the word */
 	size_t n, cap;
+	struct strmap keep;    /* words as typed: real words the speller never corrects ([keep]) */
 };
 
 void lexicon_init(struct lexicon *lx);
 void lexicon_release(struct lexicon *lx);
+/* adds a word the speller leaves as typed; 0, or -1 when out of memory */
+int lexicon_keep(struct lexicon *lx, const char *word);
 /* adds word -> replacement; 0, or -1 when out of memory */
 int lexicon_add(struct lexicon *lx, const char *word, const char *replacement);
 

@@ -286,7 +286,7 @@ static const char *const common[] = {
 	"broad", "broader", "context", "contexts", "tire", "tired", "tires", "intro", "bought", "adds",
 	"firing", "fired", "hiking", "throw", "refer", "soon", "lots", "early", "handler", "ending",
 	"hanging", "mess", "reps", "split", "bride", "treated", "cross", "ridge", "forth", "river",
-	"diver", "rescuer", NULL
+	"diver", "rescuer", "fight", "fights", "fought", "fighting", NULL
 };
 
 static int is_common(const char *w, size_t len)
@@ -303,7 +303,7 @@ const char *speller_correct(const struct speller *sp, const char *w, size_t len)
 	int best = -1, best_d = 99;
 
 	if (len < SPELL_MIN_LEN || len > SPELL_MAX_WORD || !sp->n || !is_alpha_word(w, len) ||
-	    strmap_get(&sp->words, w, len) >= 0 || is_common(w, len))
+	    strmap_get(&sp->words, w, len) >= 0 || is_common(w, len) || (sp->keep && strmap_get(sp->keep, w, len) >= 0))
 		return NULL;
 	consider(sp, w, len, w, len, &best, &best_d);
 	for (size_t d = 0; d < len; d++) {

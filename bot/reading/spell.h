@@ -49,6 +49,7 @@ struct speller {
 	uint64_t join_hint[(26 * 26 * (SPELL_MAX_WORD + 1) + 63) / 64];
 	int nomem;               /* an add ran out of memory: speller_build fails */
 	const struct strmap *rewritten;   /* words the lexicon rewrites: pieces never join into them */
+	const struct strmap *keep;        /* real words never corrected (the lexicon's [keep]) */
 };
 
 void speller_init(struct speller *sp);

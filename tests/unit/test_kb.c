@@ -174,6 +174,28 @@ static void test_intent_problems(void **state)
 	expect("intent \"compare\" is defined twice");
 }
 
+/* [keep]: real words the speller leaves as typed; anything but lower-case letters is
+ * reported, and a kept word is not corrected ("fights" stays, though "flights" is
+ * one slip away) */
+static void test_keep_words(void **state)
+{
+	struct diag d;
+	struct knowledge *k;
+
+	write_file(path("intents/keep2.txt"), "[keep]\nfights  broad\nFights c3po\n");
+	expect("keep2.txt:3: a [keep] word is lower-case letters only: \"Fights\"");
+	expect("keep2.txt:3: a [keep] word is lower-case letters only: \"c3po\"");
+	write_file(path("intents/keep2.txt"), "[keep]\nfights broad\n");
+	diag_init(&d);
+	k = knowledge_load(path("data"), path("intents"), &d);
+	assert_non_null(k);
+	assert_true(strmap_get(&k->lang.lexicon.keep, "fights", 6) >= 0);
+	assert_true(strmap_get(&k->lang.lexicon.keep, "broad", 5) >= 0);
+	assert_null(speller_correct(&k->matcher.speller, "fights", 6));
+	knowledge_unref(k);
+	diag_release(&d);
+}
+
 static void test_garbage_files(void **state)
 {
 	int ok;
@@ -218,6 +240,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_taught_example_reaches_its_topic, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_example_reaching_a_decline, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_pattern, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_keep_words, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_intent_problems, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_garbage_files, setup, teardown),
 		cmocka_unit_test(test_line_cursor),
