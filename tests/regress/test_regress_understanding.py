@@ -302,6 +302,11 @@ CASES = [
     ("can a first responder (EMR) legally work on an ambulance at all?", "emr-ambulance"),
     ("is a first responder just a baby EMT?", "emr-prerequisite"),
     ("what dose of narcan do emrs give", None),
+    # the EMR between the public and the ambulance teams is the bridge; a national
+    # thing or organisation that registers is the NREMT (were other topics)
+    ("the workplace first aid person is described as sitting between the general public and the ambulance teams - what word does the article use for that?", "emr-bridge"),
+    ("if someone in the most common ambulance role wants to work in a different state, is there some national thing that makes that easier?", "nremt"),
+    ("the national organization that registers ambulance techs from all over - what's its full name?", "nremt"),
     # the EMR described by its workplace safety team, or by first aid kept up until the
     # ambulance team takes over (were "I don't know")
     ("if my factory asks me to join its health and safety group, what cert might I end up getting?", "emr-definition"),
