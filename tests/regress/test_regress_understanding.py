@@ -307,6 +307,8 @@ CASES = [
     ("the workplace first aid person is described as sitting between the general public and the ambulance teams - what word does the article use for that?", "emr-bridge"),
     ("if someone in the most common ambulance role wants to work in a different state, is there some national thing that makes that easier?", "nremt"),
     ("the national organization that registers ambulance techs from all over - what's its full name?", "nremt"),
+    # helping with the heavy interventions is advanced life support (was the EMT levels)
+    ("the crew members who ride along and help the top-level medic with the heavy interventions - what kind of care are they supporting?", "bls-als"),
     # the EMR described by its workplace safety team, or by first aid kept up until the
     # ambulance team takes over (were "I don't know")
     ("if my factory asks me to join its health and safety group, what cert might I end up getting?", "emr-definition"),
