@@ -309,6 +309,9 @@ CASES = [
     ("the national organization that registers ambulance techs from all over - what's its full name?", "nremt"),
     # helping with the heavy interventions is advanced life support (was the EMT levels)
     ("the crew members who ride along and help the top-level medic with the heavy interventions - what kind of care are they supporting?", "bls-als"),
+    # where the EMR especially mattered: rural places (was the EMR's training length)
+    ("if the nearest EMT crew is 45 minutes out because of distance, what kind of community does the long article say especially benefited from EMRs?", "emr-value"),
+    ("my town is super far from any hospital and the ambulance takes forever. why does the article say the basic first-aid responder level was especially important there?", "emr-value"),
     # the EMR described by its workplace safety team, or by first aid kept up until the
     # ambulance team takes over (were "I don't know")
     ("if my factory asks me to join its health and safety group, what cert might I end up getting?", "emr-definition"),
