@@ -319,6 +319,7 @@ CASES = [
     ("911 dispatcher vs EMT, are both part of EMS?", "prehospital-911"),
     # the firefighter's article names its brands
     ("lol the firefighter article plugs smoke detectors, which brand", "firefighter-home-safety"),
+    ("does the firefighter author not make any money off the products they link?", "firefighter-home-safety"),
     # "too broad" was read "too abroad" (another country): how wide EMS is
     ("does the whole chain count, from the person answering the emergency line all the way to the doctor at the hospital, or is that too broad to call 'EMS'?", "ems-definition"),
     # whoever takes the 911 call, and whether they are EMS: how wide EMS is (was pre-hospital care)
