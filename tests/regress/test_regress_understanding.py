@@ -320,6 +320,9 @@ CASES = [
     # the firefighter's article names its brands
     ("lol the firefighter article plugs smoke detectors, which brand", "firefighter-home-safety"),
     ("does the firefighter author not make any money off the products they link?", "firefighter-home-safety"),
+    # "the long article" says nothing of length; "paid training time" nothing of pay
+    ("with all the overdoses in my town, our site first responder asked if she could carry Narcan. I said I'd ask the group. does the long article say EMRs can give it?", "emr-naloxone"),
+    ("if my job gives me 60 hours of paid training time, could I fit EMR training into that per the long article?", "emr-training-length"),
     # "too broad" was read "too abroad" (another country): how wide EMS is
     ("does the whole chain count, from the person answering the emergency line all the way to the doctor at the hospital, or is that too broad to call 'EMS'?", "ems-definition"),
     # whoever takes the 911 call, and whether they are EMS: how wide EMS is (was pre-hospital care)
