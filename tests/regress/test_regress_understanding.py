@@ -323,6 +323,8 @@ CASES = [
     # "the long article" says nothing of length; "paid training time" nothing of pay
     ("with all the overdoses in my town, our site first responder asked if she could carry Narcan. I said I'd ask the group. does the long article say EMRs can give it?", "emr-naloxone"),
     ("if my job gives me 60 hours of paid training time, could I fit EMR training into that per the long article?", "emr-training-length"),
+    # a crew member moved into command, and after the incident (was "I don't know")
+    ("there's a crew member with qualifications beyond their usual role who gets moved into a command spot during a big incident. what happens once the incident is resolved?", "emt-command-roles"),
     # "too broad" was read "too abroad" (another country): how wide EMS is
     ("does the whole chain count, from the person answering the emergency line all the way to the doctor at the hospital, or is that too broad to call 'EMS'?", "ems-definition"),
     # whoever takes the 911 call, and whether they are EMS: how wide EMS is (was pre-hospital care)
