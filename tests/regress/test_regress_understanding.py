@@ -325,6 +325,8 @@ CASES = [
     ("if my job gives me 60 hours of paid training time, could I fit EMR training into that per the long article?", "emr-training-length"),
     # a crew member moved into command, and after the incident (was "I don't know")
     ("there's a crew member with qualifications beyond their usual role who gets moved into a command spot during a big incident. what happens once the incident is resolved?", "emt-command-roles"),
+    # the medical person standing by at games or on a factory floor is the EMR
+    ("my roommate wants to be the medical person standing by at football games or on a factory floor. which role from the first article fits that best?", "emr-workplaces"),
     # "too broad" was read "too abroad" (another country): how wide EMS is
     ("does the whole chain count, from the person answering the emergency line all the way to the doctor at the hospital, or is that too broad to call 'EMS'?", "ems-definition"),
     # whoever takes the 911 call, and whether they are EMS: how wide EMS is (was pre-hospital care)
