@@ -327,6 +327,12 @@ CASES = [
     ("there's a crew member with qualifications beyond their usual role who gets moved into a command spot during a big incident. what happens once the incident is resolved?", "emt-command-roles"),
     # the medical person standing by at games or on a factory floor is the EMR
     ("my roommate wants to be the medical person standing by at football games or on a factory floor. which role from the first article fits that best?", "emr-workplaces"),
+    # short texting forms ("evry emt levl", "pasing scor"); "1 guy"; "main emr focus"
+    ("do all staets recognise evry emt levl", "emt-levels"),
+    ("wats the pasing scor 4 the nremt", None),
+    ("is ems teh whole systm or 1 guy", "ems-not-a-person"),
+    ("main EMR focus?", "emr-training-content"),
+    ("whats an emr's main focus compared to an emt? and how many questions r on the test", "emr-vs-emt"),
     # "too broad" was read "too abroad" (another country): how wide EMS is
     ("does the whole chain count, from the person answering the emergency line all the way to the doctor at the hospital, or is that too broad to call 'EMS'?", "ems-definition"),
     # whoever takes the 911 call, and whether they are EMS: how wide EMS is (was pre-hospital care)
