@@ -1,12 +1,11 @@
 /* answer.c - compose and render answers; see answer.h. */
 #include "answer.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
 #include "json_write.h"
+#include "words.h"
 #include "caps.h"
 #include "banned.h"
 
@@ -99,19 +98,14 @@ static size_t sentences_within(const char *text, size_t cap)
 	return fit;
 }
 
-/* how many words of the question (4 letters or more, or their singular) start a word
- * of text[0..n) */
+/* how many words of the question (4 letters or more) are words of text[0..n) */
 static size_t words_in(const char *text, size_t n, const char *q)
 {
 	size_t hits = 0;
 
 	for (const char *p = q; *p;) {
-		size_t len = strcspn(p, " "), w = len > 4 && p[len - 1] == 's' ? len - 1 : len;
-		for (size_t i = 0; len >= 4 && i + w <= n; i++)
-			if ((i == 0 || !isalnum((unsigned char)text[i - 1])) && strncasecmp(text + i, p, w) == 0) {
-				hits++;
-				break;
-			}
+		size_t len = strcspn(p, " ");
+		hits += len >= 4 && text_has_word(text, n, p, len);
 		p += len;
 		while (*p == ' ')
 			p++;

@@ -11,9 +11,9 @@
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
 #include "reader_int.h"
+#include "words.h"
 #include "banned.h"
 
 /* "can emrs give naloxone" -> "how much do they give": a follow-up that, read with
@@ -68,17 +68,6 @@ size_t reader_fitting(const struct matcher *m, const struct match_context *conv,
 	return kept;
 }
 
-/* word w[0..n) (or its singular) starts a word of text, any case */
-static int in_text(const char *text, const char *w, size_t n)
-{
-	if (n > 3 && w[n - 1] == 's')
-		n--;
-	for (const char *p = text; *p; p++)
-		if ((p == text || !isalnum((unsigned char)p[-1])) && strncasecmp(p, w, n) == 0)
-			return 1;
-	return 0;
-}
-
 int reader_in_answer(const struct matcher *m, int topic, const char *norm)
 {
 	const char *answer = m->kb->topics[topic].answer;
@@ -87,7 +76,7 @@ int reader_in_answer(const struct matcher *m, int topic, const char *norm)
 	for (const char *p = norm; *p;) {
 		size_t len = strcspn(p, " ");
 		if (len && !ranker_stopword(p, len) && !reader_anaphor(p, len)) {
-			if (!in_text(answer, p, len))
+			if (!text_has_word(answer, strlen(answer), p, len))
 				return 0;
 			content++;
 		}
@@ -125,9 +114,7 @@ int reader_why_only(const char *norm)
 		while (*p == ' ')
 			p++;
 		len = strcspn(p, " ");
-		known = !len || ranker_stopword(p, len) || reader_anaphor(p, len);
-		for (int i = 0; reason[i] && !known; i++)
-			known = strlen(reason[i]) == len && memcmp(reason[i], p, len) == 0;
+		known = !len || ranker_stopword(p, len) || reader_anaphor(p, len) || word_in_list(p, len, reason);
 		if (!known)
 			return 0;
 		p += len;
@@ -165,14 +152,6 @@ static int checks_belief(const char *norm)
 	return 0;
 }
 
-static int word_is(const char *p, size_t len, const char *const *list)
-{
-	for (int i = 0; list[i]; i++)
-		if (strlen(list[i]) == len && memcmp(list[i], p, len) == 0)
-			return 1;
-	return 0;
-}
-
 int reader_confirms(const struct matcher *m, const struct match_result *res)
 {
 	static const char *const tag_words[] = { "right", "correct", "true", "yeah", "yea", "yes", "or", "am",
@@ -194,11 +173,11 @@ int reader_confirms(const struct matcher *m, const struct match_result *res)
 		return 0;
 	for (p = res->norm; *p;) {
 		size_t len = strcspn(p, " ");
-		if (word_is(p, len, turns) || isdigit((unsigned char)*p))
+		if (word_in_list(p, len, turns) || isdigit((unsigned char)*p))
 			return 0;
-		if (len && !ranker_stopword(p, len) && !reader_anaphor(p, len) && !word_is(p, len, tag_words)) {
+		if (len && !ranker_stopword(p, len) && !reader_anaphor(p, len) && !word_in_list(p, len, tag_words)) {
 			content++;
-			found += in_text(answer, p, len);
+			found += text_has_word(answer, strlen(answer), p, len);
 		}
 		p += len;
 		while (*p == ' ')
