@@ -80,15 +80,6 @@ int reader_both_roles(const struct matcher *m, struct match_result *res)
 	return 1;
 }
 
-/* the comparison intent with `firm` words: the words of a comparison proper */
-static int compare_intent(const struct matcher *m)
-{
-	for (size_t i = 0; i < m->lang->nintents; i++)
-		if (m->lang->intents[i].kind == INTENT_COMPARE && m->lang->intents[i].firms.n)
-			return (int)i;
-	return -1;
-}
-
 /* " kinds ...", " types ...": "different kinds" (lexicon: "diff kinds") is no comparison */
 static int kinds(const char *after)
 {
@@ -120,7 +111,7 @@ static int compares_with(const char *tagged)
 int reader_compare_with_conv(const struct matcher *m, struct matcher_scratch *s, const struct match_context *conv,
 			     struct match_result *res)
 {
-	int intent = compare_intent(m), was, t;
+	int intent = m->compare_intent, was, t;
 
 	if (!conv || conv->topic < 0 || res->nroles != 1 || (was = conv->roles[0]) < 0 || was == res->roles[0] ||
 	    m->kb->roles[was].level == 0 || res->outcome == MATCH_DECLINE ||

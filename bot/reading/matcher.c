@@ -16,6 +16,7 @@
 void matcher_init(struct matcher *m)
 {
 	memset(m, 0, sizeof(*m));
+	m->compare_intent = -1;
 	patset_init(&m->entities);
 	patset_init(&m->intents);
 	patset_init(&m->guards);
@@ -192,9 +193,12 @@ static void build_intents(struct matcher *m, const char *define, struct diag *d)
 		diag_add(d, "matcher", 0, "out of memory for %zu intents", L->nintents);
 		return;
 	}
+	m->compare_intent = -1;
 	for (size_t i = 0; i < L->nintents; i++) {
 		const struct lang_intent *in = &L->intents[i];
 		check_intent(m, i, d);
+		if (in->kind == INTENT_COMPARE && in->firms.n && m->compare_intent < 0)
+			m->compare_intent = (int)i;
 		if (in->roles_weight != 0)
 			m->role_scored[m->nrole_scored++] = (int)i;
 		for (size_t k = 0; k < in->patterns.n; k++) {

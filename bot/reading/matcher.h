@@ -44,6 +44,7 @@ struct matcher {
 	struct patset_sub role_sub;                       /* what (?&role) needs, for the prefilter */
 	uint64_t role_first[4];                           /* bit c: some role id starts with byte c */
 	int *role_scored;  size_t nrole_scored;           /* intents with a `roles` line */
+	int compare_intent;                               /* the comparison intent with `firm` words, or -1 */
 	struct speller speller;                           /* misspellings -> the vocabulary */
 	struct ranker ranker;                             /* the second stage, from the examples */
 	int *topic_intent;                                /* per topic: an intent that answers it, or -1 */
