@@ -96,11 +96,15 @@ int reader_why_only(const char *norm)
 					      "what do u mean", "what does that mean", "what does it mean",
 					      "like what", "such as", "explain", "elaborate", "in what way",
 					      "can you explain", "can you elaborate", "care to elaborate",
-					      "tell me more", "say more", "more on that", NULL };
+					      "tell me more", "say more", "more on that",
+					      /* "really? that short?", "seriously, that many": doubt of the last answer */
+					      "really", "seriously", "for real", "no way", "wow", "wait really", NULL };
 	static const char *const reason[] = { "matter", "matters", "mattered", "important", "needed", "necessary",
 					      "required", "relevant", "useful", "true", "worth", "good", "bad",
 					      "better", "big", "deal", "case", "way", "point", "reason", "please",
-					      "more", "bit", "little", "exactly", "mean", "means", NULL };
+					      "more", "bit", "little", "exactly", "mean", "means", "short", "long",
+					      "quick", "fast", "many", "few", "much", "easy", "hard", "low", "high",
+					      "real", "really", "lol", "huh", "wow", "damn", "dang", NULL };
 	const char *p = NULL;
 
 	for (int i = 0; opener[i] && !p; i++)

@@ -284,14 +284,38 @@ static const char *subject_pronoun(const char *text)
 	return NULL;
 }
 
-/* "do all states recognize it" after "what's an aemt": after a role's definition,
- * "it" is that role; NULL otherwise */
+/* the conversation asked about its role as a role: "when did the emr role start" */
+static int asked_of_the_role(const struct matcher *m, const struct match_context *conv)
+{
+	/* not "level" or "certification": "is it recognized everywhere" after "which emt
+	 * level comes after basic" is about the level */
+	static const char *const nouns[] = { "role", "position", "job title", "title" };
+	int role = conv->roles[0];
+	size_t n;
+
+	if (role < 0)
+		return 0;
+	n = strlen(m->kb->roles[role].id);
+	for (const char *p = strstr(conv->text, m->kb->roles[role].id); p; p = strstr(p + 1, m->kb->roles[role].id))
+		if ((p == conv->text || p[-1] == ' ') && p[n] == ' ')
+			for (size_t i = 0; i < sizeof(nouns) / sizeof(nouns[0]); i++) {
+				size_t k = strlen(nouns[i]);
+				if (strncmp(p + n + 1, nouns[i], k) == 0 && (p[n + 1 + k] == ' ' || p[n + 1 + k] == '\0'))
+					return 1;
+			}
+	return 0;
+}
+
+/* "do all states recognize it" after "what's an aemt", "who created it" after "when
+ * did the emr role start": after a role's definition, or a question about the role as
+ * a role, "it" is that role; NULL otherwise */
 static const char *it_for_role(const struct matcher *m, const struct match_context *conv, const char *norm)
 {
 	const char *attr;
 
-	if (!conv || conv->topic < 0 || !(attr = m->kb->topics[conv->topic].attribute) ||
-	    strcmp(attr, "definition") != 0)
+	if (!conv || conv->topic < 0 ||
+	    (!((attr = m->kb->topics[conv->topic].attribute) && strcmp(attr, "definition") == 0) &&
+	     !asked_of_the_role(m, conv)))
 		return NULL;
 	for (const char *p = norm; *p;) {
 		size_t len = strcspn(p, " ");

@@ -356,6 +356,14 @@ CASES = [
     # the EMR described by what it does until the ambulance comes (was firefighters)
     ("the workplace person trained to do first aid until the ambulance arrives, can they join the fire crews on rescue operations?", "emr-fire-rescue"),
     ("the guy who does cpr until the medics show up at my gym, what cert is that", "emr-definition"),
+    # 2026-12-06 (third session), blind24: "the place they take you for the full
+    # treatment, what's that called" is definitive care (was "nobody is an EMS")
+    ("after they stabilize you at the scene, the place they take you for the full treatment, what's that called in EMS lingo?", "definitive-care"),
+    # employers not wanting EMRs: the hiring topic (was the EMR's worth)
+    ("a recruiter kinda laughed when I said I was thinking about just doing EMR. Why wouldn't they want EMRs?", "emr-hiring-contact"),
+    # care until help comes, no role named: the EMR (was who arrives first)
+    ("the sawmill wants a few workers trained to handle stuff till help arrives. what's that role called", "emr-definition"),
+    ("least advanced person on an ambulance", "emr-ambulance"),
 ]
 
 # conversations: the last turn's topic (None: declined)
@@ -517,6 +525,11 @@ DIALOGS = [
     (["what's the largest group of workers in ems", "do they always stay in that role?"], "emt-command-roles"),
     (["who's usually the first licensed healthcare worker you see in an emergency", "do they work w paramedics"],
      "emt-ambulance"),
+    # "it" after a question about the EMR role as a role is that role (was the NREMT)
+    (["when did the emr role start", "who created it", "what was the point of it"], "emr-value"),
+    # doubt of the last answer ("really? that short?") is the last topic again (was
+    # "EMT is short for ...")
+    (["how long does emt training take", "really? that short?"], "emt-course-length"),
 ]
 
 out = subprocess.run([BOT, "ask", "--json"], input="\n".join(q for q, _ in CASES) + "\n",
