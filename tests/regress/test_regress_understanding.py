@@ -364,6 +364,14 @@ CASES = [
     # care until help comes, no role named: the EMR (was who arrives first)
     ("the sawmill wants a few workers trained to handle stuff till help arrives. what's that role called", "emr-definition"),
     ("least advanced person on an ambulance", "emr-ambulance"),
+    # "real quick" is chat filler, not a question about length (was EMT course length)
+    ("I have a chem midterm Friday, nothing to do with our EMT stuff. Can you walk me through balancing redox equations real quick?", None),
+    ("do most ff's also do emt stuff", "firefighters-ems"),
+    ("the guys at the firehouse said hardly any of their runs are actual fires. what are they mostly getting dispatched to?", "firefighters-ems"),
+    ("If EMTs are most of EMS, who else is even in EMS besides them?", "ems-definition"),
+    ("someone on our crew had to step off the rig and coordinate the whole scene at a pileup. what's going on there?", "emt-command-roles"),
+    # the author is the sources' question (was the firefighter's home-safety advice)
+    ("who is the author", "about-sources"),
 ]
 
 # conversations: the last turn's topic (None: declined)
@@ -530,6 +538,7 @@ DIALOGS = [
     # doubt of the last answer ("really? that short?") is the last topic again (was
     # "EMT is short for ...")
     (["how long does emt training take", "really? that short?"], "emt-course-length"),
+    (["do firefighters also do ems stuff", "whats the writer's job"], "firefighters-ems"),
 ]
 
 out = subprocess.run([BOT, "ask", "--json"], input="\n".join(q for q, _ in CASES) + "\n",
