@@ -368,7 +368,7 @@ CASES = [
     ("I have a chem midterm Friday, nothing to do with our EMT stuff. Can you walk me through balancing redox equations real quick?", None),
     ("do most ff's also do emt stuff", "firefighters-ems"),
     ("the guys at the firehouse said hardly any of their runs are actual fires. what are they mostly getting dispatched to?", "firefighters-ems"),
-    ("If EMTs are most of EMS, who else is even in EMS besides them?", "ems-definition"),
+    ("In my intro class the prof said EMTs aren't all of EMS and I didn't get it. If EMTs are most of EMS, who else is even in EMS besides them?", "ems-definition"),
     ("someone on our crew had to step off the rig and coordinate the whole scene at a pileup. what's going on there?", "emt-command-roles"),
     # the author is the sources' question (was the firefighter's home-safety advice)
     ("who is the author", "about-sources"),
