@@ -32,6 +32,9 @@ int reader_switches_role(const struct matcher *m, struct matcher_scratch *s, con
  * conversation's role for its pronoun; 1 when a pattern answered it so */
 int reader_reads_pronoun(const struct matcher *m, struct matcher_scratch *s, const struct match_context *conv,
 			 struct match_result *res);
+/* "no wait, i meant what ems is as a whole": the words after a correction, read alone */
+int reader_reads_correction(const struct matcher *m, struct matcher_scratch *s, const struct match_context *conv,
+			    struct match_result *res);
 /* "would you recommend going that route" after EMR answers: read with the
  * conversation's role when a pattern needing a role was sure of it; 1 when so */
 int reader_reads_conv_role(const struct matcher *m, struct matcher_scratch *s, const struct match_context *conv,

@@ -18,23 +18,36 @@
 #define SWITCH_MAX_WORDS 6      /* "and what about emt basic training" */
 #define PRONOUN_KEEPS    2.0    /* a pattern answer this sure is no pronoun's misreading */
 
+/* a correction: "sorry meant aemt", "no i meant paramedics", "nah i meant for emts",
+ * "wait i meant medics" ("i mean" is as often a filler: "i mean do emts ...") */
+static const char *const corrections[] = { "i meant", "no i meant", "sorry i meant", "sorry meant", "oops i meant",
+					   "oops meant", "actually i meant", "my bad i meant", "no sorry i meant",
+					   "nah i meant", "wait i meant", "no wait i meant", "i was asking about",
+					   "i was asking for", "i meant for", "no i was asking about" };
+
+/* the correction res->tagged opens with ("no wait i meant"), longest first; NULL: none */
+static const char *correction(const char *t)
+{
+	const char *best = NULL;
+
+	for (size_t i = 0; i < sizeof(corrections) / sizeof(corrections[0]); i++)
+		if (reader_opens_with(t, corrections[i]) && (!best || strlen(corrections[i]) > strlen(best)))
+			best = corrections[i];
+	return best;
+}
+
 /* "and ...", "what about ...": a turn that switches the last question to something else */
 int reader_opens_with_switch(const char *norm)
 {
 	static const char *const switches[] = { "and", "what about", "how about", "same for", "ok and",
 						"so what about", "then what about", "why not", "but why not",
-						/* a correction: "sorry meant aemt", "no i meant paramedics"
-						 * ("i mean" is as often a filler: "i mean do emts ...") */
-						"i meant", "no i meant", "sorry i meant", "sorry meant", "oops i meant",
-						"oops meant", "actually i meant", "my bad i meant", "no sorry i meant",
-						/* "no the emr course", "nah i meant for emts", "wait i meant medics" */
-						"no the", "nah the", "no for", "nah i meant", "wait i meant", "no wait i meant",
-						"i was asking about", "i was asking for", "i meant for", "no i was asking about" };
+						/* "no the emr course" */
+						"no the", "nah the", "no for" };
 
 	for (size_t i = 0; i < sizeof(switches) / sizeof(switches[0]); i++)
 		if (reader_opens_with(norm, switches[i]))
 			return 1;
-	return 0;
+	return correction(norm) != NULL;
 }
 
 /* text with every word `from` replaced by `to`; 0 when none was */
@@ -495,4 +508,66 @@ int reader_second_pronoun(const struct matcher *m, struct matcher_scratch *s, in
 		return 0;
 	matcher_patterns(m, s, text, strlen(text), ctx, r);
 	return r->outcome == MATCH_TOPIC;
+}
+
+/* "where" after "who teaches emr classes": the earlier question asked with that word
+ * in place of its own ("where teaches emr classes"); rest itself otherwise */
+static const char *with_question_word(const char *rest, const char *earlier, char *out, size_t cap)
+{
+	static const char *const asks[] = { "who", "what", "where", "when", "why", "how", "which", "how long",
+					    "how much", "how many", "how often" };
+	size_t w = strcspn(earlier, " ");
+	int bare = 0, opens = 0;
+
+	for (size_t i = 0; i < sizeof(asks) / sizeof(asks[0]); i++) {
+		bare |= strcmp(rest, asks[i]) == 0;
+		opens |= w == strlen(asks[i]) && strncmp(earlier, asks[i], w) == 0;
+	}
+	if (!bare || !opens || !earlier[w])
+		return rest;
+	snprintf(out, cap, "%s%s", rest, earlier + w);
+	return out;
+}
+
+/*
+ * "no wait, i meant what ems is as a whole", "nah i meant where": a correction that
+ * asks a question of its own (not a role: reader_switches_role() reads those). The
+ * words after the correction are read alone, with the conversation's role for a
+ * role they do not name; answered when the patterns are sure of them.
+ */
+int reader_reads_correction(const struct matcher *m, struct matcher_scratch *s, const struct match_context *conv,
+			    struct match_result *res)
+{
+	const char *c, *rest;
+	struct match_result *r;
+	struct ranker_hit hits[RANKER_TOP];
+	char text[MATCH_CONTEXT_TEXT + 64];
+	size_t n;
+
+	if (!conv || conv->topic < 0 || res->outcome == MATCH_DECLINE ||
+	    (res->outcome == MATCH_TOPIC && res->score >= PRONOUN_KEEPS) || !(c = correction(res->tagged)) ||
+	    !reader_aside(s))
+		return 0;
+	rest = res->tagged + strlen(c);
+	while (*rest == ' ')
+		rest++;
+	/* "no i meant paramedics", "i meant for the emr course": a change of role, which
+	 * asks the earlier question again (reader_switches_role()) */
+	if (!*rest || (res->nroles > 0 && switch_words(rest) <= SWITCH_MAX_WORDS - 2))
+		return 0;
+	rest = with_question_word(rest, conv->text, text, sizeof(text));
+	r = s->aside;
+	matcher_patterns(m, s, rest, strlen(rest), conv, r);
+	if (r->outcome == MATCH_TOPIC && r->score >= MATCHER_CONFIDENT - 1e-9 &&
+	    !(res->outcome == MATCH_TOPIC && r->score <= res->score)) {
+		take_reading(res, r, conv->text, "a correction that asks its own question: its words read alone");
+		return 1;
+	}
+	if (res->outcome == MATCH_TOPIC || !(n = reader_rank(m, s, rest, NULL, NULL, hits)) ||
+	    !reader_confident(hits, n) || reader_vetoed(m, res, hits[0].topic))
+		return 0;
+	reader_answer_with(m, res, conv, &hits[0], STAGE_CONTEXT);
+	reader_copy_text(res->context_used, conv->text);
+	res->why = "a correction that asks its own question: the model, reading its words alone";
+	return 1;
 }

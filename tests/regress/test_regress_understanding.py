@@ -539,6 +539,11 @@ DIALOGS = [
     # "EMT is short for ...")
     (["how long does emt training take", "really? that short?"], "emt-course-length"),
     (["do firefighters also do ems stuff", "whats the writer's job"], "firefighters-ems"),
+    # a correction that asks its own question is read for its own words (was "I don't
+    # know"); a bare question word asks the earlier question with it
+    (["what do emts do at a scene", "no wait, i meant what ems is as a whole"], "ems-definition"),
+    (["who teaches emr classes", "nah i meant where"], "emr-training-where-who"),
+    (["how long is emt training", "no i meant paramedics"], None),  # a change of role: no such fact
 ]
 
 out = subprocess.run([BOT, "ask", "--json"], input="\n".join(q for q, _ in CASES) + "\n",
