@@ -585,7 +585,7 @@ void matcher_match(const struct matcher *m, struct matcher_scratch *s, const cha
 	if (!reader_declared_asked(m, ctx, res) &&
 	    !(ctx && ctx->topic >= 0 && reader_bare_switch(m, res->tagged) && reader_switches_role(m, s, ctx, res)) &&
 	    !taught(m, res) && !reader_compare_one(m, s, res) && !reader_switches_role(m, s, ctx, res) && !reader_reads_pronoun(m, s, ctx, res) &&
-	    !reader_reads_correction(m, s, ctx, res) &&
+	    !reader_reads_correction(m, s, ctx, res) && !reader_it_keeps_topic(m, s, ctx, res) &&
 	    !reader_compare_with_conv(m, s, ctx, res) &&
 	    !reader_reads_conv_role(m, s, ctx, res)) {
 		break_tie(m, s, res, whole ? s->clause : res->tagged, f.split ? s->story : NULL);

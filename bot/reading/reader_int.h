@@ -35,6 +35,10 @@ int reader_reads_pronoun(const struct matcher *m, struct matcher_scratch *s, con
 /* "no wait, i meant what ems is as a whole": the words after a correction, read alone */
 int reader_reads_correction(const struct matcher *m, struct matcher_scratch *s, const struct match_context *conv,
 			    struct match_result *res);
+/* "why are emrs allowed to give it" after naloxone: a weak reading gives way to the
+ * last topic, "it"; 1 when so */
+int reader_it_keeps_topic(const struct matcher *m, struct matcher_scratch *s, const struct match_context *conv,
+			  struct match_result *res);
 /* "would you recommend going that route" after EMR answers: read with the
  * conversation's role when a pattern needing a role was sure of it; 1 when so */
 int reader_reads_conv_role(const struct matcher *m, struct matcher_scratch *s, const struct match_context *conv,

@@ -6,6 +6,7 @@
  */
 #include "reader_int.h"
 #include "matcher_int.h"
+#include "words.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -570,4 +571,40 @@ int reader_reads_correction(const struct matcher *m, struct matcher_scratch *s, 
 	reader_copy_text(res->context_used, conv->text);
 	res->why = "a correction that asks its own question: the model, reading its words alone";
 	return 1;
+}
+
+/*
+ * "ok so why are emrs allowed to give it at all" after naloxone: an object "it" is
+ * the last topic's subject. A weak pattern answer about another of the same role's
+ * facts gives way to the last topic when the model, reading the question alone,
+ * scores that topic as high as the patterns' one.
+ */
+#define IT_KEEPS 2.5            /* a pattern answer this sure stands */
+#define IT_MARGIN 0.02          /* the last topic's model score may be this much lower */
+
+int reader_it_keeps_topic(const struct matcher *m, struct matcher_scratch *s, const struct match_context *conv,
+			  struct match_result *res)
+{
+	struct ranker_hit hits[RANKER_TOP];
+	double last = -1, now = -1;
+	size_t n;
+	int role;
+
+	if (!conv || conv->topic < 0 || res->outcome != MATCH_TOPIC || res->topic == conv->topic ||
+	    res->score >= IT_KEEPS || !text_has_word(res->norm, strlen(res->norm), "it", 2) ||
+	    (role = m->kb->topics[conv->topic].role) < 0 || m->kb->topics[res->topic].role != role)
+		return 0;
+	n = reader_rank(m, s, res->tagged, NULL, NULL, hits);
+	for (size_t i = 0; i < n; i++) {
+		if (hits[i].topic == conv->topic)
+			last = hits[i].score;
+		if (hits[i].topic == res->topic)
+			now = hits[i].score;
+	}
+	if (last < MATCHER_MODEL_SUGGEST || last < now - IT_MARGIN)
+		return 0;
+	reader_answer_with(m, res, conv, &(struct ranker_hit){ conv->topic, last }, STAGE_CONTEXT);
+	reader_copy_text(res->context_used, conv->text);
+	res->why = "\"it\" is the last topic's subject: a weak reading gave way to that topic";
+	return res->outcome == MATCH_TOPIC;
 }

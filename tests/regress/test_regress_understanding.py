@@ -544,6 +544,14 @@ DIALOGS = [
     (["what do emts do at a scene", "no wait, i meant what ems is as a whole"], "ems-definition"),
     (["who teaches emr classes", "nah i meant where"], "emr-training-where-who"),
     (["how long is emt training", "no i meant paramedics"], None),  # a change of role: no such fact
+    # the other clinicians on an ambulance (was "EMTs can drive the ambulance")
+    (["who else rides ambulances besides emts and medics"], "paramedic-most-advanced"),
+    # what is special about a role is what the role is (was "I don't know")
+    (["do most ems workers want to become paramedics", "why, whats so special about medics"], "paramedic-definition"),
+    # what people go on to after the EMT step (was the largest share)
+    (["how long is emt training", "does it include clinical stuff", "and after that what do most ppl go for"], "emt-next-step"),
+    # an object "it" is the last topic's subject, after a decline too (was the EMR's scope)
+    (["can emrs give narcan", "whats the narcan dose for an adult", "ok so why are emrs allowed to give it at all"], "emr-naloxone"),
 ]
 
 out = subprocess.run([BOT, "ask", "--json"], input="\n".join(q for q, _ in CASES) + "\n",
