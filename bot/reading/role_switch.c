@@ -304,19 +304,30 @@ static int asked_of_the_role(const struct matcher *m, const struct match_context
 	/* not "level" or "certification": "is it recognized everywhere" after "which emt
 	 * level comes after basic" is about the level */
 	static const char *const nouns[] = { "role", "position", "job title", "title" };
+	/* "the term emr came out when", "the name emr" */
+	static const char *const names[] = { "term", "name", "title", "acronym", "abbreviation", "word" };
 	int role = conv->roles[0];
 	size_t n;
 
 	if (role < 0)
 		return 0;
 	n = strlen(m->kb->roles[role].id);
-	for (const char *p = strstr(conv->text, m->kb->roles[role].id); p; p = strstr(p + 1, m->kb->roles[role].id))
-		if ((p == conv->text || p[-1] == ' ') && p[n] == ' ')
+	for (const char *p = strstr(conv->text, m->kb->roles[role].id); p; p = strstr(p + 1, m->kb->roles[role].id)) {
+		if (p != conv->text && p[-1] != ' ')
+			continue;
+		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+			size_t k = strlen(names[i]);
+			if ((size_t)(p - conv->text) >= k + 1 && strncmp(p - k - 1, names[i], k) == 0 &&
+			    (p - k - 1 == conv->text || p[-k - 2] == ' '))
+				return 1;
+		}
+		if (p[n] == ' ')
 			for (size_t i = 0; i < sizeof(nouns) / sizeof(nouns[0]); i++) {
 				size_t k = strlen(nouns[i]);
 				if (strncmp(p + n + 1, nouns[i], k) == 0 && (p[n + 1 + k] == ' ' || p[n + 1 + k] == '\0'))
 					return 1;
 			}
+	}
 	return 0;
 }
 
