@@ -552,6 +552,10 @@ DIALOGS = [
     (["how long is emt training", "does it include clinical stuff", "and after that what do most ppl go for"], "emt-next-step"),
     # an object "it" is the last topic's subject, after a decline too (was the EMR's scope)
     (["can emrs give narcan", "whats the narcan dose for an adult", "ok so why are emrs allowed to give it at all"], "emr-naloxone"),
+    # "and after that" after what EMTs do first: what they do next (was the career's next step)
+    (["what do emts do first when they roll up to a scene", "and after that"], "emt-duties"),
+    # "it" after a question about the term "emr" is the role (was the EMR as a prerequisite)
+    (["the term emr came out when", "what was it before that"], "emr-other-names"),
 ]
 
 out = subprocess.run([BOT, "ask", "--json"], input="\n".join(q for q, _ in CASES) + "\n",
