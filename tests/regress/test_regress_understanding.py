@@ -556,11 +556,8 @@ DIALOGS = [
     (["what do emts do first when they roll up to a scene", "and after that"], "emt-duties"),
     # "it" after a question about the term "emr" is the role (was the EMR as a prerequisite)
     (["the term emr came out when", "what was it before that"], "emr-other-names"),
-    # "training?" on its own after a role's answer: its length; "where?" where it works
+    # "training?" on its own after a role's answer: its length
     (["i kinda wanna be an emr, what is it", "training?"], "emr-training-length"),
-    (["r emrs called anything else?", "where tho"], "emr-workplaces"),
-    # "where" after who teaches the EMR course: where the course is (a declared follow-up)
-    (["who teaches emr courses usually", "where"], "emr-training-where-who"),
     # moving states with a pronoun for the certification (was "I don't know")
     (["how do emts qualify", "does that carry over if i move"], "state-certification"),
 ]
