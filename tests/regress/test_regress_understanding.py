@@ -372,6 +372,10 @@ CASES = [
     ("someone on our crew had to step off the rig and coordinate the whole scene at a pileup. what's going on there?", "emt-command-roles"),
     # the author is the sources' question (was the firefighter's home-safety advice)
     ("who is the author", "about-sources"),
+    # why the EMR mattered for far-off places, with or without the role named (was the
+    # EMR's workplaces, or "I don't know")
+    ("in a rural town where the ambulance takes forever because of distance, which role was supposed to help cover that gap?", "emr-value"),
+    ("my town is super far from any hospital and the ambulance takes forever. why does the article say the basic first-aid responder level was especially important for places like mine?", "emr-value"),
 ]
 
 # conversations: the last turn's topic (None: declined)
