@@ -376,6 +376,8 @@ CASES = [
     # EMR's workplaces, or "I don't know")
     ("in a rural town where the ambulance takes forever because of distance, which role was supposed to help cover that gap?", "emr-value"),
     ("my town is super far from any hospital and the ambulance takes forever. why does the article say the basic first-aid responder level was especially important for places like mine?", "emr-value"),
+    ("which role has the smaller, narrowly defined skillset and supports rather than leads the medical effort?", "emr-bridge"),
+    ("what kind of interventions do emts help deliver", "emt-duties"),
 ]
 
 # conversations: the last turn's topic (None: declined)
