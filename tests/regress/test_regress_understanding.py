@@ -378,6 +378,15 @@ CASES = [
     ("my town is super far from any hospital and the ambulance takes forever. why does the article say the basic first-aid responder level was especially important for places like mine?", "emr-value"),
     ("which role has the smaller, narrowly defined skillset and supports rather than leads the medical effort?", "emr-bridge"),
     ("what kind of interventions do emts help deliver", "emt-duties"),
+    # blind26's declines: EMS in electronics, gift registries, screenplays, a drug for a
+    # condition in learner's grammar, CPR ratios, age, an exam's difficulty
+    ("What does EMS mean in electronics?", None),
+    ("My sister's getting married in June and put me in charge of the registry. How do I set one up at Target?", None),
+    ("I'm writing a screenplay where the main character is a paramedic. Can you help me write the dialogue for that scene?", None),
+    ("What medicine the paramedic give for the heart attack?", None),
+    ("yo whats the ratio for infant cpr again", None),
+    ("I'm 17 and want to start an EMT course this summer. Am I old enough to take it?", None),
+    ("ngl is the NREMT harder than the nclex?", None),
 ]
 
 # conversations: the last turn's topic (None: declined)
