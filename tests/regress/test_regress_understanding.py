@@ -387,6 +387,16 @@ CASES = [
     ("yo whats the ratio for infant cpr again", None),
     ("I'm 17 and want to start an EMT course this summer. Am I old enough to take it?", None),
     ("ngl is the NREMT harder than the nclex?", None),
+    # "end up doing" is no place patients end up (was definitive care)
+    ("The guy in my cohort who runs the safety committee at his job already has an EMR card. How do people usually end up getting that?", "emr-training-where-who"),
+    ("apparently the EMR level didn't always exist?? My instructor mumbled something about the Department of Transportation. Why did they end up creating it?", "emr-history"),
+    # a grandpa laughing at the name is no employer turning EMRs down (was hiring)
+    ("My grandpa was a 'medical first responder' at the paper mill and he laughs that everyone says EMR now. When did the name actually switch over?", "emr-history"),
+    # "the article of the firefighter" names a source, not fire rescue
+    ("In the article of the firefighter, EMR is a 'bridge' - bridge between what and what?", "emr-bridge"),
+    ("lowkey confused, the axon ppl said don't do EMR?? why tho", "emr-value"),
+    # what to do for a collapse until the ambulance comes is first aid: declined
+    ("A guy at work passed out and started shaking all over last week. What should I do next time until the ambulance arrives?", None),
 ]
 
 # conversations: the last turn's topic (None: declined)
