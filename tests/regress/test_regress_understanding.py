@@ -389,7 +389,7 @@ CASES = [
     ("ngl is the NREMT harder than the nclex?", None),
     # "end up doing" is no place patients end up (was definitive care)
     ("The guy in my cohort who runs the safety committee at his job already has an EMR card. How do people usually end up getting that?", "emr-training-where-who"),
-    ("apparently the EMR level didn't always exist?? My instructor mumbled something about the Department of Transportation. Why did they end up creating it?", "emr-history"),
+    ("I was reading a history bit for my intro class and apparently the EMR level didn't always exist?? My instructor mumbled something about the Department of Transportation and then the bell rang. Why did they end up creating it?", "emr-history"),
     # a grandpa laughing at the name is no employer turning EMRs down (was hiring)
     ("My grandpa was a 'medical first responder' at the paper mill and he laughs that everyone says EMR now. When did the name actually switch over?", "emr-history"),
     # "the article of the firefighter" names a source, not fire rescue
