@@ -104,7 +104,9 @@ int reader_why_only(const char *norm)
 					      "better", "big", "deal", "case", "way", "point", "reason", "please",
 					      "more", "bit", "little", "exactly", "mean", "means", "short", "long",
 					      "quick", "fast", "many", "few", "much", "easy", "hard", "low", "high",
-					      "real", "really", "lol", "huh", "wow", "damn", "dang", NULL };
+					      "real", "really", "lol", "huh", "wow", "damn", "dang",
+					      /* "why would they be allowed to": the reason for what it allows */
+					      "allowed", "permitted", "able", "let", NULL };
 	const char *p = NULL;
 
 	for (int i = 0; opener[i] && !p; i++)

@@ -585,6 +585,14 @@ DIALOGS = [
     (["i kinda wanna be an emr, what is it", "training?"], "emr-training-length"),
     # moving states with a pronoun for the certification (was "I don't know")
     (["how do emts qualify", "does that carry over if i move"], "state-certification"),
+    # dialogs-v (2026-12-06, third session): a name switching is the EMR's history; "em"
+    # is "them"; which states allow something is not in the notes; "why would they be
+    # allowed to" asks the last answer's reasons; an anime pick is off-topic
+    (["what were emrs called before they were emrs", "when did the name switch"], "emr-history"),
+    (["what are the different emt levels", "which one is the top", "does every state use all of em"], "emt-levels"),
+    (["is narcan something an emr can give", "which states let them"], None),
+    (["in some states emrs can give naloxone right?", "why would they be allowed to"], "emr-naloxone"),
+    (["what is an emergency medical responder", "recommend me a good anime to watch"], None),
 ]
 
 out = subprocess.run([BOT, "ask", "--json"], input="\n".join(q for q, _ in CASES) + "\n",
