@@ -397,6 +397,11 @@ CASES = [
     ("lowkey confused, the axon ppl said don't do EMR?? why tho", "emr-value"),
     # what to do for a collapse until the ambulance comes is first aid: declined
     ("A guy at work passed out and started shaking all over last week. What should I do next time until the ambulance arrives?", None),
+    ("I got certified in Florida and I'm relocating to Oregon. What could happen with my EMT status when I get there?", "state-certification"),
+    ("are medics the highest trained people on the truck usually", "paramedic-most-advanced"),
+    ("do people with EMT-B usually teach the EMR classes", "emr-training-where-who"),
+    ("what will they teach me in an emr course", "emr-training-content"),
+    ("is 'EMS' a specific cert you can get or more of a general term", "ems-not-a-person"),
 ]
 
 # conversations: the last turn's topic (None: declined)
