@@ -28,7 +28,8 @@ MINIMUMS = {"dialogs-a.jsonl": (0.86, 0.85), "dialogs-b.jsonl": (0.84, 0.85), "d
             "dialogs-j.jsonl": (0.97, 0.90), "dialogs-k.jsonl": (0.85, 0.80),
             "dialogs-l.jsonl": (0.95, 0.95), "dialogs-m.jsonl": (0.80, 0.90),
             "dialogs-n.jsonl": (0.92, 0.90), "dialogs-o.jsonl": (0.95, 0.85), "dialogs-p.jsonl": (0.92, 0.85),
-            "dialogs-q.jsonl": (0.90, 0.85), "dialogs-r.jsonl": (0.88, 0.90), "dialogs-s.jsonl": (0.93, 0.70)}
+            "dialogs-q.jsonl": (0.90, 0.85), "dialogs-r.jsonl": (0.88, 0.90), "dialogs-s.jsonl": (0.93, 0.70),
+            "dialogs-t.jsonl": (0.93, 0.90), "dialogs-u.jsonl": (0.87, 0.90), "dialogs-v.jsonl": (0.94, 0.90)}
 
 
 def sessions(dialogs):

@@ -31,7 +31,8 @@ MINIMUMS = {"paraphrases.jsonl": (0.95, 0.95), "blind.jsonl": (0.95, 0.95), "bli
             "blind16.jsonl": (0.95, 0.95), "blind17.jsonl": (0.87, 0.70),
             "situational.jsonl": (0.92, 0.90), "offtopic.jsonl": (0.95, 0.95),
             "blind18.jsonl": (0.92, 0.90), "blind19.jsonl": (0.85, 0.85), "blind20.jsonl": (0.85, 0.75),
-            "blind21.jsonl": (0.80, 0.90), "blind22.jsonl": (0.83, 0.90), "blind23.jsonl": (0.86, 0.95)}
+            "blind21.jsonl": (0.80, 0.90), "blind22.jsonl": (0.83, 0.90), "blind23.jsonl": (0.86, 0.95),
+            "blind24.jsonl": (0.95, 0.95), "blind25.jsonl": (0.88, 0.90), "blind26.jsonl": (0.91, 0.95)}
 
 
 def score(path, show=False):
