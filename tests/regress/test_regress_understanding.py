@@ -402,6 +402,12 @@ CASES = [
     ("do people with EMT-B usually teach the EMR classes", "emr-training-where-who"),
     ("what will they teach me in an emr course", "emr-training-content"),
     ("is 'EMS' a specific cert you can get or more of a general term", "ems-not-a-person"),
+    # the firefighter's calls, named by his shopping links (was his home-safety advice)
+    ("I read that long article by the firefighter guy (the one with all the smoke detector affiliate links lol). He mentions his own job at one point - what does he say most of the calls they get dispatched to are for?", "firefighters-ems"),
+    ("when her husband called 911 a cop car, a fire engine AND an ambulance all showed up. is that just how it works, who usually gets sent out?", "prehospital-911"),
+    # a first responder at a workplace, a first-response level: the EMR
+    ("what does a first responder at a factory actually do all day when someone gets hurt", "emr-duties"),
+    ("My friend lifeguards at the city pool and just needs to keep people going until the ambulance shows up. What does that first-response level of training usually cover?", "emr-training-content"),
 ]
 
 # conversations: the last turn's topic (None: declined)
