@@ -408,6 +408,8 @@ CASES = [
     # a first responder at a workplace, a first-response level: the EMR
     ("what does a first responder at a factory actually do all day when someone gets hurt", "emr-duties"),
     ("My friend lifeguards at the city pool and just needs to keep people going until the ambulance shows up. What does that first-response level of training usually cover?", "emr-training-content"),
+    # "emt-i" is EMT-Intermediate (was the EMT's state licence)
+    ("is EMT-I recognized in every state", "emt-levels"),
 ]
 
 # conversations: the last turn's topic (None: declined)
