@@ -410,6 +410,10 @@ CASES = [
     ("My friend lifeguards at the city pool and just needs to keep people going until the ambulance shows up. What does that first-response level of training usually cover?", "emr-training-content"),
     # "emt-i" is EMT-Intermediate (was the EMT's state licence)
     ("is EMT-I recognized in every state", "emt-levels"),
+    # what a role does when it arrives, in learner's grammar too (was who arrives first)
+    ("What is doing the EMT when he arrive first to the accident?", "emt-duties"),
+    ("what do emts do when they get there first", "emt-duties"),
+    ("who gets there first, the emt or the emr", "emt-first-on-scene"),
 ]
 
 # conversations: the last turn's topic (None: declined)
