@@ -10,6 +10,7 @@
 
 #include "focus.h"
 #include "reader_int.h"
+#include "words.h"
 #include "banned.h"
 
 #define WHOLE_TIE_MARGIN 1.0     /* read whole, answers this close to the best are ties */
@@ -130,15 +131,44 @@ static void second_by_model(const struct matcher *m, struct matcher_scratch *s, 
 		res->second_topic = top[0].topic;
 }
 
+/* "can emrs give narcan, and can they go on rescue calls with the fire service?": a
+ * second question read on its own as no fact of the first's role ("fire service")
+ * whose "they" is that role is read with the role named; that reading stands when it
+ * is one of the role's facts or scores higher; 1 when so (s->aside then holds it) */
+static int for_the_role(const struct matcher *m, struct matcher_scratch *s, const struct match_context *ctx,
+			struct match_result *res)
+{
+	static const char *const they[] = { "they", "them", "their", NULL };
+	const char *norm = s->aside->norm;
+	int role = res->nroles ? res->roles[0] : -1, any = 0, alone = s->aside->topic;
+	double score = s->aside->score;
+
+	if (role < 0 || m->kb->roles[role].level == 0 || m->kb->topics[alone].role == role)
+		return 0;
+	for (const char *p = norm; *p;) {
+		size_t len = strcspn(p, " ");
+		any |= word_in_list(p, len, they);
+		p += len;
+		while (*p == ' ')
+			p++;
+	}
+	return any && reader_second_pronoun(m, s, role, ctx, s->aside) && s->aside->topic != res->topic &&
+	       s->aside->topic != alone && (m->kb->topics[s->aside->topic].role == role || s->aside->score > score);
+}
+
 void reader_second_question(const struct matcher *m, struct matcher_scratch *s, const char *q,
 			    const struct focus *f, const struct match_context *ctx, struct match_result *res)
 {
 	if (f->second_end <= f->second_start)
 		return;
 	matcher_patterns(m, s, q + f->second_start, f->second_end - f->second_start, ctx, s->aside);
-	if (s->aside->outcome == MATCH_TOPIC && s->aside->topic != res->topic)
+	if (s->aside->outcome == MATCH_TOPIC && s->aside->topic != res->topic) {
 		res->second_topic = s->aside->topic;
-	else if (s->aside->outcome != MATCH_NONE || res->outcome != MATCH_TOPIC)
+		memcpy(res->second_norm, s->aside->norm, sizeof(res->second_norm));
+		if (for_the_role(m, s, ctx, res))
+			res->second_topic = s->aside->topic;
+		return;
+	} else if (s->aside->outcome != MATCH_NONE || res->outcome != MATCH_TOPIC)
 		return;
 	else if (res->nroles && reader_second_pronoun(m, s, res->roles[0], ctx, s->aside))
 		res->second_topic = s->aside->topic != res->topic ? s->aside->topic : -1;

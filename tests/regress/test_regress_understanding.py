@@ -414,6 +414,9 @@ CASES = [
     ("What is doing the EMT when he arrive first to the accident?", "emt-duties"),
     ("what do emts do when they get there first", "emt-duties"),
     ("who gets there first, the emt or the emr", "emt-first-on-scene"),
+    # a second question's "they" is the first's role when that reads better than the
+    # clause alone ("fire service": was the firefighters' EMS work)
+    ("can EMRs give narcan, and can they go on rescue calls with the fire service?", "emr-naloxone"),
 ]
 
 # conversations: the last turn's topic (None: declined)

@@ -170,6 +170,11 @@ static void test_two_questions_first_answered(void **state)
 	assert_topic(ask("where do EMRs usually work, and can they take part in fire service rescues?"),
 		     "emr-workplaces");
 	assert_topic(id_of(res.second_topic), "emr-fire-rescue");
+	/* ... and read with the role when alone it is no fact of that role ("fire service")
+	 * and with the role it reads better (was the firefighters' EMS work) */
+	assert_topic(ask("can EMRs give narcan, and can they go on rescue calls with the fire service?"),
+		     "emr-naloxone");
+	assert_topic(id_of(res.second_topic), "emr-fire-rescue");
 	/* ... or the patterns, its pronoun read as the role the first names */
 	assert_topic(ask("what all does EMS include, and does it ever deal with things that aren't emergencies yet?"),
 		     "ems-definition");
