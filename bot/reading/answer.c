@@ -114,20 +114,25 @@ static size_t words_in(const char *text, size_t n, const char *q)
 }
 
 /* the one sentence of text within cap bytes that says most of the question's words
- * (none says any: 0); its start in *from */
+ * (none says any: 0); its start in *from. A sentence too long for cap may still give
+ * its lead clause, up to a colon ("EMT is short for Emergency Medical Technician: ...") */
 static size_t best_sentence(const char *text, size_t cap, const char *q, size_t *from)
 {
 	size_t best = 0, best_hits = 0, start = 0, len = strlen(text);
 
 	for (size_t i = 1; i <= len; i++) {
 		int end = i == len || ((text[i - 1] == '.' || text[i - 1] == '?' || text[i - 1] == '!') && text[i] == ' ');
-		size_t hits;
+		size_t hits, n = i - start;
 		if (!end)
 			continue;
-		hits = i - start <= cap ? words_in(text + start, i - start, q) : 0;
+		if (n > cap) {
+			const char *colon = memchr(text + start, ':', n);
+			n = colon && (size_t)(colon - text - start) <= cap ? (size_t)(colon - text - start) : n;
+		}
+		hits = n <= cap ? words_in(text + start, n, q) : 0;
 		if (hits > best_hits) {
 			best_hits = hits;
-			best = i - start;
+			best = n;
 			*from = start;
 		}
 		start = i + 1;
@@ -149,6 +154,11 @@ static size_t second_fit(const struct kb_topic *t, const struct kb_topic *t2, co
 		*from = 0;
 		fit = room ? sentences_within(t2->answer, room) : 0;
 	}
+	if (!fit && room) {                /* the first sentence's lead clause, up to a colon */
+		const char *colon = strchr(t2->answer, ':'), *stop = strpbrk(t2->answer, ".?!");
+		if (colon && (!stop || colon < stop) && (size_t)(colon - t2->answer) <= room)
+			fit = (size_t)(colon - t2->answer);
+	}
 	return fit < SECOND_MIN_CHARS ? 0 : fit;
 }
 
@@ -167,6 +177,8 @@ static void add_second(const struct knowledge *k, const struct kb_topic *t, cons
 	}
 	buf_adds(&a->text, "\n\n");
 	buf_add(&a->text, t2->answer + from, fit);
+	if (!strchr(".?!", t2->answer[from + fit - 1]))
+		buf_addc(&a->text, '.');            /* a lead clause (best_sentence()) */
 	add_sources(k, t2, a);
 }
 

@@ -104,6 +104,15 @@ rc, out, err = run(["explain", "what does EMR stand for and when did that name c
 check("explain says which sentence of the second answer", "answered too, by the sentence that says most of it" in out,
       out)
 
+# ... or, when no sentence fits, the lead clause of its first ("EMT is short for
+# Emergency Medical Technician: ...") - was offered
+rc, out, err = run(["ask", "--json", "what does EMS stand for and what does EMT stand for"])
+obj = json.loads(out)
+body = obj["answer"].split("\nSource")[0]
+check("a double question short of room gives the second's lead clause",
+      rc == 0 and obj["topic"] == "ems-definition" and "EMT is short for Emergency Medical Technician." in body
+      and len(body) <= 700 and "You also asked" not in body, out)
+
 # ... chat-sized: a second answer too long to fit is offered instead
 rc, out, err = run(["ask", "--json", "what is ems, and what is the scope of an emr"])
 obj = json.loads(out)
