@@ -72,3 +72,33 @@ int figures_given(const char *text)
 	}
 	return 0;
 }
+
+/* words of an answer that say how often */
+static const char *const often_words[] = {
+	"sometimes", "often", "usually", "rarely", "occasionally", "seldom", "always", "never", "exception",
+	"typically", "generally", "commonly", "frequently", "normally", NULL,
+};
+
+int figures_often_answered(const char *norm, const char *answer)
+{
+	char rest[512];
+	const char *at = strstr(norm, "how often");
+
+	/* the question's figure is only "how often": nothing else it asks once that is gone */
+	if (!at || (at != norm && at[-1] != ' ') || strlen(norm) >= sizeof(rest))
+		return 0;
+	memcpy(rest, norm, (size_t)(at - norm));
+	memcpy(rest + (at - norm), at + 9, strlen(at + 9) + 1);   /* without "how often" */
+	if (figures_asked(rest))
+		return 0;
+	for (const char *p = answer; *p;) {
+		size_t n = 0;
+		while (isalpha((unsigned char)p[n]))
+			n++;
+		for (int i = 0; n && often_words[i]; i++)
+			if (strlen(often_words[i]) == n && strncasecmp(often_words[i], p, n) == 0)
+				return 1;
+		p += n ? n : 1;
+	}
+	return 0;
+}

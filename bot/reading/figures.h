@@ -19,4 +19,8 @@ int figures_asked(const char *norm);
 /* 1 when the text (an answer, any case) gives a figure */
 int figures_given(const char *text);
 
+/* 1 when the question's only figure is "how often" (normalised) and the answer says
+ * how often in words ("sometimes", "usually", "the exception"): answered, no number needed */
+int figures_often_answered(const char *norm, const char *answer);
+
 #endif

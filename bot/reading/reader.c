@@ -500,7 +500,7 @@ static void wants_figure(const struct matcher *m, struct matcher_scratch *s, str
 	const struct ranker_hit *hit;
 
 	if (res->outcome != MATCH_TOPIC || res->stage == STAGE_EXAMPLE || m->topic_figures[res->topic] ||
-	    !figures_asked(res->norm))
+	    !figures_asked(res->norm) || figures_often_answered(res->norm, m->kb->topics[res->topic].answer))
 		return;
 	if (!res->ranked) {
 		res->nrank = reader_rank(m, s, res->tagged, backstory, NULL, res->rank);

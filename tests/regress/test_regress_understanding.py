@@ -613,6 +613,9 @@ DIALOGS = [
     (["is narcan something an emr can give", "which states let them"], None),
     (["in some states emrs can give naloxone right?", "why would they be allowed to"], "emr-naloxone"),
     (["what is an emergency medical responder", "recommend me a good anime to watch"], None),
+    # "how often" after an answer that says how often in words ("sometimes ... the
+    # exception"): that answer, not "no figure"
+    (["who else rides ambulances besides emts and medics", "how often"], "paramedic-most-advanced"),
 ]
 
 out = subprocess.run([BOT, "ask", "--json"], input="\n".join(q for q, _ in CASES) + "\n",

@@ -68,12 +68,28 @@ static void test_given(void **state)
 	assert_false(figures_given(""));
 }
 
+/* "how often" after "doctors sometimes go along": answered in words, no number needed */
+static void test_often_answered(void **state)
+{
+	const char *sometimes = "Other clinicians sometimes go along, but that is the exception.";
+
+	assert_true(figures_often_answered("how often", sometimes));
+	assert_true(figures_often_answered("ok how often do they", sometimes));
+	assert_false(figures_often_answered("how often", "NREMT is the National Registry."));
+	/* another figure asked too: still a figure question */
+	assert_false(figures_often_answered("how often and how many hours", sometimes));
+	assert_false(figures_often_answered("how many hours", sometimes));
+	assert_false(figures_often_answered("showoften", sometimes));
+	assert_false(figures_often_answered("", sometimes));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_asked),
 		cmocka_unit_test(test_asked_one_pass),
 		cmocka_unit_test(test_given),
+		cmocka_unit_test(test_often_answered),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
