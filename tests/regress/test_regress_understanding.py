@@ -616,6 +616,8 @@ DIALOGS = [
     # "how often" after an answer that says how often in words ("sometimes ... the
     # exception"): that answer, not "no figure"
     (["who else rides ambulances besides emts and medics", "how often"], "paramedic-most-advanced"),
+    # "the 180 one" asks the hours: the length (was the EMT's clinical training)
+    (["is emr training 180 hours", "oh my bad i was thinking of the emt basic course, is that the 180 one"], "emt-course-length"),
 ]
 
 out = subprocess.run([BOT, "ask", "--json"], input="\n".join(q for q, _ in CASES) + "\n",
