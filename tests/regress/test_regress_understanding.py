@@ -417,6 +417,14 @@ CASES = [
     # a second question's "they" is the first's role when that reads better than the
     # clause alone ("fire service": was the firefighters' EMS work)
     ("can EMRs give narcan, and can they go on rescue calls with the fire service?", "emr-naloxone"),
+    # declines: lists of states, state statistics, the NREMT's own history, the BLS's
+    # price index; "sam" is "same"
+    ("which states don't recognize EMT-Intermediate?", None),
+    ("which state has more EMTs per capita, texas or california?", None),
+    ("when was the NREMT founded? and who started it?", None),
+    ("why doesn't the BLS consumer price index include house prices directly?", None),
+    ("do most states recognize the nremt", "nremt"),
+    ("is emr sam as emt tho", "emr-vs-emt"),
 ]
 
 # conversations: the last turn's topic (None: declined)
