@@ -317,8 +317,8 @@ static int asked_of_the_role(const struct matcher *m, const struct match_context
 			continue;
 		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 			size_t k = strlen(names[i]);
-			if ((size_t)(p - conv->text) >= k + 1 && strncmp(p - k - 1, names[i], k) == 0 &&
-			    (p - k - 1 == conv->text || p[-k - 2] == ' '))
+			const char *w = (size_t)(p - conv->text) >= k + 1 ? p - (k + 1) : NULL;   /* the word before */
+			if (w && strncmp(w, names[i], k) == 0 && (w == conv->text || w[-1] == ' '))
 				return 1;
 		}
 		if (p[n] == ' ')
