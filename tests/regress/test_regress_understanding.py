@@ -425,6 +425,10 @@ CASES = [
     ("why doesn't the BLS consumer price index include house prices directly?", None),
     ("do most states recognize the nremt", "nremt"),
     ("is emr sam as emt tho", "emr-vs-emt"),
+    # why EMR training suits an employer: the EMR's worth (was its content)
+    ("My dad runs a small factory and really doesn't want his workers out of the building for weeks of class. What makes EMR training convenient for someone like him?", "emr-value"),
+    ("EMTs aren't the entire EMS discipline though right?", "emt-largest-share"),
+    ("is emt the same thing as ems", "ems-vs-emt"),
 ]
 
 # conversations: the last turn's topic (None: declined)
