@@ -419,7 +419,6 @@ CASES = [
     ("can EMRs give narcan, and can they go on rescue calls with the fire service?", "emr-naloxone"),
     # declines: lists of states, state statistics, the NREMT's own history, the BLS's
     # price index; "sam" is "same"
-    ("which states don't recognize EMT-Intermediate?", None),
     ("which state has more EMTs per capita, texas or california?", None),
     ("when was the NREMT founded? and who started it?", None),
     ("why doesn't the BLS consumer price index include house prices directly?", None),
