@@ -113,6 +113,15 @@ static size_t words_in(const char *text, size_t n, const char *q)
 	return hits;
 }
 
+/* the lead clause of the sentence text[0..n), up to its colon ("EMT is short for
+ * Emergency Medical Technician: ..."), when it fits cap; 0: none */
+static size_t lead_clause(const char *text, size_t n, size_t cap)
+{
+	const char *colon = memchr(text, ':', n);
+
+	return colon && (size_t)(colon - text) <= cap ? (size_t)(colon - text) : 0;
+}
+
 /* the one sentence of text within cap bytes that says most of the question's words
  * (none says any: 0); its start in *from. A sentence too long for cap may still give
  * its lead clause, up to a colon ("EMT is short for Emergency Medical Technician: ...") */
@@ -125,10 +134,8 @@ static size_t best_sentence(const char *text, size_t cap, const char *q, size_t 
 		size_t hits, n = i - start;
 		if (!end)
 			continue;
-		if (n > cap) {
-			const char *colon = memchr(text + start, ':', n);
-			n = colon && (size_t)(colon - text - start) <= cap ? (size_t)(colon - text - start) : n;
-		}
+		if (n > cap && lead_clause(text + start, n, cap))
+			n = lead_clause(text + start, n, cap);
 		hits = n <= cap ? words_in(text + start, n, q) : 0;
 		if (hits > best_hits) {
 			best_hits = hits;
@@ -154,11 +161,8 @@ static size_t second_fit(const struct kb_topic *t, const struct kb_topic *t2, co
 		*from = 0;
 		fit = room ? sentences_within(t2->answer, room) : 0;
 	}
-	if (!fit && room) {                /* the first sentence's lead clause, up to a colon */
-		const char *colon = strchr(t2->answer, ':'), *stop = strpbrk(t2->answer, ".?!");
-		if (colon && (!stop || colon < stop) && (size_t)(colon - t2->answer) <= room)
-			fit = (size_t)(colon - t2->answer);
-	}
+	if (!fit && room)                  /* the first sentence's lead clause */
+		fit = lead_clause(t2->answer, strcspn(t2->answer, ".?!"), room);
 	return fit < SECOND_MIN_CHARS ? 0 : fit;
 }
 

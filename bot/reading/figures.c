@@ -49,28 +49,27 @@ int figures_asked(const char *norm)
 	return 0;
 }
 
-/* the word w[0..n) is one of figure_words, any case */
-static int figure_word(const char *w, size_t n)
+/* a word of text (a run of letters, any case) is one of list's */
+static int has_word_of(const char *text, const char *const *list)
 {
-	for (int i = 0; figure_words[i]; i++)
-		if (strlen(figure_words[i]) == n && strncasecmp(figure_words[i], w, n) == 0)
-			return 1;
+	for (const char *p = text; *p;) {
+		size_t n = 0;
+		while (isalpha((unsigned char)p[n]))
+			n++;
+		for (int i = 0; n && list[i]; i++)
+			if (strlen(list[i]) == n && strncasecmp(list[i], p, n) == 0)
+				return 1;
+		p += n ? n : 1;
+	}
 	return 0;
 }
 
 int figures_given(const char *text)
 {
-	for (const char *p = text; *p;) {
-		size_t n = 0;
+	for (const char *p = text; *p; p++)
 		if (isdigit((unsigned char)*p) || *p == '%' || *p == '$')
 			return 1;
-		while (isalpha((unsigned char)p[n]))
-			n++;
-		if (n && figure_word(p, n))
-			return 1;
-		p += n ? n : 1;
-	}
-	return 0;
+	return has_word_of(text, figure_words);
 }
 
 /* words of an answer that say how often */
@@ -81,24 +80,14 @@ static const char *const often_words[] = {
 
 int figures_often_answered(const char *norm, const char *answer)
 {
+	static const char phrase[] = "how often";
 	char rest[512];
-	const char *at = strstr(norm, "how often");
+	const char *at = strstr(norm, phrase), *after = at ? at + sizeof(phrase) - 1 : NULL;
 
 	/* the question's figure is only "how often": nothing else it asks once that is gone */
-	if (!at || (at != norm && at[-1] != ' ') || strlen(norm) >= sizeof(rest))
+	if (!at || (at != norm && at[-1] != ' ') || isalnum((unsigned char)*after) || strlen(norm) >= sizeof(rest))
 		return 0;
 	memcpy(rest, norm, (size_t)(at - norm));
-	memcpy(rest + (at - norm), at + 9, strlen(at + 9) + 1);   /* without "how often" */
-	if (figures_asked(rest))
-		return 0;
-	for (const char *p = answer; *p;) {
-		size_t n = 0;
-		while (isalpha((unsigned char)p[n]))
-			n++;
-		for (int i = 0; n && often_words[i]; i++)
-			if (strlen(often_words[i]) == n && strncasecmp(often_words[i], p, n) == 0)
-				return 1;
-		p += n ? n : 1;
-	}
-	return 0;
+	memcpy(rest + (at - norm), after, strlen(after) + 1);
+	return !figures_asked(rest) && has_word_of(answer, often_words);
 }

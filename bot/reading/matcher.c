@@ -193,7 +193,6 @@ static void build_intents(struct matcher *m, const char *define, struct diag *d)
 		diag_add(d, "matcher", 0, "out of memory for %zu intents", L->nintents);
 		return;
 	}
-	m->compare_intent = -1;
 	for (size_t i = 0; i < L->nintents; i++) {
 		const struct lang_intent *in = &L->intents[i];
 		check_intent(m, i, d);

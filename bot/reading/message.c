@@ -139,20 +139,12 @@ static int for_the_role(const struct matcher *m, struct matcher_scratch *s, cons
 			struct match_result *res)
 {
 	static const char *const they[] = { "they", "them", "their", NULL };
-	const char *norm = s->aside->norm;
-	int role = res->nroles ? res->roles[0] : -1, any = 0, alone = s->aside->topic;
+	int role = res->nroles ? res->roles[0] : -1, alone = s->aside->topic;
 	double score = s->aside->score;
 
 	if (role < 0 || m->kb->roles[role].level == 0 || m->kb->topics[alone].role == role)
 		return 0;
-	for (const char *p = norm; *p;) {
-		size_t len = strcspn(p, " ");
-		any |= word_in_list(p, len, they);
-		p += len;
-		while (*p == ' ')
-			p++;
-	}
-	return any && reader_second_pronoun(m, s, role, ctx, s->aside) && s->aside->topic != res->topic &&
+	return norm_word_of(s->aside->norm, they) && reader_second_pronoun(m, s, role, ctx, s->aside) && s->aside->topic != res->topic &&
 	       s->aside->topic != alone && (m->kb->topics[s->aside->topic].role == role || s->aside->score > score);
 }
 

@@ -284,19 +284,12 @@ int reader_switches_role(const struct matcher *m, struct matcher_scratch *s, con
 /* the first "they", "them", "he", "she" in text, as a word; NULL when none */
 static const char *subject_pronoun(const char *text)
 {
-	static const char *const pronouns[] = { "they", "them", "he", "she", "their", "his" };
+	static const char *const pronouns[] = { "they", "them", "he", "she", "their", "his", NULL };
 
-	for (const char *p = text; *p;) {
-		size_t len = strcspn(p, " ");
-		for (size_t i = 0; i < sizeof(pronouns) / sizeof(pronouns[0]); i++)
-			if (len == strlen(pronouns[i]) && memcmp(p, pronouns[i], len) == 0)
-				return pronouns[i];
-		p += len;
-		while (*p == ' ')
-			p++;
-	}
-	return NULL;
+	return norm_word_of(text, pronouns);
 }
+
+static const char *const it[] = { "it", NULL };
 
 /* the conversation asked about its role as a role: "when did the emr role start" */
 static int asked_of_the_role(const struct matcher *m, const struct match_context *conv)
@@ -342,15 +335,7 @@ static const char *it_for_role(const struct matcher *m, const struct match_conte
 	    (!((attr = m->kb->topics[conv->topic].attribute) && strcmp(attr, "definition") == 0) &&
 	     !asked_of_the_role(m, conv)))
 		return NULL;
-	for (const char *p = norm; *p;) {
-		size_t len = strcspn(p, " ");
-		if (len == 2 && memcmp(p, "it", 2) == 0)
-			return "it";
-		p += len;
-		while (*p == ' ')
-			p++;
-	}
-	return NULL;
+	return norm_word_of(norm, it);
 }
 
 /* "and emts, who do they work with": the role named before the pronoun is what it
@@ -602,7 +587,7 @@ int reader_it_keeps_topic(const struct matcher *m, struct matcher_scratch *s, co
 	int role;
 
 	if (!conv || conv->topic < 0 || res->outcome != MATCH_TOPIC || res->topic == conv->topic ||
-	    res->score >= IT_KEEPS || !text_has_word(res->norm, strlen(res->norm), "it", 2) ||
+	    res->score >= IT_KEEPS || !norm_word_of(res->norm, it) ||
 	    (role = m->kb->topics[conv->topic].role) < 0 || m->kb->topics[res->topic].role != role)
 		return 0;
 	n = reader_rank(m, s, res->tagged, NULL, NULL, hits);

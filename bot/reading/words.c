@@ -15,6 +15,20 @@ int word_in_list(const char *w, size_t n, const char *const *list)
 	return 0;
 }
 
+const char *norm_word_of(const char *norm, const char *const *list)
+{
+	for (const char *p = norm; *p;) {
+		size_t len = strcspn(p, " ");
+		for (size_t i = 0; len && list[i]; i++)
+			if (strlen(list[i]) == len && memcmp(list[i], p, len) == 0)
+				return list[i];
+		p += len;
+		while (*p == ' ')
+			p++;
+	}
+	return NULL;
+}
+
 int text_has_word(const char *text, size_t len, const char *w, size_t n)
 {
 	if (n > 3 && w[n - 1] == 's')

@@ -80,6 +80,7 @@ static void test_often_answered(void **state)
 	assert_false(figures_often_answered("how often and how many hours", sometimes));
 	assert_false(figures_often_answered("how many hours", sometimes));
 	assert_false(figures_often_answered("showoften", sometimes));
+	assert_false(figures_often_answered("how oftentimes", sometimes));   /* a whole phrase only */
 	assert_false(figures_often_answered("", sometimes));
 }
 
